@@ -1,0 +1,109 @@
+/**
+ * The unit's configuration: one zod schema gives the TypeScript type, the validation and the defaults.
+ * Every duration is in milliseconds; every default follows ../SPEC (R1, R2, R4, R5).
+ */
+import { z } from 'zod';
+import { DEFAULT_RULES } from '../core/rules.ts';
+
+const ms = z.number().int().positive();
+const port = z.number().int().min(1).max(65535);
+const host = z.string().min(1);
+
+export const rulesSchema = z
+  .object({
+    ringBudget: z.number().int().min(1).max(20).default(DEFAULT_RULES.ringBudget),
+    ringCycleMs: ms.default(DEFAULT_RULES.ringCycleMs),
+    ringOnMs: ms.default(DEFAULT_RULES.ringOnMs),
+    apologiseMs: ms.default(DEFAULT_RULES.apologiseMs),
+    holdCheckInMs: ms.default(DEFAULT_RULES.holdCheckInMs),
+    holdLimitMs: ms.default(DEFAULT_RULES.holdLimitMs),
+    lengthWarnMs: ms.default(DEFAULT_RULES.lengthWarnMs),
+    lengthLimitMs: ms.default(DEFAULT_RULES.lengthLimitMs),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.ringOnMs >= r.ringCycleMs)
+      ctx.addIssue({ code: 'custom', path: ['ringOnMs'], message: 'must be shorter than ringCycleMs' });
+    if (r.holdLimitMs <= r.holdCheckInMs)
+      ctx.addIssue({ code: 'custom', path: ['holdLimitMs'], message: 'must be longer than holdCheckInMs' });
+    if (r.lengthLimitMs <= r.lengthWarnMs)
+      ctx.addIssue({ code: 'custom', path: ['lengthLimitMs'], message: 'must be longer than lengthWarnMs' });
+  });
+
+export const registrarSchema = z
+  .object({
+    host,
+    port: port.default(5060),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    registerIntervalS: z.number().int().min(30).max(3600).default(60),
+  })
+  .strict();
+
+export const sipSchema = z
+  .object({
+    /** Address baresip listens on for SIP (UDP). */
+    listenAddress: host.default('0.0.0.0'),
+    listenPort: port.default(5060),
+    /** The user part of the unit's SIP address: sip:<user>@<address>:<port>. */
+    user: z.string().regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits and . _ + - only').default('reception'),
+    /** null: direct IP calls, no registration. */
+    registrar: registrarSchema.nullable().default(null),
+    /** baresip's ctrl_tcp port; always bound to 127.0.0.1 (ctrl_tcp has no authentication). */
+    ctrlPort: port.default(4444),
+    baresipPath: z.string().min(1).default('baresip'),
+    restartInitialMs: ms.default(500),
+    restartMaxMs: ms.default(30_000),
+    commandTimeoutMs: ms.default(2000),
+  })
+  .strict();
+
+export const panelSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulated') }).strict(),
+  z
+    .object({
+      kind: z.literal('board'),
+      /** Serial port path, e.g. /dev/ttyUSB0 (see `deskphone ports`). */
+      port: z.string().min(1),
+      /** Pin map revision, a file name under hardware/ without .json. */
+      revision: z.string().min(1).default('nano-r1'),
+      baudRate: z.number().int().positive().default(57600),
+      heartbeatMs: ms.default(1000),
+    })
+    .strict(),
+]);
+
+export const configSchema = z
+  .object({
+    unitId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, 1 to 64').default('desk-1'),
+    /** IANA zone recorded beside every UTC time; defaults to the system's zone. */
+    timeZone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a known IANA time zone')
+      .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    dataDir: z.string().min(1).default('./data'),
+    rules: rulesSchema.default({}),
+    sip: sipSchema.default({}),
+    panel: panelSchema.default({ kind: 'simulated' }),
+    http: z
+      .object({ host: host.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+      .strict()
+      .default({}),
+    log: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type SipConfig = Config['sip'];
+export type PanelConfig = Config['panel'];
+export type BoardPanelConfig = Extract<PanelConfig, { kind: 'board' }>;

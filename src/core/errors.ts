@@ -1,0 +1,67 @@
+/**
+ * One base error with a stable `code`; every error the unit raises on purpose is a subclass.
+ * HTTP and CLI map codes to status / exit code in one place (src/http/error-map.ts, src/cli/exit-codes.ts).
+ */
+export class DeskphoneError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Config file missing, unreadable, or failing the schema. `issues` lists every problem, field by field. */
+export class ConfigError extends DeskphoneError {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super('E_CONFIG', `invalid config:\n  - ${issues.join('\n  - ')}`);
+    this.issues = issues;
+  }
+}
+
+/** A request or input that names a field with a bad value. */
+export class BadInputError extends DeskphoneError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('E_BAD_INPUT', `${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** An action that needs the simulated panel while a real board is in use (or the reverse). */
+export class PanelKindError extends DeskphoneError {
+  constructor(message: string) {
+    super('E_PANEL_KIND', message);
+  }
+}
+
+/** The SIP stack did not answer, refused a command, or is not running. */
+export class SipError extends DeskphoneError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_SIP', message, options);
+  }
+}
+
+/** A command to the SIP stack got no reply in time. */
+export class SipTimeoutError extends DeskphoneError {
+  constructor(message: string) {
+    super('E_SIP_TIMEOUT', message);
+  }
+}
+
+/** The call journal cannot be written or read; `path` names the file. */
+export class JournalError extends DeskphoneError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('E_JOURNAL', `${path}: ${message}`, options);
+    this.path = path;
+  }
+}
+
+/** The panel board is unreachable or misbehaving. */
+export class PanelError extends DeskphoneError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_PANEL', message, options);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * A call record (SPEC "A call record"). Fields the unit cannot fill yet are present and null.
+ * Times are UTC ISO-8601 strings; `timeZone` names the unit's zone beside them.
+ * `talkMs` is the time the parties could talk: from answer to end, less the time on hold.
+ */
+export type AnsweredBy = 'receptionist' | 'auto-greeting' | 'nobody';
+export type HungUpFirst = 'caller' | 'receptionist' | 'unit' | null;
+/** `interrupted`: the SIP stack went away during the call (crash or restart). */
+export type Outcome = 'answered' | 'missed' | 'abandoned' | 'message' | 'interrupted';
+
+export interface HoldRecord {
+  startedAt: string;
+  ms: number;
+}
+
+export interface CallRecord {
+  id: string;
+  unitId: string;
+  line: number;
+  direction: 'incoming' | 'outgoing';
+  callerNumber: string | null;
+  callerName: string | null;
+  startedAt: string;
+  rings: number;
+  answeredBy: AnsweredBy;
+  answeredAt: string | null;
+  late: boolean;
+  holds: HoldRecord[];
+  talkMs: number;
+  endedAt: string;
+  hungUpFirst: HungUpFirst;
+  outcome: Outcome;
+  greetingPlayed: boolean;
+  notes: string | null;
+  category: string | null;
+  message: string | null;
+  callbackDue: string | null;
+  callbackDone: string | null;
+  timeZone: string;
+}
