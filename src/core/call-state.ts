@@ -1,0 +1,48 @@
+import { DeskphoneError } from './errors.ts';
+
+/**
+ * The states of the call on the desk's line.
+ *
+ * ```
+ *            call.incoming                hook off                call.established
+ *   IDLE ───────────────────> RINGING ─────────────> ANSWERING ──────────────────> TALKING
+ *    ^                           │  call.established (answered elsewhere)  ^   │     ^ │
+ *    │                           └──────────────────────────────────────────┘   │ hold│ │hold (resume)
+ *    │                                                                           │     │ v
+ *    │                                                                hook on    │    HELD
+ *    │                                         ENDING <──────────────────────────┴──────┘
+ *    │                                           │   (ANSWERING --hook on--> ENDING too)
+ *    └───────────────────────────────────────────┘ call.closed (from any state but IDLE), sip.down
+ * ```
+ * ENDING: the receptionist put the handset down and the unit asked the SIP stack to hang up; the call
+ * closes when the stack says so.
+ */
+export enum CallState {
+  Idle = 'idle',
+  Ringing = 'ringing',
+  Answering = 'answering',
+  Talking = 'talking',
+  Held = 'held',
+  Ending = 'ending',
+}
+
+const ALLOWED: Record<CallState, readonly CallState[]> = {
+  [CallState.Idle]: [CallState.Ringing],
+  [CallState.Ringing]: [CallState.Answering, CallState.Talking, CallState.Idle],
+  [CallState.Answering]: [CallState.Talking, CallState.Ending, CallState.Idle],
+  [CallState.Talking]: [CallState.Held, CallState.Ending, CallState.Idle],
+  [CallState.Held]: [CallState.Talking, CallState.Ending, CallState.Idle],
+  [CallState.Ending]: [CallState.Idle],
+};
+
+export class IllegalTransitionError extends DeskphoneError {
+  constructor(from: CallState, to: CallState) {
+    super('E_ILLEGAL_TRANSITION', `call state cannot go from ${from} to ${to}`);
+  }
+}
+
+/** The one guarded transition: returns `to`, or throws on a move the diagram does not allow. */
+export function transition(from: CallState, to: CallState): CallState {
+  if (!ALLOWED[from].includes(to)) throw new IllegalTransitionError(from, to);
+  return to;
+}

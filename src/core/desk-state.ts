@@ -1,0 +1,53 @@
+import { CallState } from './call-state.ts';
+import { allLights, type Lights } from './lights.ts';
+
+/** One call as the core tracks it. Times are ms since the epoch. */
+export interface ActiveCall {
+  state: Exclude<CallState, CallState.Idle>;
+  callId: string;
+  recordId: string;
+  number: string | null;
+  displayName: string | null;
+  startedAt: number;
+  /** When the handset was lifted (or the call was answered elsewhere). */
+  pickedUpAt: number | null;
+  /** The ring in progress at pick-up (R1). */
+  ringsAtPickup: number | null;
+  /** When the SIP call was established. */
+  answeredAt: number | null;
+  late: boolean;
+  holds: { startedAt: number; endedAt: number | null }[];
+}
+
+/** A second call that arrived while the line was busy (LINE 2). */
+export interface WaitingCall {
+  callId: string;
+  recordId: string;
+  number: string | null;
+  displayName: string | null;
+  startedAt: number;
+}
+
+export interface DeskState {
+  sipUp: boolean;
+  panelFault: boolean;
+  hook: 'on' | 'off';
+  call: ActiveCall | null;
+  waiting: WaitingCall[];
+  /** What the panel was last told, so only changes become effects. */
+  lights: Lights;
+  ringer: boolean;
+}
+
+/** The desk at power-on: SIP not up yet (READY blinks), nothing ringing. */
+export function initialDeskState(): DeskState {
+  return {
+    sipUp: false,
+    panelFault: false,
+    hook: 'on',
+    call: null,
+    waiting: [],
+    lights: { ...allLights('off'), READY: 'blink' },
+    ringer: false,
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * The desk reducer: `(state, event, now) -> (state, effects)`. Pure: no I/O, no timers, no Date.now().
+ * It enforces SPEC R1 (ring budget), R2 (apologise when late), R4 (hold check-in and limit) and R5 (call
+ * length) on the panel, turns the handset and hold button into SIP commands, and emits one record per call.
+ */
+import { CallState, transition } from './call-state.ts';
+import type { ActiveCall, DeskState, WaitingCall } from './desk-state.ts';
+import type { Effect } from './effects.ts';
+import type { CloseReason, CoreEvent } from './events.ts';
+import { LIGHT_NAMES } from './lights.ts';
+import { holdMs, lightsAt, ringerAt, ringsAt } from './panel-view.ts';
+import type { CallRecord, HungUpFirst, Outcome } from './record.ts';
+import type { DeskRules } from './rules.ts';
+
+export interface DeskSettings {
+  rules: DeskRules;
+  unitId: string;
+  timeZone: string;
+}
+
+export interface Reduction {
+  state: DeskState;
+  effects: Effect[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function move(call: ActiveCall, to: CallState.Ringing | CallState.Answering | CallState.Talking | CallState.Held | CallState.Ending): ActiveCall {
+  return { ...call, state: transition(call.state, to) as ActiveCall['state'] };
+}
+
+function baseRecord(s: DeskSettings, c: WaitingCall, now: number): CallRecord {
+  return {
+    id: c.recordId,
+    unitId: s.unitId,
+    line: 1,
+    direction: 'incoming',
+    callerNumber: c.number,
+    callerName: c.displayName,
+    startedAt: iso(c.startedAt),
+    rings: ringsAt(s.rules, c.startedAt, now),
+    answeredBy: 'nobody',
+    answeredAt: null,
+    late: false,
+    holds: [],
+    talkMs: 0,
+    endedAt: iso(now),
+    hungUpFirst: null,
+    outcome: 'missed',
+    greetingPlayed: false,
+    notes: null,
+    category: null,
+    message: null,
+    callbackDue: null,
+    callbackDone: null,
+    timeZone: s.timeZone,
+  };
+}
+
+function hungUpBy(call: ActiveCall, reason: CloseReason | 'interrupted'): HungUpFirst {
+  if (call.state === CallState.Ending) return 'receptionist';
+  if (reason === 'remote') return 'caller';
+  if (reason === 'local') return 'receptionist';
+  if (reason === 'eof') return 'unit';
+  return null;
+}
+
+function outcomeOf(call: ActiveCall, reason: CloseReason | 'interrupted'): Outcome {
+  if (reason === 'interrupted') return 'interrupted';
+  if (call.answeredAt === null) return 'missed';
+  // SPEC outcome: abandoned = the caller gave up while on hold.
+  if (call.state === CallState.Held && reason === 'remote') return 'abandoned';
+  return 'answered';
+}
+
+/** The record of the active call, closed at `now`. */
+export function closeRecord(s: DeskSettings, call: ActiveCall, reason: CloseReason | 'interrupted', now: number): CallRecord {
+  const holds = call.holds.map((h) => ({ startedAt: iso(h.startedAt), ms: (h.endedAt ?? now) - h.startedAt }));
+  const answered = call.answeredAt !== null;
+  return {
+    ...baseRecord(s, call, now),
+    rings: call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, now),
+    answeredBy: answered ? 'receptionist' : 'nobody',
+    answeredAt: answered ? iso(call.answeredAt as number) : null,
+    late: call.late,
+    holds,
+    talkMs: answered ? Math.max(0, now - (call.answeredAt as number) - holdMs(call, now)) : 0,
+    hungUpFirst: hungUpBy(call, reason),
+    outcome: outcomeOf(call, reason),
+  };
+}
+
+function endActive(s: DeskSettings, state: DeskState, reason: CloseReason | 'interrupted', now: number, effects: Effect[]): DeskState {
+  const call = state.call;
+  if (!call) return state;
+  transition(call.state, CallState.Idle);
+  effects.push({ type: 'record', record: closeRecord(s, call, reason, now) });
+  return { ...state, call: null };
+}
+
+function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, effects: Effect[]): DeskState {
+  const call = state.call;
+  switch (event.type) {
+    case 'sip.up':
+      return { ...state, sipUp: true };
+    case 'sip.down': {
+      // Calls do not survive the SIP stack going away: record them as interrupted.
+      let next = endActive(s, { ...state, sipUp: false }, 'interrupted', now, effects);
+      for (const w of next.waiting) effects.push({ type: 'record', record: { ...baseRecord(s, w, now), outcome: 'interrupted' } });
+      next = { ...next, waiting: [] };
+      return next;
+    }
+    case 'panel.fault':
+      return { ...state, panelFault: event.fault };
+    case 'call.incoming': {
+      const known = call?.callId === event.callId || state.waiting.some((w) => w.callId === event.callId);
+      if (known) return state;
+      const fresh = { callId: event.callId, recordId: event.recordId, number: event.number, displayName: event.displayName, startedAt: now };
+      if (call) return { ...state, waiting: [...state.waiting, fresh] };
+      transition(CallState.Idle, CallState.Ringing);
+      return {
+        ...state,
+        call: { ...fresh, state: CallState.Ringing, pickedUpAt: null, ringsAtPickup: null, answeredAt: null, late: false, holds: [] },
+      };
+    }
+    case 'call.established': {
+      if (!call || call.callId !== event.callId) return state;
+      if (call.state === CallState.Answering) return { ...state, call: { ...move(call, CallState.Talking), answeredAt: now } };
+      if (call.state === CallState.Ringing) {
+        // Answered without the handset (e.g. by another device on the account): count it as picked up now.
+        const rings = ringsAt(s.rules, call.startedAt, now);
+        return {
+          ...state,
+          call: { ...move(call, CallState.Talking), pickedUpAt: now, ringsAtPickup: rings, late: rings > s.rules.ringBudget, answeredAt: now },
+        };
+      }
+      return state;
+    }
+    case 'call.closed': {
+      if (call && call.callId === event.callId) return endActive(s, state, event.reason, now, effects);
+      const w = state.waiting.find((x) => x.callId === event.callId);
+      if (!w) return state;
+      effects.push({ type: 'record', record: baseRecord(s, w, now) });
+      return { ...state, waiting: state.waiting.filter((x) => x !== w) };
+    }
+    case 'hook': {
+      const next = { ...state, hook: event.state };
+      if (!call || event.state === state.hook) return next;
+      if (event.state === 'off' && call.state === CallState.Ringing) {
+        const rings = ringsAt(s.rules, call.startedAt, now);
+        effects.push({ type: 'sip', command: 'answer', callId: call.callId });
+        return {
+          ...next,
+          call: { ...move(call, CallState.Answering), pickedUpAt: now, ringsAtPickup: rings, late: rings > s.rules.ringBudget },
+        };
+      }
+      if (event.state === 'on' && [CallState.Answering, CallState.Talking, CallState.Held].includes(call.state)) {
+        effects.push({ type: 'sip', command: 'hangup', callId: call.callId });
+        const holds = call.holds.map((h) => (h.endedAt === null ? { ...h, endedAt: now } : h));
+        return { ...next, call: { ...move(call, CallState.Ending), holds } };
+      }
+      return next;
+    }
+    case 'button': {
+      if (!call) return state;
+      if (call.state === CallState.Talking) {
+        effects.push({ type: 'sip', command: 'hold', callId: call.callId });
+        return { ...state, call: { ...move(call, CallState.Held), holds: [...call.holds, { startedAt: now, endedAt: null }] } };
+      }
+      if (call.state === CallState.Held) {
+        effects.push({ type: 'sip', command: 'resume', callId: call.callId });
+        const holds = call.holds.map((h) => (h.endedAt === null ? { ...h, endedAt: now } : h));
+        return { ...state, call: { ...move(call, CallState.Talking), holds } };
+      }
+      return state;
+    }
+    case 'tick':
+      return state;
+  }
+}
+
+/** Reduce one event at `now`; the effects include every light and ringer change it causes. */
+export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now: number): Reduction {
+  const effects: Effect[] = [];
+  const next = onEvent(s, state, event, now, effects);
+  const lights = lightsAt(s.rules, next, now);
+  for (const name of LIGHT_NAMES) {
+    if (lights[name] !== state.lights[name]) effects.push({ type: 'light', name, state: lights[name] });
+  }
+  const ringer = ringerAt(s.rules, next, now);
+  if (ringer !== state.ringer) effects.push({ type: 'ringer', on: ringer });
+  return { state: { ...next, lights, ringer }, effects };
+}

@@ -1,0 +1,92 @@
+/**
+ * What the panel should show for a desk state at a given time: a pure function, so the reducer only has
+ * to compare its result with what the panel was last told. Every threshold cites its rule.
+ */
+import { CallState } from './call-state.ts';
+import type { ActiveCall, DeskState } from './desk-state.ts';
+import { allLights, type Lights, type LightState } from './lights.ts';
+import type { DeskRules } from './rules.ts';
+
+/** R1: the ring in progress, counting from 1 at the incoming-call event. */
+export function ringsAt(rules: DeskRules, startedAt: number, now: number): number {
+  return Math.floor(Math.max(0, now - startedAt) / rules.ringCycleMs) + 1;
+}
+
+export function holdMs(call: ActiveCall, now: number): number {
+  return call.holds.reduce((sum, h) => sum + ((h.endedAt ?? now) - h.startedAt), 0);
+}
+
+function currentHold(call: ActiveCall) {
+  const last = call.holds[call.holds.length - 1];
+  return last && last.endedAt === null ? last : null;
+}
+
+function readyLight(state: DeskState): LightState {
+  if (state.panelFault) return 'fast';
+  return state.sipUp ? 'on' : 'blink';
+}
+
+/** The lights for `state` at `now`. */
+export function lightsAt(rules: DeskRules, state: DeskState, now: number): Lights {
+  const lights = allLights('off');
+  lights.READY = readyLight(state);
+  if (state.waiting.length > 0) lights.LINE2 = 'blink';
+  const call = state.call;
+  if (!call) return lights;
+
+  if (call.state === CallState.Ringing) {
+    const rings = ringsAt(rules, call.startedAt, now);
+    lights.RING1 = 'on';
+    if (rings >= 2) lights.RING2 = 'on';
+    if (rings >= 3) lights.RING3 = 'on';
+    // R1: ANSWER NOW blinks during the last ring of the budget, fast once the budget is passed.
+    if (rings === rules.ringBudget) lights.ANSWER_NOW = 'blink';
+    else if (rings > rules.ringBudget) lights.ANSWER_NOW = 'fast';
+  }
+
+  // R2: apologise after a late pick-up, for a while.
+  if (call.late && call.pickedUpAt !== null && now < call.pickedUpAt + rules.apologiseMs) lights.APOLOGISE = 'on';
+
+  // R4: hold check-in and limit, per hold.
+  const hold = call.state === CallState.Held ? currentHold(call) : null;
+  if (hold) {
+    const held = now - hold.startedAt;
+    lights.HOLD = held >= rules.holdLimitMs ? 'fast' : held >= rules.holdCheckInMs ? 'blink' : 'on';
+  }
+
+  // R5: call length from the answer; the unit warns but never hangs up.
+  if (call.answeredAt !== null && (call.state === CallState.Talking || call.state === CallState.Held)) {
+    const length = now - call.answeredAt;
+    if (length >= rules.lengthLimitMs) lights.LENGTH = 'fast';
+    else if (length >= rules.lengthWarnMs) lights.LENGTH = 'on';
+  }
+  return lights;
+}
+
+/** R1: the ringer sounds for the first `ringOnMs` of every ring cycle while the call rings. */
+export function ringerAt(rules: DeskRules, state: DeskState, now: number): boolean {
+  const call = state.call;
+  if (!call || call.state !== CallState.Ringing) return false;
+  return Math.max(0, now - call.startedAt) % rules.ringCycleMs < rules.ringOnMs;
+}
+
+/**
+ * The next time after `now` at which the lights or the ringer may change with no event, or null.
+ * The app sets one timer for it and sends a `tick`.
+ */
+export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): number | null {
+  const call = state.call;
+  if (!call) return null;
+  const times: number[] = [];
+  if (call.state === CallState.Ringing) {
+    const elapsed = Math.max(0, now - call.startedAt);
+    const cycleStart = call.startedAt + Math.floor(elapsed / rules.ringCycleMs) * rules.ringCycleMs;
+    times.push(cycleStart + rules.ringOnMs, cycleStart + rules.ringCycleMs);
+  }
+  if (call.late && call.pickedUpAt !== null) times.push(call.pickedUpAt + rules.apologiseMs);
+  const hold = call.state === CallState.Held ? currentHold(call) : null;
+  if (hold) times.push(hold.startedAt + rules.holdCheckInMs, hold.startedAt + rules.holdLimitMs);
+  if (call.answeredAt !== null) times.push(call.answeredAt + rules.lengthWarnMs, call.answeredAt + rules.lengthLimitMs);
+  const future = times.filter((t) => t > now);
+  return future.length ? Math.min(...future) : null;
+}

@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import { CallState, IllegalTransitionError, transition } from '../../src/core/call-state.ts';
+import { Desk, settings, T0 } from './desk-harness.ts';
+
+describe('desk reducer: ringing (R1)', () => {
+  it('fills the ring bar ring by ring and blinks ANSWER_NOW on the last ring of the budget, fast after', () => {
+    const d = new Desk();
+    d.send({ type: 'sip.up' });
+    d.incoming();
+    expect(d.state.lights).toMatchObject({ RING1: 'on', RING2: 'off', RING3: 'off', ANSWER_NOW: 'off' });
+    d.advanceTo(3000);
+    expect(d.state.lights).toMatchObject({ RING1: 'on', RING2: 'on', RING3: 'off', ANSWER_NOW: 'off' });
+    d.advanceTo(6000);
+    expect(d.state.lights).toMatchObject({ RING3: 'on', ANSWER_NOW: 'blink' });
+    d.advanceTo(9000);
+    expect(d.state.lights).toMatchObject({ RING3: 'on', ANSWER_NOW: 'fast' });
+  });
+
+  it('follows a configured budget and cadence', () => {
+    const d = new Desk(settings({ ringBudget: 2, ringCycleMs: 400, ringOnMs: 100 }));
+    d.incoming();
+    d.advanceTo(400);
+    expect(d.state.lights.ANSWER_NOW).toBe('blink');
+    d.advanceTo(800);
+    expect(d.state.lights.ANSWER_NOW).toBe('fast');
+  });
+
+  it('sounds the ringer for ringOnMs at the start of every cycle', () => {
+    const d = new Desk();
+    d.incoming();
+    expect(d.state.ringer).toBe(true);
+    d.advanceTo(999);
+    expect(d.state.ringer).toBe(true);
+    d.advanceTo(1000);
+    expect(d.state.ringer).toBe(false);
+    d.advanceTo(3000);
+    expect(d.state.ringer).toBe(true);
+    const ringer = d.effects.filter((e) => e.type === 'ringer').map((e) => (e.type === 'ringer' ? e.on : null));
+    expect(ringer).toEqual([true, false, true]);
+  });
+
+  it('answers when the handset is lifted and records rings at pick-up, not late', () => {
+    const d = new Desk();
+    d.incoming();
+    d.advanceTo(4000); // ring 2
+    d.send({ type: 'hook', state: 'off' });
+    expect(d.sipCommands()).toEqual(['answer:c1']);
+    expect(d.state.lights).toMatchObject({ RING1: 'off', RING2: 'off', ANSWER_NOW: 'off', APOLOGISE: 'off' });
+    expect(d.state.ringer).toBe(false);
+    d.advanceTo(4100);
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(64_100);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    const [r] = d.records();
+    expect(r).toMatchObject({
+      id: 'rec-c1',
+      unitId: 'desk-test',
+      rings: 2,
+      late: false,
+      answeredBy: 'receptionist',
+      hungUpFirst: 'caller',
+      outcome: 'answered',
+      talkMs: 60_000,
+      callerNumber: '+8613800000000',
+      callerName: 'Alice',
+      startedAt: new Date(T0).toISOString(),
+      answeredAt: new Date(T0 + 4100).toISOString(),
+      endedAt: new Date(T0 + 64_100).toISOString(),
+      timeZone: 'Asia/Shanghai',
+      notes: null,
+      category: null,
+      greetingPlayed: false,
+    });
+  });
+});
+
+describe('desk reducer: late pick-up (R2)', () => {
+  it('lights APOLOGISE for apologiseMs after a pick-up past the budget and records late', () => {
+    const d = new Desk();
+    d.incoming();
+    d.advanceTo(9500); // ring 4
+    d.send({ type: 'hook', state: 'off' });
+    expect(d.state.lights.APOLOGISE).toBe('on');
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(19_499);
+    expect(d.state.lights.APOLOGISE).toBe('on');
+    d.advanceTo(19_500);
+    expect(d.state.lights.APOLOGISE).toBe('off');
+    d.send({ type: 'hook', state: 'on' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'local' });
+    expect(d.records()[0]).toMatchObject({ rings: 4, late: true, hungUpFirst: 'receptionist', outcome: 'answered' });
+  });
+
+  it('does not count a pick-up on the last ring of the budget as late', () => {
+    const d = new Desk();
+    d.incoming();
+    d.advanceTo(8999);
+    d.send({ type: 'hook', state: 'off' });
+    expect(d.state.call?.late).toBe(false);
+    expect(d.state.lights.APOLOGISE).toBe('off');
+  });
+});
+
+describe('desk reducer: missed calls', () => {
+  it('records a caller who gives up while ringing as missed, and clears the ring lights', () => {
+    const d = new Desk();
+    d.incoming();
+    d.advanceTo(4000);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    expect(d.records()[0]).toMatchObject({ outcome: 'missed', rings: 2, answeredBy: 'nobody', answeredAt: null, talkMs: 0 });
+    expect(d.state.lights).toMatchObject({ RING1: 'off', RING2: 'off', RING3: 'off', ANSWER_NOW: 'off' });
+    expect(d.state.ringer).toBe(false);
+  });
+});
+
+describe('desk reducer: hold (R4)', () => {
+  it('HOLD goes on, blinks from the check-in, fast from the limit; resume records the hold', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(10_000);
+    d.send({ type: 'button', name: 'hold' });
+    expect(d.sipCommands()).toEqual(['answer:c1', 'hold:c1']);
+    expect(d.state.lights.HOLD).toBe('on');
+    d.advanceTo(30_000);
+    expect(d.state.lights.HOLD).toBe('blink');
+    d.advanceTo(70_000);
+    expect(d.state.lights.HOLD).toBe('fast');
+    d.advanceTo(75_000);
+    d.send({ type: 'button', name: 'hold' });
+    expect(d.sipCommands()).toEqual(['answer:c1', 'hold:c1', 'resume:c1']);
+    expect(d.state.lights.HOLD).toBe('off');
+    d.advanceTo(80_000);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    const [r] = d.records();
+    expect(r?.holds).toEqual([{ startedAt: new Date(T0 + 10_000).toISOString(), ms: 65_000 }]);
+    expect(r?.talkMs).toBe(80_000 - 65_000);
+  });
+
+  it('a caller who hangs up while held has abandoned the call', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'button', name: 'hold' });
+    d.advanceTo(5000);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    expect(d.records()[0]).toMatchObject({ outcome: 'abandoned', hungUpFirst: 'caller', holds: [{ ms: 5000 }] });
+    expect(d.state.lights.HOLD).toBe('off');
+  });
+});
+
+describe('desk reducer: call length (R5)', () => {
+  it('LENGTH is on from the warning and fast from the limit, and the unit never hangs up', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(179_999);
+    expect(d.state.lights.LENGTH).toBe('off');
+    d.advanceTo(180_000);
+    expect(d.state.lights.LENGTH).toBe('on');
+    d.advanceTo(300_000);
+    expect(d.state.lights.LENGTH).toBe('fast');
+    d.advanceTo(900_000);
+    expect(d.sipCommands()).toEqual(['answer:c1']);
+    expect(d.state.call?.state).toBe(CallState.Talking);
+  });
+});
+
+describe('desk reducer: READY and the SIP stack', () => {
+  it('READY blinks until SIP is up, is steady when up, fast on a panel fault', () => {
+    const d = new Desk();
+    expect(d.state.lights.READY).toBe('blink');
+    d.send({ type: 'sip.up' });
+    expect(d.state.lights.READY).toBe('on');
+    d.send({ type: 'panel.fault', fault: true });
+    expect(d.state.lights.READY).toBe('fast');
+    d.send({ type: 'panel.fault', fault: false });
+    d.send({ type: 'sip.down', reason: 'exited' });
+    expect(d.state.lights.READY).toBe('blink');
+  });
+
+  it('records a call in progress as interrupted when the SIP stack goes down', () => {
+    const d = new Desk();
+    d.send({ type: 'sip.up' });
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(200_000);
+    d.send({ type: 'sip.down', reason: 'baresip exited' });
+    expect(d.records()[0]).toMatchObject({ outcome: 'interrupted', answeredBy: 'receptionist', talkMs: 200_000 });
+    expect(d.state.lights).toMatchObject({ LENGTH: 'off', READY: 'blink' });
+    expect(d.state.call).toBeNull();
+  });
+});
+
+describe('desk reducer: hanging up and odd inputs', () => {
+  it('putting the handset down hangs up and the receptionist is recorded as hanging up first', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'hook', state: 'on' });
+    expect(d.sipCommands()).toEqual(['answer:c1', 'hangup:c1']);
+    expect(d.state.call?.state).toBe(CallState.Ending);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    expect(d.records()[0]?.hungUpFirst).toBe('receptionist');
+  });
+
+  it('ignores the hold button with no call, a repeated incoming event, and events for unknown calls', () => {
+    const d = new Desk();
+    d.send({ type: 'button', name: 'hold' });
+    d.incoming('c1');
+    d.incoming('c1');
+    d.send({ type: 'call.established', callId: 'other' });
+    d.send({ type: 'call.closed', callId: 'other', reason: 'remote' });
+    expect(d.state.call?.state).toBe(CallState.Ringing);
+    expect(d.state.waiting).toEqual([]);
+    expect(d.records()).toEqual([]);
+    expect(d.sipCommands()).toEqual([]);
+  });
+
+  it('a second call while busy lights LINE2 and is recorded as missed when it ends', () => {
+    const d = new Desk();
+    d.incoming('c1');
+    d.incoming('c2', '+861000');
+    expect(d.state.lights.LINE2).toBe('blink');
+    d.advanceTo(5000);
+    d.send({ type: 'call.closed', callId: 'c2', reason: 'remote' });
+    expect(d.state.lights.LINE2).toBe('off');
+    expect(d.records()).toMatchObject([{ id: 'rec-c2', outcome: 'missed', callerNumber: '+861000', rings: 2 }]);
+  });
+
+  it('the guarded transition throws on an illegal move', () => {
+    expect(() => transition(CallState.Idle, CallState.Talking)).toThrow(IllegalTransitionError);
+    expect(() => transition(CallState.Ending, CallState.Talking)).toThrow(/ending to talking/);
+    expect(transition(CallState.Ringing, CallState.Answering)).toBe(CallState.Answering);
+  });
+});
