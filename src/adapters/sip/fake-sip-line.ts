@@ -1,0 +1,48 @@
+/** An in-memory SipLine for unit tests and demos: records commands, lets the test raise SIP events. */
+import { SipError } from '../../core/errors.ts';
+import type { SipLine, SipLineEvent } from '../../ports/sip-line.ts';
+
+export class FakeSipLine implements SipLine {
+  readonly commands: string[] = [];
+  /** Commands in this set reject with SipError, to test failure handling. */
+  readonly failing = new Set<string>();
+  private readonly listeners = new Set<(event: SipLineEvent) => void>();
+  started = false;
+
+  async start(): Promise<void> {
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.listeners.clear();
+  }
+
+  onEvent(listener: (event: SipLineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Deliver an event as the SIP stack would. */
+  raise(event: SipLineEvent): void {
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  answer(callId: string): Promise<void> {
+    return this.run('answer', callId);
+  }
+  hangup(callId: string): Promise<void> {
+    return this.run('hangup', callId);
+  }
+  hold(callId: string): Promise<void> {
+    return this.run('hold', callId);
+  }
+  resume(callId: string): Promise<void> {
+    return this.run('resume', callId);
+  }
+
+  private async run(command: string, callId: string): Promise<void> {
+    this.commands.push(`${command}:${callId}`);
+    if (this.failing.has(command)) throw new SipError(`${command} refused (fake)`);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The running unit: feeds SIP events, panel input and clock ticks into the pure desk reducer and carries
+ * out its effects (panel lights and ringer, SIP commands, journal appends). One timer at a time, set to the
+ * core's next wake-up. Records that cannot be written are kept and retried, never dropped.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { initialDeskState, type DeskState } from '../core/desk-state.ts';
+import { reduce, type DeskSettings } from '../core/desk.ts';
+import type { Effect } from '../core/effects.ts';
+import { PanelKindError } from '../core/errors.ts';
+import type { CoreEvent } from '../core/events.ts';
+import { LIGHT_NAMES } from '../core/lights.ts';
+import { nextWakeAt } from '../core/panel-view.ts';
+import type { CallRecord } from '../core/record.ts';
+import { deskStatus, type DeskStatus } from '../core/status.ts';
+import type { CallJournal, JournalEntry } from '../ports/call-journal.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Panel, PanelInput } from '../ports/panel.ts';
+import type { SipLine, SipLineEvent } from '../ports/sip-line.ts';
+
+export interface DeskUnitDeps {
+  settings: DeskSettings;
+  sip: SipLine;
+  panel: Panel;
+  journal: CallJournal;
+  clock: Clock;
+  logger: Logger;
+  newId?: () => string;
+  /** Wait before retrying a failed journal append. */
+  journalRetryMs?: number;
+}
+
+/** Live events for the LAN API and tests. */
+export interface DeskUnitEvents {
+  effect: [Effect];
+  recorded: [JournalEntry];
+}
+
+interface Simulatable extends Panel {
+  press(input: PanelInput): void;
+}
+
+export class DeskUnit extends EventEmitter<DeskUnitEvents> {
+  private state: DeskState = initialDeskState();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly unwritten: CallRecord[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: DeskUnitDeps) {
+    super();
+    this.log = deps.logger.child({ module: 'desk' });
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  async start(): Promise<void> {
+    await this.deps.journal.open();
+    await this.deps.panel.start();
+    for (const name of LIGHT_NAMES) this.deps.panel.setLight(name, this.state.lights[name]);
+    this.unsubscribe.push(this.deps.panel.onInput((input) => this.onPanelInput(input)));
+    this.unsubscribe.push(this.deps.sip.onEvent((event) => this.onSipEvent(event)));
+    await this.deps.sip.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = null;
+    await this.deps.sip.stop();
+    await this.writing;
+    await this.deps.panel.stop();
+    await this.deps.journal.close();
+  }
+
+  status(): DeskStatus {
+    return deskStatus(this.deps.settings.rules, this.state, this.deps.clock.now());
+  }
+
+  get panelKind(): Panel['kind'] {
+    return this.deps.panel.kind;
+  }
+
+  /** Records not yet written to the journal (kept in memory and retried). */
+  get unwrittenCount(): number {
+    return this.unwritten.length;
+  }
+
+  listCalls(options?: { limit?: number; beforeSeq?: number }): Promise<JournalEntry[]> {
+    return this.deps.journal.list(options);
+  }
+
+  /** Hook switch or button input from the LAN API; only the simulated panel accepts it. */
+  simulate(input: PanelInput): void {
+    const panel = this.deps.panel as Partial<Simulatable>;
+    if (panel.kind !== 'simulated' || typeof panel.press !== 'function') {
+      throw new PanelKindError('a real panel board is in use: use the handset and buttons on the desk');
+    }
+    panel.press(input);
+  }
+
+  /** Feed one event to the core now and carry out its effects. */
+  dispatch(event: CoreEvent): void {
+    const now = this.deps.clock.now();
+    const { state, effects } = reduce(this.deps.settings, this.state, event, now);
+    this.state = state;
+    for (const effect of effects) this.carryOut(effect);
+    this.schedule(now);
+  }
+
+  private onSipEvent(event: SipLineEvent): void {
+    this.log.debug({ event }, 'sip event');
+    if (event.type === 'call.incoming') this.dispatch({ ...event, recordId: this.newId() });
+    else this.dispatch(event);
+  }
+
+  private onPanelInput(input: PanelInput): void {
+    this.log.debug({ input }, 'panel input');
+    if (input.type === 'fault') this.dispatch({ type: 'panel.fault', fault: input.fault });
+    else this.dispatch(input);
+  }
+
+  private schedule(now: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const wake = nextWakeAt(this.deps.settings.rules, this.state, now);
+    if (wake === null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.dispatch({ type: 'tick' });
+    }, Math.max(0, wake - now));
+  }
+
+  private carryOut(effect: Effect): void {
+    this.emit('effect', effect);
+    switch (effect.type) {
+      case 'light':
+        this.deps.panel.setLight(effect.name, effect.state);
+        return;
+      case 'ringer':
+        this.deps.panel.setRinger(effect.on);
+        return;
+      case 'sip': {
+        const { command, callId } = effect;
+        this.deps.sip[command](callId).catch((err: unknown) => this.log.error({ err, command, callId }, 'SIP command failed'));
+        return;
+      }
+      case 'record':
+        this.unwritten.push(effect.record);
+        this.flush();
+        return;
+    }
+  }
+
+  /** Append unwritten records in order; on failure keep them and try again later. */
+  private flush(): void {
+    this.writing = this.writing.then(async () => {
+      while (this.unwritten.length > 0) {
+        const record = this.unwritten[0] as CallRecord;
+        try {
+          const entry = await this.deps.journal.append(record);
+          this.unwritten.shift();
+          this.log.info({ seq: entry.seq, id: record.id, outcome: record.outcome }, 'call recorded');
+          this.emit('recorded', entry);
+        } catch (err) {
+          this.log.error({ err, id: record.id, pending: this.unwritten.length }, 'cannot write call record; will retry');
+          if (!this.retryTimer) {
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = null;
+              this.flush();
+            }, this.deps.journalRetryMs ?? 5000);
+          }
+          return;
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,53 @@
+/** The one place where error codes become HTTP statuses and the JSON error body. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DeskphoneError } from '../core/errors.ts';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  E_BAD_INPUT: 400,
+  E_CONFIG: 400,
+  E_PANEL_KIND: 409,
+  E_SIP: 502,
+  E_SIP_TIMEOUT: 504,
+  E_JOURNAL: 503,
+  E_PANEL: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+/** The request field a fastify validation error is about, e.g. `body.state` or `query.limit`. */
+function validationField(err: FastifyError): string {
+  const first = err.validation?.[0];
+  const where = err.validationContext ?? 'body';
+  if (!first) return where;
+  const missing = (first.params as { missingProperty?: string; additionalProperty?: string } | undefined);
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const leaf = missing?.missingProperty ?? missing?.additionalProperty;
+  return [where, path, leaf].filter(Boolean).join('.');
+}
+
+export function statusFor(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof DeskphoneError) {
+    const field = (err as DeskphoneError & { field?: string }).field;
+    const body: ErrorBody = { error: { code: err.code, message: err.message, ...(field ? { field } : {}) } };
+    void reply.status(statusFor(err.code)).send(body);
+    return;
+  }
+  if (err.validation) {
+    const field = validationField(err);
+    void reply.status(400).send({ error: { code: 'E_BAD_INPUT', field, message: `${field} ${err.validation[0]?.message ?? 'is invalid'}` } });
+    return;
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    // Fastify's own client errors: unparsable JSON, wrong content type, body too large.
+    void reply.status(err.statusCode).send({ error: { code: 'E_BAD_INPUT', field: 'body', message: err.message } });
+    return;
+  }
+  request.log.error({ err }, 'request failed');
+  void reply.status(500).send({ error: { code: 'E_INTERNAL', message: 'internal error' } });
+}

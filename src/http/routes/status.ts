@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeskUnit } from '../../app/desk-unit.ts';
+import { isLocalRequest, maskNumber } from '../privacy.ts';
+
+export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string): void {
+  app.get('/api/v1/status', async (request) => {
+    const status = unit.status();
+    const local = isLocalRequest(request);
+    const call = status.call && { ...status.call, callerNumber: local ? status.call.callerNumber : maskNumber(status.call.callerNumber) };
+    return {
+      unitId,
+      sip: { up: status.sipUp },
+      panel: { kind: unit.panelKind, fault: status.panelFault, hook: status.hook, ringer: status.ringer },
+      lights: status.lights,
+      call,
+      waitingCalls: status.waitingCalls,
+      unwrittenRecords: unit.unwrittenCount,
+    };
+  });
+}
