@@ -1,0 +1,126 @@
+/**
+ * Supervises the baresip child process: `baresip -f DIR` with LC_ALL=C (stable event strings), no stdio
+ * module (there is no terminal). Ready = the "baresip is ready." line. Restarts with exponential backoff
+ * when it exits unexpectedly; stop() kills it and waits for the exit.
+ * Reads config keys: sip.baresipPath, sip.restartInitialMs, sip.restartMaxMs. Pins: none.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Logger } from '../../ports/logger.ts';
+
+export interface BaresipProcessOptions {
+  baresipPath: string;
+  configDir: string;
+  restartInitialMs: number;
+  restartMaxMs: number;
+  logger: Logger;
+  /** Strings never to log (e.g. the registrar password), replaced by *** in output lines. */
+  secrets?: string[];
+  /** How long stop() waits after SIGTERM before SIGKILL. */
+  killTimeoutMs?: number;
+}
+
+export interface BaresipProcessEvents {
+  ready: [];
+  exit: [info: { code: number | null; signal: NodeJS.Signals | null; restartInMs: number | null }];
+}
+
+const READY_LINE = 'baresip is ready.';
+
+export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
+  private readonly opts: BaresipProcessOptions;
+  private readonly log: Logger;
+  private child: ChildProcess | null = null;
+  private running = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private backoffMs: number;
+  private startedAt = 0;
+  private ready = false;
+
+  constructor(opts: BaresipProcessOptions) {
+    super();
+    this.opts = opts;
+    this.log = opts.logger.child({ part: 'baresip' });
+    this.backoffMs = opts.restartInitialMs;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.spawnChild();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), this.opts.killTimeoutMs ?? 2000);
+      await exited;
+      clearTimeout(timer);
+    }
+    this.child = null;
+    this.removeAllListeners();
+  }
+
+  private redact(line: string): string {
+    let out = line;
+    for (const s of this.opts.secrets ?? []) if (s) out = out.split(s).join('***');
+    return out;
+  }
+
+  private spawnChild(): void {
+    this.restartTimer = null;
+    if (!this.running) return;
+    this.ready = false;
+    this.startedAt = Date.now();
+    const child = spawn(this.opts.baresipPath, ['-f', this.opts.configDir], {
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.log.info({ pid: child.pid, configDir: this.opts.configDir }, 'baresip started');
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      this.log.debug({ stream: 'stdout' }, this.redact(line));
+      if (!this.ready && line.trim() === READY_LINE && this.child === child) {
+        this.ready = true;
+        this.emit('ready');
+      }
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      this.log.debug({ stream: 'stderr' }, this.redact(line));
+    });
+    child.on('error', (err) => {
+      // spawn failure (e.g. ENOENT); 'exit' may not follow, so schedule the restart here too.
+      this.log.error({ err: err.message, path: this.opts.baresipPath }, 'cannot run baresip');
+      if (this.child === child && child.exitCode === null && child.pid === undefined) this.onExit(child, null, null);
+    });
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.ready = false;
+    if (!this.running) return;
+    // A run that lasted longer than the longest backoff counts as healthy: start the backoff over.
+    if (Date.now() - this.startedAt >= this.opts.restartMaxMs) this.backoffMs = this.opts.restartInitialMs;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.restartMaxMs);
+    this.log.warn({ code, signal, restartInMs: delay }, 'baresip exited unexpectedly; restarting');
+    this.restartTimer = setTimeout(() => this.spawnChild(), delay);
+    this.emit('exit', { code, signal, restartInMs: delay });
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * TCP client for baresip's ctrl_tcp module (netstring-framed JSON).
+ * Reads config keys: sip.ctrlPort, sip.commandTimeoutMs, sip.restartInitialMs, sip.restartMaxMs. Pins: none.
+ * ctrl_tcp serves one client at a time and drops events while none is connected, so after every
+ * (re)connect the owner resyncs (baresip-line.ts sends `listcalls`). Garbage on the socket drops the
+ * connection and reconnects; it never throws out of an event handler.
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { SipError, SipTimeoutError } from '../../core/errors.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { isBaresipEvent, type BaresipEvent } from './event-map.ts';
+import { NetstringDecoder, encodeNetstring } from './netstring.ts';
+
+export interface CtrlClientOptions {
+  host?: string;
+  port: number;
+  commandTimeoutMs: number;
+  reconnectInitialMs: number;
+  reconnectMaxMs: number;
+  logger: Logger;
+}
+
+export interface CtrlClientEvents {
+  connected: [];
+  disconnected: [reason: string];
+  event: [event: BaresipEvent];
+}
+
+interface Pending {
+  command: string;
+  resolve: (data: string) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class CtrlClient extends EventEmitter<CtrlClientEvents> {
+  private readonly opts: CtrlClientOptions;
+  private readonly log: Logger;
+  private socket: net.Socket | null = null;
+  private connected = false;
+  private running = false;
+  private readonly decoder = new NetstringDecoder();
+  private readonly pending = new Map<string, Pending>();
+  private nextToken = 1;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private backoffMs: number;
+
+  constructor(opts: CtrlClientOptions) {
+    super();
+    this.opts = opts;
+    this.log = opts.logger.child({ part: 'ctrl_tcp' });
+    this.backoffMs = opts.reconnectInitialMs;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Starts connecting (and reconnecting until stop()). Resolves at once; watch `connected`. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.backoffMs = this.opts.reconnectInitialMs;
+    this.connect();
+  }
+
+  /** Connect now instead of waiting out the backoff (e.g. the process supervisor knows baresip is back). */
+  connectNow(): void {
+    if (!this.running || this.socket) return;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.backoffMs = this.opts.reconnectInitialMs;
+    this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.dropSocket('client stopped');
+    this.removeAllListeners();
+  }
+
+  /** Sends one command; resolves with baresip's reply text (for people: do not parse it). */
+  send(command: string, params = ''): Promise<string> {
+    const socket = this.socket;
+    if (!socket || !this.connected) {
+      return Promise.reject(new SipError(`baresip control link is down (command ${command})`));
+    }
+    const token = String(this.nextToken++);
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new SipTimeoutError(`baresip did not answer '${command}' within ${this.opts.commandTimeoutMs} ms`));
+      }, this.opts.commandTimeoutMs);
+      this.pending.set(token, { command, resolve, reject, timer });
+      socket.write(encodeNetstring(JSON.stringify({ command, params, token })));
+    });
+  }
+
+  private connect(): void {
+    this.reconnectTimer = null;
+    if (!this.running) return;
+    const socket = net.connect({ host: this.opts.host ?? '127.0.0.1', port: this.opts.port });
+    this.socket = socket;
+    this.decoder.reset();
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      this.connected = true;
+      this.backoffMs = this.opts.reconnectInitialMs;
+      this.log.debug({ port: this.opts.port }, 'control link connected');
+      this.emit('connected');
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'control link error'));
+    socket.on('close', () => {
+      if (this.socket !== socket) return;
+      this.dropSocket('control link closed');
+    });
+  }
+
+  private onData(socket: net.Socket, chunk: Buffer): void {
+    if (this.socket !== socket) return;
+    let messages: string[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'garbage on the control link; reconnecting');
+      this.dropSocket(`bad framing: ${(err as Error).message}`);
+      return;
+    }
+    for (const text of messages) this.onMessage(text);
+  }
+
+  private onMessage(text: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.log.warn({ length: text.length }, 'control link message is not JSON; ignored');
+      return;
+    }
+    if (isBaresipEvent(msg)) {
+      this.emit('event', msg);
+      return;
+    }
+    const reply = msg as { response?: unknown; ok?: unknown; data?: unknown; token?: unknown };
+    if (reply.response !== true || typeof reply.token !== 'string') {
+      this.log.debug('control link message is neither an event nor a reply to us; ignored');
+      return;
+    }
+    const p = this.pending.get(reply.token);
+    if (!p) return; // timed out already
+    this.pending.delete(reply.token);
+    clearTimeout(p.timer);
+    const data = typeof reply.data === 'string' ? reply.data : '';
+    if (reply.ok === true) p.resolve(data);
+    else p.reject(new SipError(`baresip refused '${p.command}': ${data.trim() || 'no reason given'}`));
+  }
+
+  private dropSocket(reason: string): void {
+    const socket = this.socket;
+    const wasConnected = this.connected;
+    this.socket = null;
+    this.connected = false;
+    if (socket) {
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.destroy();
+    }
+    for (const [token, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new SipError(`baresip control link dropped before '${p.command}' was answered (${reason})`));
+      this.pending.delete(token);
+    }
+    if (wasConnected) this.emit('disconnected', reason);
+    if (this.running && !this.reconnectTimer) {
+      const delay = this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.reconnectMaxMs);
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    }
+  }
+}
