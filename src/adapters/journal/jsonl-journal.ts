@@ -44,7 +44,7 @@ export class JsonlJournal implements CallJournal {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly index = new JournalIndex();
-  private state: 'new' | 'open' | 'closed' = 'new';
+  private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private nextSeq = 1;
   private current: AppendFile | null = null;
   /** Set when a failed write could not be undone: the file may end in a partial line until reopened. */
@@ -91,6 +91,8 @@ export class JsonlJournal implements CallJournal {
   }
 
   append(record: CallRecord): Promise<JournalEntry> {
+    // Checked on call, not when the queue reaches it: appends made before close() still complete.
+    if (this.state !== 'open') return Promise.reject(this.notOpen());
     const run = this.queue.then(() => this.appendNow(record));
     this.queue = run.catch(() => undefined);
     return run;
@@ -124,20 +126,27 @@ export class JsonlJournal implements CallJournal {
   deleteOlderThan(days: number): Promise<string[]> {
     if (!Number.isInteger(days) || days < 1)
       return Promise.reject(new BadInputError('days', `must be a positive integer, got ${String(days)}`));
+    if (this.state !== 'open') return Promise.reject(this.notOpen());
     const run = this.queue.then(() => this.deleteNow(days));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  /** Waits for the appends already asked for, then releases the file. */
   async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (this.state === 'closing' || this.state === 'closed') return this.queue.then(() => undefined);
+    this.state = 'closing';
     await this.queue;
     await this.closeCurrent();
+    this.state = 'closed';
+  }
+
+  private notOpen(): JournalError {
+    return new JournalError(this.dir, `journal is ${this.state === 'new' ? 'not open yet' : 'closed'}`);
   }
 
   private assertOpen(): void {
-    if (this.state !== 'open') throw new JournalError(this.dir, `journal is ${this.state === 'new' ? 'not open yet' : 'closed'}`);
+    if (this.state !== 'open') throw this.notOpen();
   }
 
   private async recoverFile(file: string) {
@@ -194,7 +203,6 @@ export class JsonlJournal implements CallJournal {
   }
 
   private async appendNow(record: CallRecord): Promise<JournalEntry> {
-    this.assertOpen();
     if (this.broken) throw this.broken;
     const seq = this.nextSeq;
     let line: Buffer;
@@ -296,7 +304,6 @@ export class JsonlJournal implements CallJournal {
   }
 
   private async deleteNow(days: number): Promise<string[]> {
-    this.assertOpen();
     const cutoff = cutoffDate(this.clock.now(), days);
     let doomed: Set<string>;
     try {

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
@@ -116,6 +116,29 @@ describe('JsonlJournal', () => {
     expect(err).toBeInstanceOf(JournalError);
     expect((err as JournalError).path).toBe(join(notADir, 'journal'));
     expect((err as JournalError).code).toBe('E_JOURNAL');
+  });
+
+  it('fails an append whose daily file cannot be opened, naming it, and goes on with the next', async () => {
+    const clock = fakeClock('2025-03-01T10:00:00Z');
+    const { journal } = await openJournal(clock);
+    await journal.append(makeRecord('a'));
+    await mkdir(join(dir, 'calls-2025-03-02.jsonl')); // a directory where the next day's file should go
+    clock.set('2025-03-02T10:00:00Z');
+    const err = await journal.append(makeRecord('b')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JournalError);
+    expect((err as JournalError).path).toBe(join(dir, 'calls-2025-03-02.jsonl'));
+    clock.set('2025-03-03T10:00:00Z');
+    expect((await journal.append(makeRecord('c'))).seq).toBe(2);
+    expect((await journal.list()).map((e) => e.record.id)).toEqual(['c', 'a']);
+  });
+
+  it('completes the appends asked for before close()', async () => {
+    const { journal } = await openJournal();
+    const pending = Array.from({ length: 10 }, (_, i) => journal.append(makeRecord(`p${i}`)));
+    await journal.close();
+    expect((await Promise.all(pending)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const { journal: reopened } = await openJournal();
+    expect((await reopened.list()).length).toBe(10);
   });
 
   it('refuses to append before open or after close', async () => {
