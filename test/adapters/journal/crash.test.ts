@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
-import { captureLogger, tempDir } from './helpers.ts';
+import { captureLogger, tempDir } from './support.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'append-loop.ts');
 const KILLS = 6;

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { claimedSeq, decodeLine, encodeLine } from '../../../src/adapters/journal/line-format.ts';
-import { makeRecord } from './helpers.ts';
+import { makeRecord } from './support.ts';
 
 function withoutNewline(buf: Buffer): Buffer {
   expect(buf.at(-1)).toBe(0x0a);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSideFile } from '../../../src/adapters/journal/corrupt-side-file.ts';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
-import { captureLogger, fakeClock, makeRecord, tempDir } from './helpers.ts';
+import { captureLogger, fakeClock, makeRecord, tempDir } from './support.ts';
 
 const FILE = 'calls-2025-03-01.jsonl';
 let dir: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
 import { cutoffDate, filesToDelete } from '../../../src/adapters/journal/retention.ts';
-import { captureLogger, fakeClock, makeRecord, tempDir } from './helpers.ts';
+import { captureLogger, fakeClock, makeRecord, tempDir } from './support.ts';
 
 const f = (date: string) => `calls-${date}.jsonl`;
 
