@@ -54,7 +54,7 @@ export class JsonlJournal implements CallJournal {
 
   constructor(options: JsonlJournalOptions) {
     this.dir = options.dir;
-    this.log = options.logger.child({ module: 'journal' });
+    this.log = options.logger;
     this.clock = options.clock ?? systemClock;
   }
 
