@@ -1,0 +1,46 @@
+/**
+ * The unit's entry point: `tsx src/app/main.ts --config FILE`. Loads and validates the config (every problem
+ * reported at once, naming the field), starts the unit, and stops it cleanly on SIGINT / SIGTERM.
+ */
+import { Command } from 'commander';
+import { loadConfig, redactConfig } from '../config/load.ts';
+import { DeskphoneError } from '../core/errors.ts';
+import { startUnit } from './compose.ts';
+import { createLogger } from './logger.ts';
+
+const program = new Command('deskphone')
+  .description('Run the deskphone unit')
+  .option('-c, --config <file>', 'config file (JSON)', 'config.example.json')
+  .parse();
+
+const { config: configPath } = program.opts<{ config: string }>();
+const bootLog = createLogger('info');
+
+try {
+  const config = await loadConfig(configPath);
+  const logger = createLogger(config.log.level);
+  logger.info({ config: redactConfig(config) }, `config loaded from ${configPath}`);
+  const running = await startUnit(config, logger);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (err) {
+  if (err instanceof DeskphoneError) {
+    bootLog.fatal({ code: err.code }, err.message);
+    process.exit(err.code === 'E_CONFIG' ? 2 : 1);
+  }
+  bootLog.fatal({ err }, 'cannot start');
+  process.exit(1);
+}

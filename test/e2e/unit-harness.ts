@@ -1,0 +1,100 @@
+/**
+ * Boots the whole unit (real baresip, real journal, LAN API on a free port) with shortened desk timings,
+ * and offers the helpers the end-to-end tests share: HTTP calls and polling the status.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startUnit, type RunningUnit } from '../../src/app/compose.ts';
+import { createLogger } from '../../src/app/logger.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+
+export const SIP_PORT = 25060;
+
+/** Desk timings shortened so a whole call takes seconds: ring cycle 1 s, hold check-in 1 s, limit 2 s... */
+export const FAST_RULES = {
+  ringBudget: 3,
+  ringCycleMs: 1000,
+  ringOnMs: 300,
+  apologiseMs: 3000,
+  holdCheckInMs: 1000,
+  holdLimitMs: 2000,
+  lengthWarnMs: 1500,
+  lengthLimitMs: 3000,
+};
+
+export interface TestUnit {
+  running: RunningUnit;
+  config: Config;
+  dataDir: string;
+  get<T = Record<string, unknown>>(path: string): Promise<T>;
+  post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+export async function bootUnit(): Promise<TestUnit> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'deskphone-e2e-'));
+  const config = parseConfig({
+    unitId: 'e2e-desk',
+    timeZone: 'Asia/Shanghai',
+    dataDir,
+    rules: FAST_RULES,
+    sip: { listenAddress: '127.0.0.1', listenPort: SIP_PORT, ctrlPort: 24444, restartInitialMs: 200, restartMaxMs: 2000 },
+    http: { host: '127.0.0.1', port: 0 },
+    log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
+  });
+  const running = await startUnit(config, createLogger(config.log.level));
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetch(running.url + path);
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+    return (await res.json()) as T;
+  };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(running.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  return {
+    running,
+    config,
+    dataDir,
+    get,
+    post,
+    async stop() {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Poll `probe` every 50 ms until it returns a value that is not undefined/false, or fail after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The pid of the baresip started for this data dir (found by its command line). */
+export function baresipPid(dataDir: string): number | null {
+  try {
+    const out = execFileSync('pgrep', ['-f', `baresip -f ${join(dataDir, 'baresip')}`], { encoding: 'utf8' });
+    const pid = Number(out.trim().split('\n')[0]);
+    return Number.isFinite(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
