@@ -7,6 +7,8 @@ import type { IoPlugin } from './io-plugin.ts';
 
 export interface BoardLink {
   readonly io: IoPlugin;
+  /** Open the port; rejects with PanelError when it cannot be opened. */
+  open(): Promise<void>;
   /** Handle sysex replies with this command byte (data between the command byte and F7); returns the unsubscriber. */
   onSysex(command: number, handler: (data: number[]) => void): () => void;
   /** Called at most once, when the link goes away (port closed, unplugged, I/O error). */
@@ -15,5 +17,5 @@ export interface BoardLink {
   close(): Promise<void>;
 }
 
-/** Opens a new link; resolves once the port is open (the Firmata handshake is johnny-five's to wait for). */
-export type LinkOpener = () => Promise<BoardLink>;
+/** Makes a new, unopened link (the Firmata handshake after open is johnny-five's to wait for). */
+export type LinkOpener = () => BoardLink;

@@ -35,7 +35,7 @@ export interface BoardPanelOptions {
 
 interface Connection {
   link: BoardLink;
-  board?: JohnnyBoard;
+  board: JohnnyBoard;
   heartbeat?: ReturnType<typeof setInterval>;
   unanswered: number;
   /** Last pattern sent per pin on this connection (dedupe). */
@@ -68,6 +68,11 @@ export class BoardPanel implements Panel {
     this.reconnectInitialMs = options.reconnectInitialMs ?? 100;
     this.reconnectMaxMs = options.reconnectMaxMs ?? 500;
     this.retryDelay = this.reconnectInitialMs;
+    if (this.watchdogMs <= options.heartbeatMs)
+      this.log.warn(
+        { heartbeatMs: options.heartbeatMs, watchdogMs: this.watchdogMs },
+        'panel.heartbeatMs is longer than the board watchdog allows: the board will show "controller lost" between heartbeats',
+      );
   }
 
   /** True while the board is connected and answering. */
@@ -129,30 +134,26 @@ export class BoardPanel implements Panel {
 
   private async connect(): Promise<void> {
     let link: BoardLink;
+    let board: JohnnyBoard;
     try {
-      link = await this.options.openLink();
+      link = this.options.openLink();
+      board = JohnnyBoard.attach(link.io, this.readyTimeoutMs, this.log);
     } catch (err) {
-      this.failed(`cannot open the board link: ${(err as Error).message}`);
+      this.failed(`cannot set up the board link: ${(err as Error).message}`);
       return;
     }
-    if (!this.running) {
-      await link.close();
-      return;
-    }
-    const conn: Connection = { link, unanswered: 0, sent: new Map(), ready: false };
+    const conn: Connection = { link, board, unanswered: 0, sent: new Map(), ready: false };
     this.conn = conn;
     link.onLost((reason) => void this.lost(conn, reason));
     try {
-      conn.board = await JohnnyBoard.start(link.io, this.readyTimeoutMs, this.log);
+      await link.open();
+      await board.ready(this.readyTimeoutMs);
     } catch (err) {
       await this.lost(conn, (err as Error).message);
       return;
     }
-    if (this.conn !== conn) {
-      await this.teardown(conn);
-      return;
-    }
-    this.setUp(conn, conn.board);
+    if (this.conn !== conn) return;
+    this.setUp(conn, board);
   }
 
   private setUp(conn: Connection, board: JohnnyBoard): void {
@@ -224,7 +225,7 @@ export class BoardPanel implements Panel {
   private async teardown(conn: Connection): Promise<void> {
     conn.ready = false;
     clearInterval(conn.heartbeat);
-    conn.board?.release();
+    conn.board.release();
     try {
       await conn.link.close();
     } catch (err) {

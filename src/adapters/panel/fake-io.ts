@@ -28,13 +28,12 @@ export class FakeIo extends EventEmitter implements IoPlugin {
   private lost?: (reason: string) => void;
 
   /** Finish the "handshake" on the next microtask (not a timer, so fake timers don't hold it back). */
-  boot(): this {
+  private boot(): void {
     queueMicrotask(() => {
       this.isReady = true;
       this.emit('connect');
       this.emit('ready');
     });
-    return this;
   }
   pinMode(pin: number, mode: number): void {
     this.modes.set(pin, mode);
@@ -62,6 +61,9 @@ export class FakeIo extends EventEmitter implements IoPlugin {
   link(): BoardLink {
     return {
       io: this,
+      open: async () => {
+        this.boot();
+      },
       onSysex: (command, handler) => {
         this.sysexHandlers.set(command, handler);
         return () => this.sysexHandlers.delete(command);

@@ -41,6 +41,7 @@ const NO_HOLD_REPEAT = 2_147_483_647;
 
 export class JohnnyBoard {
   private readonly releasers: (() => void)[] = [];
+  private abortReady: (() => void) | undefined;
   private released = false;
 
   private constructor(
@@ -48,22 +49,36 @@ export class JohnnyBoard {
     private readonly io: IoPlugin,
   ) {}
 
-  /** Wait for johnny-five's "ready" (Firmata handshake done); reject after `readyTimeoutMs`. */
-  static start(io: IoPlugin, readyTimeoutMs: number, logger: Logger): Promise<JohnnyBoard> {
+  /**
+   * Attach a johnny-five Board to `io`. Call this before the port opens: johnny-five needs to see the IO's
+   * "connect" event, or it holds back "ready" for ever.
+   */
+  static attach(io: IoPlugin, readyTimeoutMs: number, logger: Logger): JohnnyBoard {
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: readyTimeoutMs });
-    const session = new JohnnyBoard(board, io);
     // Board.log() emits "error"/"warn" events; an "error" without a listener would throw.
     board.on('error', (e: unknown) => logger.warn({ err: describe(e) }, 'johnny-five reported an error'));
     board.on('warn', (e: unknown) => logger.debug({ event: describe(e) }, 'johnny-five warning'));
+    return new JohnnyBoard(board, io);
+  }
+
+  /** Resolves on johnny-five's "ready" (Firmata handshake done); rejects after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<void> {
+    if (this.board.isReady) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        session.release();
-        reject(new PanelError(`board did not finish the Firmata handshake within ${readyTimeoutMs} ms`));
-      }, readyTimeoutMs);
-      board.once('ready', () => {
+      const settle = (err?: Error) => {
         clearTimeout(timer);
-        resolve(session);
-      });
+        this.board.removeListener('ready', onReady);
+        this.abortReady = undefined;
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(
+        () => settle(new PanelError(`board did not finish the Firmata handshake within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const onReady = () => settle();
+      this.abortReady = () => settle(new PanelError('board link closed during the Firmata handshake'));
+      this.board.once('ready', onReady);
     });
   }
 
@@ -107,6 +122,7 @@ export class JohnnyBoard {
   release(): void {
     if (this.released) return;
     this.released = true;
+    this.abortReady?.();
     for (const r of this.releasers.splice(0)) r();
     if (this.board.timer) clearTimeout(this.board.timer);
     this.board.removeAllListeners();

@@ -52,10 +52,11 @@ function ensureDispatcher(command: number): void {
 }
 
 export function serialLinkOpener(options: SerialLinkOptions): LinkOpener {
-  return () => openSerialLink(options);
+  return () => createSerialLink(options);
 }
 
-export async function openSerialLink(options: SerialLinkOptions): Promise<BoardLink> {
+/** Builds the port and Firmata on it, unopened. */
+export function createSerialLink(options: SerialLinkOptions): BoardLink {
   const { path, baudRate, logger } = options;
   const port = options.createPort
     ? options.createPort({ path, baudRate, autoOpen: false })
@@ -89,17 +90,17 @@ export async function openSerialLink(options: SerialLinkOptions): Promise<BoardL
     io.on('error', (err: Error) => logger.debug({ path, err: err.message }, 'serial error after close'));
   };
 
-  await new Promise<void>((resolve, reject) =>
-    port.open((err) => {
-      if (!err) return resolve();
-      closed = true;
-      release();
-      reject(new PanelError(`cannot open serial port ${path}: ${err.message}`, { cause: err }));
-    }),
-  );
-
   return {
     io,
+    open: () =>
+      new Promise<void>((resolve, reject) =>
+        port.open((err) => {
+          if (!err) return resolve();
+          closed = true;
+          release();
+          reject(new PanelError(`cannot open serial port ${path}: ${err.message}`, { cause: err }));
+        }),
+      ),
     onSysex(command, handler) {
       ensureDispatcher(command);
       handlers.set(command, handler);
