@@ -2,7 +2,8 @@
  * The SipLine port on baresip 1.0.0: a supervised child process, its ctrl_tcp control link, and the
  * event mapping. baresip's call commands act on the *current* call, so with more than one call up the
  * line selects the call first (`callfind <Call-ID>`); commands are queued so a select and its command
- * are never split by another command.
+ * are never split by another command. Note: `accept` puts any other call on SIP hold (re-INVITE sendonly)
+ * before answering (baresip 1.0.0 ua_hold_answer).
  * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath,
  * restartInitialMs, restartMaxMs, commandTimeoutMs) and dataDir (config goes to <dataDir>/baresip/).
  * Pins: none.
@@ -37,7 +38,8 @@ export class BaresipLine implements SipLine {
   private readonly opts: BaresipLineOptions;
   private readonly log: Logger;
   private readonly listeners = new Set<Listener>();
-  private readonly calls = new Set<string>();
+  /** Known calls and whether they are answered. */
+  private readonly calls = new Map<string, 'ringing' | 'established'>();
   private proc: BaresipProcess | null = null;
   private ctrl: CtrlClient | null = null;
   private up = false;
@@ -115,6 +117,14 @@ export class BaresipLine implements SipLine {
   }
 
   answer(callId: string): Promise<void> {
+    // baresip 1.0.0's `accept` (ua_hold_answer) first puts the other call on SIP hold; while that other
+    // call is still ringing the hold fails and nothing is answered, silently. Refuse instead.
+    const ringing = [...this.calls].find(([id, state]) => id !== callId && state === 'ringing');
+    if (ringing && this.calls.has(callId)) {
+      return Promise.reject(
+        new SipError(`cannot answer ${callId} while call ${ringing[0]} is still ringing (baresip 1.0.0 limit)`),
+      );
+    }
     return this.callCommand(callId, 'accept');
   }
 
@@ -188,7 +198,7 @@ export class BaresipLine implements SipLine {
     this.registered = false;
     this.setDown(`baresip exited (${signal ? `signal ${signal}` : `code ${code}`})`);
     // The calls died with the process.
-    for (const id of [...this.calls]) this.closeCall(id, 'error');
+    for (const id of [...this.calls.keys()]) this.closeCall(id, 'error');
   }
 
   private onBaresipEvent(ev: BaresipEvent): void {
@@ -196,11 +206,13 @@ export class BaresipLine implements SipLine {
     if (!mapped) return;
     switch (mapped.type) {
       case 'call.incoming':
-        this.calls.add(mapped.callId);
+        this.calls.set(mapped.callId, 'ringing');
         this.emit(mapped);
         return;
       case 'call.established':
-        if (this.calls.has(mapped.callId)) this.emit(mapped);
+        if (!this.calls.has(mapped.callId)) return;
+        this.calls.set(mapped.callId, 'established');
+        this.emit(mapped);
         return;
       case 'call.closed':
         this.closeCall(mapped.callId, mapped.reason);
@@ -241,11 +253,11 @@ export class BaresipLine implements SipLine {
       }
       const count = m[1] === undefined ? 0 : Number(m[1]);
       if (count === 0) {
-        for (const id of [...this.calls]) this.closeCall(id, 'error');
+        for (const id of [...this.calls.keys()]) this.closeCall(id, 'error');
         return;
       }
       if (count >= this.calls.size) return;
-      for (const id of [...this.calls]) {
+      for (const id of [...this.calls.keys()]) {
         if (NOT_FOUND.test(await ctrl.send('callfind', id))) this.closeCall(id, 'error');
       }
     });

@@ -27,6 +27,7 @@ export interface BaresipProcessEvents {
 }
 
 const READY_LINE = 'baresip is ready.';
+const STATUS_TICKER = /^\s*\[\d+:\d\d:\d\d\] audio=/;
 
 export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
   private readonly opts: BaresipProcessOptions;
@@ -100,6 +101,8 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
       }
     });
     createInterface({ input: child.stderr! }).on('line', (line) => {
+      // menu's in-call status ticker ("[0:00:03] audio=...") repaints with \r many times a second: skip it.
+      if (!line.trim() || STATUS_TICKER.test(line)) return;
       this.log.debug({ stream: 'stderr' }, this.redact(line));
     });
     child.on('error', (err) => {

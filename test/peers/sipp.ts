@@ -1,0 +1,95 @@
+/**
+ * Starts sipp (3.6.1) as a caller with one of the project's scenarios (test/peers/sipp/*.xml) for one call
+ * (`-m 1`), and exposes how it ended. Exit code 0 = the call went exactly as the scenario says.
+ * Every started sipp is killed by `killAllSipp()` (call it in afterEach/afterAll) or by `call.kill()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye';
+
+export interface SippCallOptions {
+  scenario: SippScenario;
+  /** host:port of the unit's SIP listener. */
+  target: string;
+  /** sipp's own SIP port on 127.0.0.1 (distinct per parallel call). */
+  localPort?: number;
+  /** sipp's RTP port (it sends no media, but the SDP names it). */
+  mediaPort?: number;
+  /** The user part of the request URI. */
+  service?: string;
+  /** Scenario variables (`-set NAME VALUE`); see the scenario's header comment. Defaults below. */
+  vars?: Record<string, string | number>;
+}
+
+export interface SippResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SippCall {
+  readonly child: ChildProcess;
+  readonly done: Promise<SippResult>;
+  kill(): void;
+}
+
+const DEFAULT_VARS: Record<string, Record<string, string>> = {
+  'uac-talk': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', talk_ms: '1000', reinvites: '' },
+  'uac-cancel': { caller: '+15550100', caller_name: 'Test Caller', cancel_ms: '1000' },
+  'uac-wait-bye': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', bye_ms: '5000' },
+};
+
+const running = new Set<ChildProcess>();
+
+export function scenarioPath(scenario: SippScenario): string {
+  return fileURLToPath(new URL(`./sipp/${scenario}.xml`, import.meta.url));
+}
+
+export function startSippCall(opts: SippCallOptions): SippCall {
+  const vars = { ...DEFAULT_VARS[opts.scenario], ...opts.vars };
+  const args = [
+    opts.target,
+    '-sf', scenarioPath(opts.scenario),
+    '-s', opts.service ?? 'reception',
+    '-i', '127.0.0.1',
+    '-p', String(opts.localPort ?? 15090),
+    '-mp', String(opts.mediaPort ?? 16900), // sipp also binds a few ports above -mp: space them by 10
+    '-m', '1',
+    '-nostdin',
+  ];
+  for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
+  const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<SippResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    done,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Kills every sipp this module started that is still running, and waits for them. */
+export async function killAllSipp(): Promise<void> {
+  const waits = [...running].map(
+    (c) => new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('close', () => resolve());
+      c.kill('SIGKILL');
+    }),
+  );
+  await Promise.all(waits);
+}
