@@ -1,0 +1,36 @@
+/**
+ * Installer commands: `deskphone self-test --config FILE`, `deskphone ports`. Commands stay thin; exit codes
+ * come from src/cli/exit-codes.ts.
+ */
+import { Command, CommanderError } from 'commander';
+import { DeskphoneError } from '../core/errors.ts';
+import { createCliLogger } from './cli-logger.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { registerPorts } from './commands/ports.ts';
+import { registerSelfTest } from './commands/self-test.ts';
+
+export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const logger = createCliLogger();
+  let result: Promise<number> = Promise.resolve(EXIT.ok);
+  const done = (code: Promise<number>) => {
+    result = code;
+  };
+  const program = new Command('deskphone')
+    .description('deskphone installer commands')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+  registerSelfTest(program, logger, done);
+  registerPorts(program, out, done);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return await result;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    err.write(`${e instanceof DeskphoneError ? `${e.code}: ` : ''}${(e as Error).message}\n`);
+    return exitCodeFor(e);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,74 @@
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { TerminalPrompter } from '../../src/cli/terminal-prompter.ts';
+import { ConfigError, DeskphoneError, PanelError, PanelKindError, BadInputError, SipTimeoutError, JournalError } from '../../src/core/errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function sink() {
+  const s = new PassThrough();
+  let text = '';
+  s.on('data', (c: Buffer) => (text += c.toString()));
+  return { stream: s, text: () => text };
+}
+
+describe('exit codes', () => {
+  it.each([
+    [new ConfigError(['x: bad']), EXIT.config],
+    [new BadInputError('f', 'bad'), EXIT.usage],
+    [new PanelError('gone'), EXIT.panel],
+    [new PanelKindError('wrong'), EXIT.panelKind],
+    [new SipTimeoutError('slow'), EXIT.sip],
+    [new JournalError('/x', 'full'), EXIT.journal],
+    [new DeskphoneError('E_SOMETHING_NEW', 'new'), EXIT.failed],
+    [new Error('plain'), EXIT.failed],
+  ])('%s → %i', (err, code) => {
+    expect(exitCodeFor(err)).toBe(code);
+  });
+});
+
+describe('deskphone CLI', () => {
+  it('refuses a self-test on the simulated panel with the panel-kind exit code', async () => {
+    const file = join(dir, 'sim.json');
+    writeFileSync(file, JSON.stringify({ panel: { kind: 'simulated' } }));
+    const err = sink();
+    expect(await runCli(['self-test', '--config', file], sink().stream, err.stream)).toBe(EXIT.panelKind);
+    expect(err.text()).toMatch(/^E_PANEL_KIND: self-test needs a board/);
+  });
+
+  it('names the bad field of a broken config', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify({ panel: { kind: 'board', port: '/dev/x', baudRate: -1 } }));
+    const err = sink();
+    expect(await runCli(['self-test', '--config', file], sink().stream, err.stream)).toBe(EXIT.config);
+    expect(err.text()).toContain('panel.baudRate');
+  });
+
+  it('maps an unknown command to the usage exit code', async () => {
+    const err = sink();
+    expect(await runCli(['frobnicate'], sink().stream, err.stream)).toBe(EXIT.usage);
+    expect(err.text()).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe('terminal prompter', () => {
+  it('reads y/n answers (Chinese too), asks again on anything else, and times out', async () => {
+    const input = new PassThrough();
+    const out = sink();
+    const prompter = new TerminalPrompter(input, out.stream);
+    input.write('是\nmaybe\nn\n');
+    expect(await prompter.waitFor('confirm', 1000)).toBe('yes');
+    expect(await prompter.waitFor('confirm', 1000)).toBe('no');
+    expect(out.text()).toContain('Please answer y or n');
+    expect(await prompter.waitFor('confirm', 20)).toBe('timeout');
+    input.end();
+    prompter.close();
+    expect(await prompter.waitFor('confirm', 1000)).toBe('timeout');
+  });
+});
