@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { closeReason, isBaresipEvent, mapEvent, numberFromUri } from '../../../src/adapters/sip/event-map.ts';
+
+const base = { event: true as const, class: 'call', accountaor: 'sip:reception@127.0.0.1:15060', id: 'abc@host' };
+
+describe('event-map', () => {
+  it('CALL_INCOMING -> call.incoming with the number from peeruri and the display name', () => {
+    expect(mapEvent({ ...base, type: 'CALL_INCOMING', peeruri: 'sip:+1555@10.0.0.1:5060', peerdisplayname: 'Alice' })).toEqual({
+      type: 'call.incoming',
+      callId: 'abc@host',
+      number: '+1555',
+      displayName: 'Alice',
+    });
+  });
+
+  it('CALL_INCOMING without or with an empty display name -> displayName null', () => {
+    expect(mapEvent({ ...base, type: 'CALL_INCOMING', peeruri: 'sip:2001@h' })).toMatchObject({ displayName: null });
+    expect(mapEvent({ ...base, type: 'CALL_INCOMING', peeruri: 'sip:2001@h', peerdisplayname: '' })).toMatchObject({ displayName: null });
+  });
+
+  it('parses numbers from sip, sips and tel URIs; no user part -> null', () => {
+    expect(numberFromUri('sips:100@h;transport=tls')).toBe('100');
+    expect(numberFromUri('sip:%2B1555@h')).toBe('+1555');
+    expect(numberFromUri('tel:+4930123;phone-context=x')).toBe('+4930123');
+    expect(numberFromUri('sip:h.example.com')).toBeNull();
+    expect(numberFromUri(undefined)).toBeNull();
+  });
+
+  it('CALL_ESTABLISHED -> call.established', () => {
+    expect(mapEvent({ ...base, type: 'CALL_ESTABLISHED' })).toEqual({ type: 'call.established', callId: 'abc@host' });
+  });
+
+  it.each([
+    ['Connection reset by peer', 'remote'],
+    ['Connection reset by user', 'local'],
+    ['end of file', 'eof'],
+    ['488 Not Acceptable Here', 'error'],
+    [undefined, 'error'],
+  ] as const)('CALL_CLOSED %s -> %s', (param, reason) => {
+    expect(closeReason(param)).toBe(reason);
+    expect(mapEvent({ ...base, type: 'CALL_CLOSED', param })).toEqual({ type: 'call.closed', callId: 'abc@host', reason });
+  });
+
+  it('REGISTER_OK -> sip.up, REGISTER_FAIL -> sip.down with the reason', () => {
+    expect(mapEvent({ event: true, type: 'REGISTER_OK', param: '200 OK' })).toEqual({ type: 'sip.up' });
+    expect(mapEvent({ event: true, type: 'REGISTER_FAIL', param: '401 Unauthorized' })).toEqual({
+      type: 'sip.down',
+      reason: 'registration failed: 401 Unauthorized',
+    });
+  });
+
+  it('ignores other events and call events without an id', () => {
+    for (const type of ['CALL_RINGING', 'CALL_LOCAL_SDP', 'CALL_RTPESTAB', 'REGISTERING', 'SHUTDOWN', 'EXIT', 'NOPE']) {
+      expect(mapEvent({ ...base, type })).toBeNull();
+    }
+    expect(mapEvent({ event: true, type: 'CALL_INCOMING', peeruri: 'sip:1@h' })).toBeNull();
+  });
+
+  it('tells events from replies', () => {
+    expect(isBaresipEvent({ event: true, type: 'X' })).toBe(true);
+    expect(isBaresipEvent({ response: true, ok: true, token: '1' })).toBe(false);
+    expect(isBaresipEvent({ event: 'true', type: 'X' })).toBe(false);
+    expect(isBaresipEvent(null)).toBe(false);
+  });
+});
