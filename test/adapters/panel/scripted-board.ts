@@ -31,6 +31,8 @@ export function analogMappingResponse(): number[] {
 export class ScriptedBoard {
   written: number[] = [];
   echoHeartbeat = true;
+  /** Called with every chunk the host writes, as it reaches the port. */
+  onWrite: ((bytes: number[]) => void) | undefined;
   binding: MockPortBinding | undefined;
   private pending: number[] = [];
 
@@ -49,6 +51,7 @@ export class ScriptedBoard {
       binding.write = async (buffer: Buffer) => {
         await write(buffer);
         this.written.push(...buffer);
+        this.onWrite?.([...buffer]);
         this.hostBytes([...buffer]);
       };
     });

@@ -1,0 +1,76 @@
+/**
+ * Board panel latency: setLight → DESK_PATTERN bytes at the serial port (SerialPortMock, firmata-io's real
+ * encoder and write path), and setLight → the pin changing in the firmware under simavr (when built).
+ */
+import { existsSync } from 'node:fs';
+import { SerialPortMock } from 'serialport';
+import { createBoardPanel } from '../src/adapters/panel/create-board-panel.ts';
+import { loadPinMap } from '../src/adapters/panel/pin-map.ts';
+import type { Logger } from '../src/ports/logger.ts';
+import { ScriptedBoard } from '../test/adapters/panel/scripted-board.ts';
+import { FIRMWARE_ELF, HARNESS_PATH, startSimulator } from '../test/peers/simavr.ts';
+import { summary } from './stats.ts';
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+const READY = loadPinMap('nano-r1').lights.READY;
+
+async function toSerialPort(iterations: number): Promise<void> {
+  const board = new ScriptedBoard('/dev/ttyBENCH0');
+  const panel = createBoardPanel(
+    { kind: 'board', port: '/dev/ttyBENCH0', revision: 'nano-r1', baudRate: 57600, heartbeatMs: 60_000 },
+    quiet,
+    { createPort: board.createPort },
+  );
+  await panel.start();
+  await new Promise((r) => setTimeout(r, 50));
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const state = i % 2 === 0 ? 'on' : 'off';
+    const arrived = new Promise<void>((resolve) => {
+      board.onWrite = (bytes) => {
+        if (bytes[0] === 0xf0 && bytes[1] === 0x01 && bytes[2] === READY) resolve();
+      };
+    });
+    const t0 = performance.now();
+    panel.setLight('READY', state);
+    await arrived;
+    samples.push(performance.now() - t0);
+  }
+  console.log(summary('setLight → Firmata bytes at the port (SerialPortMock)', samples));
+  await panel.stop();
+  SerialPortMock.binding.reset();
+}
+
+async function toSimulatedPin(iterations: number): Promise<void> {
+  if (!existsSync(FIRMWARE_ELF) || !existsSync(HARNESS_PATH)) {
+    console.log('setLight → pin in simavr: skipped (run make -C firmware && make -C test/peers/simavr)');
+    return;
+  }
+  const sim = await startSimulator();
+  const panel = createBoardPanel(
+    { kind: 'board', port: sim.ptyPath, revision: 'nano-r1', baudRate: 57600, heartbeatMs: 1000 },
+    quiet,
+  );
+  try {
+    await panel.start();
+    if (!panel.connected) throw new Error('panel did not connect to the simulator');
+    await sim.waitForLevel(READY, 0, 5000);
+    const samples: number[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const level = i % 2 === 0 ? 1 : 0;
+      const t0 = performance.now();
+      panel.setLight('READY', level ? 'on' : 'off');
+      await sim.waitForLevel(READY, level, 5000);
+      samples.push(performance.now() - t0);
+    }
+    console.log(summary('setLight → pin level in simavr (57600 baud pty, real-time simulation)', samples));
+  } finally {
+    await panel.stop();
+    await sim.stop();
+  }
+}
+
+export default async function run(): Promise<void> {
+  await toSerialPort(5000);
+  await toSimulatedPin(200);
+}
