@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderBaresipConfig, writeBaresipConfig } from '../../../src/adapters/sip/baresip-config.ts';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { sipSchema } from '../../../src/config/schema.ts';
-import { memoryLogger } from './helpers.ts';
+import { memoryLogger } from './sip-test-utils.ts';
 
 const direct = sipSchema.parse({ listenAddress: '127.0.0.1', listenPort: 15061, ctrlPort: 14441, user: 'desk' });
 const registrar = sipSchema.parse({

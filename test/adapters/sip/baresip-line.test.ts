@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
-import { EventRecorder, memoryLogger } from './helpers.ts';
+import { EventRecorder, memoryLogger } from './sip-test-utils.ts';
 
 const TARGET = '127.0.0.1:15060';
 let line: BaresipLine;

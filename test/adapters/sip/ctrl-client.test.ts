@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CtrlClient } from '../../../src/adapters/sip/ctrl-client.ts';
 import { NetstringDecoder, encodeNetstring } from '../../../src/adapters/sip/netstring.ts';
-import { memoryLogger } from './helpers.ts';
+import { memoryLogger } from './sip-test-utils.ts';
 
 const PORT = 14450;
 

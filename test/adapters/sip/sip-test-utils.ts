@@ -1,4 +1,4 @@
-/** Test helpers for the SIP adapter: a logger that keeps every line, and an event recorder. */
+/** Test utilities for the SIP adapter: a logger that keeps every line, and an event recorder. */
 import type { Logger } from '../../../src/ports/logger.ts';
 import type { SipLine, SipLineEvent } from '../../../src/ports/sip-line.ts';
 
