@@ -28,18 +28,19 @@ export interface SelfTestOptions {
   inputTimeoutMs?: number;
 }
 
-const LIGHT_LABEL: Record<LightName, string> = {
-  READY: '就绪 / READY',
-  RING1: '响铃 1 / RING 1',
-  RING2: '响铃 2 / RING 2',
-  RING3: '响铃 3 / RING 3',
-  ANSWER_NOW: '立即接听 / ANSWER NOW',
-  APOLOGISE: '致歉 / APOLOGISE',
-  HOLD: '保持 / HOLD',
-  LENGTH: '通话时长 / LENGTH',
-  LINE2: '二线 / LINE 2',
-  CALLBACK: '回拨 / CALL BACK',
-  SYNC: '同步 / SYNC',
+/** How each light is called on the panel and in the prompts. */
+export const LIGHT_LABEL: Readonly<Record<LightName, { zh: string; en: string }>> = {
+  READY: { zh: '就绪', en: 'READY' },
+  RING1: { zh: '响铃 1', en: 'RING 1' },
+  RING2: { zh: '响铃 2', en: 'RING 2' },
+  RING3: { zh: '响铃 3', en: 'RING 3' },
+  ANSWER_NOW: { zh: '立即接听', en: 'ANSWER NOW' },
+  APOLOGISE: { zh: '致歉', en: 'APOLOGISE' },
+  HOLD: { zh: '保持', en: 'HOLD' },
+  LENGTH: { zh: '通话时长', en: 'LENGTH' },
+  LINE2: { zh: '二线', en: 'LINE 2' },
+  CALLBACK: { zh: '回拨', en: 'CALL BACK' },
+  SYNC: { zh: '同步', en: 'SYNC' },
 };
 
 const ANSWER_DETAIL: Record<Answer, string> = {
@@ -88,11 +89,11 @@ export async function runSelfTest(panel: Panel, prompter: Prompter, options: Sel
     for (const name of LIGHT_NAMES) panel.setLight(name, 'off');
     panel.setRinger(false);
     for (const name of LIGHT_NAMES) {
-      const label = LIGHT_LABEL[name];
+      const { zh, en } = LIGHT_LABEL[name];
       panel.setLight(name, 'on');
-      await confirm(`light ${name} on`, `「${label}」灯应常亮，看到了吗？ / Is the ${label} light on steady?`);
+      await confirm(`light ${name} on`, `「${zh}」灯应常亮，看到了吗？ / Is the ${en} light on steady?`);
       panel.setLight(name, 'blink');
-      await confirm(`light ${name} blink`, `「${label}」灯应闪烁，看到了吗？ / Is the ${label} light blinking?`);
+      await confirm(`light ${name} blink`, `「${zh}」灯应闪烁，看到了吗？ / Is the ${en} light blinking?`);
       panel.setLight(name, 'off');
     }
     panel.setRinger(true);
