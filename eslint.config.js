@@ -1,5 +1,6 @@
 // Lint rules: the TypeScript-ESLint recommended set, plus "no console in src" (we log with pino).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -11,5 +12,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  { languageOptions: { globals: globals.node } },
   { files: ['src/**/*.ts'], rules: { 'no-console': 'error' } },
 );

@@ -83,16 +83,27 @@ void out_digital_port(uint8_t port, uint8_t value) {
   uart_write(value >> 7);
 }
 
+/*
+ * Problem reports are best effort: one is sent only when the transmit buffer has room for a whole report,
+ * so a flood of bad input never makes the main loop wait on the UART while the receive buffer overflows.
+ */
+#define PROBLEM_ROOM 80u
+static uint8_t problem_skipped;
+
 void problem_begin(void) {
+  problem_skipped = uart_tx_free() < PROBLEM_ROOM;
+  if (problem_skipped) return;
   uart_write(START_SYSEX);
   uart_write(STRING_DATA);
 }
 
 void problem_text(PGM_P text) {
+  if (problem_skipped) return;
   for (; pgm_read_byte(text) != 0; text++) text_char((char)pgm_read_byte(text));
 }
 
 void problem_dec(uint8_t value) {
+  if (problem_skipped) return;
   if (value >= 100) text_char((char)('0' + value / 100));
   if (value >= 10) text_char((char)('0' + (value / 10) % 10));
   text_char((char)('0' + value % 10));
@@ -100,10 +111,13 @@ void problem_dec(uint8_t value) {
 
 void problem_hex(uint8_t value) {
   static const char digits[] PROGMEM = "0123456789ABCDEF";
+  if (problem_skipped) return;
   text_char('0');
   text_char('x');
   text_char((char)pgm_read_byte(&digits[value >> 4]));
   text_char((char)pgm_read_byte(&digits[value & 0x0Fu]));
 }
 
-void problem_end(void) { uart_write(END_SYSEX); }
+void problem_end(void) {
+  if (!problem_skipped) uart_write(END_SYSEX);
+}

@@ -10,7 +10,7 @@
 
 /* Sizes are powers of two so the index wrap is a mask. */
 #define RX_SIZE 64u
-#define TX_SIZE 128u
+#define TX_SIZE 256u
 
 static volatile uint8_t rx_buf[RX_SIZE];
 static volatile uint8_t rx_head, rx_tail, rx_dropped;
@@ -65,6 +65,12 @@ ISR(USART_UDRE_vect) {
   }
   UDR0 = tx_buf[tx_tail];
   tx_tail = (tx_tail + 1u) & (TX_SIZE - 1u);
+}
+
+uint8_t uart_tx_free(void) {
+  uint8_t used;
+  ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { used = (uint8_t)((tx_head - tx_tail) & (TX_SIZE - 1u)); }
+  return (uint8_t)(TX_SIZE - 1u - used);
 }
 
 void uart_write(uint8_t b) {

@@ -10,6 +10,8 @@ int16_t uart_read(void);
 uint8_t uart_rx_pending(void);
 /* Bytes dropped because the receive buffer was full since the last call; resets the count. */
 uint8_t uart_take_dropped(void);
+/* Free room in the transmit buffer, in bytes. */
+uint8_t uart_tx_free(void);
 /* Queues one byte; waits while the transmit buffer is full. */
 void uart_write(uint8_t b);
 #endif

@@ -66,8 +66,9 @@ function hungUpBy(call: ActiveCall, reason: CloseReason | 'interrupted'): HungUp
 }
 
 function outcomeOf(call: ActiveCall, reason: CloseReason | 'interrupted'): Outcome {
-  if (reason === 'interrupted') return 'interrupted';
-  if (call.answeredAt === null) return 'missed';
+  if (call.answeredAt === null) return reason === 'interrupted' ? 'interrupted' : 'missed';
+  // A call that was up and ended by a failure (the stack died, the network went) did not end normally.
+  if (reason === 'interrupted' || reason === 'error') return 'interrupted';
   // SPEC outcome: abandoned = the caller gave up while on hold.
   if (call.state === CallState.Held && reason === 'remote') return 'abandoned';
   return 'answered';
