@@ -196,6 +196,23 @@ describe('desk reducer: READY and the SIP stack', () => {
   });
 });
 
+describe('desk reducer: calls ended by a failure', () => {
+  it('an answered call closed by an error is interrupted; an unanswered one is missed', () => {
+    const d = new Desk();
+    d.incoming('c1');
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'error' });
+    d.send({ type: 'hook', state: 'on' });
+    d.incoming('c2');
+    d.send({ type: 'call.closed', callId: 'c2', reason: 'error' });
+    expect(d.records().map((r) => [r.id, r.outcome, r.hungUpFirst])).toEqual([
+      ['rec-c1', 'interrupted', null],
+      ['rec-c2', 'missed', null],
+    ]);
+  });
+});
+
 describe('desk reducer: hanging up and odd inputs', () => {
   it('putting the handset down hangs up and the receptionist is recorded as hanging up first', () => {
     const d = new Desk();
