@@ -34,14 +34,28 @@ export interface TestUnit {
   stop(): Promise<void>;
 }
 
-export async function bootUnit(): Promise<TestUnit> {
+export interface BootOptions {
+  sipPort?: number;
+  ctrlPort?: number;
+  rules?: Partial<typeof FAST_RULES>;
+  panel?: Record<string, unknown>;
+}
+
+export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deskphone-e2e-'));
   const config = parseConfig({
     unitId: 'e2e-desk',
     timeZone: 'Asia/Shanghai',
     dataDir,
-    rules: FAST_RULES,
-    sip: { listenAddress: '127.0.0.1', listenPort: SIP_PORT, ctrlPort: 24444, restartInitialMs: 200, restartMaxMs: 2000 },
+    rules: { ...FAST_RULES, ...options.rules },
+    sip: {
+      listenAddress: '127.0.0.1',
+      listenPort: options.sipPort ?? SIP_PORT,
+      ctrlPort: options.ctrlPort ?? 24444,
+      restartInitialMs: 200,
+      restartMaxMs: 2000,
+    },
+    panel: options.panel ?? { kind: 'simulated' },
     http: { host: '127.0.0.1', port: 0 },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
   });
@@ -59,6 +73,7 @@ export async function bootUnit(): Promise<TestUnit> {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  let stopped = false;
   return {
     running,
     config,
@@ -66,6 +81,8 @@ export async function bootUnit(): Promise<TestUnit> {
     get,
     post,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
