@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { SerialPortMock } from 'serialport';
 import { createBoardPanel } from '../src/adapters/panel/create-board-panel.ts';
-import { loadPinMap } from '../src/adapters/panel/pin-map.ts';
+import { loadPinMap } from '../src/config/pin-map.ts';
 import type { Logger } from '../src/ports/logger.ts';
 import { ScriptedBoard } from '../test/adapters/panel/scripted-board.ts';
 import { FIRMWARE_ELF, HARNESS_PATH, startSimulator } from '../test/peers/simavr.ts';

@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.ts';
+import { loadPinMap } from './pin-map.ts';
 import { configSchema, type Config } from './schema.ts';
 
-/** Validate a parsed config object; every problem is reported at once, each naming its field. */
+/**
+ * Validate a parsed config object; every problem is reported at once, each naming its field.
+ * With a board panel, its pin map (hardware/<revision>.json) must exist and be valid too.
+ */
 export function parseConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
@@ -10,6 +14,7 @@ export function parseConfig(input: unknown): Config {
       result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`),
     );
   }
+  if (result.data.panel.kind === 'board') loadPinMap(result.data.panel.revision);
   return result.data;
 }
 

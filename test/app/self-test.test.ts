@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSelfTest, formatSelfTestReport, type Answer, type Prompter } from '../../src/app/self-test.ts';
 import { BoardPanel } from '../../src/adapters/panel/board-panel.ts';
 import { FakeIo } from '../../src/adapters/panel/fake-io.ts';
-import { loadPinMap } from '../../src/adapters/panel/pin-map.ts';
+import { loadPinMap } from '../../src/config/pin-map.ts';
 import { LIGHT_NAMES } from '../../src/core/lights.ts';
 import { memoryLogger } from '../adapters/panel/memory-logger.ts';
 

@@ -6,7 +6,7 @@
  * Pin levels and periods are read in simulated time from the simulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPinMap } from '../../src/adapters/panel/pin-map.ts';
+import { loadPinMap } from '../../src/config/pin-map.ts';
 import type { CallRecord } from '../../src/core/record.ts';
 import { startSimulator, type Simulator } from '../peers/simavr.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBoardPanel } from '../../src/adapters/panel/create-board-panel.ts';
 import type { BoardPanel } from '../../src/adapters/panel/board-panel.ts';
-import { loadPinMap } from '../../src/adapters/panel/pin-map.ts';
+import { loadPinMap } from '../../src/config/pin-map.ts';
 import { LIGHT_LABEL, runSelfTest, type Answer, type Prompter } from '../../src/app/self-test.ts';
 import { LIGHT_NAMES } from '../../src/core/lights.ts';
 import { startSimulator, type Simulator } from '../peers/simavr.ts';

@@ -6,7 +6,7 @@ import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBoardPanel } from '../../src/adapters/panel/create-board-panel.ts';
 import type { BoardPanel } from '../../src/adapters/panel/board-panel.ts';
-import { loadPinMap } from '../../src/adapters/panel/pin-map.ts';
+import { loadPinMap } from '../../src/config/pin-map.ts';
 import type { PanelInput } from '../../src/ports/panel.ts';
 import { startSimulator, type Simulator } from '../peers/simavr.ts';
 import { memoryLogger } from '../adapters/panel/memory-logger.ts';

@@ -11,7 +11,7 @@
 import { LIGHT_NAMES, allLights, type LightName, type LightState } from '../../core/lights.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { Panel, PanelInput } from '../../ports/panel.ts';
-import type { PinMap } from './pin-map.ts';
+import type { PinMap } from '../../config/pin-map.ts';
 import type { BoardLink, LinkOpener } from './board-link.ts';
 import { JohnnyBoard } from './johnny-board.ts';
 import { DESK_HEARTBEAT, WATCHDOG_MAX_MS, heartbeatMessage, patternMessage, watchdogMessage } from './desk-sysex.ts';

@@ -5,7 +5,7 @@
 import type { BoardPanelConfig } from '../../config/schema.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { BoardPanel, type BoardPanelOptions } from './board-panel.ts';
-import { loadPinMap, HARDWARE_DIR } from './pin-map.ts';
+import { loadPinMap, HARDWARE_DIR } from '../../config/pin-map.ts';
 import { serialLinkOpener, type SerialLinkOptions } from './serial-link.ts';
 
 export interface CreateBoardPanelExtras extends Partial<Omit<BoardPanelOptions, 'pinMap' | 'openLink' | 'logger'>> {

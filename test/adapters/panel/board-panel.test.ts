@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BoardPanel } from '../../../src/adapters/panel/board-panel.ts';
 import { FakeIo } from '../../../src/adapters/panel/fake-io.ts';
 import { PIN_MODE } from '../../../src/adapters/panel/io-plugin.ts';
-import { loadPinMap } from '../../../src/adapters/panel/pin-map.ts';
+import { loadPinMap } from '../../../src/config/pin-map.ts';
 import { LIGHT_NAMES } from '../../../src/core/lights.ts';
 import type { PanelInput } from '../../../src/ports/panel.ts';
 import { memoryLogger } from './memory-logger.ts';

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPinMap, parsePinMap, knownRevisions } from '../../../src/adapters/panel/pin-map.ts';
-import { ConfigError } from '../../../src/core/errors.ts';
-import { LIGHT_NAMES } from '../../../src/core/lights.ts';
+import { loadPinMap, parsePinMap, knownRevisions } from '../../src/config/pin-map.ts';
+import { ConfigError } from '../../src/core/errors.ts';
+import { LIGHT_NAMES } from '../../src/core/lights.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

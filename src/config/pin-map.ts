@@ -6,11 +6,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LIGHT_NAMES, type LightName } from '../../core/lights.ts';
-import { ConfigError } from '../../core/errors.ts';
+import { LIGHT_NAMES, type LightName } from '../core/lights.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** hardware/ at the top of the project. */
-export const HARDWARE_DIR = fileURLToPath(new URL('../../../hardware/', import.meta.url));
+export const HARDWARE_DIR = fileURLToPath(new URL('../../hardware/', import.meta.url));
 
 /** Digital pins 0 and 1 are the UART the host talks over; an ATmega328P board has pins up to A5 = 19. */
 const MAX_PIN = 19;
