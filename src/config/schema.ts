@@ -42,7 +42,11 @@ export const registrarSchema = z
 
 export const sipSchema = z
   .object({
-    /** Address baresip listens on for SIP (UDP). */
+    /**
+     * Address baresip listens on for SIP (UDP). baresip 1.0.0 binds one address per family, never a
+     * wildcard: "0.0.0.0" means the unit's main address (IPv4 and IPv6 of the default-route interface).
+     * Use "127.0.0.1" for calls from the same machine only.
+     */
     listenAddress: host.default('0.0.0.0'),
     listenPort: port.default(5060),
     /** The user part of the unit's SIP address: sip:<user>@<address>:<port>. */

@@ -2,7 +2,7 @@
  * The LAN API. Routes are thin: they call the running unit (src/app) and nothing else.
  * Config keys: http.host, http.port.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { Logger } from '../ports/logger.ts';
 import { errorHandler } from './error-map.ts';
@@ -20,7 +20,7 @@ export function buildHttp({ unit, unitId, logger }: HttpOptions): FastifyInstanc
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
