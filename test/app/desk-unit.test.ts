@@ -1,29 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryJournal } from '../../src/adapters/journal/memory-journal.ts';
 import { SimulatedPanel } from '../../src/adapters/panel/simulated-panel.ts';
-import { FakeSipLine } from '../../src/adapters/sip/fake-sip-line.ts';
-import { DeskUnit } from '../../src/app/desk-unit.ts';
-import { DEFAULT_RULES } from '../../src/core/rules.ts';
-import { systemClock } from '../../src/ports/clock.ts';
-import { memoryLogger } from './silent-logger.ts';
+import { fakeUnit } from '../support/fake-unit.ts';
 
 function makeUnit() {
-  const sip = new FakeSipLine();
-  const logs: { level: string; obj: unknown; msg?: string }[] = [];
-  const panel = new SimulatedPanel(memoryLogger());
-  const journal = new MemoryJournal();
-  let n = 0;
-  const unit = new DeskUnit({
-    settings: { rules: DEFAULT_RULES, unitId: 'u1', timeZone: 'UTC' },
-    sip,
-    panel,
-    journal,
-    clock: systemClock,
-    logger: memoryLogger(logs),
-    newId: () => `id-${++n}`,
-    journalRetryMs: 1000,
-  });
-  return { unit, sip, panel, journal, logs };
+  const f = fakeUnit();
+  return { ...f, panel: f.panel as SimulatedPanel };
 }
 
 describe('DeskUnit', () => {

@@ -4,7 +4,7 @@ import { BoardPanel } from '../../src/adapters/panel/board-panel.ts';
 import { FakeIo } from '../../src/adapters/panel/fake-io.ts';
 import { loadPinMap } from '../../src/config/pin-map.ts';
 import { LIGHT_NAMES } from '../../src/core/lights.ts';
-import { memoryLogger } from '../adapters/panel/memory-logger.ts';
+import { memoryLogger } from '../support/memory-logger.ts';
 
 const pinMap = loadPinMap('nano-r1');
 

@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryJournal } from '../../src/adapters/journal/memory-journal.ts';
 import { SimulatedPanel } from '../../src/adapters/panel/simulated-panel.ts';
-import { FakeSipLine } from '../../src/adapters/sip/fake-sip-line.ts';
-import { DeskUnit } from '../../src/app/desk-unit.ts';
-import { DEFAULT_RULES } from '../../src/core/rules.ts';
-import type { Panel } from '../../src/ports/panel.ts';
-import { systemClock } from '../../src/ports/clock.ts';
-import { buildHttp } from '../../src/http/server.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { memoryLogger } from '../app/silent-logger.ts';
+import { buildHttp } from '../../src/http/server.ts';
+import type { Panel } from '../../src/ports/panel.ts';
+import { fakeUnit } from '../support/fake-unit.ts';
+import { memoryLogger } from '../support/memory-logger.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -16,18 +12,7 @@ afterEach(async () => {
 });
 
 async function setup(panel: Panel = new SimulatedPanel(memoryLogger())) {
-  const sip = new FakeSipLine();
-  const journal = new MemoryJournal();
-  let n = 0;
-  const unit = new DeskUnit({
-    settings: { rules: DEFAULT_RULES, unitId: 'u1', timeZone: 'UTC' },
-    sip,
-    panel,
-    journal,
-    clock: systemClock,
-    logger: memoryLogger(),
-    newId: () => `id-${++n}`,
-  });
+  const { unit, sip, journal } = fakeUnit(panel);
   await unit.start();
   const app = buildHttp({ unit, unitId: 'u1', logger: createLogger('silent') });
   cleanups.push(() => app.close(), () => unit.stop());

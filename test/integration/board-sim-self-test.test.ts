@@ -10,7 +10,7 @@ import { loadPinMap } from '../../src/config/pin-map.ts';
 import { LIGHT_LABEL, runSelfTest, type Answer, type Prompter } from '../../src/app/self-test.ts';
 import { LIGHT_NAMES } from '../../src/core/lights.ts';
 import { startSimulator, type Simulator } from '../peers/simavr.ts';
-import { memoryLogger } from '../adapters/panel/memory-logger.ts';
+import { memoryLogger } from '../support/memory-logger.ts';
 
 const pins = loadPinMap('nano-r1');
 

@@ -9,7 +9,7 @@ import type { BoardPanel } from '../../src/adapters/panel/board-panel.ts';
 import { loadPinMap } from '../../src/config/pin-map.ts';
 import type { PanelInput } from '../../src/ports/panel.ts';
 import { startSimulator, type Simulator } from '../peers/simavr.ts';
-import { memoryLogger } from '../adapters/panel/memory-logger.ts';
+import { memoryLogger } from '../support/memory-logger.ts';
 
 const pins = loadPinMap('nano-r1');
 const L = pins.lights;

@@ -5,7 +5,7 @@ import { PIN_MODE } from '../../../src/adapters/panel/io-plugin.ts';
 import { loadPinMap } from '../../../src/config/pin-map.ts';
 import { LIGHT_NAMES } from '../../../src/core/lights.ts';
 import type { PanelInput } from '../../../src/ports/panel.ts';
-import { memoryLogger } from './memory-logger.ts';
+import { memoryLogger } from '../../support/memory-logger.ts';
 
 const pinMap = loadPinMap('nano-r1');
 const HOOK = pinMap.hook.pin;

@@ -4,7 +4,7 @@ import { createBoardPanel } from '../../../src/adapters/panel/create-board-panel
 import type { BoardPanel } from '../../../src/adapters/panel/board-panel.ts';
 import type { PanelInput } from '../../../src/ports/panel.ts';
 import { ScriptedBoard, indexOfBytes } from './scripted-board.ts';
-import { memoryLogger } from './memory-logger.ts';
+import { memoryLogger } from '../../support/memory-logger.ts';
 
 let panel: BoardPanel | undefined;
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderBaresipConfig, writeBaresipConfig } from '../../../src/adapters/sip/baresip-config.ts';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { sipSchema } from '../../../src/config/schema.ts';
-import { memoryLogger } from './sip-test-utils.ts';
+import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
 
 const direct = sipSchema.parse({ listenAddress: '127.0.0.1', listenPort: 15061, ctrlPort: 14441, user: 'desk' });
 const registrar = sipSchema.parse({
@@ -58,7 +58,7 @@ describe('baresip config generation', () => {
 
   it('never logs the registrar password (line start with a registrar nobody answers)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'deskphone-cfg-'));
-    const lines: string[] = [];
+    const lines: LogEntry[] = [];
     const line = new BaresipLine({
       sip: { ...registrar, registrar: { ...registrar.registrar!, host: '127.0.0.1', port: 15063 }, restartInitialMs: 200 },
       dataDir: dir,
@@ -69,7 +69,7 @@ describe('baresip config generation', () => {
       // Registration cannot succeed here (nobody on 15063), so start() times out: that is expected.
       await expect(line.start()).rejects.toMatchObject({ code: 'E_SIP' });
       expect(lines.length).toBeGreaterThan(3);
-      expect(lines.join('\n')).not.toContain('S3cret!pw');
+      expect(lines.map((l) => l.line).join('\n')).not.toContain('S3cret!pw');
     } finally {
       await line.stop();
       await rm(dir, { recursive: true, force: true });

@@ -4,14 +4,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
-import { EventRecorder, memoryLogger } from './sip-test-utils.ts';
+import { EventRecorder } from './sip-test-utils.ts';
+import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
 
 const TARGET = '127.0.0.1:15060';
 let line: BaresipLine;
 let rec: EventRecorder;
 let data: Awaited<ReturnType<typeof makeDataDir>>;
 let sippPort = 15070;
-const logs: string[] = [];
+const logs: LogEntry[] = [];
 
 function call(scenario: Parameters<typeof startSippCall>[0]['scenario'], vars: Record<string, string | number>) {
   const port = sippPort++;

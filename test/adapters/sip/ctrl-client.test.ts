@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CtrlClient } from '../../../src/adapters/sip/ctrl-client.ts';
 import { NetstringDecoder, encodeNetstring } from '../../../src/adapters/sip/netstring.ts';
-import { memoryLogger } from './sip-test-utils.ts';
+import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
 
 const PORT = 14450;
 
@@ -47,7 +47,7 @@ function waitFor(client: CtrlClient, ev: 'connected' | 'disconnected'): Promise<
 
 let fake: FakeServer;
 let client: CtrlClient;
-const logs: string[] = [];
+const logs: LogEntry[] = [];
 
 beforeEach(async () => {
   fake = await startServer();
@@ -125,7 +125,7 @@ describe('CtrlClient', () => {
     await expect(pending).rejects.toMatchObject({ code: 'E_SIP', message: expect.stringContaining('dropped') });
     await dropped;
     await connected;
-    expect(logs.some((l) => l.includes("netstring at byte 0: expected a length digit, got 'H'"))).toBe(true);
+    expect(logs.some((l) => l.line.includes("netstring at byte 0: expected a length digit, got 'H'"))).toBe(true);
     fake.onCommand = (cmd, sock) => sock.write(encodeNetstring(JSON.stringify({ response: true, ok: true, data: 'back', token: cmd.token })));
     await expect(client.send('listcalls')).resolves.toBe('back');
     expect(fake.conns.length).toBe(2);

@@ -1,25 +1,5 @@
-/** Test utilities for the SIP adapter: a logger that keeps every line, and an event recorder. */
-import type { Logger } from '../../../src/ports/logger.ts';
+/** Test utilities for the SIP adapter: an event recorder. */
 import type { SipLine, SipLineEvent } from '../../../src/ports/sip-line.ts';
-
-export interface MemoryLogger extends Logger {
-  lines: string[];
-}
-
-export function memoryLogger(lines: string[] = []): MemoryLogger {
-  const write = (level: string) => (obj: object | string, msg?: string) => {
-    lines.push(`${level} ${typeof obj === 'string' ? obj : JSON.stringify(obj)} ${msg ?? ''}`);
-  };
-  const logger: MemoryLogger = {
-    lines,
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: () => memoryLogger(lines),
-  };
-  return logger;
-}
 
 /** Records a line's events and waits for the next one matching a predicate. */
 export class EventRecorder {
