@@ -1,10 +1,16 @@
 /**
- * Board panel latency: setLight → DESK_PATTERN bytes at the serial port (SerialPortMock, firmata-io's real
- * encoder and write path), and setLight → the pin changing in the firmware under simavr (when built).
+ * Board panel latency: a core event through the desk unit → DESK_PATTERN bytes at the serial port
+ * (SerialPortMock, firmata-io's real encoder and write path; issue goal p99 <= 2 ms), setLight → bytes,
+ * and setLight → the pin changing in the firmware under simavr (when built).
  */
 import { existsSync } from 'node:fs';
 import { SerialPortMock } from 'serialport';
+import { MemoryJournal } from '../src/adapters/journal/memory-journal.ts';
 import { createBoardPanel } from '../src/adapters/panel/create-board-panel.ts';
+import { FakeSipLine } from '../src/adapters/sip/fake-sip-line.ts';
+import { DeskUnit } from '../src/app/desk-unit.ts';
+import { DEFAULT_RULES } from '../src/core/rules.ts';
+import { systemClock } from '../src/ports/clock.ts';
 import { loadPinMap } from '../src/config/pin-map.ts';
 import type { Logger } from '../src/ports/logger.ts';
 import { ScriptedBoard } from '../test/adapters/panel/scripted-board.ts';
@@ -41,6 +47,42 @@ async function toSerialPort(iterations: number): Promise<void> {
   SerialPortMock.binding.reset();
 }
 
+/** sip.up / sip.down into the running unit: the core turns READY on / blinking, the panel writes the bytes. */
+async function coreEventToSerialPort(iterations: number): Promise<void> {
+  const board = new ScriptedBoard('/dev/ttyBENCH1');
+  const panel = createBoardPanel(
+    { kind: 'board', port: '/dev/ttyBENCH1', revision: 'nano-r1', baudRate: 57600, heartbeatMs: 60_000 },
+    quiet,
+    { createPort: board.createPort },
+  );
+  const sip = new FakeSipLine();
+  const unit = new DeskUnit({
+    settings: { rules: DEFAULT_RULES, unitId: 'bench', timeZone: 'UTC' },
+    sip,
+    panel,
+    journal: new MemoryJournal(),
+    clock: systemClock,
+    logger: quiet,
+  });
+  await unit.start();
+  await new Promise((r) => setTimeout(r, 50));
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const arrived = new Promise<void>((resolve) => {
+      board.onWrite = (bytes) => {
+        if (bytes[0] === 0xf0 && bytes[1] === 0x01 && bytes[2] === READY) resolve();
+      };
+    });
+    const t0 = performance.now();
+    sip.raise(i % 2 === 0 ? { type: 'sip.up' } : { type: 'sip.down', reason: 'bench' });
+    await arrived;
+    samples.push(performance.now() - t0);
+  }
+  console.log(summary('core event (sip.up/down) → READY pattern bytes at the port (SerialPortMock)', samples));
+  await unit.stop();
+  SerialPortMock.binding.reset();
+}
+
 async function toSimulatedPin(iterations: number): Promise<void> {
   if (!existsSync(FIRMWARE_ELF) || !existsSync(HARNESS_PATH)) {
     console.log('setLight → pin in simavr: skipped (run make -C firmware && make -C test/peers/simavr)');
@@ -71,6 +113,7 @@ async function toSimulatedPin(iterations: number): Promise<void> {
 }
 
 export default async function run(): Promise<void> {
+  await coreEventToSerialPort(5000);
   await toSerialPort(5000);
   await toSimulatedPin(200);
 }
