@@ -26,6 +26,8 @@ export interface WaitingCall {
   number: string | null;
   displayName: string | null;
   startedAt: number;
+  /** Turned away busy: it arrived while the first call was still ringing (see desk.ts). */
+  rejected: boolean;
 }
 
 export interface DeskState {

@@ -29,7 +29,7 @@ function move(call: ActiveCall, to: CallState.Ringing | CallState.Answering | Ca
   return { ...call, state: transition(call.state, to) as ActiveCall['state'] };
 }
 
-function baseRecord(s: DeskSettings, c: WaitingCall, now: number): CallRecord {
+function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' | 'displayName' | 'startedAt'>, now: number): CallRecord {
   return {
     id: c.recordId,
     unitId: s.unitId,
@@ -96,7 +96,16 @@ function endActive(s: DeskSettings, state: DeskState, reason: CloseReason | 'int
   if (!call) return state;
   transition(call.state, CallState.Idle);
   effects.push({ type: 'record', record: closeRecord(s, call, reason, now) });
-  return { ...state, call: null };
+  // A call that rang on LINE 2 while this one was up now rings on the desk, its rings counted from its start.
+  const next = state.waiting.find((w) => !w.rejected);
+  if (!next || reason === 'interrupted') return { ...state, call: null };
+  transition(CallState.Idle, CallState.Ringing);
+  return { ...state, call: ringing(next), waiting: state.waiting.filter((w) => w !== next) };
+}
+
+function ringing(c: WaitingCall): ActiveCall {
+  const { callId, recordId, number, displayName, startedAt } = c;
+  return { callId, recordId, number, displayName, startedAt, state: CallState.Ringing, pickedUpAt: null, ringsAtPickup: null, answeredAt: null, late: false, holds: [] };
 }
 
 function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, effects: Effect[]): DeskState {
@@ -116,13 +125,16 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: numbe
     case 'call.incoming': {
       const known = call?.callId === event.callId || state.waiting.some((w) => w.callId === event.callId);
       if (known) return state;
-      const fresh = { callId: event.callId, recordId: event.recordId, number: event.number, displayName: event.displayName, startedAt: now };
-      if (call) return { ...state, waiting: [...state.waiting, fresh] };
+      const fresh = { callId: event.callId, recordId: event.recordId, number: event.number, displayName: event.displayName, startedAt: now, rejected: false };
+      if (call) {
+        // R6, first caller first. The SIP stack cannot answer either of two calls that both ring, so a second
+        // call arriving before the first is answered is turned away busy; once the first is up, it rings on LINE 2.
+        const rejected = call.state === CallState.Ringing || call.state === CallState.Answering;
+        if (rejected) effects.push({ type: 'sip', command: 'hangup', callId: event.callId });
+        return { ...state, waiting: [...state.waiting, { ...fresh, rejected }] };
+      }
       transition(CallState.Idle, CallState.Ringing);
-      return {
-        ...state,
-        call: { ...fresh, state: CallState.Ringing, pickedUpAt: null, ringsAtPickup: null, answeredAt: null, late: false, holds: [] },
-      };
+      return { ...state, call: ringing(fresh) };
     }
     case 'call.established': {
       if (!call || call.callId !== event.callId) return state;
@@ -141,7 +153,7 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: numbe
       if (call && call.callId === event.callId) return endActive(s, state, event.reason, now, effects);
       const w = state.waiting.find((x) => x.callId === event.callId);
       if (!w) return state;
-      effects.push({ type: 'record', record: baseRecord(s, w, now) });
+      effects.push({ type: 'record', record: { ...baseRecord(s, w, now), hungUpFirst: w.rejected ? 'unit' : event.reason === 'remote' ? 'caller' : null } });
       return { ...state, waiting: state.waiting.filter((x) => x !== w) };
     }
     case 'hook': {

@@ -30,7 +30,7 @@ function readyLight(state: DeskState): LightState {
 export function lightsAt(rules: DeskRules, state: DeskState, now: number): Lights {
   const lights = allLights('off');
   lights.READY = readyLight(state);
-  if (state.waiting.length > 0) lights.LINE2 = 'blink';
+  if (state.waiting.some((w) => !w.rejected)) lights.LINE2 = 'blink';
   const call = state.call;
   if (!call) return lights;
 

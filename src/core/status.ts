@@ -41,7 +41,7 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number): Des
     hook: state.hook,
     lights: state.lights,
     ringer: state.ringer,
-    waitingCalls: state.waiting.length,
+    waitingCalls: state.waiting.filter((w) => !w.rejected).length,
     call: c && {
       state: c.state,
       callerNumber: c.number,

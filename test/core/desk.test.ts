@@ -239,15 +239,52 @@ describe('desk reducer: hanging up and odd inputs', () => {
     expect(d.sipCommands()).toEqual([]);
   });
 
-  it('a second call while busy lights LINE2 and is recorded as missed when it ends', () => {
+  it('a second call while the first still rings is turned away busy and recorded as missed (R6)', () => {
     const d = new Desk();
     d.incoming('c1');
     d.incoming('c2', '+861000');
+    expect(d.sipCommands()).toEqual(['hangup:c2']);
+    expect(d.state.lights.LINE2).toBe('off');
+    d.send({ type: 'call.closed', callId: 'c2', reason: 'local' });
+    expect(d.records()).toMatchObject([{ id: 'rec-c2', outcome: 'missed', callerNumber: '+861000', hungUpFirst: 'unit' }]);
+    d.send({ type: 'hook', state: 'off' });
+    expect(d.sipCommands()).toEqual(['hangup:c2', 'answer:c1']);
+  });
+
+  it('a second call while the first is up rings on LINE2, then on the desk once the first ends', () => {
+    const d = new Desk();
+    d.incoming('c1');
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(1000);
+    d.incoming('c2', '+861000');
     expect(d.state.lights.LINE2).toBe('blink');
+    expect(d.sipCommands()).toEqual(['answer:c1']);
     d.advanceTo(5000);
+    d.send({ type: 'hook', state: 'on' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'local' });
+    // c2 has been ringing for 4 s: it is on its second ring, on the desk's ring bar now.
+    expect(d.state.call).toMatchObject({ callId: 'c2', state: CallState.Ringing });
+    expect(d.state.lights).toMatchObject({ LINE2: 'off', RING1: 'on', RING2: 'on', RING3: 'off' });
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c2' });
+    d.send({ type: 'call.closed', callId: 'c2', reason: 'remote' });
+    expect(d.records().map((r) => [r.id, r.outcome, r.rings])).toEqual([
+      ['rec-c1', 'answered', 1],
+      ['rec-c2', 'answered', 2],
+    ]);
+  });
+
+  it('a caller who gives up on LINE2 is recorded as missed', () => {
+    const d = new Desk();
+    d.incoming('c1');
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.incoming('c2');
+    d.advanceTo(7000);
     d.send({ type: 'call.closed', callId: 'c2', reason: 'remote' });
     expect(d.state.lights.LINE2).toBe('off');
-    expect(d.records()).toMatchObject([{ id: 'rec-c2', outcome: 'missed', callerNumber: '+861000', rings: 2 }]);
+    expect(d.records()).toMatchObject([{ id: 'rec-c2', outcome: 'missed', rings: 3, hungUpFirst: 'caller' }]);
   });
 
   it('the guarded transition throws on an illegal move', () => {

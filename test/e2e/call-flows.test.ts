@@ -29,6 +29,8 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await killAllSipp();
+  // A caller killed by a failed test leaves its call in baresip: pick it up and put it down to clear the line.
+  if ((await u.get<Status>('/api/v1/status')).call) await u.post('/api/v1/sim/hook', { state: 'off' });
   await u.post('/api/v1/sim/hook', { state: 'on' });
   await waitFor('line idle', async () => (await u.get<Status>('/api/v1/status')).call === null);
 });
@@ -43,16 +45,20 @@ async function lastSeq(): Promise<number> {
   return (await calls())[0]?.seq ?? 0;
 }
 
-/** Polls one light until the call ends, collecting the distinct states it showed, in order. */
+/** Polls one light until `until` settles (and once more after), collecting the distinct states it showed, in order. */
 async function watchLight(name: string, until: Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   let done = false;
   void until.finally(() => (done = true));
-  while (!done) {
+  const look = async () => {
     const s = (await status()).lights[name] as string;
     if (seen[seen.length - 1] !== s) seen.push(s);
+  };
+  while (!done) {
+    await look();
     await new Promise((r) => setTimeout(r, 50));
   }
+  await look();
   return seen;
 }
 
@@ -141,19 +147,19 @@ describe('a call through the whole unit', () => {
     await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
     await u.post('/api/v1/sim/hook', { state: 'off' });
     await waitFor('talking', async () => (await status()).call?.state === 'talking');
-    const seen = await watchLight('LENGTH', call.done);
-    expect(seen).toEqual(['off', 'on', 'fast']);
+    const ended = waitFor('call ended', async () => (await status()).call === null, 10_000);
+    const seen = await watchLight('LENGTH', ended);
+    expect(seen).toEqual(['off', 'on', 'fast', 'off']);
     const result = await call.done;
     expect(result.code, result.stderr).toBe(0); // sipp hung up itself after talk_ms: the unit did not
     const r = await nextRecord(seq);
-    expect((await status()).lights.LENGTH).toBe('off');
     expect(r).toMatchObject({ hungUpFirst: 'caller', outcome: 'answered' });
     expect(r.talkMs).toBeGreaterThanOrEqual(4000);
   });
 
   it('putting the handset down hangs up: the caller gets BYE and the receptionist hung up first', async () => {
     const seq = await lastSeq();
-    const call = startSippCall({ scenario: 'uac-wait-bye', target, localPort: sippPort++, vars: { answer_ms: 10_000, bye_ms: 10_000 } });
+    const call = startSippCall({ scenario: 'uac-wait-bye', target, localPort: sippPort++, vars: { answer_ms: 10_000 } });
     await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
     await u.post('/api/v1/sim/hook', { state: 'off' });
     await waitFor('talking', async () => (await status()).call?.state === 'talking');
@@ -161,6 +167,52 @@ describe('a call through the whole unit', () => {
     const result = await call.done;
     expect(result.code, result.stderr).toBe(0);
     expect(await nextRecord(seq)).toMatchObject({ hungUpFirst: 'receptionist', outcome: 'answered' });
+  });
+
+  it('a second call while the first still rings is turned away busy; the first is still answered (R6)', async () => {
+    const seq = await lastSeq();
+    const first = startSippCall({ scenario: 'uac-talk', target, localPort: sippPort++, mediaPort: 16200, vars: { caller: '+861111', answer_ms: 10_000, talk_ms: 1000 } });
+    await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
+    const second = startSippCall({ scenario: 'uac-busy', target, localPort: sippPort++, mediaPort: 16220, vars: { caller: '+862222' } });
+    const busy = await second.done;
+    expect(busy.code, busy.stderr).toBe(0);
+    expect(await nextRecord(seq)).toMatchObject({ callerNumber: '+862222', outcome: 'missed', hungUpFirst: 'unit' });
+    expect((await status()).lights.LINE2).toBe('off');
+    await u.post('/api/v1/sim/hook', { state: 'off' });
+    const answered = await first.done;
+    expect(answered.code, answered.stderr).toBe(0);
+    const records = (await calls()).filter((c) => c.seq > seq);
+    expect(records.map((c) => [c.callerNumber, c.outcome])).toEqual([
+      ['+861111', 'answered'],
+      ['+862222', 'missed'],
+    ]);
+  });
+
+  it('a second call while the first is up rings on LINE2, then on the desk, and is answered', async () => {
+    const seq = await lastSeq();
+    const first = startSippCall({ scenario: 'uac-wait-bye', target, localPort: sippPort++, mediaPort: 16240, vars: { caller: '+863333', answer_ms: 10_000 } });
+    await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
+    await u.post('/api/v1/sim/hook', { state: 'off' });
+    await waitFor('talking', async () => (await status()).call?.state === 'talking');
+    const second = startSippCall({ scenario: 'uac-talk', target, localPort: sippPort++, mediaPort: 16260, vars: { caller: '+864444', answer_ms: 15_000, talk_ms: 1000 } });
+    await waitFor('LINE2 blinking', async () => (await status()).lights.LINE2 === 'blink');
+    await u.post('/api/v1/sim/hook', { state: 'on' }); // first call done: hang up
+    const hungUp = await first.done;
+    expect(hungUp.code, hungUp.stderr + hungUp.stdout.slice(-1500)).toBe(0);
+    const ringing = await waitFor('second call ringing on the desk', async () => {
+      const s = await status();
+      return s.call?.state === 'ringing' && s.call.callerNumber === '+864444' ? s : undefined;
+    });
+    expect(ringing.lights).toMatchObject({ LINE2: 'off', RING1: 'on' });
+    await u.post('/api/v1/sim/hook', { state: 'off' });
+    const result = await second.done;
+    expect(result.code, result.stderr).toBe(0);
+    await waitFor('two records', async () => (await calls()).filter((c) => c.seq > seq).length === 2);
+    const records = (await calls()).filter((c) => c.seq > seq);
+    expect(records.map((c) => [c.callerNumber, c.outcome, c.hungUpFirst])).toEqual([
+      ['+864444', 'answered', 'caller'],
+      ['+863333', 'answered', 'receptionist'],
+    ]);
   });
 
   it('a request with a bad body gets 400 naming the field, and the unit keeps serving', async () => {

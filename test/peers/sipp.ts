@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye';
+export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye' | 'uac-busy';
 
 export interface SippCallOptions {
   scenario: SippScenario;
@@ -38,7 +38,8 @@ export interface SippCall {
 const DEFAULT_VARS: Record<string, Record<string, string>> = {
   'uac-talk': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', talk_ms: '1000', reinvites: '' },
   'uac-cancel': { caller: '+15550100', caller_name: 'Test Caller', cancel_ms: '1000' },
-  'uac-wait-bye': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', bye_ms: '5000' },
+  'uac-wait-bye': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000' },
+  'uac-busy': { caller: '+15550100', caller_name: 'Test Caller' },
 };
 
 const running = new Set<ChildProcess>();

@@ -73,7 +73,7 @@ describe('BaresipLine with real baresip and sipp', () => {
   });
 
   it('hangup by the unit: sipp gets BYE, call.closed local', async () => {
-    const sipp = call('uac-wait-bye', { bye_ms: 5000 });
+    const sipp = call('uac-wait-bye', {});
     const inc = await rec.next('call.incoming');
     await line.answer(inc.callId);
     await rec.next('call.established');
@@ -105,7 +105,7 @@ describe('BaresipLine with real baresip and sipp', () => {
     const a = await rec.next('call.incoming', 10_000, (e) => e.number === '1001');
     await line.answer(a.callId);
     await rec.next('call.established', 10_000, (e) => e.callId === a.callId);
-    const second = call('uac-wait-bye', { caller: '1002', answer_ms: 8000, bye_ms: 8000 });
+    const second = call('uac-wait-bye', { caller: '1002', answer_ms: 8000 });
     const b = await rec.next('call.incoming', 10_000, (e) => e.number === '1002');
     await line.answer(b.callId);
     await rec.next('call.established', 10_000, (e) => e.callId === b.callId);
