@@ -64,7 +64,12 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     for (const name of LIGHT_NAMES) this.deps.panel.setLight(name, this.state.lights[name]);
     this.unsubscribe.push(this.deps.panel.onInput((input) => this.onPanelInput(input)));
     this.unsubscribe.push(this.deps.sip.onEvent((event) => this.onSipEvent(event)));
-    await this.deps.sip.start();
+    try {
+      await this.deps.sip.start();
+    } catch (err) {
+      // The SIP line keeps trying on its own; meanwhile READY blinks and the LAN API and panel keep working.
+      this.log.error({ err }, 'SIP stack not up yet; the unit runs without it and READY blinks until it is');
+    }
   }
 
   async stop(): Promise<void> {

@@ -59,6 +59,17 @@ describe('DeskUnit', () => {
     await unit.stop();
   });
 
+  it('keeps running with READY blinking when the SIP stack does not come up, and recovers when it does', async () => {
+    const { unit, sip, panel, logs } = makeUnit();
+    sip.failing.add('start');
+    await unit.start();
+    expect(logs.some((l) => l.level === 'error' && l.msg?.includes('SIP stack not up yet'))).toBe(true);
+    expect(panel.snapshot().lights.READY).toBe('blink');
+    sip.raise({ type: 'sip.up' });
+    expect(panel.snapshot().lights.READY).toBe('on');
+    await unit.stop();
+  });
+
   it('stops its timers and listeners on stop()', async () => {
     const { unit, sip } = makeUnit();
     await unit.start();

@@ -11,6 +11,7 @@ export class FakeSipLine implements SipLine {
 
   async start(): Promise<void> {
     this.started = true;
+    if (this.failing.has('start')) throw new SipError('baresip did not come up (fake)');
   }
 
   async stop(): Promise<void> {
