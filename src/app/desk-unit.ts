@@ -60,9 +60,10 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   async start(): Promise<void> {
     await this.deps.journal.open();
-    await this.deps.panel.start();
-    for (const name of LIGHT_NAMES) this.deps.panel.setLight(name, this.state.lights[name]);
+    // Listen before starting: a board that cannot be reached reports its fault during start().
     this.unsubscribe.push(this.deps.panel.onInput((input) => this.onPanelInput(input)));
+    for (const name of LIGHT_NAMES) this.deps.panel.setLight(name, this.state.lights[name]);
+    await this.deps.panel.start();
     this.unsubscribe.push(this.deps.sip.onEvent((event) => this.onSipEvent(event)));
     try {
       await this.deps.sip.start();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedPanel } from '../../src/adapters/panel/simulated-panel.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
+import type { Panel, PanelInput } from '../../src/ports/panel.ts';
 
 function makeUnit() {
   const f = fakeUnit();
@@ -67,6 +68,24 @@ describe('DeskUnit', () => {
     expect(panel.snapshot().lights.READY).toBe('blink');
     sip.raise({ type: 'sip.up' });
     expect(panel.snapshot().lights.READY).toBe('on');
+    await unit.stop();
+  });
+
+  it('hears a board that reports a fault while it starts: READY blinks fast', async () => {
+    const listeners: ((i: PanelInput) => void)[] = [];
+    const lights: Record<string, string> = {};
+    const board: Panel = {
+      kind: 'board',
+      start: async () => listeners.forEach((l) => l({ type: 'fault', fault: true })),
+      stop: async () => {},
+      setLight: (name, state) => void (lights[name] = state),
+      setRinger() {},
+      onInput: (l) => (listeners.push(l), () => {}),
+    };
+    const { unit } = fakeUnit(board);
+    await unit.start();
+    expect(lights.READY).toBe('fast');
+    expect(unit.status().panelFault).toBe(true);
     await unit.stop();
   });
 
