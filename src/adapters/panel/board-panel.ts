@@ -209,10 +209,13 @@ export class BoardPanel implements Panel {
 
   private failed(reason: string): void {
     if (!this.running) return;
-    this.log.warn({ reason, retryMs: this.retryDelay }, 'panel board lost');
     if (!this.faulted) {
+      this.log.warn({ reason, retryMs: this.retryDelay }, 'panel board lost; retrying');
       this.faulted = true;
       this.emit({ type: 'fault', fault: true });
+    } else {
+      // Retries run every half second while the board is away: keep them out of the normal log.
+      this.log.debug({ reason, retryMs: this.retryDelay }, 'panel board still unreachable');
     }
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
