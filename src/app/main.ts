@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { loadConfig, redactConfig } from '../config/load.ts';
-import { DeskphoneError } from '../core/errors.ts';
+import { ConfigError, DeskphoneError } from '../core/errors.ts';
 import { startUnit } from './compose.ts';
 import { createLogger } from './logger.ts';
 
@@ -37,9 +37,13 @@ try {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (err) {
+  if (err instanceof ConfigError) {
+    bootLog.fatal({ code: err.code, config: configPath, issues: err.issues }, `refusing to start: ${configPath} is invalid`);
+    process.exit(2);
+  }
   if (err instanceof DeskphoneError) {
     bootLog.fatal({ code: err.code }, err.message);
-    process.exit(err.code === 'E_CONFIG' ? 2 : 1);
+    process.exit(1);
   }
   bootLog.fatal({ err }, 'cannot start');
   process.exit(1);
