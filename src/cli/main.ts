@@ -1,11 +1,12 @@
 /**
- * Installer commands: `deskphone self-test --config FILE`, `deskphone ports`. Commands stay thin; exit codes
+ * Installer commands: `deskphone self-test --config FILE`, `deskphone ports`, `deskphone check-config --config FILE`. Commands stay thin; exit codes
  * come from src/cli/exit-codes.ts.
  */
 import { Command, CommanderError } from 'commander';
 import { DeskphoneError } from '../core/errors.ts';
 import { createCliLogger } from './cli-logger.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { registerCheckConfig } from './commands/check-config.ts';
 import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
 
@@ -21,6 +22,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
   registerSelfTest(program, logger, done);
   registerPorts(program, out, done);
+  registerCheckConfig(program, out, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

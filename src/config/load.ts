@@ -9,12 +9,19 @@ import { configSchema, type Config } from './schema.ts';
  */
 export function parseConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`),
-    );
+  const issues = result.success
+    ? []
+    : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  const panel = result.success ? result.data.panel : (input as { panel?: { kind?: unknown; revision?: unknown } } | null)?.panel;
+  if (panel?.kind === 'board') {
+    try {
+      loadPinMap(typeof panel.revision === 'string' ? panel.revision : 'nano-r1');
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      issues.push(...err.issues);
+    }
   }
-  if (result.data.panel.kind === 'board') loadPinMap(result.data.panel.revision);
+  if (!result.success || issues.length) throw new ConfigError(issues);
   return result.data;
 }
 

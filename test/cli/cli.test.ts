@@ -50,6 +50,26 @@ describe('deskphone CLI', () => {
     expect(err.text()).toContain('panel.baudRate');
   });
 
+  it('check-config shows the settings of a valid config, with the registrar password hidden', async () => {
+    const file = join(dir, 'good.json');
+    writeFileSync(file, JSON.stringify({ unitId: 'desk-7', sip: { registrar: { host: 'pbx', username: 'u', password: 'hunter2' } } }));
+    const out = sink();
+    expect(await runCli(['check-config', '--config', file], out.stream, sink().stream)).toBe(EXIT.ok);
+    expect(out.text()).toContain('Config is valid');
+    expect(out.text()).toContain('"unitId": "desk-7"');
+    expect(out.text()).toContain('"ringBudget": 3');
+    expect(out.text()).not.toContain('hunter2');
+  });
+
+  it('check-config lists every problem of a broken config', async () => {
+    const file = join(dir, 'two-problems.json');
+    writeFileSync(file, JSON.stringify({ rules: { ringBudget: 0 }, panel: { kind: 'board', port: '/dev/x', revision: 'nope' } }));
+    const err = sink();
+    expect(await runCli(['check-config', '--config', file], sink().stream, err.stream)).toBe(EXIT.config);
+    expect(err.text()).toContain('rules.ringBudget');
+    expect(err.text()).toContain('panel.revision: unknown revision "nope"');
+  });
+
   it('maps an unknown command to the usage exit code', async () => {
     const err = sink();
     expect(await runCli(['frobnicate'], sink().stream, err.stream)).toBe(EXIT.usage);
