@@ -34,8 +34,9 @@ export const registrarSchema = z
   .object({
     host,
     port: port.default(5060),
-    username: z.string().min(1),
-    password: z.string().min(1),
+    // baresip's accounts line cannot carry these characters in a parameter.
+    username: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'),
+    password: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'),
     registerIntervalS: z.number().int().min(30).max(3600).default(60),
   })
   .strict();

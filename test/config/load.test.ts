@@ -55,6 +55,14 @@ describe('config', () => {
     await expect(loadConfig(join(dir, 'none.json'))).rejects.toThrow(/none\.json: cannot read \(ENOENT\)/);
   });
 
+  it('refuses registrar credentials that baresip cannot carry', () => {
+    const issues = issuesOf(() => parseConfig({ sip: { registrar: { host: 'pbx', username: 'desk 1', password: 'a;b' } } }));
+    expect(issues).toEqual([
+      'sip.registrar.username: must not contain ; < > " or spaces',
+      'sip.registrar.password: must not contain ; < > " or spaces',
+    ]);
+  });
+
   it('never shows the registrar password in the redacted config', () => {
     const c = parseConfig({ sip: { registrar: { host: 'pbx.example', username: 'desk', password: 's3cret' } } });
     expect(JSON.stringify(redactConfig(c))).not.toContain('s3cret');
