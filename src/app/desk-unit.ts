@@ -113,7 +113,15 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   /** Feed one event to the core now and carry out its effects. */
   dispatch(event: CoreEvent): void {
     const now = this.deps.clock.now();
-    const { state, effects } = reduce(this.deps.settings, this.state, event, now);
+    let reduction: ReturnType<typeof reduce>;
+    try {
+      reduction = reduce(this.deps.settings, this.state, event, now);
+    } catch (err) {
+      // A bug in the core must not take the unit down: keep the last good state and say what happened.
+      this.log.error({ err, event }, 'desk core refused an event; state kept');
+      return;
+    }
+    const { state, effects } = reduction;
     this.state = state;
     for (const effect of effects) this.carryOut(effect);
     this.schedule(now);
