@@ -33,6 +33,13 @@ type Listener = (event: SipLineEvent) => void;
 /** Only the call count is read from `listcalls`' human text (after stripping colour codes). */
 const ACTIVE_CALLS = /Active calls \((\d+)\)|No active calls/;
 const NOT_FOUND = /call not found/;
+/** `reginfo` status column in 1.0.0: "OK" = registered, "ERR" = the last REGISTER failed, "zzz" = no reply yet. */
+const REG_STATUS = /^>?\s*<?sips?:\S+\s+(OK|ERR|zzz)\b/m;
+
+function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
 
 export class BaresipLine implements SipLine {
   private readonly opts: BaresipLineOptions;
@@ -88,11 +95,15 @@ export class BaresipLine implements SipLine {
     proc.on('ready', () => ctrl.connectNow());
     proc.on('exit', ({ code, signal }) => this.onProcessExit(code, signal));
 
+    const startTimeoutMs = this.opts.startTimeoutMs ?? 10_000;
+    const notUp = sip.registrar
+      ? `SIP line not registered with ${sip.registrar.host}:${sip.registrar.port} within ${startTimeoutMs} ms`
+      : `baresip did not come up within ${startTimeoutMs} ms`;
     const firstUp = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
-        reject(new SipError(`baresip did not come up within ${this.opts.startTimeoutMs ?? 10_000} ms`));
-      }, this.opts.startTimeoutMs ?? 10_000);
+        reject(new SipError(notUp));
+      }, startTimeoutMs);
       const off = this.onEvent((e) => {
         if (e.type !== 'sip.up') return;
         clearTimeout(timer);
@@ -223,6 +234,8 @@ export class BaresipLine implements SipLine {
         return;
       case 'sip.down':
         this.registered = false;
+        // Not up yet (e.g. a wrong password at start): setDown has nothing to report, but the operator must see it.
+        if (!this.up) this.log.warn({ reason: mapped.reason }, 'SIP registration failed');
         this.setDown(mapped.reason);
         return;
     }
@@ -230,7 +243,8 @@ export class BaresipLine implements SipLine {
 
   private async onConnected(): Promise<void> {
     // Direct IP mode has no registration: a connected control link means the line is up.
-    if (!this.opts.sip.registrar || this.registered) this.setUp();
+    if (!this.opts.sip.registrar) this.setUp();
+    else await this.syncRegistration();
     if (this.calls.size === 0) return;
     try {
       await this.resync();
@@ -239,13 +253,36 @@ export class BaresipLine implements SipLine {
     }
   }
 
+  /**
+   * REGISTER_OK/FAIL events are lost while no client is connected, and at start baresip usually registers
+   * before the control link is up: ask baresip where registration stands.
+   */
+  private syncRegistration(): Promise<void> {
+    return this.enqueue(async () => {
+      const ctrl = this.ctrl;
+      if (!ctrl) return;
+      let status: string | undefined;
+      try {
+        status = REG_STATUS.exec(plainText(await ctrl.send('reginfo')))?.[1];
+        if (!status) this.log.warn('reginfo reply not understood; waiting for registration events');
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'reginfo failed; waiting for registration events');
+      }
+      if (status === 'OK') this.registered = true;
+      if (status === 'ERR') {
+        this.registered = false;
+        this.log.warn('SIP registration failed (reginfo)');
+      }
+      if (this.registered) this.setUp();
+    });
+  }
+
   /** Events were lost while the link was down: close the calls baresip no longer has. */
   private resync(): Promise<void> {
     return this.enqueue(async () => {
       const ctrl = this.ctrl;
       if (!ctrl) return;
-      // eslint-disable-next-line no-control-regex
-      const text = (await ctrl.send('listcalls')).replace(/\x1b\[[0-9;]*m/g, '');
+      const text = plainText(await ctrl.send('listcalls'));
       const m = ACTIVE_CALLS.exec(text);
       if (!m) {
         this.log.warn('listcalls reply not understood; calls kept as they are');
