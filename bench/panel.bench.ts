@@ -20,28 +20,39 @@ import { summary } from './stats.ts';
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const READY = loadPinMap('nano-r1').lights.READY;
 
-async function toSerialPort(iterations: number): Promise<void> {
-  const board = new ScriptedBoard('/dev/ttyBENCH0');
+/** A board panel on serialport's mock binding, with a scripted Firmata board answering the handshake. */
+function mockBoardPanel(path: string) {
+  const board = new ScriptedBoard(path);
   const panel = createBoardPanel(
-    { kind: 'board', port: '/dev/ttyBENCH0', revision: 'nano-r1', baudRate: 57600, heartbeatMs: 60_000 },
+    { kind: 'board', port: path, revision: 'nano-r1', baudRate: 57600, heartbeatMs: 60_000 },
     quiet,
     { createPort: board.createPort },
   );
-  await panel.start();
+  return { board, panel };
+}
+
+/** Times `trigger` until the READY pattern message reaches the port, over `iterations` runs. */
+async function timeToReadyBytes(board: ScriptedBoard, iterations: number, trigger: (i: number) => void): Promise<number[]> {
   await new Promise((r) => setTimeout(r, 50));
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    const state = i % 2 === 0 ? 'on' : 'off';
     const arrived = new Promise<void>((resolve) => {
       board.onWrite = (bytes) => {
         if (bytes[0] === 0xf0 && bytes[1] === 0x01 && bytes[2] === READY) resolve();
       };
     });
     const t0 = performance.now();
-    panel.setLight('READY', state);
+    trigger(i);
     await arrived;
     samples.push(performance.now() - t0);
   }
+  return samples;
+}
+
+async function toSerialPort(iterations: number): Promise<void> {
+  const { board, panel } = mockBoardPanel('/dev/ttyBENCH0');
+  await panel.start();
+  const samples = await timeToReadyBytes(board, iterations, (i) => panel.setLight('READY', i % 2 === 0 ? 'on' : 'off'));
   console.log(summary('setLight → Firmata bytes at the port (SerialPortMock)', samples));
   await panel.stop();
   SerialPortMock.binding.reset();
@@ -49,12 +60,7 @@ async function toSerialPort(iterations: number): Promise<void> {
 
 /** sip.up / sip.down into the running unit: the core turns READY on / blinking, the panel writes the bytes. */
 async function coreEventToSerialPort(iterations: number): Promise<void> {
-  const board = new ScriptedBoard('/dev/ttyBENCH1');
-  const panel = createBoardPanel(
-    { kind: 'board', port: '/dev/ttyBENCH1', revision: 'nano-r1', baudRate: 57600, heartbeatMs: 60_000 },
-    quiet,
-    { createPort: board.createPort },
-  );
+  const { board, panel } = mockBoardPanel('/dev/ttyBENCH1');
   const sip = new FakeSipLine();
   const unit = new DeskUnit({
     settings: { rules: DEFAULT_RULES, unitId: 'bench', timeZone: 'UTC' },
@@ -65,19 +71,9 @@ async function coreEventToSerialPort(iterations: number): Promise<void> {
     logger: quiet,
   });
   await unit.start();
-  await new Promise((r) => setTimeout(r, 50));
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const arrived = new Promise<void>((resolve) => {
-      board.onWrite = (bytes) => {
-        if (bytes[0] === 0xf0 && bytes[1] === 0x01 && bytes[2] === READY) resolve();
-      };
-    });
-    const t0 = performance.now();
-    sip.raise(i % 2 === 0 ? { type: 'sip.up' } : { type: 'sip.down', reason: 'bench' });
-    await arrived;
-    samples.push(performance.now() - t0);
-  }
+  const samples = await timeToReadyBytes(board, iterations, (i) =>
+    sip.raise(i % 2 === 0 ? { type: 'sip.up' } : { type: 'sip.down', reason: 'bench' }),
+  );
   console.log(summary('core event (sip.up/down) → READY pattern bytes at the port (SerialPortMock)', samples));
   await unit.stop();
   SerialPortMock.binding.reset();
