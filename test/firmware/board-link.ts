@@ -3,6 +3,7 @@
  * board sends into messages (version, sysex, digital port), and waits for the one a test expects.
  */
 import { SerialPort } from 'serialport';
+import { startSimulator, type Simulator } from '../peers/simavr.ts';
 
 export type BoardMessage = number[];
 
@@ -95,4 +96,20 @@ export class BoardLink {
     if (first === 0xf9 || (first & 0xf0) === 0x90) return m.length === 3;
     return false;
   }
+}
+
+/** The firmware in simavr and a raw link to it: what every firmware test file starts with. */
+export interface SimulatedBoard {
+  sim: Simulator;
+  link: BoardLink;
+}
+
+export async function openSimulatedBoard(): Promise<SimulatedBoard> {
+  const sim = await startSimulator();
+  return { sim, link: await BoardLink.open(sim.ptyPath) };
+}
+
+export async function closeSimulatedBoard(board: Partial<SimulatedBoard> | undefined): Promise<void> {
+  await board?.link?.close();
+  await board?.sim?.stop();
 }

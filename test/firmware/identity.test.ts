@@ -1,7 +1,7 @@
 // The real firmware in simavr, at the byte level: who it says it is, what pins it offers, and resync on garbage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../peers/simavr.ts';
-import { BoardLink, isProblem, isSysex, sysexText } from './board-link.ts';
+import { type Simulator } from '../peers/simavr.ts';
+import { BoardLink, isProblem, isSysex, sysexText, closeSimulatedBoard, openSimulatedBoard } from './board-link.ts';
 
 const INPUT = 0x00;
 const OUTPUT = 0x01;
@@ -12,12 +12,10 @@ let sim: Simulator;
 let link: BoardLink;
 
 beforeAll(async () => {
-  sim = await startSimulator();
-  link = await BoardLink.open(sim.ptyPath);
+  ({ sim, link } = await openSimulatedBoard());
 });
 afterAll(async () => {
-  await link?.close();
-  await sim?.stop();
+  await closeSimulatedBoard({ sim, link });
 });
 
 /** Splits a capability response body into per-pin lists of [mode, resolution]. */

@@ -1,7 +1,7 @@
 // Report digital on the real firmware: the hook switch and hold button, driven from the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../peers/simavr.ts';
-import { BoardLink } from './board-link.ts';
+import { type Simulator } from '../peers/simavr.ts';
+import { BoardLink, closeSimulatedBoard, openSimulatedBoard } from './board-link.ts';
 
 const HOOK = 14; // port 1, bit 6
 const HOLD_BUTTON = 15; // port 1, bit 7
@@ -13,13 +13,11 @@ const port1Value = (m: number[]) => (m[1] as number) | ((m[2] as number) << 7);
 const isPort1 = (m: number[]) => m[0] === PORT1;
 
 beforeAll(async () => {
-  sim = await startSimulator();
-  link = await BoardLink.open(sim.ptyPath);
+  ({ sim, link } = await openSimulatedBoard());
   await link.send([0xf0, 0x03, 0, 0, 0xf7]); // watchdog off: this file is about inputs
 });
 afterAll(async () => {
-  await link?.close();
-  await sim?.stop();
+  await closeSimulatedBoard({ sim, link });
 });
 
 describe('report digital', () => {

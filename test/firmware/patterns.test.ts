@@ -1,7 +1,7 @@
 // DESK_PATTERN, digital writes and system reset on the real firmware; blink timing is read in simulated time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type LevelChange, type Simulator } from '../peers/simavr.ts';
-import { BoardLink, isProblem, isSysex, sysexText } from './board-link.ts';
+import { type LevelChange, type Simulator } from '../peers/simavr.ts';
+import { BoardLink, isProblem, isSysex, sysexText, closeSimulatedBoard, openSimulatedBoard } from './board-link.ts';
 
 const OFF = 0;
 const ON = 1;
@@ -25,8 +25,7 @@ function halfPeriodsUs(changes: readonly LevelChange[]): number[] {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator();
-  link = await BoardLink.open(sim.ptyPath);
+  ({ sim, link } = await openSimulatedBoard());
   // Heartbeats keep the host watchdog fed, so "controller lost" never overrides these patterns.
   keepAlive = setInterval(() => void link.send([0xf0, 0x02, 0xf7]).catch(() => undefined), 400);
 });
@@ -35,8 +34,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   clearInterval(keepAlive);
-  await link?.close();
-  await sim?.stop();
+  await closeSimulatedBoard({ sim, link });
 });
 
 describe('DESK_PATTERN', () => {

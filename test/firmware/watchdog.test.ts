@@ -1,7 +1,7 @@
 // The host watchdog on the real firmware: silence shows "controller lost", speaking again restores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../peers/simavr.ts';
-import { BoardLink } from './board-link.ts';
+import { type Simulator } from '../peers/simavr.ts';
+import { BoardLink, closeSimulatedBoard, openSimulatedBoard } from './board-link.ts';
 
 const READY = 2;
 const RING1 = 3;
@@ -22,12 +22,10 @@ function readyHalves(from: number): number[] {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator();
-  link = await BoardLink.open(sim.ptyPath);
+  ({ sim, link } = await openSimulatedBoard());
 });
 afterAll(async () => {
-  await link?.close();
-  await sim?.stop();
+  await closeSimulatedBoard({ sim, link });
 });
 
 describe('host watchdog', () => {
