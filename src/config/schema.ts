@@ -19,6 +19,8 @@ export const rulesSchema = z
     holdLimitMs: ms.default(DEFAULT_RULES.holdLimitMs),
     lengthWarnMs: ms.default(DEFAULT_RULES.lengthWarnMs),
     lengthLimitMs: ms.default(DEFAULT_RULES.lengthLimitMs),
+    syncWarnMs: ms.default(DEFAULT_RULES.syncWarnMs),
+    syncAlarmMs: ms.default(DEFAULT_RULES.syncAlarmMs),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -28,6 +30,8 @@ export const rulesSchema = z
       ctx.addIssue({ code: 'custom', path: ['holdLimitMs'], message: 'must be longer than holdCheckInMs' });
     if (r.lengthLimitMs <= r.lengthWarnMs)
       ctx.addIssue({ code: 'custom', path: ['lengthLimitMs'], message: 'must be longer than lengthWarnMs' });
+    if (r.syncAlarmMs <= r.syncWarnMs)
+      ctx.addIssue({ code: 'custom', path: ['syncAlarmMs'], message: 'must be longer than syncWarnMs' });
   });
 
 export const registrarSchema = z

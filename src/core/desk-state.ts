@@ -33,6 +33,13 @@ export interface WaitingCall {
 export interface DeskState {
   sipUp: boolean;
   panelFault: boolean;
+  /** The journal cannot write: READY shows a fault until it can again. */
+  journalFault: boolean;
+  /** Monotonic time the oldest entry not yet confirmed upstream was written; null when nothing waits. */
+  syncBacklogSince: number | null;
+  /** Call-backs due now, and whether one is overdue by more than an hour (R10). */
+  callbacksDue: number;
+  callbackOverdue: boolean;
   hook: 'on' | 'off';
   call: ActiveCall | null;
   waiting: WaitingCall[];
@@ -46,6 +53,10 @@ export function initialDeskState(): DeskState {
   return {
     sipUp: false,
     panelFault: false,
+    journalFault: false,
+    syncBacklogSince: null,
+    callbacksDue: 0,
+    callbackOverdue: false,
     hook: 'on',
     call: null,
     waiting: [],

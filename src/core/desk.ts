@@ -122,6 +122,12 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: numbe
     }
     case 'panel.fault':
       return { ...state, panelFault: event.fault };
+    case 'journal.fault':
+      return { ...state, journalFault: event.fault };
+    case 'sync.backlog':
+      return { ...state, syncBacklogSince: event.oldestUnsentAt };
+    case 'callbacks':
+      return { ...state, callbacksDue: event.due, callbackOverdue: event.due > 0 && event.overdue };
     case 'call.incoming': {
       const known = call?.callId === event.callId || state.waiting.some((w) => w.callId === event.callId);
       if (known) return state;

@@ -13,6 +13,15 @@ export type CoreEvent =
   | { type: 'sip.down'; reason: string }
   /** The panel hardware is faulty or unreachable (true) or healthy again (false). */
   | { type: 'panel.fault'; fault: boolean }
+  /** The call journal cannot write (true) or writes again (false): READY shows the fault meanwhile. */
+  | { type: 'journal.fault'; fault: boolean }
+  /**
+   * Upstream sync backlog: `oldestUnsentAt` is when (on the monotonic clock the core's `now` uses) the oldest
+   * entry not yet confirmed by every sink was written, or null when nothing waits. SYNC lights from it (SPEC).
+   */
+  | { type: 'sync.backlog'; oldestUnsentAt: number | null }
+  /** Call-backs waiting (SPEC R10): `due` is how many are due now; `overdue` when one is more than an hour late. */
+  | { type: 'callbacks'; due: number; overdue: boolean }
   /** A call arrives. `recordId` is a unique id made by the app for the call record. */
   | { type: 'call.incoming'; callId: string; recordId: string; number: string | null; displayName: string | null }
   /** The call is answered at the SIP level (200 OK / ACK). */

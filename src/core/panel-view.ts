@@ -22,7 +22,7 @@ function currentHold(call: ActiveCall) {
 }
 
 function readyLight(state: DeskState): LightState {
-  if (state.panelFault) return 'fast';
+  if (state.panelFault || state.journalFault) return 'fast';
   return state.sipUp ? 'on' : 'blink';
 }
 
@@ -31,6 +31,14 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   const lights = allLights('off');
   lights.READY = readyLight(state);
   if (state.waiting.some((w) => !w.rejected)) lights.LINE2 = 'blink';
+  // R10: call-backs waiting; blinking once one is overdue by more than an hour.
+  if (state.callbacksDue > 0) lights.CALLBACK = state.callbackOverdue ? 'blink' : 'on';
+  // SPEC panel: SYNC on past syncWarnMs of backlog age, blinking past syncAlarmMs.
+  if (state.syncBacklogSince !== null) {
+    const age = now - state.syncBacklogSince;
+    if (age >= rules.syncAlarmMs) lights.SYNC = 'blink';
+    else if (age >= rules.syncWarnMs) lights.SYNC = 'on';
+  }
   const call = state.call;
   if (!call) return lights;
 
@@ -75,9 +83,11 @@ export function ringerAt(rules: DeskRules, state: DeskState, now: number): boole
  * The app sets one timer for it and sends a `tick`.
  */
 export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): number | null {
-  const call = state.call;
-  if (!call) return null;
   const times: number[] = [];
+  if (state.syncBacklogSince !== null)
+    times.push(state.syncBacklogSince + rules.syncWarnMs, state.syncBacklogSince + rules.syncAlarmMs);
+  const call = state.call;
+  if (!call) return earliestAfter(times, now);
   if (call.state === CallState.Ringing) {
     const elapsed = Math.max(0, now - call.startedAt);
     const cycleStart = call.startedAt + Math.floor(elapsed / rules.ringCycleMs) * rules.ringCycleMs;
@@ -87,6 +97,10 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
   const hold = call.state === CallState.Held ? currentHold(call) : null;
   if (hold) times.push(hold.startedAt + rules.holdCheckInMs, hold.startedAt + rules.holdLimitMs);
   if (call.answeredAt !== null) times.push(call.answeredAt + rules.lengthWarnMs, call.answeredAt + rules.lengthLimitMs);
+  return earliestAfter(times, now);
+}
+
+function earliestAfter(times: number[], now: number): number | null {
   const future = times.filter((t) => t > now);
   return future.length ? Math.min(...future) : null;
 }

@@ -5,8 +5,11 @@
  */
 export type AnsweredBy = 'receptionist' | 'auto-greeting' | 'nobody';
 export type HungUpFirst = 'caller' | 'receptionist' | 'unit' | null;
-/** `interrupted`: the SIP stack went away during the call (crash or restart). */
-export type Outcome = 'answered' | 'missed' | 'abandoned' | 'message' | 'interrupted';
+/**
+ * `interrupted`: the SIP stack (or the unit) went away during the call. `busy`: turned away with 486 because
+ * every line was in use. `transferred` and `message` come with transfers and message slips (R13, R9).
+ */
+export type Outcome = 'answered' | 'missed' | 'abandoned' | 'busy' | 'interrupted' | 'transferred' | 'message';
 
 export interface HoldRecord {
   startedAt: string;

@@ -19,6 +19,10 @@ export interface DeskRules {
   lengthWarnMs: number;
   /** R5: LENGTH blinks fast once the call has been up this long. The unit never hangs up by itself. */
   lengthLimitMs: number;
+  /** SPEC panel: SYNC lights once the oldest entry waiting for upstream is this old. */
+  syncWarnMs: number;
+  /** SPEC panel: SYNC blinks once the oldest waiting entry is this old. */
+  syncAlarmMs: number;
 }
 
 export const DEFAULT_RULES: DeskRules = {
@@ -30,4 +34,6 @@ export const DEFAULT_RULES: DeskRules = {
   holdLimitMs: 60_000,
   lengthWarnMs: 180_000,
   lengthLimitMs: 300_000,
+  syncWarnMs: 15 * 60_000,
+  syncAlarmMs: 60 * 60_000,
 };

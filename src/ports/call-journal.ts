@@ -1,19 +1,51 @@
 import type { CallRecord } from '../core/record.ts';
 
-/** A record as stored: its journal sequence number (the order of writing) and the record. */
+/** A call record as stored: its journal sequence number (the order of writing) and the record. */
 export interface JournalEntry {
   seq: number;
   record: CallRecord;
 }
 
 /**
- * The durable call log. `append` resolves only once the record is on disk (datasync).
+ * Something that happened after (or beside) a call and must be kept: a note or category added to a call, a
+ * message slip, a call-back state change (SPEC "A call record": added later as events that refer to the
+ * call; a record line is never rewritten). `type` names the kind (e.g. "call.annotated", "message.taken");
+ * `at` is the UTC time it was made; `callId` is the call record's `id` when it refers to one.
+ * The journal stores the rest of the fields as they are.
+ */
+export interface JournalEvent {
+  type: string;
+  at: string;
+  callId?: string | null;
+  [field: string]: unknown;
+}
+
+/** An event as stored, with its journal sequence number (shared with call records: one order for both). */
+export interface JournalEventEntry {
+  seq: number;
+  event: JournalEvent;
+}
+
+/** Any line of the journal, in seq order: a call record or an event. */
+export type AnyJournalEntry = JournalEntry | JournalEventEntry;
+
+export function isCallEntry(entry: AnyJournalEntry): entry is JournalEntry {
+  return 'record' in entry;
+}
+
+/**
+ * The durable call log. `append` and `appendEvent` resolve only once the line is on disk (datasync).
  * Order is by `seq`, never by wall-clock time (the Pi has no real-time clock).
  */
 export interface CallJournal {
   open(): Promise<void>;
   append(record: CallRecord): Promise<JournalEntry>;
-  /** Newest first. `beforeSeq` pages back; `limit` defaults to 100. */
+  appendEvent(event: JournalEvent): Promise<JournalEventEntry>;
+  /** Call records, newest first. `beforeSeq` pages back; `limit` defaults to 100. */
   list(options?: { limit?: number; beforeSeq?: number }): Promise<JournalEntry[]>;
+  /** Every entry (records and events) with seq > afterSeq, oldest first, at most `limit`. For sync, reports, export. */
+  readFrom(afterSeq: number, limit: number): Promise<AnyJournalEntry[]>;
+  /** The highest seq written so far (0 for an empty journal). */
+  lastSeq(): number;
   close(): Promise<void>;
 }
