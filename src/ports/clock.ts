@@ -1,6 +1,17 @@
-/** Wall-clock time for the app (the core gets `now` as an argument). Tests pass a fake. */
+/**
+ * Time for the app (the core gets it as an argument). Two sources, never mixed: `monotonic()` for every
+ * duration and timer (it never steps: NTP corrections and a Pi booting without a real-time clock move only
+ * the wall clock), `now()` for wall-clock UTC stamps in records and for choosing daily files.
+ * Tests pass a fake and can step either one.
+ */
 export interface Clock {
+  /** Wall-clock ms since the epoch. Only for timestamps. */
   now(): number;
+  /** Monotonic ms from an arbitrary origin. For durations and timers. */
+  monotonic(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+};

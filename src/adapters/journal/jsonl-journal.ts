@@ -27,7 +27,7 @@ export interface JsonlJournalOptions {
   dir: string;
   logger: Logger;
   /** Picks the daily file for each append; never used for ordering. */
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -42,7 +42,7 @@ interface AppendFile {
 export class JsonlJournal implements CallJournal {
   private readonly dir: string;
   private readonly log: Logger;
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly index = new JournalIndex();
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private nextSeq = 1;
