@@ -42,7 +42,7 @@ describe('LAN API', () => {
     await new Promise((r) => setImmediate(r));
     expect(journal.entries).toHaveLength(1);
     const remote = await app.inject({ method: 'GET', url: '/api/v1/calls', remoteAddress: '192.0.2.10' });
-    expect(remote.json().calls[0].callerNumber).toBe('+86*********78');
+    expect(remote.json().calls[0].callerNumber).toBe('+***********78');
     const local = await app.inject({ method: 'GET', url: '/api/v1/calls' });
     expect(local.json().calls[0].callerNumber).toBe('+8613812345678');
   });
@@ -65,14 +65,29 @@ describe('LAN API', () => {
     expect(bad.json().error.field).toBe('querystring.limit');
   });
 
-  it('POST /api/v1/sim/hook lifts the handset and answers the ringing call', async () => {
+  it('POST /api/v1/sim/hook lifts the handset and answers the ringing call; HOLD waits for the answer', async () => {
     const { app, sip } = await setup();
+    const call = async () => (await app.inject({ method: 'GET', url: '/api/v1/status' })).json() as { call: { state: string; holdMs: number | null }; lights: { HOLD: string } };
+    const pressHold = () => app.inject({ method: 'POST', url: '/api/v1/sim/button', payload: { name: 'hold' } });
     sip.raise({ type: 'call.incoming', callId: 'c', number: '1', displayName: null });
     const res = await app.inject({ method: 'POST', url: '/api/v1/sim/hook', payload: { state: 'off' } });
     expect(res.statusCode).toBe(200);
     expect(sip.commands).toEqual(['answer:c']);
-    const hold = await app.inject({ method: 'POST', url: '/api/v1/sim/button', payload: { name: 'hold' } });
-    expect(hold.statusCode).toBe(200);
+    const answering = await call();
+    // Pressed while SIP has not confirmed the answer: nothing is sent and the call stays as it was.
+    expect((await pressHold()).statusCode).toBe(200);
+    expect(sip.commands).toEqual(['answer:c']);
+    expect(await call()).toEqual({ ...answering, call: { ...answering.call, elapsedMs: expect.any(Number) } });
+    expect(answering.call).toMatchObject({ state: 'answering', holdMs: null });
+    expect(answering.lights.HOLD).toBe('off');
+    // Once the call is up, the same press holds it.
+    sip.raise({ type: 'call.established', callId: 'c' });
+    expect((await call()).call.state).toBe('talking');
+    expect((await pressHold()).statusCode).toBe(200);
+    expect(sip.commands).toEqual(['answer:c', 'hold:c']);
+    const held = await call();
+    expect(held.call).toMatchObject({ state: 'held', holdMs: expect.any(Number) });
+    expect(held.lights.HOLD).toBe('on');
   });
 
   it.each([

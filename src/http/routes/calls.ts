@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
-import { isLocalRequest, maskNumber } from '../privacy.ts';
+import { callerView } from '../privacy.ts';
 
 interface CallsQuery {
   limit: number;
@@ -25,12 +25,8 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit): void {
     async (request) => {
       const { limit, before } = request.query;
       const entries = await unit.listCalls({ limit, ...(before !== undefined ? { beforeSeq: before } : {}) });
-      const local = isLocalRequest(request);
-      const calls = entries.map(({ seq, record }) => ({
-        seq,
-        ...record,
-        callerNumber: local ? record.callerNumber : maskNumber(record.callerNumber),
-      }));
+      const show = callerView(request);
+      const calls = entries.map(({ seq, record }) => ({ seq, ...show(record) }));
       const last = entries[entries.length - 1];
       return { calls, next: entries.length === limit && last && last.seq > 1 ? `/api/v1/calls?limit=${limit}&before=${last.seq}` : null };
     },

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
-import { isLocalRequest, maskNumber } from '../privacy.ts';
+import { callerView } from '../privacy.ts';
 
 export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
-    const local = isLocalRequest(request);
-    const call = status.call && { ...status.call, callerNumber: local ? status.call.callerNumber : maskNumber(status.call.callerNumber) };
+    const call = status.call && callerView(request)(status.call);
     return {
       unitId,
       sip: { up: status.sipUp },
