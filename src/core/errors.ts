@@ -65,3 +65,17 @@ export class PanelError extends DeskphoneError {
     super('E_PANEL', message, options);
   }
 }
+
+/**
+ * An upstream sink refused or failed a batch; `sink` names it. `retryAfterMs`: the far end asked to wait
+ * (HTTP Retry-After).
+ */
+export class UpstreamError extends DeskphoneError {
+  readonly sink: string;
+  readonly retryAfterMs: number | null;
+  constructor(sink: string, message: string, options?: { cause?: unknown; retryAfterMs?: number | null }) {
+    super('E_UPSTREAM', `${sink}: ${message}`, options);
+    this.sink = sink;
+    this.retryAfterMs = options?.retryAfterMs ?? null;
+  }
+}

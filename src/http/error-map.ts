@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_SIP_TIMEOUT: 504,
   E_JOURNAL: 503,
   E_PANEL: 503,
+  E_UPSTREAM: 502,
 };
 
 export interface ErrorBody {

@@ -1,0 +1,28 @@
+/**
+ * A sink upstream (IT's central store). The sync engine hands it batches of journal entries, oldest first,
+ * and moves the sink's cursor only after `send` resolves: a sink must resolve only once the far end has
+ * confirmed (or, for a protocol without acknowledgement, once the bytes are handed to the connection).
+ * Every entry's identity is (unitId, seq): a sink must make a resend change nothing.
+ */
+import type { AnyJournalEntry } from './call-journal.ts';
+
+export interface UpstreamBatch {
+  unitId: string;
+  entries: AnyJournalEntry[];
+}
+
+/** The result of `check()`: ok, or what is wrong in words an installer can act on. */
+export type SinkCheck = { ok: true; detail: string } | { ok: false; problem: SinkProblem; detail: string };
+
+/** refused: nothing listens; tls: handshake or certificate; auth: credentials; schema: tables missing or old. */
+export type SinkProblem = 'refused' | 'timeout' | 'tls' | 'auth' | 'schema' | 'http' | 'other';
+
+export interface UpstreamSink {
+  /** Stable name, also the cursor's key: "postgres", "https", "syslog". */
+  readonly name: string;
+  /** True when the protocol confirms receipt; false for syslog (best effort). */
+  readonly confirms: boolean;
+  send(batch: UpstreamBatch): Promise<void>;
+  check(): Promise<SinkCheck>;
+  close(): Promise<void>;
+}
