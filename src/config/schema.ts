@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_RULES } from '../core/rules.ts';
+import { upstreamSchema } from './upstream-schema.ts';
 
 const ms = z.number().int().positive();
 const port = z.number().int().min(1).max(65535);
@@ -101,6 +102,7 @@ export const configSchema = z
     rules: rulesSchema.default({}),
     sip: sipSchema.default({}),
     panel: panelSchema.default({ kind: 'simulated' }),
+    upstream: upstreamSchema.default({}),
     http: z
       .object({ host: host.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
       .strict()
