@@ -13,13 +13,13 @@ import { mkdir, open, readFile, unlink, type FileHandle } from 'node:fs/promises
 import { join } from 'node:path';
 import { BadInputError, JournalError } from '../../core/errors.ts';
 import type { CallRecord } from '../../core/record.ts';
-import type { AnyJournalEntry, CallJournal, JournalEntry, JournalEvent, JournalEventEntry } from '../../ports/call-journal.ts';
+import { isCallEntry, type AnyJournalEntry, type CallJournal, type JournalEntry, type JournalEvent, type JournalEventEntry } from '../../ports/call-journal.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { saveSpans } from './corrupt-side-file.ts';
 import { corruptFileName, dailyFileName, fsyncDir, listDailyFiles } from './journal-files.ts';
 import { JournalIndex, type IndexEntry } from './journal-index.ts';
-import { decodeLine, encodeLine } from './line-format.ts';
+import { decodeLine, encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
 import { scanFile } from './scan-file.ts';
 
@@ -32,6 +32,8 @@ export interface JsonlJournalOptions {
 
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
+/** The most entries one `readFrom` returns. */
+export const MAX_READ_LIMIT = 10_000;
 
 interface AppendFile {
   name: string;
@@ -71,14 +73,13 @@ export class JsonlJournal implements CallJournal {
     } catch (err) {
       throw new JournalError(this.dir, 'cannot list the journal directory', { cause: err });
     }
-    const entries: IndexEntry[] = [];
+    this.index.clear();
     let highestClaimed = 0;
     for (const file of files) {
-      const { records, highestClaimedSeq } = await this.recoverFile(file);
-      for (const r of records) entries.push({ ...r, file });
+      const { highestClaimedSeq } = await this.recoverFile(file);
       highestClaimed = Math.max(highestClaimed, highestClaimedSeq);
     }
-    this.index.load(entries);
+    this.index.sort();
     this.warnDuplicates();
     this.nextSeq = Math.max(this.index.highestSeq, highestClaimed) + 1;
     if (highestClaimed > this.index.highestSeq)
@@ -91,11 +92,49 @@ export class JsonlJournal implements CallJournal {
   }
 
   append(record: CallRecord): Promise<JournalEntry> {
-    // Checked on call, not when the queue reaches it: appends made before close() still complete.
-    if (this.state !== 'open') return Promise.reject(this.notOpen());
-    const run = this.queue.then(() => this.appendNow(record));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.enqueue(async () => {
+      const seq = this.nextSeq;
+      let line: Buffer;
+      try {
+        if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new TypeError('not an object');
+        line = encodeLine(seq, record);
+      } catch (err) {
+        throw new BadInputError('record', `cannot be written as JSON: ${(err as Error).message}`);
+      }
+      await this.writeLine(seq, line, 'record');
+      return { seq, record };
+    });
+  }
+
+  /** Stores an event (a note, a message slip, a call-back state) as its own line; see the port. */
+  appendEvent(event: JournalEvent): Promise<JournalEventEntry> {
+    return this.enqueue(async () => {
+      const seq = this.nextSeq;
+      let line: Buffer;
+      try {
+        checkEvent(event);
+        line = encodeEventLine(seq, event);
+      } catch (err) {
+        if (err instanceof BadInputError) throw err;
+        throw new BadInputError('event', `cannot be written as JSON: ${(err as Error).message}`);
+      }
+      await this.writeLine(seq, line, 'event');
+      return { seq, event };
+    });
+  }
+
+  /** Records and events with seq above `afterSeq`, oldest first; reads only the lines asked for. */
+  async readFrom(afterSeq: number, limit: number): Promise<AnyJournalEntry[]> {
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+      throw new BadInputError('afterSeq', `must be an integer of 0 or more, got ${String(afterSeq)}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT)
+      throw new BadInputError('limit', `must be an integer from 1 to ${MAX_READ_LIMIT}, got ${String(limit)}`);
+    this.assertOpen();
+    return this.readEntries(this.index.after(afterSeq, limit));
+  }
+
+  lastSeq(): number {
+    return this.nextSeq - 1;
   }
 
   async list(options: { limit?: number; beforeSeq?: number } = {}): Promise<JournalEntry[]> {
@@ -106,17 +145,7 @@ export class JsonlJournal implements CallJournal {
     if (beforeSeq !== undefined && (!Number.isSafeInteger(beforeSeq) || beforeSeq < 1))
       throw new BadInputError('beforeSeq', `must be a positive integer, got ${String(beforeSeq)}`);
     this.assertOpen();
-    const page = this.index.page(limit, beforeSeq);
-    const out: JournalEntry[] = [];
-    // Neighbouring seqs in one file are neighbouring lines: read each such run with one read().
-    let i = 0;
-    while (i < page.length) {
-      let j = i + 1;
-      while (j < page.length && page[j]?.file === page[i]?.file) j++;
-      out.push(...(await this.readRun(page.slice(i, j))));
-      i = j;
-    }
-    return out;
+    return (await this.readEntries(this.index.page(limit, beforeSeq))).filter(isCallEntry);
   }
 
   /**
@@ -130,19 +159,6 @@ export class JsonlJournal implements CallJournal {
     const run = this.queue.then(() => this.deleteNow(days));
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  // Placeholders until the journal stores events and reads by seq (being written now); they refuse, never fake.
-  appendEvent(_event: JournalEvent): Promise<JournalEventEntry> {
-    return Promise.reject(new JournalError(this.dir, 'events are not stored by this journal yet'));
-  }
-
-  readFrom(_afterSeq: number, _limit: number): Promise<AnyJournalEntry[]> {
-    return Promise.reject(new JournalError(this.dir, 'reading by seq is not supported by this journal yet'));
-  }
-
-  lastSeq(): number {
-    return this.nextSeq - 1;
   }
 
   /** Waits for the appends already asked for, then releases the file. */
@@ -162,6 +178,14 @@ export class JsonlJournal implements CallJournal {
     if (this.state !== 'open') throw this.notOpen();
   }
 
+  /** Runs `task` after the appends asked for before it. Checked on call: appends made before close() complete. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.state !== 'open') return Promise.reject(this.notOpen());
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async recoverFile(file: string) {
     const path = join(this.dir, file);
     let data: Buffer;
@@ -170,7 +194,7 @@ export class JsonlJournal implements CallJournal {
     } catch (err) {
       throw new JournalError(path, 'cannot read journal file', { cause: err });
     }
-    const scan = scanFile(data);
+    const scan = scanFile(data, (seq, offset, length, kind) => this.index.add(seq, file, offset, length, kind));
     for (const bad of scan.middle)
       this.log.warn(
         { file: path, line: bad.line, offset: bad.offset, reason: bad.reason },
@@ -204,27 +228,18 @@ export class JsonlJournal implements CallJournal {
   }
 
   private warnDuplicates(): void {
-    let prev: IndexEntry | undefined;
-    for (const e of this.index.page(this.index.size).reverse()) {
-      if (prev && prev.seq === e.seq)
-        this.log.warn(
-          { seq: e.seq, first: { file: prev.file, offset: prev.offset }, second: { file: e.file, offset: e.offset } },
-          `seq ${e.seq} appears twice; both records are listed`,
-        );
-      prev = e;
+    for (const group of this.index.duplicates()) {
+      const seq = group[0]?.seq;
+      this.log.warn(
+        { seq, places: group.map((e) => ({ file: e.file, offset: e.offset })) },
+        `seq ${seq} appears ${group.length} times; every copy is listed`,
+      );
     }
   }
 
-  private async appendNow(record: CallRecord): Promise<JournalEntry> {
+  /** Writes one encoded line durably and indexes it; `seq` is the line's, equal to `nextSeq`. */
+  private async writeLine(seq: number, line: Buffer, kind: EntryKind): Promise<void> {
     if (this.broken) throw this.broken;
-    const seq = this.nextSeq;
-    let line: Buffer;
-    try {
-      if (typeof record !== 'object' || record === null) throw new TypeError('not an object');
-      line = encodeLine(seq, record);
-    } catch (err) {
-      throw new BadInputError('record', `cannot be written as JSON: ${(err as Error).message}`);
-    }
     const name = dailyFileName(this.clock.now());
     const file = await this.fileFor(name);
     const path = join(this.dir, name);
@@ -240,8 +255,7 @@ export class JsonlJournal implements CallJournal {
       throw new JournalError(path, `append of seq ${seq} failed: ${(err as Error).message}`, { cause: err });
     }
     file.size = offset + line.length;
-    this.index.push({ seq, file: name, offset, length: line.length - 1 });
-    return { seq, record };
+    this.index.push({ seq, file: name, offset, length: line.length - 1, kind });
   }
 
   /** Cuts a partial line so the next append starts on a fresh line; if even that fails, stop appending. */
@@ -286,7 +300,20 @@ export class JsonlJournal implements CallJournal {
     if (current) await current.handle.close();
   }
 
-  private async readRun(run: IndexEntry[]): Promise<JournalEntry[]> {
+  /** Reads the lines of `entries`, in their order; neighbouring lines of one file with one read(). */
+  private async readEntries(entries: IndexEntry[]): Promise<AnyJournalEntry[]> {
+    const out: AnyJournalEntry[] = [];
+    let i = 0;
+    while (i < entries.length) {
+      let j = i + 1;
+      while (j < entries.length && entries[j]?.file === entries[i]?.file) j++;
+      out.push(...(await this.readRun(entries.slice(i, j))));
+      i = j;
+    }
+    return out;
+  }
+
+  private async readRun(run: IndexEntry[]): Promise<AnyJournalEntry[]> {
     const first = run[0];
     if (!first) return [];
     const path = join(this.dir, first.file);
@@ -303,7 +330,7 @@ export class JsonlJournal implements CallJournal {
     } catch (err) {
       throw new JournalError(path, 'cannot read journal file', { cause: err });
     }
-    const out: JournalEntry[] = [];
+    const out: AnyJournalEntry[] = [];
     for (const e of run) {
       const decoded = decodeLine(buf.subarray(e.offset - start, e.offset - start + e.length));
       if (decoded.ok && decoded.value.seq === e.seq) out.push(decoded.value);
@@ -343,4 +370,14 @@ export class JsonlJournal implements CallJournal {
     this.log.info({ cutoff, days, deleted }, `retention deleted ${deleted.length} daily files dated before ${cutoff}`);
     return deleted;
   }
+}
+
+/** An event must name its kind and time; the rest is stored as given. */
+function checkEvent(event: JournalEvent): void {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new BadInputError('event', 'must be an object');
+  if (typeof event.type !== 'string' || event.type.length === 0) throw new BadInputError('event.type', 'must be a non-empty string');
+  if (typeof event.at !== 'string' || Number.isNaN(Date.parse(event.at)))
+    throw new BadInputError('event.at', `must be an ISO 8601 time, got ${JSON.stringify(event.at)}`);
+  if (event.callId !== undefined && event.callId !== null && typeof event.callId !== 'string')
+    throw new BadInputError('event.callId', 'must be a string or null');
 }

@@ -1,61 +1,103 @@
 /**
- * One journal line: `{"seq":N,"record":{...},"crc":"hhhhhhhh"}` followed by a single `\n`.
+ * One journal line, a call record or an event, followed by a single `\n`:
+ *   `{"seq":N,"record":{...},"crc":"hhhhhhhh"}`  or  `{"seq":N,"event":{...},"crc":"hhhhhhhh"}`
  *
- * Canonical form (what the CRC covers): the body is `JSON.stringify({ seq, record })`, exactly as written —
- * readers never re-serialise. The line is the body with its closing `}` replaced by `,"crc":"hhhhhhhh"}`,
- * where hhhhhhhh is the CRC-32 (IEEE 802.3, as zlib `crc32`) of the body's UTF-8 bytes, 8 lower-case hex
- * digits. So a reader verifies a line by dropping its last 18 bytes (`,"crc":"hhhhhhhh"}`), appending `}`,
- * and taking the CRC-32 of those bytes.
+ * Canonical form (what the CRC covers): the body is `JSON.stringify({ seq, record })` (or `{ seq, event }`),
+ * exactly as written — readers never re-serialise. The line is the body with its closing `}` replaced by
+ * `,"crc":"hhhhhhhh"}`, where hhhhhhhh is the CRC-32 (IEEE 802.3, as zlib `crc32`) of the body's UTF-8 bytes,
+ * 8 lower-case hex digits. So a reader verifies a line by dropping its last 18 bytes (`,"crc":"hhhhhhhh"}`),
+ * appending `}`, and taking the CRC-32 of those bytes. Because the body always starts `{"seq":N,"record":`
+ * or `{"seq":N,"event":`, a reader learns the seq and the kind of a checked line without parsing it.
  */
 import { crc32 } from 'node:zlib';
 import type { CallRecord } from '../../core/record.ts';
+import type { AnyJournalEntry, JournalEvent } from '../../ports/call-journal.ts';
 
 const CRC_SUFFIX_LENGTH = 18; // ,"crc":"hhhhhhhh"}
-const CRC_SUFFIX = /,"crc":"([0-9a-f]{8})"\}$/;
+const CRC_LEAD = Buffer.from(',"crc":"', 'latin1');
 const CLOSE_BRACE = Buffer.from('}');
 const NEWLINE = 0x0a;
+const HEAD = /^\{"seq":([1-9]\d{0,15}),"(record|event)":\{/;
+/** Enough bytes for `{"seq":` + 16 digits + `,"record":{`. */
+const HEAD_BYTES = 40;
 
-export interface DecodedLine {
-  seq: number;
-  record: CallRecord;
-}
+export type EntryKind = 'record' | 'event';
 
-export type DecodeResult = { ok: true; value: DecodedLine } | { ok: false; reason: string };
+export type DecodeResult = { ok: true; value: AnyJournalEntry } | { ok: false; reason: string };
+export type CheckResult = { ok: true; seq: number; kind: EntryKind } | { ok: false; reason: string };
 
 function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
-/** The bytes to write for one record, newline included. Throws if the record cannot be serialised. */
+function frame(body: string): Buffer {
+  return Buffer.from(`${body.slice(0, -1)},"crc":"${hex8(crc32(body))}"}\n`, 'utf8');
+}
+
+/** The bytes to write for one call record, newline included. Throws if the record cannot be serialised. */
 export function encodeLine(seq: number, record: CallRecord): Buffer {
-  const body = JSON.stringify({ seq, record });
-  const crc = crc32(body);
-  return Buffer.from(`${body.slice(0, -1)},"crc":"${hex8(crc)}"}\n`, 'utf8');
+  return frame(JSON.stringify({ seq, record }));
+}
+
+/** The bytes to write for one event, newline included. Throws if the event cannot be serialised. */
+export function encodeEventLine(seq: number, event: JournalEvent): Buffer {
+  return frame(JSON.stringify({ seq, event }));
+}
+
+/** The 8 hex digits of a CRC as a number, or -1 when they are not 8 lower-case hex digits. */
+function parseHex8(bytes: Buffer, start: number): number {
+  let n = 0;
+  for (let i = start; i < start + 8; i++) {
+    const c = bytes[i] as number;
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (d < 0) return -1;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
+/**
+ * Checks one line (given without its trailing newline) by its CRC and reads its seq and kind, without
+ * parsing the JSON: what opening the journal needs. Never throws.
+ */
+export function checkLine(line: Buffer): CheckResult {
+  const n = line.length;
+  if (n <= CRC_SUFFIX_LENGTH + 1) return { ok: false, reason: 'line too short' };
+  const suffixAt = n - CRC_SUFFIX_LENGTH;
+  const expected = parseHex8(line, suffixAt + CRC_LEAD.length);
+  if (line.compare(CRC_LEAD, 0, CRC_LEAD.length, suffixAt, suffixAt + CRC_LEAD.length) !== 0 || expected < 0 || line[n - 2] !== 0x22 || line[n - 1] !== 0x7d)
+    return { ok: false, reason: 'no ,"crc":"<8 hex>"} at the end of the line' };
+  const prefix = line.subarray(0, suffixAt);
+  const actual = crc32(CLOSE_BRACE, crc32(prefix));
+  if (actual !== expected) return { ok: false, reason: `CRC mismatch: line says ${hex8(expected)}, bytes give ${hex8(actual)}` };
+  const head = HEAD.exec(line.subarray(0, HEAD_BYTES).toString('latin1'));
+  if (!head) return { ok: false, reason: 'seq: CRC matches but the line does not start with {"seq":<positive integer>,"record"|"event":{' };
+  const seq = Number(head[1]);
+  if (!Number.isSafeInteger(seq)) return { ok: false, reason: 'seq: not a safe integer' };
+  if (prefix[prefix.length - 1] !== 0x7d) return { ok: false, reason: 'CRC matches but the record or event does not end with }' };
+  return { ok: true, seq, kind: head[2] as EntryKind };
 }
 
 /** Checks and parses one line given without its trailing newline. Never throws. */
 export function decodeLine(line: Buffer): DecodeResult {
-  if (line.length <= CRC_SUFFIX_LENGTH + 1) return { ok: false, reason: 'line too short' };
   if (line.includes(NEWLINE)) return { ok: false, reason: 'line contains a newline' };
-  const suffix = line.subarray(line.length - CRC_SUFFIX_LENGTH).toString('latin1');
-  const match = CRC_SUFFIX.exec(suffix);
-  if (!match) return { ok: false, reason: 'no ,"crc":"<8 hex>"} at the end of the line' };
-  const prefix = line.subarray(0, line.length - CRC_SUFFIX_LENGTH);
-  const actual = hex8(crc32(CLOSE_BRACE, crc32(prefix)));
-  if (actual !== match[1]) return { ok: false, reason: `CRC mismatch: line says ${match[1]}, bytes give ${actual}` };
+  const checked = checkLine(line);
+  if (!checked.ok) return checked;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(prefix.toString('utf8') + '}');
+    parsed = JSON.parse(line.subarray(0, line.length - CRC_SUFFIX_LENGTH).toString('utf8') + '}');
   } catch (err) {
     return { ok: false, reason: `CRC matches but JSON does not parse: ${(err as Error).message}` };
   }
-  if (typeof parsed !== 'object' || parsed === null) return { ok: false, reason: 'not a JSON object' };
-  const { seq, record } = parsed as { seq?: unknown; record?: unknown };
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1)
-    return { ok: false, reason: 'seq: not a positive integer' };
-  if (typeof record !== 'object' || record === null || Array.isArray(record))
-    return { ok: false, reason: 'record: not an object' };
-  return { ok: true, value: { seq, record: record as CallRecord } };
+  const { seq, record, event } = parsed as { seq?: unknown; record?: unknown; event?: unknown };
+  if (seq !== checked.seq) return { ok: false, reason: 'seq: does not match the start of the line' };
+  const payload = checked.kind === 'record' ? record : event;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return { ok: false, reason: `${checked.kind}: not an object` };
+  if (record !== undefined && event !== undefined) return { ok: false, reason: 'holds both a record and an event' };
+  return checked.kind === 'record'
+    ? { ok: true, value: { seq: checked.seq, record: payload as CallRecord } }
+    : { ok: true, value: { seq: checked.seq, event: payload as JournalEvent } };
 }
 
 /**

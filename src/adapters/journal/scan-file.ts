@@ -1,20 +1,13 @@
 /**
- * Reads the contents of one daily file into what `open()` needs: where each valid record sits, which
- * lines in the middle fail their check, and the torn tail to cut.
+ * Reads the contents of one daily file into what `open()` needs: where each valid line sits (reported to
+ * `onEntry`, never kept as an object per line), which lines in the middle fail their check, and the torn
+ * tail to cut. Lines are checked by CRC and their seq read from the fixed start of the line: no JSON parse.
  *
  * The tail is everything after the last valid line: an unterminated last line (a write cut short) and any
  * run of bad lines just before it. Bad lines with a valid line after them are "middle" damage: they are
- * reported and skipped, never cut, so the records after them stay where they are.
+ * reported and skipped, never cut, so the lines after them stay where they are.
  */
-import { claimedSeq, decodeLine } from './line-format.ts';
-
-export interface ScannedRecord {
-  seq: number;
-  /** Byte offset of the line in the file. */
-  offset: number;
-  /** Byte length of the line without its newline. */
-  length: number;
-}
+import { checkLine, claimedSeq, type EntryKind } from './line-format.ts';
 
 export interface BadSpan {
   /** 1-based line number of the first line in the span. */
@@ -25,65 +18,52 @@ export interface BadSpan {
 }
 
 export interface ScanResult {
-  records: ScannedRecord[];
+  /** How many valid lines were reported. */
+  valid: number;
   middle: BadSpan[];
   tail: BadSpan | null;
   /** The highest seq any line (valid or damaged) claims; 0 if none. */
   highestClaimedSeq: number;
 }
 
-interface Line {
-  line: number;
-  offset: number;
-  bytes: Buffer;
-  terminated: boolean;
-}
+/** Called once per valid line, in file order; `length` excludes the newline. */
+export type OnEntry = (seq: number, offset: number, length: number, kind: EntryKind) => void;
 
-function splitLines(data: Buffer): Line[] {
-  const lines: Line[] = [];
+export function scanFile(data: Buffer, onEntry: OnEntry): ScanResult {
+  let highestClaimedSeq = 0;
+  let valid = 0;
+  const middle: BadSpan[] = [];
+  // Bad lines since the last valid one: middle damage if a valid line follows, else the tail.
+  let pending: BadSpan[] = [];
   let offset = 0;
-  let n = 1;
+  let line = 1;
   while (offset < data.length) {
     const nl = data.indexOf(0x0a, offset);
     const end = nl === -1 ? data.length : nl;
-    lines.push({ line: n++, offset, bytes: data.subarray(offset, end), terminated: nl !== -1 });
+    const bytes = data.subarray(offset, end);
+    const checked = nl === -1 ? { ok: false as const, reason: 'no newline at the end (torn write)' } : checkLine(bytes);
+    if (checked.ok) {
+      middle.push(...pending);
+      pending = [];
+      valid++;
+      onEntry(checked.seq, offset, bytes.length, checked.kind);
+      if (checked.seq > highestClaimedSeq) highestClaimedSeq = checked.seq;
+    } else {
+      pending.push({ line, offset, bytes, reason: checked.reason });
+      const claimed = claimedSeq(bytes);
+      if (claimed !== null && claimed > highestClaimedSeq) highestClaimedSeq = claimed;
+    }
     offset = end + 1;
+    line++;
   }
-  return lines;
-}
-
-export function scanFile(data: Buffer): ScanResult {
-  const lines = splitLines(data);
-  const decoded = lines.map((l) => (l.terminated ? decodeLine(l.bytes) : { ok: false as const, reason: 'no newline at the end (torn write)' }));
-  let highestClaimedSeq = 0;
-  for (const [i, l] of lines.entries()) {
-    const d = decoded[i];
-    const seq = d?.ok ? d.value.seq : claimedSeq(l.bytes);
-    if (seq !== null && seq > highestClaimedSeq) highestClaimedSeq = seq;
-  }
-
-  let tailStart = lines.length;
-  while (tailStart > 0 && !decoded[tailStart - 1]?.ok) tailStart--;
-
-  const records: ScannedRecord[] = [];
-  const middle: BadSpan[] = [];
-  for (let i = 0; i < tailStart; i++) {
-    const l = lines[i] as Line;
-    const d = decoded[i];
-    if (d?.ok) records.push({ seq: d.value.seq, offset: l.offset, length: l.bytes.length });
-    else middle.push({ line: l.line, offset: l.offset, bytes: l.bytes, reason: d?.reason ?? 'unreadable' });
-  }
-
-  let tail: BadSpan | null = null;
-  const first = lines[tailStart];
-  if (first) {
-    const reasons = decoded.slice(tailStart).map((d) => (d.ok ? '' : d.reason));
-    tail = {
-      line: first.line,
-      offset: first.offset,
-      bytes: data.subarray(first.offset),
-      reason: reasons.length === 1 ? (reasons[0] as string) : `${reasons.length} lines: ${reasons.join('; ')}`,
-    };
-  }
-  return { records, middle, tail, highestClaimedSeq };
+  const first = pending[0];
+  const tail: BadSpan | null = first
+    ? {
+        line: first.line,
+        offset: first.offset,
+        bytes: data.subarray(first.offset),
+        reason: pending.length === 1 ? first.reason : `${pending.length} lines: ${pending.map((p) => p.reason).join('; ')}`,
+      }
+    : null;
+  return { valid, middle, tail, highestClaimedSeq };
 }

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { claimedSeq, decodeLine, encodeLine } from '../../../src/adapters/journal/line-format.ts';
+import { checkLine, claimedSeq, decodeLine, encodeEventLine, encodeLine } from '../../../src/adapters/journal/line-format.ts';
 import { makeRecord } from './support.ts';
 
 function withoutNewline(buf: Buffer): Buffer {
@@ -56,5 +56,23 @@ describe('line format', () => {
     const line = withoutNewline(encodeLine(1234, makeRecord('r')));
     expect(claimedSeq(line.subarray(0, 40))).toBe(1234);
     expect(claimedSeq(Buffer.from('garbage'))).toBeNull();
+  });
+});
+
+describe('event lines and checking without parsing', () => {
+  it('round-trips an event and reads seq and kind of either line from its start', () => {
+    const event = { type: 'call.annotated', at: '2025-03-01T10:00:00.000Z', callId: 'r1', notes: '留言 "x"' };
+    const line = withoutNewline(encodeEventLine(9, event));
+    expect(line.toString('utf8')).toMatch(/^\{"seq":9,"event":\{/);
+    expect(decodeLine(line)).toEqual({ ok: true, value: { seq: 9, event } });
+    expect(checkLine(line)).toEqual({ ok: true, seq: 9, kind: 'event' });
+    expect(checkLine(withoutNewline(encodeLine(123456789, makeRecord('r'))))).toEqual({ ok: true, seq: 123456789, kind: 'record' });
+  });
+
+  it('refuses a line whose CRC is right but whose start is not the fixed form', () => {
+    const body = JSON.stringify({ record: {}, seq: 4 }); // keys in the wrong order
+    const forged = Buffer.from(`${body.slice(0, -1)},"crc":"${crc32(body).toString(16).padStart(8, '0')}"}`);
+    expect(checkLine(forged)).toMatchObject({ ok: false, reason: expect.stringContaining('seq') });
+    expect(checkLine(Buffer.from('{"seq":1,"record":{},"crc":"ZZZZZZZZ"}'))).toMatchObject({ ok: false, reason: expect.stringContaining('crc') });
   });
 });
