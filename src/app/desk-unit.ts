@@ -30,6 +30,8 @@ export interface DeskUnitDeps {
   newId?: () => string;
   /** Wait before retrying a failed journal append. */
   journalRetryMs?: number;
+  /** stop(): how long to keep retrying records that cannot be written yet before giving up on them. */
+  shutdownWriteMs?: number;
 }
 
 /** Live events for the LAN API and tests. */
@@ -47,6 +49,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly unwritten: CallRecord[] = [];
+  private writtenCount = 0;
   private writing: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
@@ -73,19 +76,44 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the unit without losing a record: every call still ringing, up or held is recorded as interrupted,
+   * and every record not written yet (including ones waiting for a journal retry) is written before the journal
+   * closes, retrying for at most `shutdownWriteMs`. Resolves with what happened, which the caller logs.
+   */
+  async stop(): Promise<{ written: number; unwritten: number }> {
+    const before = this.writtenCount;
+    this.dispatch({ type: 'shutdown' });
     for (const off of this.unsubscribe.splice(0)) off();
     if (this.timer) clearTimeout(this.timer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.timer = this.retryTimer = null;
+    this.timer = null;
     await this.deps.sip.stop();
-    await this.writing;
+    await this.drain(this.deps.shutdownWriteMs ?? 5000);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const result = { written: this.writtenCount - before, unwritten: this.unwritten.length };
+    if (result.unwritten > 0)
+      this.log.error({ ...result, ids: this.unwritten.map((r) => r.id) }, 'stopping with call records the journal could not write');
+    else this.log.info(result, 'every call record written; unit stopped');
     await this.deps.panel.stop();
     await this.deps.journal.close();
+    return result;
+  }
+
+  /** Writes what is waiting, retrying until it is all written or `withinMs` has passed. */
+  private async drain(withinMs: number): Promise<void> {
+    const deadline = this.deps.clock.monotonic() + withinMs;
+    for (;;) {
+      await this.writing;
+      const left = deadline - this.deps.clock.monotonic();
+      if (this.unwritten.length === 0 || left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 200)));
+      this.flush();
+    }
   }
 
   status(): DeskStatus {
-    return deskStatus(this.deps.settings.rules, this.state, this.deps.clock.now());
+    return deskStatus(this.deps.settings.rules, this.state, this.deps.clock.monotonic(), this.deps.clock.now());
   }
 
   get panelKind(): Panel['kind'] {
@@ -112,10 +140,10 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   /** Feed one event to the core now and carry out its effects. */
   dispatch(event: CoreEvent): void {
-    const now = this.deps.clock.now();
+    const now = this.deps.clock.monotonic();
     let reduction: ReturnType<typeof reduce>;
     try {
-      reduction = reduce(this.deps.settings, this.state, event, now);
+      reduction = reduce(this.deps.settings, this.state, event, now, this.deps.clock.now());
     } catch (err) {
       // A bug in the core must not take the unit down: keep the last good state and say what happened.
       this.log.error({ err, event }, 'desk core refused an event; state kept');
@@ -161,7 +189,12 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         return;
       case 'sip': {
         const { command, callId } = effect;
-        this.deps.sip[command](callId).catch((err: unknown) => this.log.error({ err, command, callId }, 'SIP command failed'));
+        this.deps.sip[command](callId).catch((err: unknown) => {
+          const reason = (err as Error).message;
+          this.log.error({ err, reason, command, callId }, 'SIP command failed');
+          // The core must learn that the answer failed: the caller is still ringing and must not be stranded.
+          if (command === 'answer') this.dispatch({ type: 'answer.failed', callId, reason });
+        });
         return;
       }
       case 'record':
@@ -179,6 +212,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         try {
           const entry = await this.deps.journal.append(record);
           this.unwritten.shift();
+          this.writtenCount++;
           this.log.info({ seq: entry.seq, id: record.id, outcome: record.outcome }, 'call recorded');
           this.emit('recorded', entry);
         } catch (err) {

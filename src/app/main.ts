@@ -23,9 +23,19 @@ try {
   const running = await startUnit(config, logger);
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // An operator who signals twice wants out now.
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(130);
+    }
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ signal }, 'stopping: recording calls in progress as interrupted and writing every record');
+    // Bounded: the unit gives the journal 5 s; past 10 s something is stuck, and systemd would kill us anyway.
+    const guard = setTimeout(() => {
+      logger.error('stopping took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    guard.unref();
     running.stop().then(
       () => process.exit(0),
       (err: unknown) => {

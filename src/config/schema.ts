@@ -4,9 +4,13 @@
  */
 import { z } from 'zod';
 import { DEFAULT_RULES } from '../core/rules.ts';
+import { greetingsSchema } from './greetings-schema.ts';
+import { httpSchema, recordsSchema } from './http-schema.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
-const ms = z.number().int().positive();
+/** setTimeout's ceiling (2^31-1 ms, about 24.8 days): a longer delay would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const ms = z.number().int().positive().max(MAX_TIMER_MS, 'at most 2147483647 ms (a timer cannot wait longer)');
 const port = z.number().int().min(1).max(65535);
 const host = z.string().min(1);
 
@@ -65,6 +69,11 @@ export const sipSchema = z
     restartInitialMs: ms.default(500),
     restartMaxMs: ms.default(30_000),
     commandTimeoutMs: ms.default(2000),
+    /** How long after `accept` the call must be established before the answer counts as failed. */
+    answerTimeoutMs: ms.default(5000),
+    /** Liveness probe over ctrl_tcp: one command this often, each allowed livenessTimeoutMs; two missed = hung. */
+    livenessIntervalMs: ms.default(1000),
+    livenessTimeoutMs: ms.default(1500),
   })
   .strict();
 
@@ -102,11 +111,10 @@ export const configSchema = z
     rules: rulesSchema.default({}),
     sip: sipSchema.default({}),
     panel: panelSchema.default({ kind: 'simulated' }),
+    greetings: greetingsSchema.default({}),
+    http: httpSchema.default({}),
+    records: recordsSchema.default({}),
     upstream: upstreamSchema.default({}),
-    http: z
-      .object({ host: host.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
-      .strict()
-      .default({}),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()

@@ -14,6 +14,7 @@ import { DeskphoneError } from './errors.ts';
  *    │                                           │   (ANSWERING --hook on--> ENDING too)
  *    └───────────────────────────────────────────┘ call.closed (from any state but IDLE), sip.down
  * ```
+ * ANSWERING --answer.failed--> RINGING: the stack could not answer; the call rings again (lights, ringer).
  * ENDING: the receptionist put the handset down and the unit asked the SIP stack to hang up; the call
  * closes when the stack says so.
  */
@@ -29,7 +30,7 @@ export enum CallState {
 const ALLOWED: Record<CallState, readonly CallState[]> = {
   [CallState.Idle]: [CallState.Ringing],
   [CallState.Ringing]: [CallState.Answering, CallState.Talking, CallState.Idle],
-  [CallState.Answering]: [CallState.Talking, CallState.Ending, CallState.Idle],
+  [CallState.Answering]: [CallState.Ringing, CallState.Talking, CallState.Ending, CallState.Idle],
   [CallState.Talking]: [CallState.Held, CallState.Ending, CallState.Idle],
   [CallState.Held]: [CallState.Talking, CallState.Ending, CallState.Idle],
   [CallState.Ending]: [CallState.Idle],

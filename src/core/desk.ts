@@ -1,7 +1,12 @@
 /**
- * The desk reducer: `(state, event, now) -> (state, effects)`. Pure: no I/O, no timers, no Date.now().
+ * The desk reducer: `(state, event, now, wall) -> (state, effects)`. Pure: no I/O, no timers, no Date.now().
  * It enforces SPEC R1 (ring budget), R2 (apologise when late), R4 (hold check-in and limit) and R5 (call
  * length) on the panel, turns the handset and hold button into SIP commands, and emits one record per call.
+ *
+ * Time: `now` is monotonic (every duration and timer comes from it, so a wall-clock step changes none);
+ * `wall` is the wall clock at the same instant and only stamps records. A past instant `t` is stamped as
+ * `wall - (now - t)`: stamps follow the latest wall clock (a Pi without a real-time clock corrects it after
+ * boot), and the gap between two stamps always equals the monotonic duration between them.
  */
 import { CallState, transition } from './call-state.ts';
 import type { ActiveCall, DeskState, WaitingCall } from './desk-state.ts';
@@ -23,13 +28,21 @@ export interface Reduction {
   effects: Effect[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** The instant an event is reduced at: monotonic `now` for durations, `wall` only for stamps. */
+interface At {
+  now: number;
+  wall: number;
+}
+
+const stamp = (at: At, t: number) => new Date(at.wall - (at.now - t)).toISOString();
+
+type EndReason = CloseReason | 'shutdown';
 
 function move(call: ActiveCall, to: CallState.Ringing | CallState.Answering | CallState.Talking | CallState.Held | CallState.Ending): ActiveCall {
   return { ...call, state: transition(call.state, to) as ActiveCall['state'] };
 }
 
-function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' | 'displayName' | 'startedAt'>, now: number): CallRecord {
+function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' | 'displayName' | 'startedAt'>, at: At): CallRecord {
   return {
     id: c.recordId,
     unitId: s.unitId,
@@ -37,14 +50,14 @@ function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' 
     direction: 'incoming',
     callerNumber: c.number,
     callerName: c.displayName,
-    startedAt: iso(c.startedAt),
-    rings: ringsAt(s.rules, c.startedAt, now),
+    startedAt: stamp(at, c.startedAt),
+    rings: ringsAt(s.rules, c.startedAt, at.now),
     answeredBy: 'nobody',
     answeredAt: null,
     late: false,
     holds: [],
     talkMs: 0,
-    endedAt: iso(now),
+    endedAt: stamp(at, at.now),
     hungUpFirst: null,
     outcome: 'missed',
     greetingPlayed: false,
@@ -57,7 +70,15 @@ function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' 
   };
 }
 
-function hungUpBy(call: ActiveCall, reason: CloseReason | 'interrupted'): HungUpFirst {
+/** The record of a call that never reached the desk's line (LINE 2, or turned away busy). */
+function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason, at: At): CallRecord {
+  const base = baseRecord(s, w, at);
+  if (w.rejected) return { ...base, outcome: 'busy', hungUpFirst: 'unit' };
+  if (reason === 'lost' || reason === 'shutdown') return { ...base, outcome: 'interrupted' };
+  return { ...base, hungUpFirst: reason === 'remote' ? 'caller' : null };
+}
+
+function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
   if (call.state === CallState.Ending) return 'receptionist';
   if (reason === 'remote') return 'caller';
   if (reason === 'local') return 'receptionist';
@@ -65,24 +86,27 @@ function hungUpBy(call: ActiveCall, reason: CloseReason | 'interrupted'): HungUp
   return null;
 }
 
-function outcomeOf(call: ActiveCall, reason: CloseReason | 'interrupted'): Outcome {
-  if (call.answeredAt === null) return reason === 'interrupted' ? 'interrupted' : 'missed';
-  // A call that was up and ended by a failure (the stack died, the network went) did not end normally.
-  if (reason === 'interrupted' || reason === 'error') return 'interrupted';
+function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
+  // The stack lost the call, or the unit stopped under it: it did not end normally, answered or not.
+  if (reason === 'lost' || reason === 'shutdown') return 'interrupted';
+  if (call.answeredAt === null) return 'missed';
+  // A call that was up and ended by a failure (the network went) did not end normally either.
+  if (reason === 'error') return 'interrupted';
   // SPEC outcome: abandoned = the caller gave up while on hold.
   if (call.state === CallState.Held && reason === 'remote') return 'abandoned';
   return 'answered';
 }
 
-/** The record of the active call, closed at `now`. */
-export function closeRecord(s: DeskSettings, call: ActiveCall, reason: CloseReason | 'interrupted', now: number): CallRecord {
-  const holds = call.holds.map((h) => ({ startedAt: iso(h.startedAt), ms: (h.endedAt ?? now) - h.startedAt }));
+/** The record of the active call, closed at `at`. */
+function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: At): CallRecord {
+  const { now } = at;
+  const holds = call.holds.map((h) => ({ startedAt: stamp(at, h.startedAt), ms: (h.endedAt ?? now) - h.startedAt }));
   const answered = call.answeredAt !== null;
   return {
-    ...baseRecord(s, call, now),
+    ...baseRecord(s, call, at),
     rings: call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, now),
     answeredBy: answered ? 'receptionist' : 'nobody',
-    answeredAt: answered ? iso(call.answeredAt as number) : null,
+    answeredAt: answered ? stamp(at, call.answeredAt as number) : null,
     late: call.late,
     holds,
     talkMs: answered ? Math.max(0, now - (call.answeredAt as number) - holdMs(call, now)) : 0,
@@ -91,14 +115,14 @@ export function closeRecord(s: DeskSettings, call: ActiveCall, reason: CloseReas
   };
 }
 
-function endActive(s: DeskSettings, state: DeskState, reason: CloseReason | 'interrupted', now: number, effects: Effect[]): DeskState {
+function endActive(s: DeskSettings, state: DeskState, reason: EndReason, at: At, effects: Effect[]): DeskState {
   const call = state.call;
   if (!call) return state;
   transition(call.state, CallState.Idle);
-  effects.push({ type: 'record', record: closeRecord(s, call, reason, now) });
+  effects.push({ type: 'record', record: closeRecord(s, call, reason, at) });
   // A call that rang on LINE 2 while this one was up now rings on the desk, its rings counted from its start.
   const next = state.waiting.find((w) => !w.rejected);
-  if (!next || reason === 'interrupted') return { ...state, call: null };
+  if (!next || reason === 'shutdown') return { ...state, call: null };
   transition(CallState.Idle, CallState.Ringing);
   return { ...state, call: ringing(next), waiting: state.waiting.filter((w) => w !== next) };
 }
@@ -108,17 +132,24 @@ function ringing(c: WaitingCall): ActiveCall {
   return { callId, recordId, number, displayName, startedAt, state: CallState.Ringing, pickedUpAt: null, ringsAtPickup: null, answeredAt: null, late: false, holds: [] };
 }
 
-function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, effects: Effect[]): DeskState {
+function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, effects: Effect[]): DeskState {
   const call = state.call;
+  const { now } = at;
   switch (event.type) {
     case 'sip.up':
       return { ...state, sipUp: true };
-    case 'sip.down': {
-      // Calls do not survive the SIP stack going away: record them as interrupted.
-      let next = endActive(s, { ...state, sipUp: false }, 'interrupted', now, effects);
-      for (const w of next.waiting) effects.push({ type: 'record', record: { ...baseRecord(s, w, now), outcome: 'interrupted' } });
-      next = { ...next, waiting: [] };
-      return next;
+    case 'sip.down':
+      // Registration lost or the control link down: READY blinks, but calls the stack still has go on.
+      return { ...state, sipUp: false };
+    case 'shutdown': {
+      const next = endActive(s, state, 'shutdown', at, effects);
+      for (const w of next.waiting) effects.push({ type: 'record', record: waitingRecord(s, w, 'shutdown', at) });
+      return { ...next, waiting: [] };
+    }
+    case 'answer.failed': {
+      if (!call || call.callId !== event.callId || call.state !== CallState.Answering) return state;
+      // The caller is still ringing: light the ring bar and sound the ringer again; the next lift retries.
+      return { ...state, call: { ...move(call, CallState.Ringing), pickedUpAt: null, ringsAtPickup: null, late: false } };
     }
     case 'panel.fault':
       return { ...state, panelFault: event.fault };
@@ -156,10 +187,10 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: numbe
       return state;
     }
     case 'call.closed': {
-      if (call && call.callId === event.callId) return endActive(s, state, event.reason, now, effects);
+      if (call && call.callId === event.callId) return endActive(s, state, event.reason, at, effects);
       const w = state.waiting.find((x) => x.callId === event.callId);
       if (!w) return state;
-      effects.push({ type: 'record', record: { ...baseRecord(s, w, now), hungUpFirst: w.rejected ? 'unit' : event.reason === 'remote' ? 'caller' : null } });
+      effects.push({ type: 'record', record: waitingRecord(s, w, event.reason, at) });
       return { ...state, waiting: state.waiting.filter((x) => x !== w) };
     }
     case 'hook': {
@@ -198,10 +229,13 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, now: numbe
   }
 }
 
-/** Reduce one event at `now`; the effects include every light and ringer change it causes. */
-export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now: number): Reduction {
+/**
+ * Reduce one event at monotonic `now` (wall clock `wall` at the same instant, for stamps only; tests that do not
+ * care pass one number for both). The effects include every light and ringer change it causes.
+ */
+export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, wall: number = now): Reduction {
   const effects: Effect[] = [];
-  const next = onEvent(s, state, event, now, effects);
+  const next = onEvent(s, state, event, { now, wall }, effects);
   const lights = lightsAt(s.rules, next, now);
   for (const name of LIGHT_NAMES) {
     if (lights[name] !== state.lights[name]) effects.push({ type: 'light', name, state: lights[name] });

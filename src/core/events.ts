@@ -3,14 +3,25 @@
  * reduced at a `now` (ms since the epoch) given by the caller, and `tick` lets time pass.
  */
 
-/** Why the SIP stack closed a call, already mapped from baresip's words by the SIP adapter. */
-export type CloseReason = 'remote' | 'local' | 'eof' | 'error';
+/**
+ * Why the SIP stack closed a call, already mapped from baresip's words by the SIP adapter. `lost`: the stack
+ * no longer has the call and cannot say why (it died, hung and was restarted, or dropped it while the control
+ * link was down): the call is recorded as interrupted.
+ */
+export type CloseReason = 'remote' | 'local' | 'eof' | 'error' | 'lost';
 
 export type CoreEvent =
   /** The SIP stack is up (ready, and registered where a registrar is used). */
   | { type: 'sip.up' }
-  /** The SIP stack is down (not registered, crashed, restarting). Calls in progress are lost. */
+  /**
+   * The SIP stack cannot take new calls (not registered, control link lost, restarting). Calls in progress go
+   * on: the SIP adapter closes the ones the stack really lost with reason `lost`.
+   */
   | { type: 'sip.down'; reason: string }
+  /** Asking the SIP stack to answer failed (refused, timed out, or the call never came up): ring again. */
+  | { type: 'answer.failed'; callId: string; reason: string }
+  /** The unit is stopping: every call still up or ringing is recorded as interrupted. */
+  | { type: 'shutdown' }
   /** The panel hardware is faulty or unreachable (true) or healthy again (false). */
   | { type: 'panel.fault'; fault: boolean }
   /** The call journal cannot write (true) or writes again (false): READY shows the fault meanwhile. */

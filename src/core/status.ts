@@ -25,6 +25,7 @@ export interface CallStatus {
 export interface DeskStatus {
   sipUp: boolean;
   panelFault: boolean;
+  journalFault: boolean;
   hook: 'on' | 'off';
   lights: Lights;
   ringer: boolean;
@@ -32,12 +33,14 @@ export interface DeskStatus {
   waitingCalls: number;
 }
 
-export function deskStatus(rules: DeskRules, state: DeskState, now: number): DeskStatus {
+/** `now` is monotonic (durations); `wall` the wall clock at the same instant (the start stamp only). */
+export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall: number = now): DeskStatus {
   const c = state.call;
   const hold = c?.holds[c.holds.length - 1];
   return {
     sipUp: state.sipUp,
     panelFault: state.panelFault,
+    journalFault: state.journalFault,
     hook: state.hook,
     lights: state.lights,
     ringer: state.ringer,
@@ -46,7 +49,7 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number): Des
       state: c.state,
       callerNumber: c.number,
       callerName: c.displayName,
-      startedAt: new Date(c.startedAt).toISOString(),
+      startedAt: new Date(wall - (now - c.startedAt)).toISOString(),
       rings: c.ringsAtPickup ?? ringsAt(rules, c.startedAt, now),
       late: c.late,
       elapsedMs: now - c.startedAt,

@@ -48,16 +48,93 @@ describe('DeskUnit', () => {
     await unit.stop();
   });
 
-  it('logs a failed SIP command and keeps running', async () => {
-    const { unit, sip, logs } = makeUnit();
+  it('a failed answer puts the call back to ringing with its lights and ringer, logs why, and the next lift retries', async () => {
+    const { unit, sip, panel, logs } = makeUnit();
     await unit.start();
     sip.failing.add('answer');
     sip.raise({ type: 'call.incoming', callId: 'x', number: '100', displayName: null });
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(panel.snapshot().ringer).toBe(false);
     unit.simulate({ type: 'hook', state: 'off' });
     await vi.advanceTimersByTimeAsync(0);
-    expect(logs.some((l) => l.level === 'error' && l.msg === 'SIP command failed')).toBe(true);
+    const failure = logs.find((l) => l.level === 'error' && l.msg === 'SIP command failed');
+    expect(JSON.stringify(failure)).toContain('answer refused (fake)');
+    expect(unit.status().call).toMatchObject({ state: 'ringing', late: false });
+    expect(panel.snapshot().lights).toMatchObject({ RING1: 'on' });
+    // Still ringing on the desk: the ringer comes back at the next ring cycle.
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(panel.snapshot().ringer).toBe(true);
+    sip.failing.delete('answer');
+    unit.simulate({ type: 'hook', state: 'on' });
+    unit.simulate({ type: 'hook', state: 'off' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sip.commands).toEqual(['answer:x', 'answer:x']);
     expect(unit.status().call?.state).toBe('answering');
     await unit.stop();
+  });
+
+  it('a wall-clock step of an hour during a call changes no duration and fires no timer early', async () => {
+    const { unit, sip, panel, journal, clock } = makeUnit();
+    await unit.start();
+    sip.raise({ type: 'call.incoming', callId: 'x', number: '100', displayName: null });
+    await vi.advanceTimersByTimeAsync(4000);
+    clock.stepWall(3_600_000);
+    // Ring 2 still: a wall-clock hour later must not push the ring bar to the end or light ANSWER_NOW.
+    expect(panel.snapshot().lights).toMatchObject({ RING2: 'on', RING3: 'off', ANSWER_NOW: 'off' });
+    unit.simulate({ type: 'hook', state: 'off' });
+    sip.raise({ type: 'call.established', callId: 'x' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    clock.stepWall(-7_200_000);
+    await vi.advanceTimersByTimeAsync(119_000);
+    expect(panel.snapshot().lights.LENGTH).toBe('off');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(panel.snapshot().lights.LENGTH).toBe('on');
+    sip.raise({ type: 'call.closed', callId: 'x', reason: 'remote' });
+    await vi.advanceTimersByTimeAsync(0);
+    const record = journal.entries[0]?.record;
+    expect(record).toMatchObject({ rings: 2, late: false, talkMs: 180_000, outcome: 'answered' });
+    // Stamps follow the latest wall clock: their gaps equal the monotonic durations.
+    expect(Date.parse(record!.endedAt) - Date.parse(record!.answeredAt!)).toBe(180_000);
+    expect(Date.parse(record!.answeredAt!) - Date.parse(record!.startedAt)).toBe(4000);
+    expect(Date.parse(record!.endedAt)).toBe(Date.now() - 3_600_000);
+    await unit.stop();
+  });
+
+  it('stop() records calls still ringing, up or on LINE2 as interrupted and writes records waiting for a retry', async () => {
+    const { unit, sip, journal, logs } = makeUnit();
+    await unit.start();
+    journal.failNext = 1;
+    sip.raise({ type: 'call.incoming', callId: 'a', number: '100', displayName: null });
+    sip.raise({ type: 'call.closed', callId: 'a', reason: 'remote' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(unit.unwrittenCount).toBe(1);
+    sip.raise({ type: 'call.incoming', callId: 'b', number: '101', displayName: null });
+    unit.simulate({ type: 'hook', state: 'off' });
+    sip.raise({ type: 'call.established', callId: 'b' });
+    unit.simulate({ type: 'button', name: 'hold' });
+    sip.raise({ type: 'call.incoming', callId: 'c', number: '102', displayName: null });
+    const stopping = unit.stop();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await stopping).toEqual({ written: 3, unwritten: 0 });
+    expect(journal.entries.map((e) => [e.record.callerNumber, e.record.outcome])).toEqual([
+      ['100', 'missed'],
+      ['101', 'interrupted'],
+      ['102', 'interrupted'],
+    ]);
+    expect(journal.entries[1]?.record.holds).toHaveLength(1);
+    expect(logs.some((l) => l.level === 'info' && l.msg === 'every call record written; unit stopped')).toBe(true);
+  });
+
+  it('stop() gives up on a journal that never recovers within the bound, and says which records it lost', async () => {
+    const { unit, sip, journal, logs } = makeUnit();
+    await unit.start();
+    journal.failNext = 1_000_000;
+    sip.raise({ type: 'call.incoming', callId: 'a', number: '100', displayName: null });
+    const stopping = unit.stop();
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(await stopping).toEqual({ written: 0, unwritten: 1 });
+    const lost = logs.find((l) => l.level === 'error' && l.msg === 'stopping with call records the journal could not write');
+    expect(JSON.stringify(lost)).toContain('id-1');
   });
 
   it('keeps running with READY blinking when the SIP stack does not come up, and recovers when it does', async () => {

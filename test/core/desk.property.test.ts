@@ -15,7 +15,8 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   event: fc.oneof(
     fc.constantFrom(...callIds).map((id): CoreEvent => ({ type: 'call.incoming', callId: id, recordId: `r-${id}`, number: '+86100', displayName: null })),
     fc.constantFrom(...callIds).map((id): CoreEvent => ({ type: 'call.established', callId: id })),
-    fc.record({ id: fc.constantFrom(...callIds), reason: fc.constantFrom('remote', 'local', 'eof', 'error' as const) }).map(
+    fc.constantFrom(...callIds).map((id): CoreEvent => ({ type: 'answer.failed', callId: id, reason: 'test' })),
+    fc.record({ id: fc.constantFrom(...callIds), reason: fc.constantFrom('remote', 'local', 'eof', 'error', 'lost' as const) }).map(
       ({ id, reason }): CoreEvent => ({ type: 'call.closed', callId: id, reason }),
     ),
     fc.constantFrom<CoreEvent>(
@@ -26,6 +27,8 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
       { type: 'sip.down', reason: 'test' },
       { type: 'panel.fault', fault: true },
       { type: 'panel.fault', fault: false },
+      { type: 'journal.fault', fault: true },
+      { type: 'journal.fault', fault: false },
     ),
   ),
 });
@@ -60,8 +63,8 @@ describe('desk reducer invariants', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
         const { desk, started } = run(steps);
-        // End whatever is still up: the stack going down closes every call.
-        desk.send({ type: 'sip.down', reason: 'end of test' });
+        // End whatever is still up: stopping the unit closes every call.
+        desk.send({ type: 'shutdown' });
         const ids = desk.records().map((r) => r.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect([...ids].sort()).toEqual([...started].sort());
@@ -74,7 +77,7 @@ describe('desk reducer invariants', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
         const { desk } = run(steps);
-        desk.send({ type: 'sip.down', reason: 'end of test' });
+        desk.send({ type: 'shutdown' });
         for (const name of LIGHT_NAMES.filter((n) => n !== 'READY')) expect(desk.state.lights[name]).toBe('off');
         expect(desk.state.ringer).toBe(false);
       }),
@@ -94,15 +97,65 @@ describe('desk reducer invariants', () => {
     );
   });
 
-  it('the lights the panel was told always equal the lights computed for the state', () => {
+  it('after every step, the lights the panel was told match the rules computed independently from the script', () => {
+    const rules = settings({ ringCycleMs: 3000, ringOnMs: 1000 }).rules;
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
-        const { desk } = run(steps);
-        const told = Object.fromEntries(LIGHT_NAMES.map((n) => [n, n === 'READY' ? 'blink' : 'off']));
-        for (const e of desk.effects) if (e.type === 'light') told[e.name] = e.state;
-        expect(told).toEqual(desk.state.lights);
+        const desk = new Desk(settings({ ringCycleMs: 3000, ringOnMs: 1000 }));
+        // An independent model of what the rules say, kept by the test from the events it sends.
+        const arrived = new Map<string, number>();
+        let answeredAt: number | null = null;
+        let heldAt: number | null = null;
+        let sipUp = false;
+        let fault = { panel: false, journal: false };
+        const told = Object.fromEntries(LIGHT_NAMES.map((n) => [n, n === 'READY' ? 'blink' : 'off'])) as Record<string, string>;
+        let seen = 0;
+        const check = () => {
+          for (const e of desk.effects.slice(seen)) if (e.type === 'light') told[e.name] = e.state;
+          seen = desk.effects.length;
+          const now = desk.now;
+          const call = desk.state.call;
+          const expected: Record<string, string> = { READY: fault.panel || fault.journal ? 'fast' : sipUp ? 'on' : 'blink' };
+          const ringing = call?.state === CallState.Ringing;
+          const rings = ringing ? Math.floor((now - (arrived.get(call.callId) as number)) / rules.ringCycleMs) + 1 : 0;
+          expected.RING1 = rings >= 1 ? 'on' : 'off';
+          expected.RING2 = rings >= 2 ? 'on' : 'off';
+          expected.RING3 = rings >= 3 ? 'on' : 'off';
+          expected.ANSWER_NOW = !ringing ? 'off' : rings === rules.ringBudget ? 'blink' : rings > rules.ringBudget ? 'fast' : 'off';
+          const held = call?.state === CallState.Held && heldAt !== null ? now - heldAt : null;
+          expected.HOLD = held === null ? 'off' : held >= rules.holdLimitMs ? 'fast' : held >= rules.holdCheckInMs ? 'blink' : 'on';
+          const up = (call?.state === CallState.Talking || call?.state === CallState.Held) && answeredAt !== null ? now - answeredAt : null;
+          expected.LENGTH = up === null ? 'off' : up >= rules.lengthLimitMs ? 'fast' : up >= rules.lengthWarnMs ? 'on' : 'off';
+          for (const [name, state] of Object.entries(expected)) expect({ name, state: told[name] }).toEqual({ name, state });
+        };
+        let t = 0;
+        let n = 0;
+        for (const step of steps) {
+          t += step.dt;
+          desk.advanceTo(t);
+          check();
+          const e = step.event.type === 'call.incoming' ? { ...step.event, recordId: `r${++n}` } : step.event;
+          const before = desk.state.call;
+          if (e.type === 'call.incoming' && !arrived.has(e.callId) && !desk.state.waiting.some((w) => w.callId === e.callId))
+            arrived.set(e.callId, desk.now);
+          if (e.type === 'sip.up' || e.type === 'sip.down') sipUp = e.type === 'sip.up';
+          if (e.type === 'panel.fault') fault = { ...fault, panel: e.fault };
+          if (e.type === 'journal.fault') fault = { ...fault, journal: e.fault };
+          if (e.type === 'call.established' && before?.callId === e.callId && (before.state === CallState.Answering || before.state === CallState.Ringing))
+            answeredAt = desk.now;
+          if (e.type === 'button' && before?.state === CallState.Talking) heldAt = desk.now;
+          desk.send(e);
+          // A call that ended frees its Call-ID: the same id may arrive again as a new call.
+          if (before && desk.state.call?.callId !== before.callId) {
+            arrived.delete(before.callId);
+            answeredAt = null;
+          }
+          for (const id of [...arrived.keys()])
+            if (desk.state.call?.callId !== id && !desk.state.waiting.some((w) => w.callId === id)) arrived.delete(id);
+          check();
+        }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallState, IllegalTransitionError, transition } from '../../src/core/call-state.ts';
+import { reduce } from '../../src/core/desk.ts';
 import { Desk, settings, T0 } from './desk-harness.ts';
 
 describe('desk reducer: ringing (R1)', () => {
@@ -182,17 +183,113 @@ describe('desk reducer: READY and the SIP stack', () => {
     expect(d.state.lights.READY).toBe('blink');
   });
 
-  it('records a call in progress as interrupted when the SIP stack goes down', () => {
+  it('a lost registration (sip.down) blinks READY but leaves the call up; a call the stack lost is interrupted once', () => {
     const d = new Desk();
     d.send({ type: 'sip.up' });
     d.incoming();
     d.send({ type: 'hook', state: 'off' });
     d.send({ type: 'call.established', callId: 'c1' });
     d.advanceTo(200_000);
-    d.send({ type: 'sip.down', reason: 'baresip exited' });
+    d.send({ type: 'sip.down', reason: 'registration failed' });
+    expect(d.records()).toEqual([]);
+    expect(d.state.call?.state).toBe(CallState.Talking);
+    expect(d.state.lights).toMatchObject({ LENGTH: 'on', READY: 'blink' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'lost' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'lost' });
+    expect(d.records()).toHaveLength(1);
     expect(d.records()[0]).toMatchObject({ outcome: 'interrupted', answeredBy: 'receptionist', talkMs: 200_000 });
     expect(d.state.lights).toMatchObject({ LENGTH: 'off', READY: 'blink' });
     expect(d.state.call).toBeNull();
+  });
+
+  it('a ringing call the stack lost is interrupted, not missed', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'lost' });
+    expect(d.records()[0]).toMatchObject({ outcome: 'interrupted', answeredBy: 'nobody', hungUpFirst: null });
+  });
+
+  it('READY shows a journal fault like a board fault, until the journal writes again', () => {
+    const d = new Desk();
+    d.send({ type: 'sip.up' });
+    d.send({ type: 'journal.fault', fault: true });
+    expect(d.state.lights.READY).toBe('fast');
+    d.send({ type: 'journal.fault', fault: false });
+    expect(d.state.lights.READY).toBe('on');
+  });
+});
+
+describe('desk reducer: a failed answer (the call is never stranded)', () => {
+  it('goes back to ringing with its lights and ringer, forgets the pick-up, and the next lift answers again', () => {
+    const d = new Desk();
+    d.incoming();
+    d.advanceTo(9500);
+    d.send({ type: 'hook', state: 'off' });
+    expect(d.state.call).toMatchObject({ state: CallState.Answering, late: true });
+    expect(d.state.lights.RING1).toBe('off');
+    d.send({ type: 'answer.failed', callId: 'c1', reason: 'not established' });
+    expect(d.state.call).toMatchObject({ state: CallState.Ringing, late: false, pickedUpAt: null, ringsAtPickup: null });
+    expect(d.state.lights).toMatchObject({ RING1: 'on', RING2: 'on', RING3: 'on', ANSWER_NOW: 'fast', APOLOGISE: 'off' });
+    d.advanceTo(12_000);
+    expect(d.state.ringer).toBe(true);
+    d.send({ type: 'hook', state: 'on' });
+    expect(d.state.call?.state).toBe(CallState.Ringing);
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    expect(d.sipCommands()).toEqual(['answer:c1', 'answer:c1']);
+    expect(d.records()).toMatchObject([{ outcome: 'answered', rings: 5, late: true, hungUpFirst: 'caller', answeredBy: 'receptionist' }]);
+  });
+
+  it('ignores a failure for another call or after the call came up', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'answer.failed', callId: 'other', reason: 'x' });
+    expect(d.state.call?.state).toBe(CallState.Answering);
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'answer.failed', callId: 'c1', reason: 'late timeout' });
+    expect(d.state.call?.state).toBe(CallState.Talking);
+  });
+});
+
+describe('desk reducer: shutdown and the clocks', () => {
+  it('shutdown records the call up and the calls waiting as interrupted, and turns the call lights off', () => {
+    const d = new Desk();
+    d.send({ type: 'sip.up' });
+    d.incoming('c1');
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'button', name: 'hold' });
+    d.incoming('c2');
+    d.advanceTo(30_000);
+    d.send({ type: 'shutdown' });
+    expect(d.records().map((r) => [r.id, r.outcome, r.holds.length])).toEqual([
+      ['rec-c1', 'interrupted', 1],
+      ['rec-c2', 'interrupted', 0],
+    ]);
+    expect(d.state.call).toBeNull();
+    expect(d.state.lights).toMatchObject({ HOLD: 'off', LINE2: 'off' });
+  });
+
+  it('stamps with the wall clock given beside the monotonic one, durations from the monotonic one only', () => {
+    const d = new Desk();
+    const wallOffset = 1_000_000_000;
+    d.incoming();
+    d.now += 7000;
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.now += 5000;
+    // The wall clock was stepped by +1e9 ms meanwhile: reduce the close at the same monotonic instant.
+    const { effects } = reduce(d.s, d.state, { type: 'call.closed', callId: 'c1', reason: 'remote' }, d.now, d.now + wallOffset);
+    const rec = effects.find((e) => e.type === 'record');
+    expect(rec && rec.type === 'record' && rec.record).toMatchObject({
+      rings: 3,
+      talkMs: 5000,
+      startedAt: new Date(T0 + wallOffset).toISOString(),
+      answeredAt: new Date(T0 + 7000 + wallOffset).toISOString(),
+      endedAt: new Date(T0 + 12_000 + wallOffset).toISOString(),
+    });
   });
 });
 
@@ -239,14 +336,14 @@ describe('desk reducer: hanging up and odd inputs', () => {
     expect(d.sipCommands()).toEqual([]);
   });
 
-  it('a second call while the first still rings is turned away busy and recorded as missed (R6)', () => {
+  it('a second call while the first still rings is turned away busy and recorded as busy (R6)', () => {
     const d = new Desk();
     d.incoming('c1');
     d.incoming('c2', '+861000');
     expect(d.sipCommands()).toEqual(['hangup:c2']);
     expect(d.state.lights.LINE2).toBe('off');
     d.send({ type: 'call.closed', callId: 'c2', reason: 'local' });
-    expect(d.records()).toMatchObject([{ id: 'rec-c2', outcome: 'missed', callerNumber: '+861000', hungUpFirst: 'unit' }]);
+    expect(d.records()).toMatchObject([{ id: 'rec-c2', outcome: 'busy', callerNumber: '+861000', hungUpFirst: 'unit' }]);
     d.send({ type: 'hook', state: 'off' });
     expect(d.sipCommands()).toEqual(['hangup:c2', 'answer:c1']);
   });

@@ -15,6 +15,7 @@ import type { PinMap } from '../../config/pin-map.ts';
 import type { BoardLink, LinkOpener } from './board-link.ts';
 import { JohnnyBoard } from './johnny-board.ts';
 import { DESK_HEARTBEAT, WATCHDOG_MAX_MS, heartbeatMessage, patternMessage, watchdogMessage } from './desk-sysex.ts';
+import { Backoff } from '../support/backoff.ts';
 
 export interface BoardPanelOptions {
   pinMap: PinMap;
@@ -52,22 +53,18 @@ export class BoardPanel implements Panel {
   private faulted = false;
   private running = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryDelay: number;
+  private readonly backoff: Backoff;
   private readonly log: Logger;
   private readonly missedLimit: number;
   private readonly watchdogMs: number;
   private readonly readyTimeoutMs: number;
-  private readonly reconnectInitialMs: number;
-  private readonly reconnectMaxMs: number;
 
   constructor(private readonly options: BoardPanelOptions) {
     this.log = options.logger.child({ module: 'board-panel' });
     this.missedLimit = options.missedHeartbeats ?? 3;
     this.watchdogMs = Math.min(options.watchdogMs ?? options.heartbeatMs * 3, WATCHDOG_MAX_MS);
     this.readyTimeoutMs = options.readyTimeoutMs ?? 5000;
-    this.reconnectInitialMs = options.reconnectInitialMs ?? 100;
-    this.reconnectMaxMs = options.reconnectMaxMs ?? 500;
-    this.retryDelay = this.reconnectInitialMs;
+    this.backoff = new Backoff(options.reconnectInitialMs ?? 100, options.reconnectMaxMs ?? 500);
     if (this.watchdogMs <= options.heartbeatMs)
       this.log.warn(
         { heartbeatMs: options.heartbeatMs, watchdogMs: this.watchdogMs },
@@ -183,7 +180,7 @@ export class BoardPanel implements Panel {
     this.sendPattern(pinMap.ringer.pin, this.ringer ? 'on' : 'off');
     this.beat(conn);
     conn.heartbeat = setInterval(() => this.beat(conn), this.options.heartbeatMs);
-    this.retryDelay = this.reconnectInitialMs;
+    this.backoff.reset();
     this.log.info({ watchdogMs: this.watchdogMs }, 'panel board connected');
     if (this.faulted) {
       this.faulted = false;
@@ -210,19 +207,18 @@ export class BoardPanel implements Panel {
   private failed(reason: string): void {
     if (!this.running) return;
     if (!this.faulted) {
-      this.log.warn({ reason, retryMs: this.retryDelay }, 'panel board lost; retrying');
+      this.log.warn({ reason, retryMs: this.backoff.peek() }, 'panel board lost; retrying');
       this.faulted = true;
       this.emit({ type: 'fault', fault: true });
     } else {
       // Retries run every half second while the board is away: keep them out of the normal log.
-      this.log.debug({ reason, retryMs: this.retryDelay }, 'panel board still unreachable');
+      this.log.debug({ reason, retryMs: this.backoff.peek() }, 'panel board still unreachable');
     }
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect();
-    }, this.retryDelay);
-    this.retryDelay = Math.min(this.retryDelay * 2, this.reconnectMaxMs);
+    }, this.backoff.next());
   }
 
   private async teardown(conn: Connection): Promise<void> {

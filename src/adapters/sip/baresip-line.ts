@@ -1,22 +1,35 @@
 /**
- * The SipLine port on baresip 1.0.0: a supervised child process, its ctrl_tcp control link, and the
- * event mapping. baresip's call commands act on the *current* call, so with more than one call up the
- * line selects the call first (`callfind <Call-ID>`); commands are queued so a select and its command
- * are never split by another command. Note: `accept` puts any other call on SIP hold (re-INVITE sendonly)
- * before answering (baresip 1.0.0 ua_hold_answer).
- * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath,
- * restartInitialMs, restartMaxMs, commandTimeoutMs) and dataDir (config goes to <dataDir>/baresip/).
- * Pins: none.
+ * The SipLine port on baresip 1.0.0: a supervised child process, its ctrl_tcp control link, a liveness
+ * probe, and the event mapping. baresip's call commands act on the *current* call, so every call command first
+ * selects its call (`callfind <Call-ID>`); commands run one at a time (p-queue) so a select and its command are
+ * never split by another command.
+ *
+ * What "down" means here (issue: never strand or lose a call):
+ * - registration lost, or the control link dropped: `sip.down` (READY blinks) but calls go on. After the link
+ *   comes back the line reconciles with baresip's own calls: calls it still has continue, calls it no longer
+ *   has close once with reason `lost` (recorded as interrupted), and a hang-up asked for while the link was down
+ *   is sent then.
+ * - baresip gone (exited, or hung and killed by the liveness probe): every call closes with `lost`, baresip
+ *   restarts with backoff.
+ * `answer` resolves only when the call is established (baresip's `accept` replies ok even when nothing was
+ * answered) and rejects when it is not within sip.answerTimeoutMs, so the core learns the outcome.
+ *
+ * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath, restartInitialMs,
+ * restartMaxMs, commandTimeoutMs, answerTimeoutMs, livenessIntervalMs, livenessTimeoutMs) and dataDir (config
+ * goes to <dataDir>/baresip/). Pins: none.
  */
 import { join } from 'node:path';
+import PQueue from 'p-queue';
 import type { SipConfig } from '../../config/schema.ts';
-import { SipError } from '../../core/errors.ts';
+import { SipError, SipTimeoutError } from '../../core/errors.ts';
+import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { SipLine, SipLineEvent } from '../../ports/sip-line.ts';
 import { renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { CtrlClient } from './ctrl-client.ts';
 import { mapEvent, type BaresipEvent } from './event-map.ts';
+import { LivenessProbe } from './liveness-probe.ts';
 
 export interface BaresipLineOptions {
   sip: SipConfig;
@@ -30,8 +43,12 @@ export interface BaresipLineOptions {
 
 type Listener = (event: SipLineEvent) => void;
 
-/** Only the call count is read from `listcalls`' human text (after stripping colour codes). */
-const ACTIVE_CALLS = /Active calls \((\d+)\)|No active calls/;
+interface AnswerWait {
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
 const NOT_FOUND = /call not found/;
 /** `reginfo` status column in 1.0.0: "OK" = registered, "ERR" = the last REGISTER failed, "zzz" = no reply yet. */
 const REG_STATUS = /^>?\s*<?sips?:\S+\s+(OK|ERR|zzz)\b/m;
@@ -47,12 +64,18 @@ export class BaresipLine implements SipLine {
   private readonly listeners = new Set<Listener>();
   /** Known calls and whether they are answered. */
   private readonly calls = new Map<string, 'ringing' | 'established'>();
+  /** Ringing calls marked held so that another call can be answered (baresip 1.0.0 workaround, see answer()). */
+  private readonly markedHeld = new Set<string>();
+  /** Hang-ups asked for while the control link was down: sent after it comes back. */
+  private readonly pendingHangups = new Set<string>();
+  private readonly answerWaits = new Map<string, AnswerWait>();
+  private readonly queue = new PQueue({ concurrency: 1 });
   private proc: BaresipProcess | null = null;
   private ctrl: CtrlClient | null = null;
+  private probe: LivenessProbe | null = null;
   private up = false;
   /** Registrar mode: REGISTER_OK seen from the current baresip process. */
   private registered = false;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: BaresipLineOptions) {
     this.opts = opts;
@@ -87,11 +110,19 @@ export class BaresipLine implements SipLine {
       logger: this.log,
       secrets: sip.registrar ? [sip.registrar.password] : [],
     });
+    this.probe = new LivenessProbe({
+      intervalMs: sip.livenessIntervalMs,
+      timeoutMs: sip.livenessTimeoutMs,
+      // Straight to the link, not through the command queue: a command stuck in the queue must not hide a hang.
+      probe: (timeoutMs) => ctrl.send('reginfo', '', timeoutMs),
+      onHung: (reason) => this.onHung(reason),
+      logger: this.log,
+    });
     this.ctrl = ctrl;
     this.proc = proc;
     ctrl.on('event', (ev) => this.onBaresipEvent(ev));
     ctrl.on('connected', () => void this.onConnected());
-    ctrl.on('disconnected', (reason) => this.setDown(`baresip control link lost: ${reason}`));
+    ctrl.on('disconnected', (reason) => this.onDisconnected(reason));
     proc.on('ready', () => ctrl.connectNow());
     proc.on('exit', ({ code, signal }) => this.onProcessExit(code, signal));
 
@@ -118,29 +149,63 @@ export class BaresipLine implements SipLine {
   }
 
   async stop(): Promise<void> {
+    this.probe?.stop();
     this.ctrl?.stop();
     await this.proc?.stop();
+    this.queue.clear();
     this.ctrl = null;
     this.proc = null;
+    this.probe = null;
     this.up = false;
+    this.failAnswerWaits('SIP line stopped');
     this.calls.clear();
+    this.markedHeld.clear();
+    this.pendingHangups.clear();
     this.listeners.clear();
   }
 
   answer(callId: string): Promise<void> {
-    // baresip 1.0.0's `accept` (ua_hold_answer) first puts the other call on SIP hold; while that other
-    // call is still ringing the hold fails and nothing is answered, silently. Refuse instead.
-    const ringing = [...this.calls].find(([id, state]) => id !== callId && state === 'ringing');
-    if (ringing && this.calls.has(callId)) {
-      return Promise.reject(
-        new SipError(`cannot answer ${callId} while call ${ringing[0]} is still ringing (baresip 1.0.0 limit)`),
-      );
-    }
-    return this.callCommand(callId, 'accept');
+    if (!this.calls.has(callId)) return Promise.reject(new SipError(`no call with id ${callId} (answer)`));
+    const established = this.waitEstablished(callId);
+    const sent = this.enqueue(async () => {
+      const ctrl = this.requireCtrl('accept', callId);
+      // baresip 1.0.0's `accept` (ua_hold_answer) first puts the account's other call on hold; for a call that
+      // still rings that hold fails (EINVAL) and nothing is answered. Holding the ringing call ourselves first
+      // also fails with EINVAL but marks it held, after which `accept` answers ours (measured, STACK-NOTES).
+      for (const [id, phase] of this.calls) {
+        if (id === callId || phase !== 'ringing' || this.markedHeld.has(id)) continue;
+        await this.select(ctrl, id, 'hold');
+        await ctrl.send('hold').catch(() => undefined);
+        this.markedHeld.add(id);
+      }
+      if (this.markedHeld.has(callId)) {
+        // Marked held earlier for another call's sake: `resume` clears the mark so `accept` can answer it.
+        await this.select(ctrl, callId, 'resume');
+        await ctrl.send('resume').catch(() => undefined);
+        this.markedHeld.delete(callId);
+      }
+      await this.select(ctrl, callId, 'accept');
+      await ctrl.send('accept');
+    });
+    sent.catch((err: unknown) => this.settleAnswer(callId, err as Error));
+    return Promise.all([sent, established]).then(() => undefined);
   }
 
   hangup(callId: string): Promise<void> {
-    return this.callCommand(callId, 'hangup');
+    if (!this.ctrl?.isConnected && this.calls.has(callId)) {
+      // SPEC: putting the handset down always hangs up the call baresip has: send it once the link is back.
+      this.pendingHangups.add(callId);
+      this.log.warn({ callId }, 'control link down: hang-up deferred until it is back');
+      return Promise.resolve();
+    }
+    return this.callCommand(callId, 'hangup').catch((err: unknown) => {
+      if (!this.ctrl?.isConnected && this.calls.has(callId)) {
+        this.pendingHangups.add(callId);
+        this.log.warn({ callId, err: (err as Error).message }, 'hang-up cut by the control link: deferred until it is back');
+        return;
+      }
+      throw err;
+    });
   }
 
   hold(callId: string): Promise<void> {
@@ -151,27 +216,59 @@ export class BaresipLine implements SipLine {
     return this.callCommand(callId, 'resume');
   }
 
-  /** Queue one command (or a select + command pair) so commands never interleave. */
+  /** Queue one command (or a select + command sequence) so commands never interleave. */
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.add(work, { throwOnTimeout: true });
+  }
+
+  private requireCtrl(command: string, callId: string): CtrlClient {
+    const ctrl = this.ctrl;
+    if (!ctrl) throw new SipError(`SIP line is not started (${command} ${callId})`);
+    if (!this.calls.has(callId)) throw new SipError(`no call with id ${callId} (${command})`);
+    return ctrl;
+  }
+
+  /** Make `callId` baresip's current call; a call baresip no longer has is closed as lost. */
+  private async select(ctrl: CtrlClient, callId: string, command: string): Promise<void> {
+    const found = await ctrl.send('callfind', callId);
+    if (NOT_FOUND.test(plainText(found))) {
+      this.closeCall(callId, 'lost');
+      throw new SipError(`baresip has no call with id ${callId} (${command})`);
+    }
   }
 
   private callCommand(callId: string, command: string): Promise<void> {
     return this.enqueue(async () => {
-      const ctrl = this.ctrl;
-      if (!ctrl) throw new SipError(`SIP line is not started (${command} ${callId})`);
-      if (!this.calls.has(callId)) throw new SipError(`no call with id ${callId} (${command})`);
-      if (this.calls.size > 1) {
-        const found = await ctrl.send('callfind', callId);
-        if (NOT_FOUND.test(found)) {
-          this.closeCall(callId, 'error');
-          throw new SipError(`baresip has no call with id ${callId} (${command})`);
-        }
-      }
+      const ctrl = this.requireCtrl(command, callId);
+      await this.select(ctrl, callId, command);
       await ctrl.send(command);
     });
+  }
+
+  private waitEstablished(callId: string): Promise<void> {
+    this.settleAnswer(callId, new SipError(`answer of ${callId} superseded by a new one`));
+    return new Promise<void>((resolve, reject) => {
+      const ms = this.opts.sip.answerTimeoutMs;
+      const timer = setTimeout(
+        () => this.settleAnswer(callId, new SipTimeoutError(`call ${callId} was not established within ${ms} ms of accept`)),
+        ms,
+      );
+      this.answerWaits.set(callId, { resolve, reject, timer });
+    });
+  }
+
+  /** Resolve (no error) or reject the answer waiting for `callId`, if any. */
+  private settleAnswer(callId: string, err?: Error): void {
+    const wait = this.answerWaits.get(callId);
+    if (!wait) return;
+    this.answerWaits.delete(callId);
+    clearTimeout(wait.timer);
+    if (err) wait.reject(err);
+    else wait.resolve();
+  }
+
+  private failAnswerWaits(reason: string): void {
+    for (const id of [...this.answerWaits.keys()]) this.settleAnswer(id, new SipError(`${reason} before call ${id} was answered`));
   }
 
   private emit(event: SipLineEvent): void {
@@ -200,16 +297,32 @@ export class BaresipLine implements SipLine {
     this.emit({ type: 'sip.down', reason });
   }
 
-  private closeCall(callId: string, reason: 'remote' | 'local' | 'eof' | 'error'): void {
+  private closeCall(callId: string, reason: CloseReason): void {
     if (!this.calls.delete(callId)) return;
+    this.markedHeld.delete(callId);
+    this.pendingHangups.delete(callId);
+    this.settleAnswer(callId, new SipError(`call ${callId} closed (${reason}) before it was answered`));
     this.emit({ type: 'call.closed', callId, reason });
+  }
+
+  private onDisconnected(reason: string): void {
+    this.probe?.stop();
+    // Not the end of the calls: baresip may well still have them (reconciled when the link is back).
+    this.setDown(`baresip control link lost: ${reason}`);
+  }
+
+  private onHung(reason: string): void {
+    this.log.error({ reason }, 'baresip is not answering: restarting it; calls in progress are lost');
+    this.setDown(`baresip hung: ${reason}`);
+    this.proc?.kill(reason);
   }
 
   private onProcessExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.registered = false;
+    this.probe?.stop();
     this.setDown(`baresip exited (${signal ? `signal ${signal}` : `code ${code}`})`);
     // The calls died with the process.
-    for (const id of [...this.calls.keys()]) this.closeCall(id, 'error');
+    for (const id of [...this.calls.keys()]) this.closeCall(id, 'lost');
   }
 
   private onBaresipEvent(ev: BaresipEvent): void {
@@ -217,13 +330,16 @@ export class BaresipLine implements SipLine {
     if (!mapped) return;
     switch (mapped.type) {
       case 'call.incoming':
+        if (this.calls.has(mapped.callId)) return;
         this.calls.set(mapped.callId, 'ringing');
         this.emit(mapped);
         return;
       case 'call.established':
         if (!this.calls.has(mapped.callId)) return;
         this.calls.set(mapped.callId, 'established');
+        this.markedHeld.delete(mapped.callId);
         this.emit(mapped);
+        this.settleAnswer(mapped.callId);
         return;
       case 'call.closed':
         this.closeCall(mapped.callId, mapped.reason);
@@ -242,14 +358,14 @@ export class BaresipLine implements SipLine {
   }
 
   private async onConnected(): Promise<void> {
+    this.probe?.start();
     // Direct IP mode has no registration: a connected control link means the line is up.
     if (!this.opts.sip.registrar) this.setUp();
     else await this.syncRegistration();
-    if (this.calls.size === 0) return;
     try {
-      await this.resync();
+      await this.reconcile();
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'call resync after reconnect failed');
+      this.log.warn({ err: (err as Error).message }, 'call reconciliation after reconnect failed');
     }
   }
 
@@ -277,25 +393,26 @@ export class BaresipLine implements SipLine {
     });
   }
 
-  /** Events were lost while the link was down: close the calls baresip no longer has. */
-  private resync(): Promise<void> {
+  /**
+   * Events were lost while the link was down: ask baresip about every call the line knows (`callfind`); the
+   * ones it no longer has close as lost, once. Then send the hang-ups that were asked for meanwhile.
+   */
+  private reconcile(): Promise<void> {
     return this.enqueue(async () => {
       const ctrl = this.ctrl;
       if (!ctrl) return;
-      const text = plainText(await ctrl.send('listcalls'));
-      const m = ACTIVE_CALLS.exec(text);
-      if (!m) {
-        this.log.warn('listcalls reply not understood; calls kept as they are');
-        return;
-      }
-      const count = m[1] === undefined ? 0 : Number(m[1]);
-      if (count === 0) {
-        for (const id of [...this.calls.keys()]) this.closeCall(id, 'error');
-        return;
-      }
-      if (count >= this.calls.size) return;
       for (const id of [...this.calls.keys()]) {
-        if (NOT_FOUND.test(await ctrl.send('callfind', id))) this.closeCall(id, 'error');
+        if (NOT_FOUND.test(plainText(await ctrl.send('callfind', id)))) {
+          this.log.warn({ callId: id }, 'baresip no longer has this call: recorded as interrupted');
+          this.closeCall(id, 'lost');
+        }
+      }
+      for (const id of [...this.pendingHangups]) {
+        this.pendingHangups.delete(id);
+        if (!this.calls.has(id)) continue;
+        await ctrl.send('callfind', id);
+        await ctrl.send('hangup');
+        this.log.info({ callId: id }, 'deferred hang-up sent');
       }
     });
   }

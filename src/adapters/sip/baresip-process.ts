@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../../ports/logger.ts';
+import { Backoff } from '../support/backoff.ts';
 
 export interface BaresipProcessOptions {
   baresipPath: string;
@@ -35,7 +36,7 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
   private child: ChildProcess | null = null;
   private running = false;
   private restartTimer: NodeJS.Timeout | null = null;
-  private backoffMs: number;
+  private readonly backoff: Backoff;
   private startedAt = 0;
   private ready = false;
 
@@ -43,7 +44,7 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     super();
     this.opts = opts;
     this.log = opts.logger.child({ part: 'baresip' });
-    this.backoffMs = opts.restartInitialMs;
+    this.backoff = new Backoff(opts.restartInitialMs, opts.restartMaxMs);
   }
 
   get pid(): number | undefined {
@@ -76,6 +77,17 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     this.removeAllListeners();
   }
 
+  /**
+   * Kills the running baresip at once (SIGKILL works on a stopped or hung process too); the supervisor then
+   * restarts it as after any unexpected exit.
+   */
+  kill(reason: string): void {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.log.error({ pid: child.pid, reason }, 'killing baresip');
+    child.kill('SIGKILL');
+  }
+
   private redact(line: string): string {
     let out = line;
     for (const s of this.opts.secrets ?? []) if (s) out = out.split(s).join('***');
@@ -86,7 +98,7 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     this.restartTimer = null;
     if (!this.running) return;
     this.ready = false;
-    this.startedAt = Date.now();
+    this.startedAt = performance.now();
     const child = spawn(this.opts.baresipPath, ['-f', this.opts.configDir], {
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,9 +131,8 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     this.ready = false;
     if (!this.running) return;
     // A run that lasted longer than the longest backoff counts as healthy: start the backoff over.
-    if (Date.now() - this.startedAt >= this.opts.restartMaxMs) this.backoffMs = this.opts.restartInitialMs;
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.restartMaxMs);
+    if (performance.now() - this.startedAt >= this.opts.restartMaxMs) this.backoff.reset();
+    const delay = this.backoff.next();
     this.log.warn({ code, signal, restartInMs: delay }, 'baresip exited unexpectedly; restarting');
     this.restartTimer = setTimeout(() => this.spawnChild(), delay);
     this.emit('exit', { code, signal, restartInMs: delay });

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { SipError, SipTimeoutError } from '../../core/errors.ts';
 import type { Logger } from '../../ports/logger.ts';
+import { Backoff } from '../support/backoff.ts';
 import { isBaresipEvent, type BaresipEvent } from './event-map.ts';
 import { NetstringDecoder, encodeNetstring } from './netstring.ts';
 
@@ -44,13 +45,13 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
   private readonly pending = new Map<string, Pending>();
   private nextToken = 1;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private backoffMs: number;
+  private readonly backoff: Backoff;
 
   constructor(opts: CtrlClientOptions) {
     super();
     this.opts = opts;
     this.log = opts.logger.child({ part: 'ctrl_tcp' });
-    this.backoffMs = opts.reconnectInitialMs;
+    this.backoff = new Backoff(opts.reconnectInitialMs, opts.reconnectMaxMs);
   }
 
   get isConnected(): boolean {
@@ -61,7 +62,7 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.backoffMs = this.opts.reconnectInitialMs;
+    this.backoff.reset();
     this.connect();
   }
 
@@ -70,7 +71,7 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
     if (!this.running || this.socket) return;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    this.backoffMs = this.opts.reconnectInitialMs;
+    this.backoff.reset();
     this.connect();
   }
 
@@ -82,8 +83,11 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
     this.removeAllListeners();
   }
 
-  /** Sends one command; resolves with baresip's reply text (for people: do not parse it). */
-  send(command: string, params = ''): Promise<string> {
+  /**
+   * Sends one command; resolves with baresip's reply text (for people: do not parse it). `timeoutMs` overrides
+   * sip.commandTimeoutMs (the liveness probe uses its own).
+   */
+  send(command: string, params = '', timeoutMs = this.opts.commandTimeoutMs): Promise<string> {
     const socket = this.socket;
     if (!socket || !this.connected) {
       return Promise.reject(new SipError(`baresip control link is down (command ${command})`));
@@ -92,8 +96,8 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(token);
-        reject(new SipTimeoutError(`baresip did not answer '${command}' within ${this.opts.commandTimeoutMs} ms`));
-      }, this.opts.commandTimeoutMs);
+        reject(new SipTimeoutError(`baresip did not answer '${command}' within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(token, { command, resolve, reject, timer });
       socket.write(encodeNetstring(JSON.stringify({ command, params, token })));
     });
@@ -108,7 +112,7 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
     socket.setNoDelay(true);
     socket.on('connect', () => {
       this.connected = true;
-      this.backoffMs = this.opts.reconnectInitialMs;
+      this.backoff.reset();
       this.log.debug({ port: this.opts.port }, 'control link connected');
       this.emit('connected');
     });
@@ -176,9 +180,7 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
     }
     if (wasConnected) this.emit('disconnected', reason);
     if (this.running && !this.reconnectTimer) {
-      const delay = this.backoffMs;
-      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.reconnectMaxMs);
-      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+      this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next());
     }
   }
 }

@@ -118,16 +118,30 @@ describe('BaresipLine with real baresip and sipp', () => {
     expect(r1.code, r1.stderr).toBe(0);
   });
 
-  it('answering while another call still rings is refused with SipError (baresip 1.0.0 limit)', async () => {
-    const first = call('uac-cancel', { caller: '3001', cancel_ms: 2000 });
-    await rec.next('call.incoming', 10_000, (e) => e.number === '3001');
-    const second = call('uac-cancel', { caller: '3002', cancel_ms: 1000 });
+  it('answers one of two ringing calls (the other is marked held first, as baresip 1.0.0 needs), then the other', async () => {
+    const first = call('uac-talk', { caller: '3001', answer_ms: 15_000, talk_ms: 500 });
+    const a = await rec.next('call.incoming', 10_000, (e) => e.number === '3001');
+    const second = call('uac-talk', { caller: '3002', answer_ms: 10_000, talk_ms: 300 });
     const b = await rec.next('call.incoming', 10_000, (e) => e.number === '3002');
-    await expect(line.answer(b.callId)).rejects.toMatchObject({ code: 'E_SIP' });
-    expect((await second.done).code).toBe(0);
-    expect((await first.done).code).toBe(0);
-    await rec.next('call.closed');
-    await rec.next('call.closed');
+    await line.answer(b.callId);
+    expect(rec.events).toContainEqual({ type: 'call.established', callId: b.callId });
+    expect(rec.events).not.toContainEqual({ type: 'call.established', callId: a.callId });
+    await expect(rec.next('call.closed', 10_000)).resolves.toEqual({ type: 'call.closed', callId: b.callId, reason: 'remote' });
+    // The first caller rang on meanwhile; its mark is cleared and it is answered now.
+    await line.answer(a.callId);
+    await expect(rec.next('call.closed', 10_000)).resolves.toEqual({ type: 'call.closed', callId: a.callId, reason: 'remote' });
+    const [r1, r2] = [await first.done, await second.done];
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r1.code, r1.stderr).toBe(0);
+  });
+
+  it('an answer that is never established rejects (the core then rings again)', async () => {
+    // uac-cancel never ACKs a 200: it cancels; the answer must not hang or claim success.
+    const sipp = call('uac-cancel', { caller: '3003', cancel_ms: 300 });
+    const c = await rec.next('call.incoming', 10_000, (e) => e.number === '3003');
+    await new Promise((r) => setTimeout(r, 600));
+    await expect(line.answer(c.callId)).rejects.toMatchObject({ code: 'E_SIP' });
+    await sipp.done;
   });
 
   it('baresip killed during a call: sip.down, call closed, restarted -> sip.up, next call works', async () => {
@@ -138,7 +152,7 @@ describe('BaresipLine with real baresip and sipp', () => {
     const pid = (line as unknown as { proc: { pid: number } }).proc.pid;
     process.kill(pid, 'SIGKILL');
     await rec.next('sip.down');
-    await expect(rec.next('call.closed')).resolves.toEqual({ type: 'call.closed', callId: inc.callId, reason: 'error' });
+    await expect(rec.next('call.closed')).resolves.toEqual({ type: 'call.closed', callId: inc.callId, reason: 'lost' });
     await rec.next('sip.up', 15_000);
     sipp.kill();
 

@@ -1,0 +1,41 @@
+/** Errors of the LAN API and the records use cases (issue 8); HTTP statuses come from src/http/error-map.ts. */
+import { DeskphoneError } from './errors.ts';
+
+/** No valid bearer token (LAN listener). */
+export class UnauthorizedError extends DeskphoneError {
+  constructor(message = 'a valid bearer token is required (Authorization: Bearer <token>)') {
+    super('E_UNAUTHORIZED', message);
+  }
+}
+
+/** The token's role lacks the right for this request. */
+export class ForbiddenError extends DeskphoneError {
+  constructor(message: string) {
+    super('E_FORBIDDEN', message);
+  }
+}
+
+/** A call, message or call-back id that does not exist; `field` names the parameter. */
+export class NotFoundError extends DeskphoneError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('E_NOT_FOUND', `${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** The request is valid but the thing is already in the asked state (a call-back already done). */
+export class ConflictError extends DeskphoneError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('E_CONFLICT', `${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** A feature the unit does not have yet; the message says why. */
+export class NotImplementedError extends DeskphoneError {
+  constructor(message: string) {
+    super('E_NOT_IMPLEMENTED', message);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Report arithmetic (SPEC R7, R12; issue 8 item 6), pure: a tally is fed one call at a time, in any order, and
+ * finished into the report's fields. The caller decides which calls belong to the period (by `startedAt`) and
+ * which local hour each falls in; no clock, no time zone here.
+ */
+import type { CallRecord } from '../record.ts';
+
+export interface TallyThresholds {
+  /** R5: talk longer than this counts in over3Min. */
+  lengthWarnMs: number;
+  /** R5: talk longer than this counts in over5Min. */
+  lengthLimitMs: number;
+}
+
+/** A call as reports see it: the record with its latest annotations, and its call-back state. */
+export interface ReportCall {
+  record: CallRecord;
+  /** The local hour (0-23) of `startedAt` in the unit's zone. */
+  hour: number;
+  /** The call needed a call-back (missed or abandoned with a number) / it was done. */
+  callbackDue: boolean;
+  callbackDone: boolean;
+}
+
+export interface HourFields {
+  calls: number;
+  answered: number;
+  answeredWithinBudget: number;
+}
+
+export interface ReportFields {
+  calls: number;
+  answered: number;
+  answeredWithinBudget: number;
+  /** Of answered calls, 0-1; null without answered calls. */
+  withinBudgetShare: number | null;
+  avgAnswerMs: number | null;
+  avgTalkMs: number | null;
+  over3Min: number;
+  over5Min: number;
+  holds: number;
+  avgHoldMs: number | null;
+  maxHoldMs: number | null;
+  missed: number;
+  abandoned: number;
+  busy: number;
+  autoAnswered: number;
+  /** R7: answered calls the receptionist ended first, and their share of answered calls. */
+  receptionistHungUpFirst: number;
+  receptionistHungUpFirstShare: number | null;
+  callbacksDue: number;
+  callbacksDone: number;
+  messages: number;
+  byCategory: Record<string, number>;
+  byHour: HourFields[];
+}
+
+export interface Tally {
+  calls: number;
+  answered: number;
+  withinBudget: number;
+  answerMsSum: number;
+  answerMsCount: number;
+  talkMsSum: number;
+  over3: number;
+  over5: number;
+  holds: number;
+  holdMsSum: number;
+  holdMsMax: number | null;
+  missed: number;
+  abandoned: number;
+  busy: number;
+  autoAnswered: number;
+  receptionistFirst: number;
+  callbacksDue: number;
+  callbacksDone: number;
+  messages: number;
+  byCategory: Map<string, number>;
+  byHour: HourFields[];
+}
+
+export function newTally(): Tally {
+  return {
+    calls: 0, answered: 0, withinBudget: 0, answerMsSum: 0, answerMsCount: 0, talkMsSum: 0, over3: 0, over5: 0,
+    holds: 0, holdMsSum: 0, holdMsMax: null, missed: 0, abandoned: 0, busy: 0, autoAnswered: 0, receptionistFirst: 0,
+    callbacksDue: 0, callbacksDone: 0, messages: 0, byCategory: new Map(),
+    byHour: Array.from({ length: 24 }, () => ({ calls: 0, answered: 0, answeredWithinBudget: 0 })),
+  };
+}
+
+export function addCall(t: Tally, call: ReportCall, limits: TallyThresholds): void {
+  const r = call.record;
+  const hour = t.byHour[call.hour];
+  if (!hour) throw new RangeError(`hour ${call.hour} is not 0-23`);
+  t.calls++;
+  hour.calls++;
+  if (r.outcome === 'answered') {
+    t.answered++;
+    hour.answered++;
+    if (!r.late) {
+      t.withinBudget++;
+      hour.answeredWithinBudget++;
+    }
+    if (r.answeredAt !== null) {
+      t.answerMsSum += Date.parse(r.answeredAt) - Date.parse(r.startedAt);
+      t.answerMsCount++;
+    }
+    t.talkMsSum += r.talkMs;
+    if (r.hungUpFirst === 'receptionist') t.receptionistFirst++;
+  }
+  if (r.talkMs > limits.lengthWarnMs) t.over3++;
+  if (r.talkMs > limits.lengthLimitMs) t.over5++;
+  for (const h of r.holds) {
+    t.holds++;
+    t.holdMsSum += h.ms;
+    t.holdMsMax = Math.max(t.holdMsMax ?? 0, h.ms);
+  }
+  if (r.outcome === 'missed') t.missed++;
+  if (r.outcome === 'abandoned') t.abandoned++;
+  if (r.outcome === 'busy') t.busy++;
+  if (r.answeredBy === 'auto-greeting') t.autoAnswered++;
+  if (call.callbackDue) t.callbacksDue++;
+  if (call.callbackDone) t.callbacksDone++;
+  if (r.category !== null) t.byCategory.set(r.category, (t.byCategory.get(r.category) ?? 0) + 1);
+}
+
+/** A message slip taken in the period (R9). */
+export function addMessage(t: Tally): void {
+  t.messages++;
+}
+
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+export function finishTally(t: Tally): ReportFields {
+  return {
+    calls: t.calls,
+    answered: t.answered,
+    answeredWithinBudget: t.withinBudget,
+    withinBudgetShare: ratio(t.withinBudget, t.answered),
+    avgAnswerMs: ratio(t.answerMsSum, t.answerMsCount),
+    avgTalkMs: ratio(t.talkMsSum, t.answered),
+    over3Min: t.over3,
+    over5Min: t.over5,
+    holds: t.holds,
+    avgHoldMs: ratio(t.holdMsSum, t.holds),
+    maxHoldMs: t.holdMsMax,
+    missed: t.missed,
+    abandoned: t.abandoned,
+    busy: t.busy,
+    autoAnswered: t.autoAnswered,
+    receptionistHungUpFirst: t.receptionistFirst,
+    receptionistHungUpFirstShare: ratio(t.receptionistFirst, t.answered),
+    callbacksDue: t.callbacksDue,
+    callbacksDone: t.callbacksDone,
+    messages: t.messages,
+    byCategory: Object.fromEntries([...t.byCategory].sort(([a], [b]) => a.localeCompare(b))),
+    byHour: t.byHour.map((h) => ({ ...h })),
+  };
+}
