@@ -14,6 +14,8 @@ import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Panel } from '../ports/panel.ts';
 import type { SipLine } from '../ports/sip-line.ts';
 import { DeskUnit } from './desk-unit.ts';
+import { createGreetingLibrary } from './greetings/create-greetings.ts';
+import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
 
 export interface RunningUnit {
@@ -21,6 +23,8 @@ export interface RunningUnit {
   http: FastifyInstance;
   /** The LAN API's address, e.g. http://127.0.0.1:8080. */
   url: string;
+  /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
+  greetings: GreetingLibrary;
   stop(): Promise<void>;
 }
 
@@ -51,6 +55,9 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     clock: overrides.clock ?? systemClock,
     logger,
   });
+  const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });
+  // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
+  const greetingsReady = greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
   await unit.start();
   const http = buildHttp({ unit, unitId: config.unitId, logger });
   let url: string;
@@ -58,6 +65,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     url = await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     await unit.stop();
+    await greetingsReady;
     throw err;
   }
   logger.info({ url, sip: `${config.sip.listenAddress}:${config.sip.listenPort}`, panel: panel.kind }, 'deskphone unit running');
@@ -65,9 +73,11 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     unit,
     http,
     url,
+    greetings,
     async stop() {
       await http.close();
       await unit.stop();
+      await greetingsReady;
     },
   };
 }

@@ -7,6 +7,7 @@ import { DeskphoneError } from '../core/errors.ts';
 import { createCliLogger } from './cli-logger.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { registerCheckConfig } from './commands/check-config.ts';
+import { registerGreeting } from './commands/greeting.ts';
 import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
 
@@ -23,6 +24,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerSelfTest(program, logger, done);
   registerPorts(program, out, done);
   registerCheckConfig(program, out, done);
+  registerGreeting(program, { out, err }, logger, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

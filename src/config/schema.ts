@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_RULES } from '../core/rules.ts';
 import { greetingsSchema } from './greetings-schema.ts';
+import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
@@ -111,6 +112,7 @@ export const configSchema = z
     rules: rulesSchema.default({}),
     sip: sipSchema.default({}),
     panel: panelSchema.default({ kind: 'simulated' }),
+    greetings: greetingsSchema.default({}),
     greetings: greetingsSchema.default({}),
     http: httpSchema.default({}),
     records: recordsSchema.default({}),

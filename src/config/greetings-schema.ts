@@ -1,0 +1,113 @@
+/**
+ * The `greetings` config section (SPEC R3, R4, R6, R13; issue 7): time bands, working days and holidays that
+ * choose the greeting, when the unit answers by itself, and the texts of the spoken announcements.
+ * Times of day and dates are the unit's local ones (`timeZone`).
+ */
+import { z } from 'zod';
+import { GREETING_BANDS, type DayCalendar } from '../core/greeting-choice.ts';
+
+/** "HH:MM", 00:00 to 24:00 (zero-padded, so the strings sort as the times do). */
+const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time "HH:MM" from 00:00 to 24:00');
+const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+
+/** "YYYY-MM-DD", a real calendar date. */
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real calendar date');
+
+const band = z
+  .object({ from: timeOfDay, to: timeOfDay })
+  .strict()
+  .refine((b) => b.to > b.from, { path: ['to'], message: 'must be later than from' });
+
+/** Slot names a holiday may not take: the bands and the other greeting and announcement slots. */
+export const RESERVED_SLOT_NAMES = [...GREETING_BANDS, 'holiday', 'hold-thanks', 'please-hold', 'hold-music'] as const;
+
+const holiday = z
+  .object({
+    /** Also the slot name its greeting is imported under (`greeting import FILE --as <name>`). */
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - only, 1 to 40')
+      .refine((n) => !(RESERVED_SLOT_NAMES as readonly string[]).includes(n), 'is a reserved greeting name'),
+    from: date,
+    /** Inclusive. */
+    to: date,
+  })
+  .strict()
+  .refine((h) => h.to >= h.from, { path: ['to'], message: 'must not be before from' });
+
+export const voiceSchema = z.enum(['zh', 'yue', 'en']);
+export type Voice = z.infer<typeof voiceSchema>;
+
+const spoken = z.string().trim().min(1).max(500);
+
+export const greetingsSchema = z
+  .object({
+    /** Local hours of the three bands; every other minute of a working day is out of hours. */
+    bands: z
+      .object({
+        morning: band.default({ from: '06:00', to: '12:00' }),
+        afternoon: band.default({ from: '12:00', to: '18:00' }),
+        evening: band.default({ from: '18:00', to: '22:00' }),
+      })
+      .strict()
+      .default({})
+      .superRefine((bands, ctx) => {
+        const list = Object.entries(bands).sort(([, a], [, b]) => a.from.localeCompare(b.from));
+        for (let i = 1; i < list.length; i++) {
+          const [prevName, prev] = list[i - 1]!;
+          const [name, cur] = list[i]!;
+          if (cur.from < prev.to) ctx.addIssue({ code: 'custom', path: [name, 'from'], message: `overlaps ${prevName}` });
+        }
+      }),
+    /** ISO weekdays (1 = Monday … 7 = Sunday) the desk works; other days are out of hours all day. */
+    workingDays: z
+      .array(z.number().int().min(1).max(7))
+      .max(7)
+      .refine((d) => new Set(d).size === d.length, 'lists a day twice')
+      .default([1, 2, 3, 4, 5]),
+    /** Date ranges (inclusive) with their own greeting all day; the first listed wins where two overlap. */
+    holidays: z
+      .array(holiday)
+      .default([])
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((h, i) => {
+          if (seen.has(h.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'is listed twice' });
+          seen.add(h.name);
+        });
+      }),
+    /** Also play the greeting to the caller at every pick-up, before the handset is connected (SPEC R3). */
+    playAtEveryPickup: z.boolean().default(false),
+    /** Rings past the ring budget after which the unit answers with the greeting; 0 = never. */
+    autoAnswerAfterRings: z.number().int().min(0).max(20).default(1),
+    /** Voice for the spoken announcements and the built-in greetings. */
+    voice: voiceSchema.default('zh'),
+    /** What the unit says: to a held caller at each check-in (R4), to a queued second call (R6), before a transfer (R13). */
+    announcements: z
+      .object({
+        holdThanks: spoken.default('感谢您的耐心等待，我们马上为您服务。Thank you for waiting, we will be with you shortly.'),
+        pleaseHold: spoken.default('您好，线路正忙，请稍候。Hello, all lines are busy, please hold.'),
+        transferring: spoken
+          .refine((t) => t.includes('{name}'), 'must contain {name}')
+          .default('正在为您转接{name}，请稍候。Transferring you to {name}, please hold.'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type GreetingsConfig = z.infer<typeof greetingsSchema>;
+
+/** The part of the section the greeting choice needs (src/core/greeting-choice.ts). */
+export function dayCalendar(config: GreetingsConfig): DayCalendar {
+  const { morning, afternoon, evening } = config.bands;
+  const range = (b: { from: string; to: string }) => ({ from: minutes(b.from), to: minutes(b.to) });
+  return {
+    bands: { morning: range(morning), afternoon: range(afternoon), evening: range(evening) },
+    workingDays: config.workingDays,
+    holidays: config.holidays,
+  };
+}
