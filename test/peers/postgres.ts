@@ -1,0 +1,159 @@
+/**
+ * PostgreSQL 15 from Debian for tests: initdb into a temp dir and `postgres` in the foreground on a loopback
+ * port with TLS (a test CA) and password authentication over TCP. As root it runs as the `postgres` user.
+ * `stop()` (fast shutdown) / `kill()` (SIGKILL) and `start()` again keep the data: the fault tests use them.
+ * Every started server is killed on process exit if a test forgot or crashed.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { makeTestCa, type TestCa } from './test-ca.ts';
+
+const BIN = '/usr/lib/postgresql/15/bin';
+const run = promisify(execFile);
+
+export interface PostgresPeer {
+  readonly port: number;
+  readonly ca: TestCa;
+  readonly user: string;
+  readonly password: string;
+  /** libpq URL with TLS verified against the test CA; `port` overrides (to go through a proxy). */
+  url(options?: { port?: number; database?: string; password?: string }): string;
+  /** A superuser client on the real port (not through a proxy). */
+  query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  createDatabase(name: string): Promise<void>;
+  start(): Promise<void>;
+  /** Fast shutdown (SIGINT): clients are disconnected. */
+  stop(): Promise<void>;
+  /** SIGKILL: the server dies without a goodbye. */
+  kill(): Promise<void>;
+  /** Stops the server and deletes its files. */
+  destroy(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+/** The postmaster and its backends share a process group (spawned detached). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function asPostgresUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const id = (flag: string) => Number(String(execFileSync('id', [flag, 'postgres'])).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+export async function startPostgres(port: number): Promise<PostgresPeer> {
+  const dir = await mkdtemp(join(tmpdir(), 'deskphone-pg-'));
+  await chmod(dir, 0o755);
+  const data = join(dir, 'data');
+  const sock = join(dir, 'sock');
+  const tls = join(dir, 'tls');
+  await mkdir(tls);
+  const ca = await makeTestCa(tls);
+  const user = 'deskphone';
+  const password = 'test-pw-1';
+  const owner = asPostgresUser();
+  await mkdir(sock);
+  const pgKey = join(dir, 'pg-server.key');
+  await copyFile(ca.serverKey, pgKey);
+  await chmod(pgKey, 0o600);
+  const pwfile = join(dir, 'pw');
+  await writeFile(pwfile, `${password}\n`);
+  if (owner) for (const p of [dir, sock, pgKey, pwfile]) await chown(p, owner.uid, owner.gid);
+  const spawnOpts = owner ? { uid: owner.uid, gid: owner.gid } : {};
+  await run(join(BIN, 'initdb'), ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync'], {
+    ...spawnOpts,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+
+  let child: ChildProcess | null = null;
+  let log = '';
+  const args = ['-D', data, '-p', String(port), '-k', sock, '-c', 'listen_addresses=127.0.0.1', '-c', 'ssl=on',
+    '-c', `ssl_cert_file=${ca.serverCert}`, '-c', `ssl_key_file=${pgKey}`, '-c', 'fsync=off', '-c', 'max_connections=50'];
+
+  const admin = () => new pg.Client({ host: '127.0.0.1', port, user, password, database: 'postgres', ssl: { ca: ca.caPem } });
+
+  async function waitReady(exited: Promise<void>): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    let gone = false;
+    void exited.then(() => (gone = true));
+    for (;;) {
+      if (gone) throw new Error(`postgres exited before it was ready:\n${log.slice(-3000)}`);
+      const c = admin();
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch (err) {
+        await c.end().catch(() => undefined);
+        if (Date.now() > deadline) throw new Error(`postgres not ready on ${port}: ${(err as Error).message}\n${log.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  let exited: Promise<void> = Promise.resolve();
+  const peer: PostgresPeer = {
+    port,
+    ca,
+    user,
+    password,
+    url: (o = {}) =>
+      `postgresql://${user}:${o.password ?? password}@127.0.0.1:${o.port ?? port}/${o.database ?? 'postgres'}?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca.caCert)}`,
+    async query(sql, params) {
+      const c = admin();
+      await c.connect();
+      try {
+        return (await c.query(sql, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+    async createDatabase(name) {
+      await peer.query(`CREATE DATABASE ${name}`);
+    },
+    async start() {
+      const c = spawn(join(BIN, 'postgres'), args, { ...spawnOpts, stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, LC_ALL: 'C' } });
+      child = c;
+      running.add(c);
+      c.stderr!.setEncoding('utf8');
+      c.stderr!.on('data', (s: string) => (log = (log + s).slice(-100_000)));
+      exited = new Promise((resolve) => c.once('exit', () => {
+        running.delete(c);
+        resolve();
+      }));
+      await waitReady(exited);
+    },
+    async stop() {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+    },
+    async kill() {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        killGroup(child, 'SIGKILL');
+        await exited;
+      }
+    },
+    async destroy() {
+      await peer.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await peer.start();
+  return peer;
+}
