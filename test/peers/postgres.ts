@@ -22,8 +22,8 @@ export interface PostgresPeer {
   readonly password: string;
   /** libpq URL with TLS verified against the test CA; `port` overrides (to go through a proxy). */
   url(options?: { port?: number; database?: string; password?: string }): string;
-  /** A superuser client on the real port (not through a proxy). */
-  query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs one statement as the superuser on the real port (not through a proxy). */
+  query<T extends pg.QueryResultRow>(sql: string, params?: unknown[], database?: string): Promise<T[]>;
   createDatabase(name: string): Promise<void>;
   start(): Promise<void>;
   /** Fast shutdown (SIGINT): clients are disconnected. */
@@ -84,7 +84,7 @@ export async function startPostgres(port: number): Promise<PostgresPeer> {
   const args = ['-D', data, '-p', String(port), '-k', sock, '-c', 'listen_addresses=127.0.0.1', '-c', 'ssl=on',
     '-c', `ssl_cert_file=${ca.serverCert}`, '-c', `ssl_key_file=${pgKey}`, '-c', 'fsync=off', '-c', 'max_connections=50'];
 
-  const admin = () => new pg.Client({ host: '127.0.0.1', port, user, password, database: 'postgres', ssl: { ca: ca.caPem } });
+  const admin = (database = 'postgres') => new pg.Client({ host: '127.0.0.1', port, user, password, database, ssl: { ca: ca.caPem } });
 
   async function waitReady(exited: Promise<void>): Promise<void> {
     const deadline = Date.now() + 15_000;
@@ -113,8 +113,8 @@ export async function startPostgres(port: number): Promise<PostgresPeer> {
     password,
     url: (o = {}) =>
       `postgresql://${user}:${o.password ?? password}@127.0.0.1:${o.port ?? port}/${o.database ?? 'postgres'}?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca.caCert)}`,
-    async query(sql, params) {
-      const c = admin();
+    async query(sql, params, database) {
+      const c = admin(database);
       await c.connect();
       try {
         return (await c.query(sql, params)).rows;
