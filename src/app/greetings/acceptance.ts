@@ -12,7 +12,7 @@ export const HOLD_MUSIC_MAX_MS = 15 * 60_000;
 export const SILENT_PEAK_DBFS = -50;
 export const SILENT_RMS_DBFS = -60;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** Throws a GreetingFileError naming `label` and the reason when the measures are not acceptable. */
 export function checkGreetingAudio(label: string, m: AudioMeasures, maxMs = MAX_MS): void {
