@@ -5,9 +5,9 @@
  * file is saved once however often the journal is opened, and a crash between saving a tail and cutting
  * it does not save it twice.
  */
-import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { corruptFileName, fsyncDir } from './journal-files.ts';
+import { corruptFileName } from './journal-files.ts';
+import { isNotFound, type JournalFs } from './journal-fs.ts';
 import type { BadSpan } from './scan-file.ts';
 
 export interface SideEntry {
@@ -20,16 +20,16 @@ export interface SideEntry {
 }
 
 /** Entries already in a side file; unreadable lines in it (a torn write of its own) are ignored. */
-export async function readSideFile(path: string): Promise<SideEntry[]> {
-  return (await readSide(path)).entries;
+export async function readSideFile(fs: JournalFs, path: string): Promise<SideEntry[]> {
+  return (await readSide(fs, path)).entries;
 }
 
-async function readSide(path: string): Promise<{ entries: SideEntry[]; text: string }> {
+async function readSide(fs: JournalFs, path: string): Promise<{ entries: SideEntry[]; text: string }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await fs.readFile(path)).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], text: '' };
+    if (isNotFound(err)) return { entries: [], text: '' };
     throw err;
   }
   const entries: SideEntry[] = [];
@@ -44,14 +44,15 @@ async function readSide(path: string): Promise<{ entries: SideEntry[]; text: str
   return { entries, text };
 }
 
-/** Appends the spans not yet saved, durably (datasync; directory fsync when the side file is new). */
+/** Appends the spans not yet saved, durably (datasync, then a directory fsync for the side file's entry). */
 export async function saveSpans(
+  fs: JournalFs,
   dir: string,
   file: string,
   spans: Array<{ span: BadSpan; cut: boolean }>,
 ): Promise<number> {
   const path = join(dir, corruptFileName(file));
-  const { entries: existing, text } = await readSide(path);
+  const { entries: existing, text } = await readSide(fs, path);
   const known = new Set(existing.map((e) => `${e.offset}:${e.base64}`));
   const fresh: SideEntry[] = [];
   for (const { span, cut } of spans) {
@@ -62,14 +63,16 @@ export async function saveSpans(
     fresh.push({ file, line: span.line, offset: span.offset, cut, reason: span.reason, base64 });
   }
   if (fresh.length === 0) return 0;
-  const handle = await open(path, 'a');
+  const { handle } = await fs.openAppend(path);
   try {
-    const created = text.length === 0;
     // After a torn write of the side file itself, start on a fresh line so the new entries stay readable.
-    const lead = created || text.endsWith('\n') ? '' : '\n';
-    await handle.write(lead + fresh.map((e) => JSON.stringify(e) + '\n').join(''));
+    const lead = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+    const data = Buffer.from(lead + fresh.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+    const written = await handle.append(data);
+    if (written !== data.length) throw new Error(`short write: ${written} of ${data.length} bytes`);
     await handle.datasync();
-    if (created) await fsyncDir(dir);
+    // Always, not only when this call created it: an earlier run may have created it and died before its sync.
+    await fs.syncDir(dir);
   } finally {
     await handle.close();
   }

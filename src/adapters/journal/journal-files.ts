@@ -3,7 +3,7 @@
  * The date in a name only says which file an append went to: the Pi has no real-time clock, so a file's
  * date may be wrong, and order always comes from seq.
  */
-import { open, readdir } from 'node:fs/promises';
+import type { JournalFs } from './journal-fs.ts';
 
 const DAILY_NAME = /^calls-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
@@ -25,17 +25,7 @@ export function corruptFileName(name: string): string {
 }
 
 /** Daily file names in a directory, in name order (not an order of records). */
-export async function listDailyFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
+export async function listDailyFiles(fs: JournalFs, dir: string): Promise<string[]> {
+  const names = await fs.readdir(dir);
   return names.filter((n) => dateOfFileName(n) !== null).sort();
-}
-
-/** Makes a new directory entry durable (a created or deleted file survives power loss). */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

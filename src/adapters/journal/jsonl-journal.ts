@@ -1,33 +1,47 @@
 /**
- * The call journal (CallJournal port): append-only JSONL in daily files `<dir>/calls-YYYY-MM-DD.jsonl`.
- * Line format and CRC: ./line-format.ts. Damaged bytes go to `<file>.corrupt`: ./corrupt-side-file.ts.
+ * The call journal (CallJournal port): append-only JSONL in daily files `<dir>/calls-YYYY-MM-DD.jsonl`,
+ * call records and events in one seq order. Line format and CRC: ./line-format.ts. Damaged bytes go to
+ * `<file>.corrupt`: ./corrupt-side-file.ts. All file access goes through ./journal-fs.ts.
  *
- * Config keys read: `dataDir` (the composition root passes a directory under it as `dir`). Pins: none.
+ * Config keys read: `dataDir` (the composition root passes a directory under it as `dir`);
+ * `journal.retentionDays` is applied by whoever calls `deleteOlderThan` (never scheduled here). Pins: none.
  *
  * Durability: each append is one write() of the whole line then fdatasync, and resolves only after both;
- * creating a daily file fsyncs the directory. Appends run one at a time in call order, so seq order equals
- * call order and lines never interleave. One process owns a journal directory at a time.
+ * the directory is fsynced the first time a daily file is appended to (created now, or by a run that died
+ * before syncing it). Appends run one at a time in call order, so seq order equals call order and lines
+ * never interleave. One process owns a journal directory at a time.
+ *
+ * Failure: a failed append is undone (the partial line cut) and reported; if even that fails the journal
+ * is "broken": appends are refused while it reopens itself in the background with backoff (p-retry).
+ * `onHealth` tells the owner each change between ok and failing.
  */
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import pRetry from 'p-retry';
 import { BadInputError, JournalError } from '../../core/errors.ts';
 import type { CallRecord } from '../../core/record.ts';
 import { isCallEntry, type AnyJournalEntry, type CallJournal, type JournalEntry, type JournalEvent, type JournalEventEntry } from '../../ports/call-journal.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import { saveSpans } from './corrupt-side-file.ts';
-import { corruptFileName, dailyFileName, fsyncDir, listDailyFiles } from './journal-files.ts';
-import { JournalIndex, type IndexEntry } from './journal-index.ts';
-import { decodeLine, encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
+import { checkEvent } from './check-event.ts';
+import { corruptFileName, dailyFileName, listDailyFiles } from './journal-files.ts';
+import { isNotFound, type AppendHandle, type JournalFs } from './journal-fs.ts';
+import { JournalHealth, type HealthListener } from './journal-health.ts';
+import { JournalIndex } from './journal-index.ts';
+import { encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
+import { nodeJournalFs } from './node-journal-fs.ts';
+import { readLines } from './read-lines.ts';
+import { recoverFile } from './recover-file.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
-import { scanFile } from './scan-file.ts';
 
 export interface JsonlJournalOptions {
   dir: string;
   logger: Logger;
   /** Picks the daily file for each append; never used for ordering. */
   clock?: Pick<Clock, 'now'>;
+  /** The file system; tests pass one that models power cuts. */
+  fs?: JournalFs;
+  /** Backoff between attempts to reopen a broken journal. */
+  reopenRetry?: { minTimeoutMs?: number; maxTimeoutMs?: number };
 }
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -37,7 +51,7 @@ export const MAX_READ_LIMIT = 10_000;
 
 interface AppendFile {
   name: string;
-  handle: FileHandle;
+  handle: AppendHandle;
   size: number;
 }
 
@@ -45,50 +59,44 @@ export class JsonlJournal implements CallJournal {
   private readonly dir: string;
   private readonly log: Logger;
   private readonly clock: Pick<Clock, 'now'>;
-  private readonly index = new JournalIndex();
+  private readonly fs: JournalFs;
+  private readonly retry: { minTimeout: number; maxTimeout: number };
+  private readonly health = new JournalHealth();
+  private index = new JournalIndex();
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private nextSeq = 1;
   private current: AppendFile | null = null;
+  /** Daily files whose directory entry this run has made durable. */
+  private readonly synced = new Set<string>();
   /** Set when a failed write could not be undone: the file may end in a partial line until reopened. */
   private broken: JournalError | null = null;
-  /** Appends and retention run one after another on this chain. */
+  private reopening: AbortController | null = null;
+  /** Appends, retention and reopening run one after another on this chain. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: JsonlJournalOptions) {
     this.dir = options.dir;
     this.log = options.logger;
     this.clock = options.clock ?? systemClock;
+    this.fs = options.fs ?? nodeJournalFs;
+    this.retry = { minTimeout: options.reopenRetry?.minTimeoutMs ?? 1000, maxTimeout: options.reopenRetry?.maxTimeoutMs ?? 60_000 };
   }
 
   async open(): Promise<void> {
     if (this.state !== 'new') throw new JournalError(this.dir, `cannot open a journal that is ${this.state}`);
     try {
-      await mkdir(this.dir, { recursive: true });
+      await this.fs.mkdirp(this.dir);
     } catch (err) {
       throw new JournalError(this.dir, 'cannot create the journal directory', { cause: err });
     }
-    let files: string[];
-    try {
-      files = await listDailyFiles(this.dir);
-    } catch (err) {
-      throw new JournalError(this.dir, 'cannot list the journal directory', { cause: err });
-    }
-    this.index.clear();
-    let highestClaimed = 0;
-    for (const file of files) {
-      const { highestClaimedSeq } = await this.recoverFile(file);
-      highestClaimed = Math.max(highestClaimed, highestClaimedSeq);
-    }
-    this.index.sort();
-    this.warnDuplicates();
-    this.nextSeq = Math.max(this.index.highestSeq, highestClaimed) + 1;
-    if (highestClaimed > this.index.highestSeq)
-      this.log.warn(
-        { highestValid: this.index.highestSeq, highestClaimed, nextSeq: this.nextSeq },
-        'a damaged line claims a higher seq than any valid one; new records continue after it',
-      );
+    const files = await this.load();
     this.state = 'open';
-    this.log.info({ dir: this.dir, files: files.length, records: this.index.size, nextSeq: this.nextSeq }, 'journal open');
+    this.log.info({ dir: this.dir, files, entries: this.index.size, nextSeq: this.nextSeq }, 'journal open');
+  }
+
+  /** Hears every change of health: false with a reason when appends fail or the journal is broken, true once they work again. */
+  onHealth(listener: HealthListener): () => void {
+    return this.health.subscribe(listener);
   }
 
   append(record: CallRecord): Promise<JournalEntry> {
@@ -123,20 +131,6 @@ export class JsonlJournal implements CallJournal {
     });
   }
 
-  /** Records and events with seq above `afterSeq`, oldest first; reads only the lines asked for. */
-  async readFrom(afterSeq: number, limit: number): Promise<AnyJournalEntry[]> {
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
-      throw new BadInputError('afterSeq', `must be an integer of 0 or more, got ${String(afterSeq)}`);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT)
-      throw new BadInputError('limit', `must be an integer from 1 to ${MAX_READ_LIMIT}, got ${String(limit)}`);
-    this.assertOpen();
-    return this.readEntries(this.index.after(afterSeq, limit));
-  }
-
-  lastSeq(): number {
-    return this.nextSeq - 1;
-  }
-
   async list(options: { limit?: number; beforeSeq?: number } = {}): Promise<JournalEntry[]> {
     const limit = options.limit ?? DEFAULT_LIST_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
@@ -145,7 +139,21 @@ export class JsonlJournal implements CallJournal {
     if (beforeSeq !== undefined && (!Number.isSafeInteger(beforeSeq) || beforeSeq < 1))
       throw new BadInputError('beforeSeq', `must be a positive integer, got ${String(beforeSeq)}`);
     this.assertOpen();
-    return (await this.readEntries(this.index.page(limit, beforeSeq))).filter(isCallEntry);
+    return (await readLines(this.fs, this.dir, this.index.page(limit, beforeSeq), this.log)).filter(isCallEntry);
+  }
+
+  /** Records and events with seq above `afterSeq`, oldest first; reads only the lines asked for. */
+  async readFrom(afterSeq: number, limit: number): Promise<AnyJournalEntry[]> {
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+      throw new BadInputError('afterSeq', `must be an integer of 0 or more, got ${String(afterSeq)}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT)
+      throw new BadInputError('limit', `must be an integer from 1 to ${MAX_READ_LIMIT}, got ${String(limit)}`);
+    this.assertOpen();
+    return readLines(this.fs, this.dir, this.index.after(afterSeq, limit), this.log);
+  }
+
+  lastSeq(): number {
+    return this.nextSeq - 1;
   }
 
   /**
@@ -155,18 +163,17 @@ export class JsonlJournal implements CallJournal {
   deleteOlderThan(days: number): Promise<string[]> {
     if (!Number.isInteger(days) || days < 1)
       return Promise.reject(new BadInputError('days', `must be a positive integer, got ${String(days)}`));
-    if (this.state !== 'open') return Promise.reject(this.notOpen());
-    const run = this.queue.then(() => this.deleteNow(days));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.enqueue(() => this.deleteNow(days));
   }
 
-  /** Waits for the appends already asked for, then releases the file. */
+  /** Waits for the appends already asked for, then releases the file; stops reopening. */
   async close(): Promise<void> {
     if (this.state === 'closing' || this.state === 'closed') return this.queue.then(() => undefined);
     this.state = 'closing';
+    this.reopening?.abort(new JournalError(this.dir, 'journal closed while reopening'));
     await this.queue;
-    await this.closeCurrent();
+    await this.closeCurrent().catch((err: unknown) => this.log.warn({ err }, 'closing the journal file failed'));
+    this.health.clear();
     this.state = 'closed';
   }
 
@@ -178,53 +185,43 @@ export class JsonlJournal implements CallJournal {
     if (this.state !== 'open') throw this.notOpen();
   }
 
-  /** Runs `task` after the appends asked for before it. Checked on call: appends made before close() complete. */
+  /** Runs `task` after the work asked for before it. Checked on call: appends made before close() complete. */
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     if (this.state !== 'open') return Promise.reject(this.notOpen());
+    return this.chain(task);
+  }
+
+  private chain<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async recoverFile(file: string) {
-    const path = join(this.dir, file);
-    let data: Buffer;
+  /** Scans every daily file into a fresh index (swapped in only when all went well). Returns the file count. */
+  private async load(): Promise<number> {
+    let files: string[];
     try {
-      data = await readFile(path);
+      files = await listDailyFiles(this.fs, this.dir);
     } catch (err) {
-      throw new JournalError(path, 'cannot read journal file', { cause: err });
+      throw new JournalError(this.dir, 'cannot list the journal directory', { cause: err });
     }
-    const scan = scanFile(data, (seq, offset, length, kind) => this.index.add(seq, file, offset, length, kind));
-    for (const bad of scan.middle)
-      this.log.warn(
-        { file: path, line: bad.line, offset: bad.offset, reason: bad.reason },
-        `journal line ${bad.line} at byte ${bad.offset} of ${path} is damaged; skipped, kept in ${corruptFileName(file)}`,
-      );
-    if (scan.tail)
-      this.log.warn(
-        { file: path, line: scan.tail.line, offset: scan.tail.offset, bytes: scan.tail.bytes.length, reason: scan.tail.reason },
-        `cutting a torn tail of ${scan.tail.bytes.length} bytes at byte ${scan.tail.offset} of ${path}; moved to ${corruptFileName(file)}`,
-      );
-    const spans = [
-      ...scan.middle.map((span) => ({ span, cut: false })),
-      ...(scan.tail ? [{ span: scan.tail, cut: true }] : []),
-    ];
-    try {
-      // Save first, cut second: a crash in between leaves the tail in place to be cut next time.
-      if (spans.length > 0) await saveSpans(this.dir, file, spans);
-      if (scan.tail) {
-        const handle = await open(path, 'r+');
-        try {
-          await handle.truncate(scan.tail.offset);
-          await handle.datasync();
-        } finally {
-          await handle.close();
-        }
-      }
-    } catch (err) {
-      throw new JournalError(path, 'cannot set damaged bytes aside', { cause: err });
+    const index = new JournalIndex();
+    let highestClaimed = 0;
+    for (const file of files) {
+      const scan = await recoverFile(this.fs, this.dir, file, this.log, (seq, offset, length, kind) => index.add(seq, file, offset, length, kind));
+      highestClaimed = Math.max(highestClaimed, scan.highestClaimedSeq);
     }
-    return scan;
+    index.sort();
+    this.index = index;
+    this.warnDuplicates();
+    // Never below a seq this run already spent: a failed write may have reached the disk.
+    this.nextSeq = Math.max(this.nextSeq, index.highestSeq + 1, highestClaimed + 1);
+    if (highestClaimed > index.highestSeq)
+      this.log.warn(
+        { highestValid: index.highestSeq, highestClaimed, nextSeq: this.nextSeq },
+        'a damaged line claims a higher seq than any valid one; new records continue after it',
+      );
+    return files.length;
   }
 
   private warnDuplicates(): void {
@@ -241,57 +238,99 @@ export class JsonlJournal implements CallJournal {
   private async writeLine(seq: number, line: Buffer, kind: EntryKind): Promise<void> {
     if (this.broken) throw this.broken;
     const name = dailyFileName(this.clock.now());
-    const file = await this.fileFor(name);
     const path = join(this.dir, name);
+    let file: AppendFile;
+    try {
+      file = await this.fileFor(name);
+    } catch (err) {
+      this.health.set(false, (err as Error).message);
+      throw err;
+    }
     const offset = file.size;
     // The seq is spent from here on: a failed write may still have reached the disk.
     this.nextSeq = seq + 1;
     try {
-      const { bytesWritten } = await file.handle.write(line, 0, line.length);
-      if (bytesWritten !== line.length) throw new Error(`short write: ${bytesWritten} of ${line.length} bytes`);
+      const written = await file.handle.append(line);
+      if (written !== line.length) throw new Error(`short write: ${written} of ${line.length} bytes`);
       await file.handle.datasync();
     } catch (err) {
       await this.undoWrite(file, path, offset, err);
-      throw new JournalError(path, `append of seq ${seq} failed: ${(err as Error).message}`, { cause: err });
+      const failure = new JournalError(path, `append of seq ${seq} failed: ${(err as Error).message}`, { cause: err });
+      if (!this.broken) this.health.set(false, failure.message);
+      throw failure;
     }
     file.size = offset + line.length;
     this.index.push({ seq, file: name, offset, length: line.length - 1, kind });
+    this.health.set(true);
   }
 
-  /** Cuts a partial line so the next append starts on a fresh line; if even that fails, stop appending. */
+  /** Cuts a partial line so the next append starts on a fresh line; if even that fails, reopen. */
   private async undoWrite(file: AppendFile, path: string, offset: number, cause: unknown): Promise<void> {
     try {
       await file.handle.truncate(offset);
       await file.handle.datasync();
     } catch (err) {
-      this.broken = new JournalError(path, 'a failed append could not be undone; reopen the journal to recover', { cause: err });
-      this.log.error({ file: path, offset, err, cause }, 'journal unusable until reopened');
+      this.broken = new JournalError(path, 'a failed append could not be undone; reopening the journal to recover', { cause: err });
+      this.log.error({ file: path, offset, err, cause }, 'journal broken: appends refused until it is reopened');
+      this.health.set(false, this.broken.message);
+      this.scheduleReopen();
     }
+  }
+
+  /** Reopens in the background until it works (or the journal is closed), backing off between attempts. */
+  private scheduleReopen(): void {
+    if (this.reopening) return;
+    const controller = new AbortController();
+    this.reopening = controller;
+    pRetry(() => this.chain(() => this.reopenNow()), {
+      // `forever` repeats the last (longest) wait once these run out; `retries: Infinity` would build an endless table.
+      retries: 20,
+      forever: true,
+      factor: 2,
+      minTimeout: this.retry.minTimeout,
+      maxTimeout: this.retry.maxTimeout,
+      signal: controller.signal,
+      onFailedAttempt: (err) => this.log.warn({ err, attempt: err.attemptNumber }, 'reopening the broken journal failed; will retry'),
+    })
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) this.log.error({ err }, 'gave up reopening the broken journal');
+      })
+      .finally(() => {
+        if (this.reopening === controller) this.reopening = null;
+      });
+  }
+
+  private async reopenNow(): Promise<void> {
+    if (this.state !== 'open' && this.state !== 'closing') return;
+    await this.closeCurrent().catch(() => undefined);
+    this.synced.clear();
+    await this.load();
+    this.broken = null;
+    this.health.set(true);
+    this.log.info({ dir: this.dir, entries: this.index.size, nextSeq: this.nextSeq }, 'journal reopened after a failure');
   }
 
   private async fileFor(name: string): Promise<AppendFile> {
     if (this.current?.name === name) return this.current;
     await this.closeCurrent();
     const path = join(this.dir, name);
-    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = constants;
-    let handle: FileHandle;
-    let created = true;
     try {
+      const { handle, created } = await this.fs.openAppend(path);
       try {
-        handle = await open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o640);
+        const size = await handle.size();
+        // Also when the file existed: the run that created it may have died before syncing the directory.
+        if (!this.synced.has(name)) await this.fs.syncDir(this.dir);
+        this.synced.add(name);
+        this.current = { name, handle, size };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        created = false;
-        handle = await open(path, O_WRONLY | O_APPEND);
+        await handle.close().catch(() => undefined);
+        throw err;
       }
-      const { size } = await handle.stat();
-      this.current = { name, handle, size };
-      if (created) await fsyncDir(this.dir);
+      if (created) this.log.info({ file: path }, 'new daily journal file');
+      return this.current;
     } catch (err) {
       throw new JournalError(path, 'cannot open journal file for appending', { cause: err });
     }
-    if (created) this.log.info({ file: path }, 'new daily journal file');
-    return this.current;
   }
 
   private async closeCurrent(): Promise<void> {
@@ -300,54 +339,11 @@ export class JsonlJournal implements CallJournal {
     if (current) await current.handle.close();
   }
 
-  /** Reads the lines of `entries`, in their order; neighbouring lines of one file with one read(). */
-  private async readEntries(entries: IndexEntry[]): Promise<AnyJournalEntry[]> {
-    const out: AnyJournalEntry[] = [];
-    let i = 0;
-    while (i < entries.length) {
-      let j = i + 1;
-      while (j < entries.length && entries[j]?.file === entries[i]?.file) j++;
-      out.push(...(await this.readRun(entries.slice(i, j))));
-      i = j;
-    }
-    return out;
-  }
-
-  private async readRun(run: IndexEntry[]): Promise<AnyJournalEntry[]> {
-    const first = run[0];
-    if (!first) return [];
-    const path = join(this.dir, first.file);
-    const start = Math.min(...run.map((e) => e.offset));
-    const end = Math.max(...run.map((e) => e.offset + e.length));
-    const buf = Buffer.alloc(end - start);
-    try {
-      const handle = await open(path, 'r');
-      try {
-        await handle.read(buf, 0, buf.length, start);
-      } finally {
-        await handle.close();
-      }
-    } catch (err) {
-      throw new JournalError(path, 'cannot read journal file', { cause: err });
-    }
-    const out: AnyJournalEntry[] = [];
-    for (const e of run) {
-      const decoded = decodeLine(buf.subarray(e.offset - start, e.offset - start + e.length));
-      if (decoded.ok && decoded.value.seq === e.seq) out.push(decoded.value);
-      else
-        this.log.warn(
-          { file: path, offset: e.offset, seq: e.seq, reason: decoded.ok ? `holds seq ${decoded.value.seq}` : decoded.reason },
-          `record seq ${e.seq} at byte ${e.offset} of ${path} changed on disk since open; skipped`,
-        );
-    }
-    return out;
-  }
-
   private async deleteNow(days: number): Promise<string[]> {
     const cutoff = cutoffDate(this.clock.now(), days);
     let doomed: Set<string>;
     try {
-      doomed = filesToDelete(await listDailyFiles(this.dir), this.index.fileRanges(), cutoff);
+      doomed = filesToDelete(await listDailyFiles(this.fs, this.dir), this.index.fileRanges(), cutoff);
     } catch (err) {
       throw new JournalError(this.dir, 'cannot list the journal directory', { cause: err });
     }
@@ -357,27 +353,17 @@ export class JsonlJournal implements CallJournal {
       for (const victim of [name, corruptFileName(name)]) {
         const path = join(this.dir, victim);
         try {
-          await unlink(path);
+          await this.fs.unlink(path);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-            throw new JournalError(path, 'cannot delete old journal file', { cause: err });
+          if (!isNotFound(err)) throw new JournalError(path, 'cannot delete old journal file', { cause: err });
         }
       }
       this.index.dropFiles(new Set([name]));
+      this.synced.delete(name);
     }
-    await fsyncDir(this.dir);
+    await this.fs.syncDir(this.dir);
     const deleted = [...doomed].sort();
     this.log.info({ cutoff, days, deleted }, `retention deleted ${deleted.length} daily files dated before ${cutoff}`);
     return deleted;
   }
-}
-
-/** An event must name its kind and time; the rest is stored as given. */
-function checkEvent(event: JournalEvent): void {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new BadInputError('event', 'must be an object');
-  if (typeof event.type !== 'string' || event.type.length === 0) throw new BadInputError('event.type', 'must be a non-empty string');
-  if (typeof event.at !== 'string' || Number.isNaN(Date.parse(event.at)))
-    throw new BadInputError('event.at', `must be an ISO 8601 time, got ${JSON.stringify(event.at)}`);
-  if (event.callId !== undefined && event.callId !== null && typeof event.callId !== 'string')
-    throw new BadInputError('event.callId', 'must be a string or null');
 }

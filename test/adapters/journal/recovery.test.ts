@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSideFile } from '../../../src/adapters/journal/corrupt-side-file.ts';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
+import { nodeJournalFs } from '../../../src/adapters/journal/node-journal-fs.ts';
 import { captureLogger, fakeClock, makeRecord, tempDir } from './support.ts';
 
 const FILE = 'calls-2025-03-01.jsonl';
@@ -41,7 +42,7 @@ describe('JsonlJournal recovery', () => {
 
     const { journal, warnings } = await openJournal();
     expect(await readFile(join(dir, FILE))).toEqual(intact);
-    const side = await readSideFile(join(dir, `${FILE}.corrupt`));
+    const side = await readSideFile(nodeJournalFs, join(dir, `${FILE}.corrupt`));
     expect(side).toHaveLength(1);
     expect(side[0]).toMatchObject({ file: FILE, offset: intact.length, line: 4, cut: true });
     expect(Buffer.from(side[0]?.base64 ?? '', 'base64')).toEqual(torn);
@@ -59,7 +60,7 @@ describe('JsonlJournal recovery', () => {
     const { journal } = await openJournal();
     expect(await readFile(join(dir, FILE))).toEqual(intact);
     expect((await journal.append(makeRecord('r3'))).seq).toBe(3);
-    const side = await readSideFile(join(dir, `${FILE}.corrupt`));
+    const side = await readSideFile(nodeJournalFs, join(dir, `${FILE}.corrupt`));
     expect(Buffer.from(side[0]?.base64 ?? '', 'base64').toString('latin1')).toBe('\0\0\0\0\0\0\n');
   });
 
@@ -78,7 +79,7 @@ describe('JsonlJournal recovery', () => {
     expect(warnings()[0]?.obj).toMatchObject({ file: join(dir, FILE), line: 3, offset: lineStarts[2], reason: expect.stringContaining('CRC mismatch') });
     // The middle line is copied aside but left in place (nothing after it moves).
     expect(await readFile(join(dir, FILE))).toEqual(damaged);
-    const side = await readSideFile(join(dir, `${FILE}.corrupt`));
+    const side = await readSideFile(nodeJournalFs, join(dir, `${FILE}.corrupt`));
     expect(side).toMatchObject([{ line: 3, offset: lineStarts[2], cut: false }]);
     expect((await journal.append(makeRecord('r6'))).seq).toBe(6);
     await journal.close();
@@ -86,7 +87,7 @@ describe('JsonlJournal recovery', () => {
     // Opening again reports it again but does not copy it twice.
     const again = await openJournal();
     expect(again.warnings()).toHaveLength(1);
-    expect(await readSideFile(join(dir, `${FILE}.corrupt`))).toHaveLength(1);
+    expect(await readSideFile(nodeJournalFs, join(dir, `${FILE}.corrupt`))).toHaveLength(1);
     expect((await again.journal.list({ limit: 3 })).map((e) => e.seq)).toEqual([6, 5, 4]);
   });
 
@@ -98,7 +99,7 @@ describe('JsonlJournal recovery', () => {
     await writeFile(join(dir, FILE), Buffer.concat([damaged, Buffer.from('{"seq":4,"rec')]));
 
     const { journal } = await openJournal();
-    const side = await readSideFile(join(dir, `${FILE}.corrupt`));
+    const side = await readSideFile(nodeJournalFs, join(dir, `${FILE}.corrupt`));
     expect(side).toHaveLength(1);
     expect(side[0]?.reason).toMatch(/^2 lines: CRC mismatch.*; no newline/);
     expect(Buffer.from(side[0]?.base64 ?? '', 'base64')).toEqual(Buffer.concat([damaged, Buffer.from('{"seq":4,"rec')]).subarray(side[0]?.offset));

@@ -1,0 +1,211 @@
+/**
+ * An in-memory JournalFs that models what a power cut keeps, for tests. Each file has its contents as the
+ * page cache holds them and as they were at its last `datasync()`; each directory has its entries as they
+ * are and as they were at its last `syncDir()`. `cutAfter(n)` makes the n-th mutating call from now lose
+ * power: that call and every later one fail, and `image()` is what a reboot finds: the directory entries
+ * of the last directory sync, each file with its synced contents, plus (as real disks do) a random part
+ * of the bytes appended after that sync that happened to reach the disk, sometimes with the end of that
+ * part zeroed or filled with stale bytes. Truncations not yet synced are lost. `revive()` instead models
+ * a killed process: everything in the page cache stays. Directories made by
+ * `mkdirp` are taken as durable (the unit's installer makes the journal directory).
+ */
+import { basename, dirname } from 'node:path';
+import type { AppendHandle, JournalFs } from './journal-fs.ts';
+
+interface Inode {
+  data: Buffer;
+  synced: Buffer;
+}
+
+function fsError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: ${message}`), { code });
+}
+
+export class MemoryFs implements JournalFs {
+  private readonly live = new Map<string, Map<string, Inode>>();
+  private readonly durable = new Map<string, Map<string, Inode>>();
+  private ops = 0;
+  private cutAt = Infinity;
+  private dead = false;
+
+  /** `random` (0 <= x < 1) decides how much unsynced data a cut keeps; pass a seeded one for repeatable runs. */
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** Mutating calls made so far (each a possible cut point). */
+  get operations(): number {
+    return this.ops;
+  }
+
+  get isCut(): boolean {
+    return this.dead;
+  }
+
+  /** Loses power at the n-th mutating call from now (n >= 1); that call does not happen. */
+  cutAfter(n: number): void {
+    this.cutAt = this.ops + n;
+  }
+
+  /** After a cut, the same file system with its page cache intact: what a killed process leaves (kill -9). */
+  revive(): void {
+    this.dead = false;
+    this.cutAt = Infinity;
+  }
+
+  /** What a reboot finds after a cut (or now): a new file system holding only what was durable. */
+  image(): MemoryFs {
+    const next = new MemoryFs(this.random);
+    for (const [dir, entries] of this.durable) {
+      const copy = new Map<string, Inode>();
+      for (const [name, inode] of entries) {
+        const data = this.survivor(inode);
+        copy.set(name, { data, synced: data });
+      }
+      next.live.set(dir, copy);
+      next.durable.set(dir, new Map(copy));
+    }
+    return next;
+  }
+
+  /** The current contents of every file in `dir` (the page cache's view), by name. */
+  files(dir: string): Map<string, Buffer> {
+    return new Map([...(this.live.get(dir) ?? new Map<string, Inode>())].map(([name, inode]) => [name, Buffer.from(inode.data)]));
+  }
+
+  /** Puts a file in place as if written and synced long ago. */
+  writeDurable(path: string, data: Buffer): void {
+    const inode = { data: Buffer.from(data), synced: Buffer.from(data) };
+    this.dirOf(path, this.live).set(basename(path), inode);
+    this.dirOf(path, this.durable).set(basename(path), inode);
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    this.alive();
+    if (!this.live.has(dir)) {
+      this.live.set(dir, new Map());
+      this.durable.set(dir, new Map());
+    }
+  }
+
+  async readdir(dir: string): Promise<string[]> {
+    this.alive();
+    const entries = this.live.get(dir);
+    if (!entries) throw fsError('ENOENT', `no such directory ${dir}`);
+    return [...entries.keys()];
+  }
+
+  async openAppend(path: string): Promise<{ handle: AppendHandle; created: boolean }> {
+    this.alive();
+    const entries = this.dirOf(path, this.live);
+    let inode = entries.get(basename(path));
+    const created = !inode;
+    if (!inode) {
+      this.step();
+      inode = { data: Buffer.alloc(0), synced: Buffer.alloc(0) };
+      entries.set(basename(path), inode);
+    }
+    return { handle: this.handle(inode), created };
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    return Buffer.from(this.inodeAt(path).data);
+  }
+
+  async read(path: string, position: number, length: number): Promise<Buffer> {
+    return Buffer.from(this.inodeAt(path).data.subarray(position, position + length));
+  }
+
+  async syncDir(dir: string): Promise<void> {
+    this.step();
+    const entries = this.live.get(dir);
+    if (!entries) throw fsError('ENOENT', `no such directory ${dir}`);
+    this.durable.set(dir, new Map(entries));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    this.step();
+    const inode = this.inodeAt(from);
+    this.dirOf(from, this.live).delete(basename(from));
+    this.dirOf(to, this.live).set(basename(to), inode);
+  }
+
+  async unlink(path: string): Promise<void> {
+    this.step();
+    this.inodeAt(path);
+    this.dirOf(path, this.live).delete(basename(path));
+  }
+
+  private handle(inode: Inode): AppendHandle {
+    let closed = false;
+    const usable = (): void => {
+      if (closed) throw fsError('EBADF', 'file handle is closed');
+    };
+    return {
+      append: async (data) => {
+        usable();
+        this.step();
+        inode.data = Buffer.concat([inode.data, data]);
+        return data.length;
+      },
+      datasync: async () => {
+        usable();
+        this.step();
+        inode.synced = Buffer.from(inode.data);
+      },
+      truncate: async (length) => {
+        usable();
+        this.step();
+        inode.data = Buffer.from(inode.data.subarray(0, length));
+      },
+      size: async () => {
+        usable();
+        this.alive();
+        return inode.data.length;
+      },
+      close: async () => {
+        closed = true;
+      },
+    };
+  }
+
+  /** The synced bytes, plus a random part of what was appended after them. */
+  private survivor(inode: Inode): Buffer {
+    const { data, synced } = inode;
+    if (data.length <= synced.length || !data.subarray(0, synced.length).equals(synced)) return Buffer.from(synced);
+    const pending = data.subarray(synced.length);
+    const kept = Buffer.from(pending.subarray(0, Math.floor(this.random() * (pending.length + 1))));
+    const mode = this.random();
+    if (kept.length > 0 && mode < 0.5) {
+      // The size reached the disk before all the data: the end of the kept part reads as zeros or stale bytes.
+      const from = Math.floor(this.random() * kept.length);
+      for (let i = from; i < kept.length; i++) kept[i] = mode < 0.25 ? 0 : Math.floor(this.random() * 256);
+    }
+    return Buffer.concat([synced, kept]);
+  }
+
+  private inodeAt(path: string): Inode {
+    this.alive();
+    const inode = this.live.get(dirname(path))?.get(basename(path));
+    if (!inode) throw fsError('ENOENT', `no such file ${path}`);
+    return inode;
+  }
+
+  private dirOf(path: string, table: Map<string, Map<string, Inode>>): Map<string, Inode> {
+    const entries = table.get(dirname(path));
+    if (!entries) throw fsError('ENOENT', `no such directory ${dirname(path)}`);
+    return entries;
+  }
+
+  private alive(): void {
+    if (this.dead) throw fsError('EIO', 'the power is off');
+  }
+
+  /** Counts a mutating call; at the cut point the power goes and the call does not happen. */
+  private step(): void {
+    this.alive();
+    this.ops++;
+    if (this.ops >= this.cutAt) {
+      this.dead = true;
+      throw fsError('EIO', `power cut at operation ${this.ops}`);
+    }
+  }
+}
