@@ -7,6 +7,7 @@ import { DEFAULT_RULES } from '../core/rules.ts';
 import { greetingsSchema } from './greetings-schema.ts';
 import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
+import { journalSchema } from './journal-schema.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
 /** setTimeout's ceiling (2^31-1 ms, about 24.8 days): a longer delay would fire at once. */
@@ -117,6 +118,7 @@ export const configSchema = z
     http: httpSchema.default({}),
     records: recordsSchema.default({}),
     upstream: upstreamSchema.default({}),
+    journal: journalSchema.default({}),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()
