@@ -11,6 +11,7 @@ type Lights = Record<string, string>;
 interface Status {
   sip: { up: boolean };
   lights: Lights;
+  waitingCalls: number;
   call: null | { state: string; rings: number; callerNumber: string | null; lengthMs: number | null; holdMs: number | null };
 }
 type Call = CallRecord & { seq: number };
@@ -176,7 +177,7 @@ describe('a call through the whole unit', () => {
     const second = startSippCall({ scenario: 'uac-busy', target, localPort: sippPort++, mediaPort: 16220, vars: { caller: '+862222' } });
     const busy = await second.done;
     expect(busy.code, busy.stderr).toBe(0);
-    expect(await nextRecord(seq)).toMatchObject({ callerNumber: '+862222', outcome: 'missed', hungUpFirst: 'unit' });
+    expect(await nextRecord(seq)).toMatchObject({ callerNumber: '+862222', outcome: 'busy', hungUpFirst: 'unit' });
     expect((await status()).lights.LINE2).toBe('off');
     await u.post('/api/v1/sim/hook', { state: 'off' });
     const answered = await first.done;
@@ -184,7 +185,7 @@ describe('a call through the whole unit', () => {
     const records = (await calls()).filter((c) => c.seq > seq);
     expect(records.map((c) => [c.callerNumber, c.outcome])).toEqual([
       ['+861111', 'answered'],
-      ['+862222', 'missed'],
+      ['+862222', 'busy'],
     ]);
   });
 
@@ -212,6 +213,37 @@ describe('a call through the whole unit', () => {
     expect(records.map((c) => [c.callerNumber, c.outcome, c.hungUpFirst])).toEqual([
       ['+864444', 'answered', 'caller'],
       ['+863333', 'answered', 'receptionist'],
+    ]);
+  });
+
+  it('two calls queued on LINE2 are both answered from the handset in turn (a failed answer would strand them)', async () => {
+    const seq = await lastSeq();
+    const first = startSippCall({ scenario: 'uac-wait-bye', target, localPort: sippPort++, mediaPort: 16280, vars: { caller: '+865551', answer_ms: 10_000 } });
+    await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
+    await u.post('/api/v1/sim/hook', { state: 'off' });
+    await waitFor('talking', async () => (await status()).call?.state === 'talking');
+    const second = startSippCall({ scenario: 'uac-wait-bye', target, localPort: sippPort++, mediaPort: 16300, vars: { caller: '+865552', answer_ms: 30_000 } });
+    const third = startSippCall({ scenario: 'uac-wait-bye', target, localPort: sippPort++, mediaPort: 16320, vars: { caller: '+865553', answer_ms: 30_000 } });
+    await waitFor('two waiting', async () => (await status()).waitingCalls === 2);
+    for (const [done, next] of [[first, '+865552'], [second, '+865553']] as const) {
+      await u.post('/api/v1/sim/hook', { state: 'on' });
+      expect((await done.done).code).toBe(0);
+      await waitFor(`${next} ringing on the desk`, async () => {
+        const s = await status();
+        return s.call?.state === 'ringing' && s.call.callerNumber === next;
+      });
+      // baresip 1.0.0 refuses to answer while another call rings unless the line works around it.
+      await u.post('/api/v1/sim/hook', { state: 'off' });
+      await waitFor(`${next} answered`, async () => (await status()).call?.state === 'talking');
+    }
+    await u.post('/api/v1/sim/hook', { state: 'on' });
+    expect((await third.done).code).toBe(0);
+    await waitFor('three records', async () => (await calls()).filter((c) => c.seq > seq).length === 3);
+    const records = (await calls()).filter((c) => c.seq > seq);
+    expect(records.map((c) => [c.callerNumber, c.outcome, c.answeredBy]).reverse()).toEqual([
+      ['+865551', 'answered', 'receptionist'],
+      ['+865552', 'answered', 'receptionist'],
+      ['+865553', 'answered', 'receptionist'],
     ]);
   });
 
