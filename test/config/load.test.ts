@@ -41,6 +41,15 @@ describe('config', () => {
     expect(issues.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('refuses a duration no timer can wait for (setTimeout overflows past 2^31-1 ms and fires at once)', () => {
+    expect(parseConfig({ rules: { lengthLimitMs: 2 ** 31 - 1 } }).rules.lengthLimitMs).toBe(2 ** 31 - 1);
+    const issues = issuesOf(() => parseConfig({ rules: { lengthLimitMs: 2 ** 31 }, sip: { answerTimeoutMs: 1e12 } }));
+    expect(issues).toEqual([
+      'rules.lengthLimitMs: at most 2147483647 ms (a timer cannot wait longer)',
+      'sip.answerTimeoutMs: at most 2147483647 ms (a timer cannot wait longer)',
+    ]);
+  });
+
   it('a board panel needs a known pin-map revision', () => {
     expect(parseConfig({ panel: { kind: 'board', port: '/dev/ttyUSB0' } }).panel).toMatchObject({ revision: 'nano-r1' });
     const issues = issuesOf(() => parseConfig({ panel: { kind: 'board', port: '/dev/ttyUSB0', revision: 'mega-r9' } }));
