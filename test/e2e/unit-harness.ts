@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUnit, type RunningUnit } from '../../src/app/compose.ts';
-import { createLogger } from '../../src/app/logger.ts';
+import { createLogger, type AppLogger } from '../../src/app/logger.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 
@@ -39,6 +39,8 @@ export interface BootOptions {
   ctrlPort?: number;
   rules?: Partial<typeof FAST_RULES>;
   panel?: Record<string, unknown>;
+  /** The unit's logger (default: pino at DESKPHONE_TEST_LOG, else silent), e.g. one that captures lines. */
+  logger?: AppLogger;
 }
 
 export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
@@ -59,7 +61,7 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
     http: { host: '127.0.0.1', port: 0 },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
   });
-  const running = await startUnit(config, createLogger(config.log.level));
+  const running = await startUnit(config, options.logger ?? createLogger(config.log.level));
   const get = async <T>(path: string): Promise<T> => {
     const res = await fetch(running.url + path);
     if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
