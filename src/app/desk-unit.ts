@@ -213,10 +213,16 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
           const entry = await this.deps.journal.append(record);
           this.unwritten.shift();
           this.writtenCount++;
+          if (this.state.journalFault) {
+            this.log.info({ pending: this.unwritten.length }, 'journal writes again');
+            this.dispatch({ type: 'journal.fault', fault: false });
+          }
           this.log.info({ seq: entry.seq, id: record.id, outcome: record.outcome }, 'call recorded');
           this.emit('recorded', entry);
         } catch (err) {
           this.log.error({ err, id: record.id, pending: this.unwritten.length }, 'cannot write call record; will retry');
+          // READY shows the fault until a record is written again.
+          if (!this.state.journalFault) this.dispatch({ type: 'journal.fault', fault: true });
           if (!this.retryTimer) {
             this.retryTimer = setTimeout(() => {
               this.retryTimer = null;

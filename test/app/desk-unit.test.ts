@@ -42,9 +42,13 @@ describe('DeskUnit', () => {
     expect(journal.entries).toHaveLength(0);
     expect(unit.unwrittenCount).toBe(1);
     expect(logs.some((l) => l.level === 'error' && l.msg?.includes('will retry'))).toBe(true);
+    expect(unit.status().journalFault).toBe(true);
+    expect(unit.status().lights.READY).toBe('fast');
     await vi.advanceTimersByTimeAsync(2000);
     expect(journal.entries.map((e) => e.record.id)).toEqual(['id-1']);
     expect(unit.unwrittenCount).toBe(0);
+    expect(unit.status().journalFault).toBe(false);
+    expect(unit.status().lights.READY).toBe('blink');
     await unit.stop();
   });
 
