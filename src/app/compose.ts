@@ -57,7 +57,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   });
   const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });
   // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
-  const greetingsReady = greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
+  greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
   await unit.start();
   const http = buildHttp({ unit, unitId: config.unitId, logger });
   let url: string;
@@ -65,7 +65,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     url = await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     await unit.stop();
-    await greetingsReady;
+    await greetings.close();
     throw err;
   }
   logger.info({ url, sip: `${config.sip.listenAddress}:${config.sip.listenPort}`, panel: panel.kind }, 'deskphone unit running');
@@ -77,7 +77,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     async stop() {
       await http.close();
       await unit.stop();
-      await greetingsReady;
+      await greetings.close();
     },
   };
 }

@@ -66,6 +66,8 @@ const MAX_TEXT = 500;
 export class GreetingLibrary {
   readonly store: GreetingStore;
   private readonly transfers = new Map<string, Promise<AudioAsset>>();
+  private making: Promise<string[]> = Promise.resolve([]);
+  private closed = false;
 
   constructor(private readonly opts: GreetingLibraryOptions) {
     this.store = new GreetingStore(opts.dir);
@@ -109,7 +111,23 @@ export class GreetingLibrary {
    * Makes every built-in file that is missing or out of date (texts changed in config). Each failure is
    * logged and reported; the others are still made. Returns the names that could not be made.
    */
-  async ensureBuiltins(): Promise<string[]> {
+  ensureBuiltins(): Promise<string[]> {
+    this.making = this.makeBuiltins();
+    return this.making;
+  }
+
+  /** Settles when the built-ins being made (ensureBuiltins) are done. */
+  async whenReady(): Promise<void> {
+    await this.making;
+  }
+
+  /** Stops making built-ins after the one in progress (the unit is stopping) and waits for it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.making.catch(() => {});
+  }
+
+  private async makeBuiltins(): Promise<string[]> {
     const { announcements, voice } = this.opts.config;
     const wanted: [string, Voice | null, string | null][] = [
       ...GREETING_BANDS.map((b): [string, Voice, string] => [b, BUILTIN_VOICE, BUILTIN_GREETINGS[b]]),
@@ -120,6 +138,7 @@ export class GreetingLibrary {
     const failed: string[] = [];
     // One at a time: the unit shares a small CPU with the SIP stack.
     for (const [name, v, text] of wanted) {
+      if (this.closed) break;
       try {
         await this.ensureBuiltin(name, v, text);
       } catch (err) {

@@ -65,6 +65,15 @@ describe('built-in files on a fresh unit', () => {
     expect(audio.calls).toEqual([]);
   });
 
+  it('stops after the file in progress when the unit stops', async () => {
+    const lib = library();
+    const making = lib.ensureBuiltins();
+    await lib.close();
+    expect(await making).toEqual([]);
+    expect(audio.calls).toHaveLength(1);
+    await lib.whenReady();
+  });
+
   it('remakes an announcement whose text changed in config', async () => {
     await library().ensureBuiltins();
     audio.calls.length = 0;
