@@ -63,6 +63,14 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   async start(): Promise<void> {
     await this.deps.journal.open();
+    const offHealth = this.deps.journal.onHealth?.((ok, reason) => {
+      if (ok) this.log.info('journal healthy again');
+      else this.log.error({ reason }, 'journal failing: READY shows the fault until it recovers');
+      // A failing journal with records waiting stays faulted until they are written (see flush()).
+      if (ok && this.unwritten.length > 0) return;
+      this.dispatch({ type: 'journal.fault', fault: !ok });
+    });
+    if (offHealth) this.unsubscribe.push(offHealth);
     // Listen before starting: a board that cannot be reached reports its fault during start().
     this.unsubscribe.push(this.deps.panel.onInput((input) => this.onPanelInput(input)));
     for (const name of LIGHT_NAMES) this.deps.panel.setLight(name, this.state.lights[name]);

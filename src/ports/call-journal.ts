@@ -47,5 +47,10 @@ export interface CallJournal {
   readFrom(afterSeq: number, limit: number): Promise<AnyJournalEntry[]>;
   /** The highest seq written so far (0 for an empty journal). */
   lastSeq(): number;
+  /**
+   * Optional: hear when the journal goes from writing to failing (ok false, with the reason) and back, e.g. a
+   * journal that broke and reopens itself. Returns the function that unsubscribes.
+   */
+  onHealth?(listener: (ok: boolean, reason?: string) => void): () => void;
   close(): Promise<void>;
 }

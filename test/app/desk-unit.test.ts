@@ -141,6 +141,16 @@ describe('DeskUnit', () => {
     expect(JSON.stringify(lost)).toContain('id-1');
   });
 
+  it('a journal reporting itself failing lights READY fast until it reports healthy again', async () => {
+    const { unit, journal } = makeUnit();
+    await unit.start();
+    journal.setHealth(false, 'EIO on fdatasync');
+    expect(unit.status()).toMatchObject({ journalFault: true, lights: { READY: 'fast' } });
+    journal.setHealth(true);
+    expect(unit.status()).toMatchObject({ journalFault: false, lights: { READY: 'blink' } });
+    await unit.stop();
+  });
+
   it('keeps running with READY blinking when the SIP stack does not come up, and recovers when it does', async () => {
     const { unit, sip, panel, logs } = makeUnit();
     sip.failing.add('start');

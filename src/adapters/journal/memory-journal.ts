@@ -13,10 +13,21 @@ import {
 export class MemoryJournal implements CallJournal {
   readonly all: AnyJournalEntry[] = [];
   failNext = 0;
+  private readonly healthListeners = new Set<(ok: boolean, reason?: string) => void>();
 
   /** The call records only, oldest first. */
   get entries(): JournalEntry[] {
     return this.all.filter(isCallEntry);
+  }
+
+  onHealth(listener: (ok: boolean, reason?: string) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => void this.healthListeners.delete(listener);
+  }
+
+  /** Report a health change as a real journal would (e.g. broken, then reopened). */
+  setHealth(ok: boolean, reason?: string): void {
+    for (const l of [...this.healthListeners]) l(ok, reason);
   }
 
   async open(): Promise<void> {}
