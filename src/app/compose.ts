@@ -8,12 +8,14 @@ import { JsonlJournal } from '../adapters/journal/jsonl-journal.ts';
 import { SimulatedPanel } from '../adapters/panel/simulated-panel.ts';
 import { BaresipLine } from '../adapters/sip/baresip-line.ts';
 import type { Config } from '../config/schema.ts';
-import { buildHttp } from '../http/server.ts';
+import { tokenStoreIn } from '../adapters/state/token-store.ts';
+import { startListeners, type Listeners } from '../http/listeners.ts';
 import type { CallJournal } from '../ports/call-journal.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Panel } from '../ports/panel.ts';
 import type { SipLine } from '../ports/sip-line.ts';
 import { DeskUnit } from './desk-unit.ts';
+import { RecordsService } from './records/records-service.ts';
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
@@ -21,8 +23,11 @@ import type { AppLogger } from './logger.ts';
 export interface RunningUnit {
   unit: DeskUnit;
   http: FastifyInstance;
-  /** The LAN API's address, e.g. http://127.0.0.1:8080. */
+  /** The local API's address, e.g. http://127.0.0.1:8080 (the LAN one's when the local listener is off). */
   url: string;
+  /** The LAN HTTPS listener and its certificate's SHA-256 fingerprint, when it runs. */
+  lan: { url: string; fingerprint: string } | null;
+  records: RecordsService;
   /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
   greetings: GreetingLibrary;
   stop(): Promise<void>;
@@ -59,23 +64,30 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
   greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
   await unit.start();
-  const http = buildHttp({ unit, unitId: config.unitId, logger });
-  let url: string;
+  const clock = overrides.clock ?? systemClock;
+  const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
+  let listeners: Listeners;
   try {
-    url = await http.listen({ host: config.http.host, port: config.http.port });
+    await records.start();
+    listeners = await startListeners({ http: config.http, dataDir, unit, unitId: config.unitId, records, tokens: tokenStoreIn(dataDir), clock, logger });
   } catch (err) {
+    records.stop();
     await unit.stop();
     await greetings.close();
     throw err;
   }
+  const { app: http, url } = listeners.local ?? { app: listeners.lan?.app as FastifyInstance, url: listeners.lan?.url ?? '' };
   logger.info({ url, sip: `${config.sip.listenAddress}:${config.sip.listenPort}`, panel: panel.kind }, 'deskphone unit running');
   return {
     unit,
     http,
     url,
     greetings,
+    lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
+    records,
     async stop() {
-      await http.close();
+      await listeners.close();
+      records.stop();
       await unit.stop();
       await greetings.close();
     },

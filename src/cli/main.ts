@@ -10,6 +10,7 @@ import { registerCheckConfig } from './commands/check-config.ts';
 import { registerGreeting } from './commands/greeting.ts';
 import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
+import { registerToken } from './commands/token.ts';
 
 export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const logger = createCliLogger();
@@ -25,6 +26,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerPorts(program, out, done);
   registerCheckConfig(program, out, done);
   registerGreeting(program, { out, err }, logger, done);
+  registerToken(program, out, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

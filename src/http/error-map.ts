@@ -11,6 +11,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_JOURNAL: 503,
   E_PANEL: 503,
   E_UPSTREAM: 502,
+  E_UNAUTHORIZED: 401,
+  E_FORBIDDEN: 403,
+  E_NOT_FOUND: 404,
+  E_CONFLICT: 409,
+  E_NOT_IMPLEMENTED: 501,
 };
 
 export interface ErrorBody {
@@ -22,9 +27,10 @@ function validationField(err: FastifyError): string {
   const first = err.validation?.[0];
   const where = err.validationContext ?? 'body';
   if (!first) return where;
-  const missing = (first.params as { missingProperty?: string; additionalProperty?: string } | undefined);
+  const missing = (first.params as { missingProperty?: string; additionalProperty?: string; issue?: { keys?: string[] } } | undefined);
   const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const leaf = missing?.missingProperty ?? missing?.additionalProperty;
+  // zod names unknown keys in the issue, not in the path.
+  const leaf = missing?.missingProperty ?? missing?.additionalProperty ?? missing?.issue?.keys?.[0];
   return [where, path, leaf].filter(Boolean).join('.');
 }
 

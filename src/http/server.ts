@@ -1,35 +1,71 @@
 /**
- * The LAN API. Routes are thin: they call the running unit (src/app) and nothing else.
- * Config keys: http.host, http.port.
+ * The API, on two listeners (issue 8): the local one (plain HTTP, 127.0.0.1:8080 by default, for the unit's
+ * own tools: full data on loopback) and the LAN one (HTTPS, bearer tokens with roles). Both serve the same
+ * routes; `lan` switches on TLS and the token gate. Routes are thin: they call src/app and nothing else.
+ * Every route validates with one zod schema, which also feeds `GET /api/v1/openapi.json`.
+ * Config keys: http.host, http.port, http.lan.* (through the composition root).
  */
+import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DeskUnit } from '../app/desk-unit.ts';
+import type { RecordsService } from '../app/records/records-service.ts';
 import type { Logger } from '../ports/logger.ts';
+import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
 import { errorHandler } from './error-map.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
 import { callRoutes } from './routes/calls.ts';
+import { healthRoutes } from './routes/health.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { simRoutes } from './routes/sim.ts';
 import { statusRoutes } from './routes/status.ts';
+
+export interface LanOptions {
+  https: { cert: string; key: string };
+  auth: BearerAuthOptions;
+}
 
 export interface HttpOptions {
   unit: DeskUnit;
   unitId: string;
   logger: Logger;
+  /** Notes, messages, call-backs, reports, export: mounted when given. */
+  records?: RecordsService;
+  /** HTTPS with bearer tokens; without it, the local listener. */
+  lan?: LanOptions;
 }
 
-export function buildHttp({ unit, unitId, logger }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
-    loggerInstance: logger.child({ module: 'http' }) as unknown as FastifyBaseLogger,
+    loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
-  });
+    ...(lan ? { https: lan.https } : {}),
+  }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
-  statusRoutes(app, unit, unitId);
-  callRoutes(app, unit);
-  simRoutes(app, unit);
+  if (lan) bearerAuth(app, lan.auth);
+  else localAccess(app);
+  void app.register(fastifySwagger, {
+    openapi: { info: { title: 'deskphone LAN API', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] },
+    transform: jsonSchemaTransform,
+  });
+  void app.register(async (scope) => {
+    scope.setValidatorCompiler(validatorCompiler);
+    healthRoutes(scope, unit);
+    statusRoutes(scope, unit, unitId);
+    callRoutes(scope, unit, records);
+    simRoutes(scope, unit);
+    if (records) {
+      messageRoutes(scope, records);
+      callbackRoutes(scope, records);
+      reportRoutes(scope, records.reportSource);
+    }
+    scope.get('/api/v1/openapi.json', async () => app.swagger());
+  });
   return app;
 }

@@ -1,34 +1,104 @@
+/**
+ * Calls (issue 8 items 3 and 7): `GET /api/v1/calls` pages newest first by seq (limit, before); with any of
+ * from, to, outcome or format it streams an export in journal order (json | ndjson | csv; `it` role only on
+ * the LAN). `GET /api/v1/calls/{id}` one call; `PATCH /api/v1/calls/{id}` notes and category (R8).
+ */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { csvStream } from '../../adapters/csv/csv-stream.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
-import { callerView } from '../privacy.ts';
+import { exportCalls } from '../../app/records/export-calls.ts';
+import type { RecordsService } from '../../app/records/records-service.ts';
+import { ForbiddenError } from '../../core/api-errors.ts';
+import { BadInputError } from '../../core/errors.ts';
+import type { CallRecord, Outcome } from '../../core/record.ts';
+import { showCaller, viewerLabel, viewerMay } from '../auth/viewer.ts';
+import { idParam, isoInstant, text } from './schemas.ts';
 
-interface CallsQuery {
-  limit: number;
-  before?: number;
+const OUTCOMES = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'transferred', 'message'] as const satisfies readonly Outcome[];
+
+export const CSV_COLUMNS = [
+  'seq', 'id', 'unitId', 'line', 'direction', 'callerNumber', 'callerName', 'startedAt', 'rings', 'answeredBy', 'answeredAt',
+  'late', 'holds', 'talkMs', 'endedAt', 'hungUpFirst', 'outcome', 'greetingPlayed', 'notes', 'category', 'message',
+  'callbackDue', 'callbackDone', 'timeZone',
+];
+
+const listQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    outcome: z
+      .string()
+      .transform((s) => s.split(','))
+      .pipe(z.array(z.enum(OUTCOMES)))
+      .optional()
+      .describe(`comma-separated: ${OUTCOMES.join(',')}`),
+    format: z.enum(['json', 'ndjson', 'csv']).optional(),
+  })
+  .strict();
+
+const patchBody = z
+  .object({ notes: text(2000).nullable().optional(), category: z.string().max(40).nullable().optional() })
+  .strict();
+
+/** One CSV row: holds as JSON text so the row parses back to the record; null as an empty cell. */
+function csvRow(seq: number, r: CallRecord): Record<string, unknown> {
+  return { seq, ...r, holds: JSON.stringify(r.holds) };
 }
 
-export function callRoutes(app: FastifyInstance, unit: DeskUnit): void {
-  app.get<{ Querystring: CallsQuery }>(
-    '/api/v1/calls',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            before: { type: 'integer', minimum: 1 },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const { limit, before } = request.query;
-      const entries = await unit.listCalls({ limit, ...(before !== undefined ? { beforeSeq: before } : {}) });
-      const show = callerView(request);
-      const calls = entries.map(({ seq, record }) => ({ seq, ...show(record) }));
+export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: RecordsService): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/v1/calls', { schema: { querystring: listQuery } }, async (request, reply) => {
+    const q = request.query;
+    const show = showCaller(request.viewer);
+    const exporting = q.from !== undefined || q.to !== undefined || q.outcome !== undefined || q.format !== undefined;
+    if (!exporting) {
+      const limit = q.limit ?? 100;
+      const entries = await unit.listCalls({ limit, ...(q.before !== undefined ? { beforeSeq: q.before } : {}) });
+      const calls = entries.map(({ seq, record }) => ({ seq, ...show(records ? records.book.annotate(record) : record) }));
       const last = entries[entries.length - 1];
       return { calls, next: entries.length === limit && last && last.seq > 1 ? `/api/v1/calls?limit=${limit}&before=${last.seq}` : null };
-    },
-  );
+    }
+    if (!viewerMay(request.viewer, 'calls.export')) throw new ForbiddenError('exporting calls (from, to, outcome, format) needs the it role');
+    if (!records) throw new ForbiddenError('export is not available on this listener');
+    if (q.limit !== undefined || q.before !== undefined) throw new BadInputError(q.limit !== undefined ? 'query.limit' : 'query.before', 'pages only the plain list; an export (from, to, outcome, format) streams everything');
+    const from = q.from === undefined ? undefined : Date.parse(q.from);
+    const to = q.to === undefined ? undefined : Date.parse(q.to);
+    if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('query.to', 'must be after from');
+    const rows = exportCalls(records.journal, records.book, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(q.outcome ? { outcomes: q.outcome } : {}) });
+    const format = q.format ?? 'json';
+    if (format === 'csv') {
+      async function* flat() {
+        for await (const { seq, record } of rows) yield csvRow(seq, show(record));
+      }
+      void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="calls.csv"');
+      return reply.send(csvStream(flat(), CSV_COLUMNS));
+    }
+    async function* lines() {
+      let first = true;
+      if (format === 'json') yield '[';
+      for await (const { seq, record } of rows) {
+        const line = JSON.stringify({ seq, ...show(record) });
+        yield format === 'json' ? (first ? '\n' : ',\n') + line : line + '\n';
+        first = false;
+      }
+      if (format === 'json') yield '\n]\n';
+    }
+    void reply.header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+    return reply.send(Readable.from(lines()));
+  });
+
+  if (!records) return;
+  api.get('/api/v1/calls/:id', { schema: { params: idParam } }, async (request) => {
+    const { seq, record } = await records.getCall(request.params.id);
+    return { seq, ...showCaller(request.viewer)(record) };
+  });
+  api.patch('/api/v1/calls/:id', { schema: { params: idParam, body: patchBody } }, async (request) => {
+    const { seq, record } = await records.annotate(request.params.id, request.body, viewerLabel(request.viewer));
+    return { seq, ...showCaller(request.viewer)(record) };
+  });
 }

@@ -1,41 +1,20 @@
 /** Drive the simulated panel: lift / put down the handset, press the hold button. 409 with a real board. */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 
-export function simRoutes(app: FastifyInstance, unit: DeskUnit): void {
-  app.post<{ Body: { state: 'off' | 'on' } }>(
-    '/api/v1/sim/hook',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['state'],
-          additionalProperties: false,
-          properties: { state: { type: 'string', enum: ['off', 'on'], description: 'off = handset lifted, on = put down' } },
-        },
-      },
-    },
-    async (request) => {
-      unit.simulate({ type: 'hook', state: request.body.state });
-      return { ok: true, hook: request.body.state };
-    },
-  );
+const hookBody = z.object({ state: z.enum(['off', 'on']).describe('off = handset lifted, on = put down') }).strict();
+const buttonBody = z.object({ name: z.enum(['hold']) }).strict();
 
-  app.post<{ Body: { name: 'hold' } }>(
-    '/api/v1/sim/button',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['name'],
-          additionalProperties: false,
-          properties: { name: { type: 'string', enum: ['hold'] } },
-        },
-      },
-    },
-    async (request) => {
-      unit.simulate({ type: 'button', name: request.body.name });
-      return { ok: true, button: request.body.name };
-    },
-  );
+export function simRoutes(app: FastifyInstance, unit: DeskUnit): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/v1/sim/hook', { schema: { body: hookBody } }, async (request) => {
+    unit.simulate({ type: 'hook', state: request.body.state });
+    return { ok: true, hook: request.body.state };
+  });
+  api.post('/api/v1/sim/button', { schema: { body: buttonBody } }, async (request) => {
+    unit.simulate({ type: 'button', name: request.body.name });
+    return { ok: true, button: request.body.name };
+  });
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
-import { callerView } from '../privacy.ts';
+import { showCaller } from '../auth/viewer.ts';
 
 export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
-    const call = status.call && callerView(request)(status.call);
+    const call = status.call && showCaller(request.viewer)(status.call);
     return {
       unitId,
       sip: { up: status.sipUp },
@@ -14,6 +14,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       call,
       waitingCalls: status.waitingCalls,
       unwrittenRecords: unit.unwrittenCount,
+      journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
     };
   });
 }

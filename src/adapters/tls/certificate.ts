@@ -1,0 +1,81 @@
+/**
+ * The LAN listener's TLS certificate. With `http.lan.certFile` + `http.lan.keyFile` the installer's PEM files
+ * are used; otherwise a self-signed certificate (selfsigned, EC P-256, 10 years) is made on first start and kept
+ * in `<dataDir>/state/tls/` (key readable by the unit's user only). The SHA-256 fingerprint lets a client pin it.
+ * Config keys read: dataDir, http.lan.certFile, http.lan.keyFile.
+ */
+import { X509Certificate } from 'node:crypto';
+import { hostname } from 'node:os';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { ConfigError } from '../../core/errors.ts';
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** SHA-256 fingerprint, colon-separated hex (as browsers and `openssl x509 -fingerprint -sha256` show it). */
+  fingerprint: string;
+  /** true when made now (first start). */
+  created: boolean;
+}
+
+const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+
+async function readPem(path: string, field: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${field}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+}
+
+function fingerprintOf(cert: string, field: string): string {
+  try {
+    return new X509Certificate(cert).fingerprint256;
+  } catch (err) {
+    throw new ConfigError([`${field}: not a PEM certificate (${(err as Error).message})`]);
+  }
+}
+
+async function writePrivate(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600, flush: true });
+  await rename(tmp, path);
+}
+
+export async function loadOrCreateCertificate(options: { dataDir: string; certFile: string | null; keyFile: string | null; now?: Date }): Promise<TlsMaterial> {
+  if (options.certFile && options.keyFile) {
+    const cert = await readPem(options.certFile, 'http.lan.certFile');
+    const key = await readPem(options.keyFile, 'http.lan.keyFile');
+    return { cert, key, fingerprint: fingerprintOf(cert, 'http.lan.certFile'), created: false };
+  }
+  const dir = join(options.dataDir, 'state', 'tls');
+  const certPath = join(dir, 'cert.pem');
+  const keyPath = join(dir, 'key.pem');
+  try {
+    const [cert, key] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')]);
+    return { cert, key, fingerprint: fingerprintOf(cert, certPath), created: false };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const now = options.now ?? new Date();
+  const name = hostname();
+  const pems = await generate([{ name: 'commonName', value: `deskphone ${name}` }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: now,
+    notAfterDate: new Date(now.getTime() + TEN_YEARS_MS),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: name }, { type: 2, value: `${name}.local` }, { type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+    ],
+  });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writePrivate(keyPath, pems.private);
+  await writePrivate(certPath, pems.cert);
+  return { cert: pems.cert, key: pems.private, fingerprint: fingerprintOf(pems.cert, certPath), created: true };
+}

@@ -1,0 +1,158 @@
+/**
+ * What the journal says beyond the call records, folded into memory (SPEC "A call record": notes, categories,
+ * messages and call-back states are events that refer to a call; a record line is never rewritten):
+ * the latest annotation of each call, message slips (R9), call-backs (R10), and a small index of every call
+ * (id -> seq, startedAt) so reports and look-ups read only the part of the journal they need.
+ * `apply` is idempotent and order-tolerant: an entry seen twice, or late, leaves the same state.
+ */
+import type { CallRecord } from '../../core/record.ts';
+import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../ports/call-journal.ts';
+
+export const EVENT = {
+  annotated: 'call.annotated',
+  messageTaken: 'message.taken',
+  messageDelivered: 'message.delivered',
+  callbackDone: 'callback.done',
+} as const;
+
+export interface Annotation {
+  seq: number;
+  notes: string | null;
+  category: string | null;
+  at: string;
+}
+
+export interface MessageSlip {
+  id: string;
+  seq: number;
+  callId: string | null;
+  to: string;
+  from: string;
+  callbackNumber: string | null;
+  content: string;
+  takenBy: string;
+  takenAt: string;
+  deliveredAt: string | null;
+}
+
+export interface Callback {
+  /** The call record's id, or the message's id. */
+  id: string;
+  source: 'call' | 'message';
+  callId: string | null;
+  number: string;
+  name: string | null;
+  /** When it fell due (the call's end, the message's time), UTC ms. */
+  dueAt: number;
+  /** The first time outside quiet hours at or after dueAt, UTC ms. */
+  scheduledFor: number;
+  doneAt: string | null;
+  outcome: string | null;
+}
+
+export interface CallIndexEntry {
+  seq: number;
+  startedMs: number;
+}
+
+export class RecordsBook {
+  readonly annotations = new Map<string, Annotation>();
+  readonly messages = new Map<string, MessageSlip>();
+  readonly callbacks = new Map<string, Callback>();
+  readonly calls = new Map<string, CallIndexEntry>();
+  /** The message slip taken on a call (R9: message records linked to the call). */
+  private readonly messageOfCall = new Map<string, string>();
+  private readonly seen = new Set<number>();
+
+  /** `schedule` moves a due time out of quiet hours (R10). */
+  constructor(private readonly schedule: (dueMs: number) => number) {}
+
+  apply(entry: AnyJournalEntry): void {
+    if (this.seen.has(entry.seq)) return;
+    this.seen.add(entry.seq);
+    if (isCallEntry(entry)) this.applyRecord(entry.seq, entry.record);
+    else this.applyEvent(entry.seq, entry.event);
+  }
+
+  private applyRecord(seq: number, r: CallRecord): void {
+    this.calls.set(r.id, { seq, startedMs: Date.parse(r.startedAt) });
+    if ((r.outcome === 'missed' || r.outcome === 'abandoned') && r.callerNumber) {
+      const dueAt = Date.parse(r.endedAt);
+      const old = this.callbacks.get(r.id);
+      this.callbacks.set(r.id, {
+        id: r.id, source: 'call', callId: r.id, number: r.callerNumber, name: r.callerName, dueAt,
+        scheduledFor: this.schedule(dueAt), doneAt: old?.doneAt ?? null, outcome: old?.outcome ?? null,
+      });
+    }
+  }
+
+  private applyEvent(seq: number, e: JournalEvent): void {
+    const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+    switch (e.type) {
+      case EVENT.annotated: {
+        if (!e.callId) return;
+        const old = this.annotations.get(e.callId);
+        if (old && old.seq > seq) return;
+        // A field absent from the event keeps its earlier value; null clears it.
+        this.annotations.set(e.callId, {
+          seq,
+          notes: 'notes' in e ? str(e.notes) : (old?.notes ?? null),
+          category: 'category' in e ? str(e.category) : (old?.category ?? null),
+          at: e.at,
+        });
+        return;
+      }
+      case EVENT.messageTaken: {
+        const id = str(e.messageId);
+        if (!id) return;
+        const old = this.messages.get(id);
+        const slip: MessageSlip = {
+          id, seq, callId: e.callId ?? null, to: str(e.to) ?? '', from: str(e.from) ?? '', callbackNumber: str(e.callbackNumber),
+          content: str(e.content) ?? '', takenBy: str(e.takenBy) ?? '', takenAt: e.at, deliveredAt: old?.deliveredAt ?? null,
+        };
+        this.messages.set(id, slip);
+        if (slip.callId) this.messageOfCall.set(slip.callId, id);
+        if (slip.callbackNumber) {
+          const dueAt = Date.parse(e.at);
+          const cb = this.callbacks.get(id);
+          this.callbacks.set(id, {
+            id, source: 'message', callId: slip.callId, number: slip.callbackNumber, name: slip.from, dueAt,
+            scheduledFor: this.schedule(dueAt), doneAt: cb?.doneAt ?? null, outcome: cb?.outcome ?? null,
+          });
+        }
+        return;
+      }
+      case EVENT.messageDelivered: {
+        const id = str(e.messageId);
+        const slip = id ? this.messages.get(id) : undefined;
+        if (slip) slip.deliveredAt = e.at;
+        return;
+      }
+      case EVENT.callbackDone: {
+        const id = str(e.callbackId);
+        const cb = id ? this.callbacks.get(id) : undefined;
+        if (cb) {
+          cb.doneAt = e.at;
+          cb.outcome = str(e.outcome);
+        }
+        return;
+      }
+    }
+  }
+
+  /** A record with its latest annotations and call-back state laid over it (every read shows these). */
+  annotate(record: CallRecord): CallRecord {
+    const a = this.annotations.get(record.id);
+    const cb = this.callbacks.get(record.id);
+    const message = this.messageOfCall.get(record.id);
+    if (!a && !cb && !message) return record;
+    return {
+      ...record,
+      notes: a ? a.notes : record.notes,
+      category: a ? a.category : record.category,
+      message: message ?? record.message,
+      callbackDue: cb ? new Date(cb.scheduledFor).toISOString() : record.callbackDue,
+      callbackDone: cb?.doneAt ?? record.callbackDone,
+    };
+  }
+}

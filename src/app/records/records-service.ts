@@ -1,0 +1,235 @@
+/**
+ * Use cases for what the desk writes beside calls (issue 8 items 3-5): notes and categories (R8), message
+ * slips (R9), call-backs with quiet hours (R10) and the CALLBACK light. Everything is appended to the journal
+ * as an event referring to the call; the RecordsBook folds the journal into memory at start and follows it.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError, NotImplementedError } from '../../core/api-errors.ts';
+import { BadInputError } from '../../core/errors.ts';
+import type { CallRecord } from '../../core/record.ts';
+import type { RecordsConfig } from '../../config/http-schema.ts';
+import { isCallEntry, type AnyJournalEntry, type CallJournal, type JournalEntry } from '../../ports/call-journal.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { DeskUnit } from '../desk-unit.ts';
+import type { TallyThresholds } from '../../core/reports/tally.ts';
+import { QuietHours } from './quiet-hours.ts';
+import type { ReportSource } from './reports.ts';
+import { EVENT, RecordsBook, type Callback, type MessageSlip } from './records-book.ts';
+
+export type CallbackState = 'due' | 'scheduled' | 'done';
+
+export interface CallbackView extends Omit<Callback, 'dueAt' | 'scheduledFor'> {
+  state: CallbackState;
+  dueAt: string;
+  scheduledFor: string;
+  overdue: boolean;
+}
+
+export interface NewMessage {
+  callId?: string | null;
+  to: string;
+  from: string;
+  callbackNumber?: string | null;
+  content: string;
+  takenBy: string;
+}
+
+export interface RecordsServiceDeps {
+  unit: Pick<DeskUnit, 'on' | 'off' | 'dispatch'>;
+  journal: CallJournal;
+  clock: Clock;
+  config: RecordsConfig;
+  timeZone: string;
+  /** R5 thresholds for the reports' over3Min / over5Min. */
+  limits: TallyThresholds;
+  logger: Logger;
+  newId?: () => string;
+}
+
+const LOAD_BATCH = 5000;
+/** The CALLBACK light is re-checked at least this often (a call-back falls due with no event to tell). */
+const LIGHT_RECHECK_MS = 60_000;
+
+export class RecordsService {
+  readonly book: RecordsBook;
+  readonly journal: CallJournal;
+  readonly quiet: QuietHours;
+  private readonly log: Logger;
+  private readonly newId: () => string;
+  private lightTimer: NodeJS.Timeout | null = null;
+  private lastLight = '';
+  private readonly onRecorded = (entry: JournalEntry) => this.follow(entry);
+  private readonly listeners = new Set<(entry: AnyJournalEntry) => void>();
+
+  constructor(private readonly deps: RecordsServiceDeps) {
+    this.quiet = new QuietHours(deps.config, deps.timeZone);
+    this.book = new RecordsBook((due) => this.quiet.nextAllowed(due));
+    this.journal = deps.journal;
+    this.log = deps.logger.child({ module: 'records' });
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  get reportSource(): ReportSource {
+    return { book: this.book, journal: this.journal, timeZone: this.deps.timeZone, limits: this.deps.limits };
+  }
+
+  get categories(): readonly string[] {
+    return this.deps.config.categories;
+  }
+
+  /** Read the whole journal once (records and events), then follow the unit's new records. */
+  async start(): Promise<void> {
+    this.deps.unit.on('recorded', this.onRecorded);
+    let after = 0;
+    for (;;) {
+      const batch = await this.deps.journal.readFrom(after, LOAD_BATCH);
+      for (const entry of batch) this.book.apply(entry);
+      if (batch.length < LOAD_BATCH) break;
+      after = batch[batch.length - 1]?.seq ?? after;
+    }
+    this.log.info({ calls: this.book.calls.size, messages: this.book.messages.size, callbacks: this.book.callbacks.size }, 'records loaded');
+    this.refreshLight();
+  }
+
+  stop(): void {
+    this.deps.unit.off('recorded', this.onRecorded);
+    if (this.lightTimer) clearTimeout(this.lightTimer);
+    this.lightTimer = null;
+  }
+
+  /** Every journal entry the service learns of (records and its own events), for live feeds. */
+  subscribe(listener: (entry: AnyJournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private follow(entry: AnyJournalEntry): void {
+    this.book.apply(entry);
+    for (const l of this.listeners) l(entry);
+    if (isCallEntry(entry) && this.book.callbacks.has(entry.record.id)) this.refreshLight();
+  }
+
+  private async append(event: { type: string; callId: string | null; [field: string]: unknown }): Promise<void> {
+    const entry = await this.deps.journal.appendEvent({ ...event, at: new Date(this.deps.clock.now()).toISOString() });
+    this.follow(entry);
+  }
+
+  private requireCall(id: string, field: string): void {
+    if (!this.book.calls.has(id)) throw new NotFoundError(field, `no call with id "${id}"`);
+  }
+
+  /** One call with its latest annotations. */
+  async getCall(id: string): Promise<{ seq: number; record: CallRecord }> {
+    const at = this.book.calls.get(id);
+    if (!at) throw new NotFoundError('params.id', `no call with id "${id}"`);
+    const [entry] = await this.deps.journal.readFrom(at.seq - 1, 1);
+    if (!entry || !isCallEntry(entry) || entry.record.id !== id) throw new NotFoundError('params.id', `call "${id}" is not in the journal any more`);
+    return { seq: entry.seq, record: this.book.annotate(entry.record) };
+  }
+
+  /** R8: a note and/or a category for a call; absent fields stay as they were, null clears. */
+  async annotate(id: string, change: { notes?: string | null; category?: string | null }, by: string): Promise<{ seq: number; record: CallRecord }> {
+    this.requireCall(id, 'params.id');
+    if (change.notes === undefined && change.category === undefined) throw new BadInputError('body', 'give notes, category or both');
+    if (change.category != null && !this.categories.includes(change.category)) {
+      throw new BadInputError('body.category', `must be one of ${this.categories.join(', ')}`);
+    }
+    await this.append({ type: EVENT.annotated, callId: id, by, ...change });
+    return this.getCall(id);
+  }
+
+  /** R9: a message slip; the time is the unit's. */
+  async takeMessage(input: NewMessage, by: string): Promise<MessageSlip> {
+    if (input.callId) this.requireCall(input.callId, 'body.callId');
+    const messageId = this.newId();
+    await this.append({
+      type: EVENT.messageTaken, messageId, callId: input.callId ?? null, to: input.to, from: input.from,
+      callbackNumber: input.callbackNumber ?? null, content: input.content, takenBy: input.takenBy, by,
+    });
+    if (input.callbackNumber) this.refreshLight();
+    return this.message(messageId);
+  }
+
+  private message(id: string): MessageSlip {
+    const slip = this.book.messages.get(id);
+    if (!slip) throw new NotFoundError('params.id', `no message with id "${id}"`);
+    return slip;
+  }
+
+  listMessages(filter: { for?: string; since?: number }): MessageSlip[] {
+    const to = filter.for?.trim().toLowerCase();
+    return [...this.book.messages.values()]
+      .filter((m) => (to === undefined || m.to.trim().toLowerCase() === to) && (filter.since === undefined || Date.parse(m.takenAt) >= filter.since))
+      .sort((a, b) => b.seq - a.seq);
+  }
+
+  async markDelivered(id: string, by: string): Promise<MessageSlip> {
+    const slip = this.message(id);
+    if (slip.deliveredAt === null) await this.append({ type: EVENT.messageDelivered, messageId: id, callId: slip.callId, by });
+    return this.message(id);
+  }
+
+  private view(cb: Callback, now: number): CallbackView {
+    const state: CallbackState = cb.doneAt ? 'done' : cb.scheduledFor <= now ? 'due' : 'scheduled';
+    return {
+      ...cb,
+      state,
+      dueAt: new Date(cb.dueAt).toISOString(),
+      scheduledFor: new Date(cb.scheduledFor).toISOString(),
+      overdue: state === 'due' && now - cb.scheduledFor > this.deps.config.overdueMs,
+    };
+  }
+
+  listCallbacks(state?: CallbackState): CallbackView[] {
+    const now = this.deps.clock.now();
+    return [...this.book.callbacks.values()]
+      .map((cb) => this.view(cb, now))
+      .filter((v) => state === undefined || v.state === state)
+      .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
+  }
+
+  private callback(id: string): Callback {
+    const cb = this.book.callbacks.get(id);
+    if (!cb) throw new NotFoundError('params.id', `no call-back with id "${id}"`);
+    return cb;
+  }
+
+  async markCallbackDone(id: string, outcome: string, by: string): Promise<CallbackView> {
+    const cb = this.callback(id);
+    if (cb.doneAt) throw new ConflictError('params.id', `call-back "${id}" was done at ${cb.doneAt}`);
+    await this.append({ type: EVENT.callbackDone, callbackId: id, callId: cb.callId, outcome, by });
+    this.refreshLight();
+    return this.view(cb, this.deps.clock.now());
+  }
+
+  dial(id: string): never {
+    this.callback(id);
+    throw new NotImplementedError('the SIP line has no outbound call yet: dial the number from the desk phone, then mark the call-back done');
+  }
+
+  /** R10: CALLBACK on while call-backs are due, blinking when one waited longer than overdueMs. */
+  refreshLight(): void {
+    if (this.lightTimer) clearTimeout(this.lightTimer);
+    const now = this.deps.clock.now();
+    let due = 0;
+    let overdue = false;
+    let next = now + LIGHT_RECHECK_MS;
+    for (const cb of this.book.callbacks.values()) {
+      if (cb.doneAt) continue;
+      if (cb.scheduledFor <= now) {
+        due++;
+        const overdueAt = cb.scheduledFor + this.deps.config.overdueMs;
+        if (now > overdueAt) overdue = true;
+        else next = Math.min(next, overdueAt + 1);
+      } else next = Math.min(next, cb.scheduledFor);
+    }
+    const key = `${due}:${overdue}`;
+    if (key !== this.lastLight) {
+      this.lastLight = key;
+      this.deps.unit.dispatch({ type: 'callbacks', due, overdue });
+    }
+    this.lightTimer = setTimeout(() => this.refreshLight(), Math.max(100, next - now));
+    this.lightTimer.unref();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Who may call what (issue 8). One table: every route of the API names the permission it needs, and a route
+ * missing here is refused on the LAN listener (403), so a new route is closed until someone opens it.
+ * `it` reads everything with full numbers and exports; `reception` sees the live panel and writes notes,
+ * messages and call-backs; `installer` reads and writes configuration and drives the simulated panel.
+ */
+import type { Role } from '../../app/records/tokens.ts';
+
+export type Permission =
+  | 'public'
+  | 'live'
+  | 'calls.read'
+  | 'calls.export'
+  | 'reports.read'
+  | 'records.write'
+  | 'panel.drive'
+  | 'api.describe'
+  | 'metrics.read';
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  it: ['public', 'live', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read'],
+  reception: ['public', 'live', 'calls.read', 'reports.read', 'records.write', 'api.describe'],
+  installer: ['public', 'live', 'panel.drive', 'api.describe'],
+};
+
+/** `METHOD url-pattern` as fastify names the route -> the permission it needs. */
+export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
+  'GET /healthz': 'public',
+  'GET /api/v1/status': 'live',
+  'GET /api/v1/events': 'live',
+  'GET /api/v1/calls': 'calls.read',
+  'GET /api/v1/calls/:id': 'calls.read',
+  'PATCH /api/v1/calls/:id': 'records.write',
+  'GET /api/v1/messages': 'calls.read',
+  'POST /api/v1/messages': 'records.write',
+  'POST /api/v1/messages/:id/delivered': 'records.write',
+  'GET /api/v1/callbacks': 'calls.read',
+  'POST /api/v1/callbacks/:id/done': 'records.write',
+  'POST /api/v1/callbacks/:id/dial': 'records.write',
+  'GET /api/v1/reports/daily': 'reports.read',
+  'GET /api/v1/reports/monthly': 'reports.read',
+  'GET /api/v1/openapi.json': 'api.describe',
+  'GET /metrics': 'metrics.read',
+  'POST /api/v1/sim/hook': 'panel.drive',
+  'POST /api/v1/sim/button': 'panel.drive',
+};
+
+export function permissionFor(method: string, url: string | undefined): Permission | null {
+  if (url === undefined) return null;
+  return ROUTE_PERMISSIONS[`${method === 'HEAD' ? 'GET' : method} ${url}`] ?? null;
+}
+
+export function roleMay(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}

@@ -1,0 +1,75 @@
+/**
+ * Starts the two listeners (issue 8 item 1): local plain HTTP (http.enabled, http.host, http.port) and LAN
+ * HTTPS (http.lan.*) with the certificate from src/adapters/tls. The certificate's SHA-256 fingerprint is
+ * logged so a client can pin it. A LAN port that cannot be bound is logged and the unit runs on without it.
+ * Config keys: http.enabled, http.host, http.port, http.lan.enabled, http.lan.host, http.lan.port,
+ * http.lan.certFile, http.lan.keyFile, http.lan.authFreeFailures, http.lan.authMaxDelayMs, dataDir.
+ */
+import type { FastifyInstance } from 'fastify';
+import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
+import type { DeskUnit } from '../app/desk-unit.ts';
+import type { RecordsService } from '../app/records/records-service.ts';
+import type { HttpConfig } from '../config/http-schema.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { TokenStore } from '../ports/token-store.ts';
+import { FailureThrottle } from './auth/failure-throttle.ts';
+import { buildHttp } from './server.ts';
+
+export interface ListenerDeps {
+  http: HttpConfig;
+  dataDir: string;
+  unit: DeskUnit;
+  unitId: string;
+  records: RecordsService;
+  tokens: TokenStore;
+  clock: Clock;
+  logger: Logger;
+  /** Tests record the slow-down instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Listeners {
+  local: { app: FastifyInstance; url: string } | null;
+  lan: { app: FastifyInstance; url: string; fingerprint: string } | null;
+  close(): Promise<void>;
+}
+
+export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
+  const log = deps.logger.child({ module: 'http' });
+  const opened: FastifyInstance[] = [];
+  const close = async () => {
+    for (const app of opened.splice(0)) await app.close();
+  };
+  const result: Listeners = { local: null, lan: null, close };
+  try {
+    if (deps.http.enabled) {
+      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records });
+      opened.push(app);
+      result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
+    }
+    const lan = deps.http.lan;
+    if (lan.enabled) {
+      const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
+      const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
+      const app = buildHttp({
+        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records,
+        lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
+      });
+      opened.push(app);
+      try {
+        const url = await app.listen({ host: lan.host, port: lan.port });
+        result.lan = { app, url, fingerprint: tls.fingerprint };
+        log.info({ url, fingerprint: tls.fingerprint, madeNow: tls.created }, 'LAN API (HTTPS) listening; certificate SHA-256 fingerprint');
+      } catch (err) {
+        opened.pop();
+        await app.close();
+        log.error({ err, host: lan.host, port: lan.port }, 'LAN API cannot listen; the unit runs on without it');
+      }
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return result;
+}

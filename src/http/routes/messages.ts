@@ -1,0 +1,45 @@
+/**
+ * Message slips (R9; issue 8 item 4): all five elements (to, from, content, takenBy, and the time, which is the
+ * unit's) are required: a missing one is a 400 naming it. Call-back numbers are shown per the viewer's role.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { MessageSlip } from '../../app/records/records-book.ts';
+import type { RecordsService } from '../../app/records/records-service.ts';
+import { showNumber, viewerLabel, type Viewer } from '../auth/viewer.ts';
+import { idParam, isoInstant, phoneNumber, text } from './schemas.ts';
+
+const newMessage = z
+  .object({
+    callId: z.string().min(1).max(100).nullable().optional(),
+    to: text(100).describe('the colleague the message is for'),
+    from: text(200).describe('who left the message'),
+    callbackNumber: phoneNumber.nullable().optional(),
+    content: text(4000),
+    takenBy: text(100).describe('who took the message'),
+  })
+  .strict();
+
+const listQuery = z.object({ for: text(100).optional(), since: isoInstant.optional() }).strict();
+
+export function showMessage(viewer: Viewer): (m: MessageSlip) => MessageSlip {
+  const number = showNumber(viewer);
+  return (m) => ({ ...m, callbackNumber: number(m.callbackNumber) });
+}
+
+export function messageRoutes(app: FastifyInstance, records: RecordsService): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/v1/messages', { schema: { body: newMessage } }, async (request, reply) => {
+    const slip = await records.takeMessage(request.body, viewerLabel(request.viewer));
+    return reply.status(201).send(showMessage(request.viewer)(slip));
+  });
+  api.get('/api/v1/messages', { schema: { querystring: listQuery } }, async (request) => {
+    const { for: to, since } = request.query;
+    const list = records.listMessages({ ...(to !== undefined ? { for: to } : {}), ...(since !== undefined ? { since: Date.parse(since) } : {}) });
+    return { messages: list.map(showMessage(request.viewer)) };
+  });
+  api.post('/api/v1/messages/:id/delivered', { schema: { params: idParam } }, async (request) =>
+    showMessage(request.viewer)(await records.markDelivered(request.params.id, viewerLabel(request.viewer))),
+  );
+}

@@ -1,0 +1,16 @@
+/** Where API tokens live: only a hash of each token is stored, never the token itself (issue 8). */
+export interface StoredToken {
+  name: string;
+  role: string;
+  /** SHA-256 of the token, hex. */
+  hash: string;
+  createdAt: string;
+}
+
+export interface TokenStore {
+  /** The tokens as stored now: a change made by another process (the CLI) is seen at the next call. */
+  list(): Promise<StoredToken[]>;
+  add(token: StoredToken): Promise<void>;
+  /** false when no token has this name. */
+  remove(name: string): Promise<boolean>;
+}

@@ -1,0 +1,118 @@
+/**
+ * A desk unit on fakes behind the real listeners: the LAN one over real HTTPS (self-signed certificate made in
+ * a temporary data directory) and, when asked, the local one. Requests pin the unit's certificate.
+ * Port range of test/http: 29000-29999.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileTokenStore, tokenStoreIn } from '../../src/adapters/state/token-store.ts';
+import { RecordsService } from '../../src/app/records/records-service.ts';
+import { addToken } from '../../src/app/records/tokens.ts';
+import { httpSchema, recordsSchema } from '../../src/config/http-schema.ts';
+import { DEFAULT_RULES } from '../../src/core/rules.ts';
+import type { CallRecord } from '../../src/core/record.ts';
+import { startListeners, type Listeners } from '../../src/http/listeners.ts';
+import { systemClock, type Clock } from '../../src/ports/clock.ts';
+import { fakeUnit } from '../support/fake-unit.ts';
+import { pino } from 'pino';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  fingerprint: string;
+}
+
+export interface LanUnit {
+  dataDir: string;
+  listeners: Listeners;
+  f: ReturnType<typeof fakeUnit>;
+  records: RecordsService;
+  tokens: FileTokenStore;
+  /** What the unit logged at debug and above, one JSON line each. */
+  logs: { level: number; line: string }[];
+  delays: number[];
+  cert: string;
+  port: number;
+  /** A token per role: it, reception, installer. */
+  token: Record<'it' | 'reception' | 'installer', string>;
+  call(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Reply>;
+  stop(): Promise<void>;
+}
+
+export function sampleRecord(over: Partial<CallRecord> = {}): CallRecord {
+  return {
+    id: 'rec-1', unitId: 'u1', line: 1, direction: 'incoming', callerNumber: '+8613812345678', callerName: '王小明',
+    startedAt: '2026-11-25T01:00:00.000Z', rings: 2, answeredBy: 'receptionist', answeredAt: '2026-11-25T01:00:05.000Z', late: false,
+    holds: [], talkMs: 60_000, endedAt: '2026-11-25T01:01:05.000Z', hungUpFirst: 'caller', outcome: 'answered', greetingPlayed: false,
+    notes: null, category: null, message: null, callbackDue: null, callbackDone: null, timeZone: 'Asia/Shanghai', ...over,
+  };
+}
+
+export async function startLanUnit(port: number, options: { clock?: Clock; records?: Record<string, unknown> } = {}): Promise<LanUnit> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'deskphone-lan-'));
+  const f = fakeUnit();
+  const logs: { level: number; line: string }[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push({ level: (JSON.parse(line) as { level: number }).level, line }) });
+  const clock = options.clock ?? systemClock;
+  await f.unit.start();
+  const records = new RecordsService({
+    unit: f.unit, journal: f.journal, clock, config: recordsSchema.parse(options.records ?? {}), timeZone: 'Asia/Shanghai',
+    limits: DEFAULT_RULES, logger,
+  });
+  await records.start();
+  const tokens = tokenStoreIn(dataDir);
+  const now = new Date();
+  const token = {
+    it: await addToken(tokens, 'it-1', 'it', now),
+    reception: await addToken(tokens, 'desk-1', 'reception', now),
+    installer: await addToken(tokens, 'inst-1', 'installer', now),
+  };
+  const delays: number[] = [];
+  const listeners = await startListeners({
+    http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
+    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger,
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+  });
+  if (!listeners.lan) throw new Error(`LAN listener did not start: ${logs.map((l) => l.line).join('\n')}`);
+  const cert = (await import('node:fs')).readFileSync(join(dataDir, 'state', 'tls', 'cert.pem'), 'utf8');
+  const call: LanUnit['call'] = (method, path, opts = {}) =>
+    new Promise((resolve, reject) => {
+      const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1', port, method, path, ca: cert, servername: 'localhost',
+          headers: {
+            ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...opts.headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          const fingerprint = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256;
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text), fingerprint });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return {
+    dataDir, listeners, f, records, tokens, logs, delays, cert, port, token, call,
+    async stop() {
+      records.stop();
+      await listeners.close();
+      await f.unit.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
