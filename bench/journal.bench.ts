@@ -1,24 +1,33 @@
 /**
- * Call journal timings: append (write + fdatasync) p50/p99, list (a page of 100, newest and deep), and
- * open (scan + index) with 1k, 10k and 40k records (40k ≈ 400 days at 100 calls a day, SPEC R12).
- * Seed records are written straight into daily files (100 a day) without fsync to keep set-up short.
+ * Call journal (issue 6, item 7):
+ * - open (scan + index) with 1k, 40k and 200k records (200k = 500 calls a day for 400 days, SPEC R12), each
+ *   in a fresh process with --expose-gc: time, and JS heap used after a forced GC above an empty journal;
+ * - append (write + fdatasync) p50/p99 at 1k and at 200k records, and their ratio;
+ * - bytes this process sent to the block device per append (/proc/self/io write_bytes);
+ * - list (a page of 100, newest and deep) at 200k.
+ * Seed lines are written straight into daily files with the line encoder (no fsync) to keep set-up short.
  */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { dailyFileName } from '../src/adapters/journal/journal-files.ts';
 import { JsonlJournal } from '../src/adapters/journal/jsonl-journal.ts';
 import { encodeLine } from '../src/adapters/journal/line-format.ts';
 import type { CallRecord } from '../src/core/record.ts';
 import type { Logger } from '../src/ports/logger.ts';
-import { summary } from './stats.ts';
+import { percentile, summary } from './stats.ts';
 
 const DAY_MS = 86_400_000;
-const PER_DAY = 100;
-const APPENDS = 500;
-const LISTS = 200;
+const PER_DAY = 500;
+const SIZES = [1_000, 40_000, 200_000];
+const APPENDS = 300;
+const LISTS = 100;
+const CHILD = fileURLToPath(new URL('./journal-open-child.ts', import.meta.url));
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
@@ -47,35 +56,68 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
+/** Bytes this process has caused to be written to storage (Linux). */
+async function writeBytes(): Promise<number> {
+  const io = await readFile('/proc/self/io', 'utf8');
+  return Number(/^write_bytes: (\d+)$/m.exec(io)?.[1] ?? NaN);
+}
+
+interface OpenFigures {
+  entries: number;
+  openMs: number;
+  heapAboveEmptyMB: number;
+  arrayBuffersMB: number;
+  rssMB: number;
+}
+
+async function openInChild(dir: string): Promise<OpenFigures> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, dir]);
+  return JSON.parse(stdout) as OpenFigures;
+}
+
 export default async function run(): Promise<void> {
-  for (const n of [1_000, 10_000, 40_000]) {
+  const start = Date.parse('2024-01-01T12:00:00Z');
+  const appendP: Record<number, { p50: number; p99: number }> = {};
+  for (const n of SIZES) {
     const dir = await mkdtemp(join(tmpdir(), 'deskphone-journal-bench-'));
     try {
-      const start = Date.parse('2024-01-01T12:00:00Z');
       await seed(dir, n, start);
+      const opened = await openInChild(dir);
+      console.log(
+        `journal with ${n} records: open (fresh process) ${opened.openMs.toFixed(0)} ms, JS heap after GC ${opened.heapAboveEmptyMB.toFixed(1)} MB above an empty journal (typed arrays ${opened.arrayBuffersMB.toFixed(1)} MB, rss ${opened.rssMB.toFixed(0)} MB)`,
+      );
+      if (n === SIZES[1]) continue;
+
       const now = start + Math.ceil(n / PER_DAY) * DAY_MS;
       const journal = new JsonlJournal({ dir, logger: quiet, clock: { now: () => now } });
-      const openMs = await timed(() => journal.open());
-
-      const newest: number[] = [];
-      const deep: number[] = [];
-      for (let i = 0; i < LISTS; i++) {
-        newest.push(await timed(() => journal.list({ limit: 100 })));
-        deep.push(await timed(() => journal.list({ limit: 100, beforeSeq: 1 + Math.floor(((i + 1) / (LISTS + 1)) * n) })));
-      }
+      await journal.open();
+      await journal.append(record(n + 1)); // opens today's file (and syncs the directory) outside the timing
       const appends: number[] = [];
-      for (let i = 0; i < APPENDS; i++) appends.push(await timed(() => journal.append(record(n + i + 1))));
+      const bytes0 = await writeBytes();
+      for (let i = 0; i < APPENDS; i++) appends.push(await timed(() => journal.append(record(n + i + 2))));
+      const perCall = ((await writeBytes()) - bytes0) / APPENDS;
+      appendP[n] = { p50: percentile(appends, 50), p99: percentile(appends, 99) };
+      console.log(`  ${summary('append (write + fdatasync)', appends)}; ${(perCall / 1024).toFixed(1)} KB written to the device per call`);
+      if (n === SIZES.at(-1)) {
+        const newest: number[] = [];
+        const deep: number[] = [];
+        for (let i = 0; i < LISTS; i++) {
+          newest.push(await timed(() => journal.list({ limit: 100 })));
+          deep.push(await timed(() => journal.list({ limit: 100, beforeSeq: 1 + Math.floor(((i + 1) / (LISTS + 1)) * n) })));
+        }
+        console.log(`  ${summary('list 100 newest', newest)}`);
+        console.log(`  ${summary('list 100 deep (beforeSeq)', deep)}`);
+      }
       await journal.close();
-
-      const rss = (process.memoryUsage().rss / 1e6).toFixed(0);
-      console.log(`journal with ${n} records: open (scan + index) ${openMs.toFixed(1)} ms, rss ${rss} MB`);
-      console.log(`  ${summary('append (write + fdatasync)', appends)}`);
-      console.log(`  ${summary('list 100 newest', newest)}`);
-      console.log(`  ${summary('list 100 deep (beforeSeq)', deep)}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  const [small, large] = [appendP[SIZES[0] as number], appendP[SIZES.at(-1) as number]];
+  if (small && large)
+    console.log(
+      `append at ${SIZES.at(-1)} vs ${SIZES[0]} records: p50 ratio ${(large.p50 / small.p50).toFixed(2)}, p99 ratio ${(large.p99 / small.p99).toFixed(2)} (goal <= 1.2)`,
+    );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

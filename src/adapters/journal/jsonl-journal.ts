@@ -30,7 +30,7 @@ import { JournalIndex } from './journal-index.ts';
 import { encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
 import { nodeJournalFs } from './node-journal-fs.ts';
 import { readLines } from './read-lines.ts';
-import { recoverFile } from './recover-file.ts';
+import { readDailyFile, recoverFile } from './recover-file.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
 
 export interface JsonlJournalOptions {
@@ -48,6 +48,15 @@ export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
 /** The most entries one `readFrom` returns. */
 export const MAX_READ_LIMIT = 10_000;
+/** Daily files read ahead while opening (each about 300 KB at 500 calls a day). */
+const READ_AHEAD = 4;
+
+/** Starts reading a file now; a failure is raised where the result is awaited, never as an unhandled rejection. */
+function prefetch(fs: JournalFs, dir: string, file: string): Promise<Buffer> {
+  const read = readDailyFile(fs, dir, file);
+  read.catch(() => undefined);
+  return read;
+}
 
 interface AppendFile {
   name: string;
@@ -207,8 +216,14 @@ export class JsonlJournal implements CallJournal {
     }
     const index = new JournalIndex();
     let highestClaimed = 0;
-    for (const file of files) {
-      const scan = await recoverFile(this.fs, this.dir, file, this.log, (seq, offset, length, kind) => index.add(seq, file, offset, length, kind));
+    // Files are read a few ahead of the one being scanned, so the disk and the CPU work at the same time.
+    const reads = files.map((file, i) => (i < READ_AHEAD ? prefetch(this.fs, this.dir, file) : null));
+    for (const [i, file] of files.entries()) {
+      const next = files[i + READ_AHEAD];
+      if (next !== undefined) reads[i + READ_AHEAD] = prefetch(this.fs, this.dir, next);
+      const data = await (reads[i] as Promise<Buffer>);
+      reads[i] = null;
+      const scan = await recoverFile(this.fs, this.dir, file, data, this.log, (seq, offset, length, kind) => index.add(seq, file, offset, length, kind));
       highestClaimed = Math.max(highestClaimed, scan.highestClaimedSeq);
     }
     index.sort();

@@ -17,9 +17,6 @@ const CRC_SUFFIX_LENGTH = 18; // ,"crc":"hhhhhhhh"}
 const CRC_LEAD = Buffer.from(',"crc":"', 'latin1');
 const CLOSE_BRACE = Buffer.from('}');
 const NEWLINE = 0x0a;
-const HEAD = /^\{"seq":([1-9]\d{0,15}),"(record|event)":\{/;
-/** Enough bytes for `{"seq":` + 16 digits + `,"record":{`. */
-const HEAD_BYTES = 40;
 
 export type EntryKind = 'record' | 'event';
 
@@ -56,26 +53,40 @@ function parseHex8(bytes: Buffer, start: number): number {
   return n;
 }
 
+const SEQ_LEAD = Buffer.from('{"seq":', 'latin1');
+const RECORD_LEAD = Buffer.from(',"record":{', 'latin1');
+const EVENT_LEAD = Buffer.from(',"event":{', 'latin1');
+
+/** Byte by byte: for a dozen bytes this is cheaper than Buffer#compare's native call. */
+function startsWithAt(buf: Buffer, at: number, end: number, lead: Buffer): boolean {
+  if (at + lead.length > end) return false;
+  for (let i = 0; i < lead.length; i++) if (buf[at + i] !== lead[i]) return false;
+  return true;
+}
+
 /**
- * Checks one line (given without its trailing newline) by its CRC and reads its seq and kind, without
- * parsing the JSON: what opening the journal needs. Never throws.
+ * Checks one line, `buf[start, end)` without its newline, by its CRC and reads its seq and kind from the
+ * bytes, without parsing the JSON or making strings: what opening the journal needs. Never throws.
  */
-export function checkLine(line: Buffer): CheckResult {
-  const n = line.length;
-  if (n <= CRC_SUFFIX_LENGTH + 1) return { ok: false, reason: 'line too short' };
-  const suffixAt = n - CRC_SUFFIX_LENGTH;
-  const expected = parseHex8(line, suffixAt + CRC_LEAD.length);
-  if (line.compare(CRC_LEAD, 0, CRC_LEAD.length, suffixAt, suffixAt + CRC_LEAD.length) !== 0 || expected < 0 || line[n - 2] !== 0x22 || line[n - 1] !== 0x7d)
+export function checkLine(buf: Buffer, start = 0, end = buf.length): CheckResult {
+  if (end - start <= CRC_SUFFIX_LENGTH + 1) return { ok: false, reason: 'line too short' };
+  const suffixAt = end - CRC_SUFFIX_LENGTH;
+  const expected = parseHex8(buf, suffixAt + CRC_LEAD.length);
+  if (!startsWithAt(buf, suffixAt, end, CRC_LEAD) || expected < 0 || buf[end - 2] !== 0x22 || buf[end - 1] !== 0x7d)
     return { ok: false, reason: 'no ,"crc":"<8 hex>"} at the end of the line' };
-  const prefix = line.subarray(0, suffixAt);
-  const actual = crc32(CLOSE_BRACE, crc32(prefix));
+  const actual = crc32(CLOSE_BRACE, crc32(buf.subarray(start, suffixAt)));
   if (actual !== expected) return { ok: false, reason: `CRC mismatch: line says ${hex8(expected)}, bytes give ${hex8(actual)}` };
-  const head = HEAD.exec(line.subarray(0, HEAD_BYTES).toString('latin1'));
-  if (!head) return { ok: false, reason: 'seq: CRC matches but the line does not start with {"seq":<positive integer>,"record"|"event":{' };
-  const seq = Number(head[1]);
+  // {"seq":N,"record":{  or  {"seq":N,"event":{  with N a positive integer without leading zeros
+  let at = start + SEQ_LEAD.length;
+  let seq = 0;
+  const digitsAt = at;
+  while (at < suffixAt && at - digitsAt < 16 && (buf[at] as number) >= 0x30 && (buf[at] as number) <= 0x39) seq = seq * 10 + (buf[at++] as number) - 0x30;
+  const kind: EntryKind | null = startsWithAt(buf, at, suffixAt, RECORD_LEAD) ? 'record' : startsWithAt(buf, at, suffixAt, EVENT_LEAD) ? 'event' : null;
+  if (!startsWithAt(buf, start, suffixAt, SEQ_LEAD) || at === digitsAt || buf[digitsAt] === 0x30 || kind === null)
+    return { ok: false, reason: 'seq: CRC matches but the line does not start with {"seq":<positive integer>,"record"|"event":{' };
   if (!Number.isSafeInteger(seq)) return { ok: false, reason: 'seq: not a safe integer' };
-  if (prefix[prefix.length - 1] !== 0x7d) return { ok: false, reason: 'CRC matches but the record or event does not end with }' };
-  return { ok: true, seq, kind: head[2] as EntryKind };
+  if (buf[suffixAt - 1] !== 0x7d) return { ok: false, reason: 'CRC matches but the record or event does not end with }' };
+  return { ok: true, seq, kind };
 }
 
 /** Checks and parses one line given without its trailing newline. Never throws. */

@@ -10,14 +10,19 @@ import { corruptFileName } from './journal-files.ts';
 import type { JournalFs } from './journal-fs.ts';
 import { scanFile, type OnEntry, type ScanResult } from './scan-file.ts';
 
-export async function recoverFile(fs: JournalFs, dir: string, file: string, log: Logger, onEntry: OnEntry): Promise<ScanResult> {
+/** Reads a daily file, naming it when that fails. */
+export async function readDailyFile(fs: JournalFs, dir: string, file: string): Promise<Buffer> {
   const path = join(dir, file);
-  let data: Buffer;
   try {
-    data = await fs.readFile(path);
+    return await fs.readFile(path);
   } catch (err) {
     throw new JournalError(path, 'cannot read journal file', { cause: err });
   }
+}
+
+/** `data` is the file's contents as read by `readDailyFile`. */
+export async function recoverFile(fs: JournalFs, dir: string, file: string, data: Buffer, log: Logger, onEntry: OnEntry): Promise<ScanResult> {
+  const path = join(dir, file);
   const scan = scanFile(data, onEntry);
   for (const bad of scan.middle)
     log.warn(

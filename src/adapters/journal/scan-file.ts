@@ -40,15 +40,15 @@ export function scanFile(data: Buffer, onEntry: OnEntry): ScanResult {
   while (offset < data.length) {
     const nl = data.indexOf(0x0a, offset);
     const end = nl === -1 ? data.length : nl;
-    const bytes = data.subarray(offset, end);
-    const checked = nl === -1 ? { ok: false as const, reason: 'no newline at the end (torn write)' } : checkLine(bytes);
+    const checked = nl === -1 ? { ok: false as const, reason: 'no newline at the end (torn write)' } : checkLine(data, offset, end);
     if (checked.ok) {
-      middle.push(...pending);
+      if (pending.length > 0) middle.push(...pending);
       pending = [];
       valid++;
-      onEntry(checked.seq, offset, bytes.length, checked.kind);
+      onEntry(checked.seq, offset, end - offset, checked.kind);
       if (checked.seq > highestClaimedSeq) highestClaimedSeq = checked.seq;
     } else {
+      const bytes = data.subarray(offset, end);
       pending.push({ line, offset, bytes, reason: checked.reason });
       const claimed = claimedSeq(bytes);
       if (claimed !== null && claimed > highestClaimedSeq) highestClaimedSeq = claimed;
