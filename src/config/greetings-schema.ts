@@ -7,19 +7,27 @@ import { z } from 'zod';
 import { GREETING_BANDS, type DayCalendar } from '../core/greeting-choice.ts';
 
 /** "HH:MM", 00:00 to 24:00 (zero-padded, so the strings sort as the times do). */
-const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time "HH:MM" from 00:00 to 24:00');
+const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const timeOfDay = z.string().regex(TIME, 'a time "HH:MM" from 00:00 to 24:00');
+const validBand = (b: { from: string; to: string }) => TIME.test(b.from) && TIME.test(b.to);
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
-/** "YYYY-MM-DD", a real calendar date. */
+/** "YYYY-MM-DD" (that year) or "MM-DD" (every year), a real calendar date (02-29 is one, in leap years). */
+const DATE = /^(\d{4}-)?\d{2}-\d{2}$/;
 const date = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real calendar date');
+  .regex(DATE, 'a date "YYYY-MM-DD", or "MM-DD" for every year')
+  .refine((d) => {
+    if (!DATE.test(d)) return true; // the regex has said why
+    const full = d.length === 5 ? `2024-${d}` : d;
+    const t = Date.parse(`${full}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(full);
+  }, 'not a real calendar date');
 
 const band = z
   .object({ from: timeOfDay, to: timeOfDay })
   .strict()
-  .refine((b) => b.to > b.from, { path: ['to'], message: 'must be later than from' });
+  .refine((b) => !validBand(b) || b.to > b.from, { path: ['to'], message: 'must be later than from' });
 
 /** Slot names a holiday may not take: the bands and the other greeting and announcement slots. */
 export const RESERVED_SLOT_NAMES = [...GREETING_BANDS, 'holiday', 'hold-thanks', 'please-hold', 'hold-music'] as const;
@@ -32,11 +40,16 @@ const holiday = z
       .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - only, 1 to 40')
       .refine((n) => !(RESERVED_SLOT_NAMES as readonly string[]).includes(n), 'is a reserved greeting name'),
     from: date,
-    /** Inclusive. */
+    /** Inclusive. An every-year range may wrap the year end ("12-31" to "01-02"). */
     to: date,
   })
   .strict()
-  .refine((h) => h.to >= h.from, { path: ['to'], message: 'must not be before from' });
+  .superRefine((h, ctx) => {
+    if (!DATE.test(h.from) || !DATE.test(h.to)) return;
+    if (h.from.length !== h.to.length)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be written like from (both "YYYY-MM-DD" or both "MM-DD")' });
+    else if (h.from.length === 10 && h.to < h.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  });
 
 export const voiceSchema = z.enum(['zh', 'yue', 'en']);
 export type Voice = z.infer<typeof voiceSchema>;
@@ -55,6 +68,7 @@ export const greetingsSchema = z
       .strict()
       .default({})
       .superRefine((bands, ctx) => {
+        if (!Object.values(bands).every(validBand)) return; // each bad time has its own issue
         const list = Object.entries(bands).sort(([, a], [, b]) => a.from.localeCompare(b.from));
         for (let i = 1; i < list.length; i++) {
           const [prevName, prev] = list[i - 1]!;

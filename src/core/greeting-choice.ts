@@ -20,7 +20,10 @@ export interface MinuteRange {
 
 export interface Holiday {
   name: string;
-  /** Local dates "YYYY-MM-DD", both inclusive. */
+  /**
+   * Local dates, both inclusive: "YYYY-MM-DD" for one year (festivals of the lunar calendar move), or
+   * "MM-DD" for every year (a range may wrap the year end: "12-31" to "01-02").
+   */
   from: string;
   to: string;
 }
@@ -52,9 +55,16 @@ export interface DaySegment extends MinuteRange {
 
 export const MINUTES_PER_DAY = 24 * 60;
 
+/** Whether the holiday's range contains the local date "YYYY-MM-DD". */
+export function holidayContains(h: Holiday, date: string): boolean {
+  if (h.from.length === 10) return h.from <= date && date <= h.to;
+  const monthDay = date.slice(5);
+  return h.from <= h.to ? h.from <= monthDay && monthDay <= h.to : monthDay >= h.from || monthDay <= h.to;
+}
+
 /** The first listed holiday that contains `date`, or null. */
 export function holidayOn(calendar: DayCalendar, date: string): Holiday | null {
-  return calendar.holidays.find((h) => h.from <= date && date <= h.to) ?? null;
+  return calendar.holidays.find((h) => holidayContains(h, date)) ?? null;
 }
 
 /** Slots to try for a band, most specific first. */

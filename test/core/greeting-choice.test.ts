@@ -69,6 +69,22 @@ describe('greeting choice by date', () => {
     expect(holidayOn(calendar, '2027-02-14')).toBeNull();
   });
 
+  it('an every-year range (MM-DD) matches in any year, also across the year end', () => {
+    const yearly: DayCalendar = {
+      ...calendar,
+      holidays: [
+        { name: 'national-day', from: '10-01', to: '10-07' },
+        { name: 'new-year', from: '12-31', to: '01-02' },
+      ],
+    };
+    expect(holidayOn(yearly, '2026-10-01')?.name).toBe('national-day');
+    expect(holidayOn(yearly, '2031-10-07')?.name).toBe('national-day');
+    expect(holidayOn(yearly, '2031-10-08')).toBeNull();
+    expect(['2026-12-31', '2027-01-01', '2027-01-02'].map((d) => holidayOn(yearly, d)?.name)).toEqual(['new-year', 'new-year', 'new-year']);
+    expect(holidayOn(yearly, '2026-12-30')).toBeNull();
+    expect(holidayOn(yearly, '2027-01-03')).toBeNull();
+  });
+
   it('a holiday on a day off still names the holiday', () => {
     expect(greetingChoiceAt(calendar, { date: '2027-02-06', weekday: 6, minute: 600 }).slots).toEqual(['spring-festival', 'holiday', 'out-of-hours']);
   });
