@@ -1,0 +1,179 @@
+/**
+ * Notes and categories (R8), message slips (R9), call-backs with quiet hours and the CALLBACK light (R10)
+ * through the API (local listener, injected requests) on a fake unit and the memory journal.
+ */
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordsService } from '../../src/app/records/records-service.ts';
+import { createLogger } from '../../src/app/logger.ts';
+import { recordsSchema } from '../../src/config/http-schema.ts';
+import { DEFAULT_RULES } from '../../src/core/rules.ts';
+import { isCallEntry } from '../../src/ports/call-journal.ts';
+import { buildHttp } from '../../src/http/server.ts';
+import { fakeUnit } from '../support/fake-unit.ts';
+import { sampleRecord } from './lan-support.ts';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+const ZONE = 'Asia/Shanghai';
+const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
+
+async function setup(nowIso = '2026-11-25T10:00') {
+  const f = fakeUnit();
+  let now = local(nowIso);
+  const clock = { now: () => now, monotonic: () => now };
+  await f.unit.start();
+  const logger = createLogger('silent');
+  const records = new RecordsService({ unit: f.unit, journal: f.journal, clock, config: recordsSchema.parse({}), timeZone: ZONE, limits: DEFAULT_RULES, logger });
+  await records.start();
+  const app = buildHttp({ unit: f.unit, unitId: 'u1', logger, records });
+  cleanups.push(() => app.close(), () => records.stop(), () => f.unit.stop());
+  /** A call recorded the way the unit records it (journal append, then the 'recorded' event). */
+  const record = async (over: Parameters<typeof sampleRecord>[0]) => {
+    const entry = await f.journal.append(sampleRecord(over));
+    f.unit.emit('recorded', entry);
+    return entry;
+  };
+  return { f, app, records, record, setNow: (iso: string) => (now = local(iso)) };
+}
+
+describe('notes and categories (R8)', () => {
+  it('appends an event, never rewrites the record, and every read shows the latest annotation', async () => {
+    const { f, app, record } = await setup();
+    await record({ id: 'a' });
+    const lineBefore = JSON.stringify(f.journal.entries[0]);
+    let res = await app.inject({ method: 'PATCH', url: '/api/v1/calls/a', payload: { notes: '问发票 / invoice question', category: 'billing' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: 'a', notes: '问发票 / invoice question', category: 'billing' });
+    res = await app.inject({ method: 'PATCH', url: '/api/v1/calls/a', payload: { category: 'complaint' } });
+    expect(res.json()).toMatchObject({ notes: '问发票 / invoice question', category: 'complaint' });
+    expect(JSON.stringify(f.journal.entries[0])).toBe(lineBefore);
+    const events = f.journal.all.filter((e) => !isCallEntry(e));
+    expect(events.map((e) => 'event' in e && [e.event.type, e.event.callId])).toEqual([
+      ['call.annotated', 'a'],
+      ['call.annotated', 'a'],
+    ]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/calls/a' })).json()).toMatchObject({ category: 'complaint' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/calls' })).json().calls[0]).toMatchObject({ category: 'complaint' });
+  });
+
+  it('rejects unknown categories and calls, naming the field', async () => {
+    const { app, record } = await setup();
+    await record({ id: 'a' });
+    const bad = await app.inject({ method: 'PATCH', url: '/api/v1/calls/a', payload: { category: 'gossip' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('body.category');
+    const none = await app.inject({ method: 'PATCH', url: '/api/v1/calls/zz', payload: { notes: 'x' } });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.field).toBe('params.id');
+    const empty = await app.inject({ method: 'PATCH', url: '/api/v1/calls/a', payload: {} });
+    expect(empty.statusCode).toBe(400);
+  });
+
+  it('rebuilds annotations from the journal at start', async () => {
+    const { f, app, record } = await setup();
+    await record({ id: 'a' });
+    await app.inject({ method: 'PATCH', url: '/api/v1/calls/a', payload: { notes: 'kept' } });
+    const again = new RecordsService({ unit: f.unit, journal: f.journal, clock: { now: () => 0, monotonic: () => 0 }, config: recordsSchema.parse({}), timeZone: ZONE, limits: DEFAULT_RULES, logger: createLogger('silent') });
+    await again.start();
+    again.stop();
+    expect((await again.getCall('a')).record.notes).toBe('kept');
+  });
+});
+
+describe('message slips (R9)', () => {
+  const slip = { to: '李经理', from: '王小明 (ACME)', callbackNumber: '+8613812345678', content: '请回电 / please call back', takenBy: '前台小张' };
+
+  it.each(['to', 'from', 'content', 'takenBy'])('400 naming body.%s when it is missing', async (field) => {
+    const { app } = await setup();
+    const res = await app.inject({ method: 'POST', url: '/api/v1/messages', payload: { ...slip, [field]: undefined } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe(`body.${field}`);
+    const blank = await app.inject({ method: 'POST', url: '/api/v1/messages', payload: { ...slip, [field]: '  ' } });
+    expect(blank.json().error.field).toBe(`body.${field}`);
+  });
+
+  it('stamps the unit time, lists by colleague and since, marks delivered, links to the call', async () => {
+    const { app, record, setNow } = await setup('2026-11-25T09:00');
+    await record({ id: 'c1' });
+    const made = await app.inject({ method: 'POST', url: '/api/v1/messages', payload: { ...slip, callId: 'c1' } });
+    expect(made.statusCode).toBe(201);
+    const m = made.json();
+    expect(m).toMatchObject({ to: '李经理', takenAt: '2026-11-25T01:00:00.000Z', deliveredAt: null, callId: 'c1' });
+    setNow('2026-11-25T11:00');
+    await app.inject({ method: 'POST', url: '/api/v1/messages', payload: { ...slip, to: '赵总', callbackNumber: undefined } });
+    const forLi = (await app.inject({ method: 'GET', url: `/api/v1/messages?for=${encodeURIComponent('李经理')}` })).json();
+    expect(forLi.messages.map((x: { id: string }) => x.id)).toEqual([m.id]);
+    const since = (await app.inject({ method: 'GET', url: '/api/v1/messages?since=2026-11-25T10:00:00%2B08:00' })).json();
+    expect(since.messages.map((x: { to: string }) => x.to)).toEqual(['赵总']);
+    const done = await app.inject({ method: 'POST', url: `/api/v1/messages/${m.id}/delivered` });
+    expect(done.json().deliveredAt).toBe('2026-11-25T03:00:00.000Z');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/calls/c1' })).json().message).toBe(m.id);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/messages/nope/delivered' })).statusCode).toBe(404);
+    const badCall = await app.inject({ method: 'POST', url: '/api/v1/messages', payload: { ...slip, callId: 'nope' } });
+    expect([badCall.statusCode, badCall.json().error.field]).toEqual([404, 'body.callId']);
+    const badSince = await app.inject({ method: 'GET', url: '/api/v1/messages?since=yesterday' });
+    expect([badSince.statusCode, badSince.json().error.field]).toEqual([400, 'querystring.since']);
+  });
+});
+
+describe('call-backs (R10)', () => {
+  it('missed and abandoned calls and messages with a number become call-backs, scheduled out of quiet hours', async () => {
+    const { app, record, setNow, records } = await setup('2026-11-25T12:40');
+    // Missed at 12:30 local (lunch): scheduled for 14:00.
+    await record({ id: 'm', outcome: 'missed', answeredAt: null, answeredBy: 'nobody', endedAt: new Date(local('2026-11-25T12:30')).toISOString() });
+    // Abandoned at 09:00: due at once.
+    await record({ id: 'ab', outcome: 'abandoned', endedAt: new Date(local('2026-11-25T09:00')).toISOString() });
+    await record({ id: 'ok' });
+    await records.takeMessage({ to: 'Li', from: 'Wang', callbackNumber: '5550123', content: 'x', takenBy: 'desk' }, 'test');
+    let list = (await app.inject({ method: 'GET', url: '/api/v1/callbacks' })).json().callbacks;
+    expect(list.map((c: { id: string; state: string; scheduledFor: string }) => [c.id.length > 10 ? 'message' : c.id, c.state, c.scheduledFor])).toEqual([
+      ['ab', 'due', new Date(local('2026-11-25T09:00')).toISOString()],
+      ['m', 'scheduled', new Date(local('2026-11-25T14:00')).toISOString()],
+      ['message', 'scheduled', new Date(local('2026-11-25T14:00')).toISOString()],
+    ]);
+    setNow('2026-11-25T14:05');
+    list = (await app.inject({ method: 'GET', url: '/api/v1/callbacks?state=due' })).json().callbacks;
+    expect(list).toHaveLength(3);
+    const done = await app.inject({ method: 'POST', url: '/api/v1/callbacks/m/done', payload: { outcome: '已回电 / called back' } });
+    expect(done.json()).toMatchObject({ state: 'done', outcome: '已回电 / called back' });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/callbacks/m/done', payload: { outcome: 'again' } })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callbacks?state=done' })).json().callbacks.map((c: { id: string }) => c.id)).toEqual(['m']);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/calls/m' })).json().callbackDone).toBe(new Date(local('2026-11-25T14:05')).toISOString());
+    const noOutcome = await app.inject({ method: 'POST', url: '/api/v1/callbacks/ab/done', payload: {} });
+    expect([noOutcome.statusCode, noOutcome.json().error.field]).toEqual([400, 'body.outcome']);
+    const badState = await app.inject({ method: 'GET', url: '/api/v1/callbacks?state=late' });
+    expect([badState.statusCode, badState.json().error.field]).toEqual([400, 'querystring.state']);
+  });
+
+  it('dial answers 501 saying why', async () => {
+    const { app, record } = await setup();
+    await record({ id: 'm', outcome: 'missed' });
+    const res = await app.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' });
+    expect(res.statusCode).toBe(501);
+    expect(res.json().error.message).toContain('no outbound call');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/callbacks/none/dial' })).statusCode).toBe(404);
+  });
+
+  it('CALLBACK is on while call-backs are due and blinks when one is overdue by more than an hour', async () => {
+    const { f, record, setNow, records } = await setup('2026-11-25T12:40');
+    const light = () => f.unit.status().lights.CALLBACK;
+    expect(light()).toBe('off');
+    await record({ id: 'm', outcome: 'missed', endedAt: new Date(local('2026-11-25T12:30')).toISOString() });
+    expect(light()).toBe('off'); // scheduled for 14:00, not due yet
+    setNow('2026-11-25T14:00');
+    records.refreshLight();
+    expect(light()).toBe('on');
+    setNow('2026-11-25T15:00');
+    records.refreshLight();
+    expect(light()).toBe('on'); // exactly an hour: not more
+    setNow('2026-11-25T15:01');
+    records.refreshLight();
+    expect(light()).toBe('blink');
+    await records.markCallbackDone('m', 'reached', 'test');
+    expect(light()).toBe('off');
+  });
+});
