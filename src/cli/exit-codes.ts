@@ -10,6 +10,8 @@ export const EXIT = {
   panelKind: 4,
   sip: 5,
   journal: 6,
+  /** `deskphone status`: the running unit could not be reached. */
+  unreachable: 7,
   usage: 64,
 } as const;
 

@@ -10,6 +10,7 @@ import { registerCheckConfig } from './commands/check-config.ts';
 import { registerGreeting } from './commands/greeting.ts';
 import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
 
 export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -27,6 +28,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerCheckConfig(program, out, done);
   registerGreeting(program, { out, err }, logger, done);
   registerToken(program, out, done);
+  registerStatus(program, out, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

@@ -1,0 +1,68 @@
+/**
+ * `deskphone status [--config FILE] [--url URL] [--json]`: the running unit's health, read from its local
+ * listener (GET /api/v1/status, and /metrics when served). Exit 0 healthy, 1 running with a problem,
+ * 7 not reachable (not running, or the local listener is off).
+ */
+import type { Command } from 'commander';
+import { readUnitStatus, localApiUrl, type Problem, type UnitStatus } from '../../app/unit-status.ts';
+import { loadConfig } from '../../config/load.ts';
+import { EXIT } from '../exit-codes.ts';
+
+export const DEFAULT_CONFIG = '/etc/deskphone/config.json';
+
+const PROBLEM_TEXT: Record<Problem, string> = {
+  unreachable: '无法连接设备 / unit not reachable',
+  'sip-down': 'SIP 未连接 / SIP not up',
+  'panel-fault': '面板故障 / panel board fault',
+  'journal-fault': '通话日志无法写入 / call journal cannot write',
+  'records-unwritten': '有通话记录尚未写入 / call records waiting to be written',
+};
+
+const yes = (ok: boolean | undefined, good: string, bad: string) => (ok ? good : bad);
+
+export function formatStatus(s: UnitStatus): string {
+  const lines = [`deskphone 状态 / status — ${s.url}`];
+  if (!s.reachable || !s.status) {
+    lines.push(`  ${PROBLEM_TEXT.unreachable}: ${s.error ?? ''}`);
+    return `${lines.join('\n')}\n`;
+  }
+  const st = s.status;
+  lines.push(`  设备 / unit: ${st.unitId ?? '?'}`);
+  lines.push(`  SIP: ${yes(st.sip?.up, '已连接 / up', '未连接 / down')}`);
+  lines.push(`  面板 / panel: ${st.panel?.kind ?? '?'}, ${yes(!st.panel?.fault, '正常 / ok', '故障 / fault')}, 听筒 / handset: ${st.panel?.hook === 'off' ? '已拿起 / lifted' : '已挂上 / down'}`);
+  lines.push(`  通话日志 / journal: ${yes(!st.journal?.fault, '正常 / ok', '故障 / fault')}, 未写入 / unwritten: ${st.journal?.unwrittenRecords ?? 0}`);
+  const call = st.call ? `${st.call.state ?? '?'}${st.call.rings ? `, 第 ${st.call.rings} 声 / ring ${st.call.rings}` : ''}` : '无 / none';
+  lines.push(`  当前通话 / call: ${call}${st.waitingCalls ? `, 等待 / waiting: ${st.waitingCalls}` : ''}`);
+  if (st.provisioning) lines.push(`  配置下发 / provisioning: ${st.provisioning.outcome ?? '?'}${st.provisioning.at ? ` (${st.provisioning.at})` : ''}`);
+  lines.push(
+    s.healthy ? '  健康 / health: 正常 / healthy' : `  健康 / health: 有问题 / problems:\n${s.problems.map((p) => `    - ${PROBLEM_TEXT[p]}`).join('\n')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerStatus(program: Command, out: NodeJS.WritableStream, done: (code: Promise<number>) => void): void {
+  program
+    .command('status')
+    .description('show the running unit\'s health (from its local API)')
+    .option('-c, --config <file>', 'the unit\'s config file, to find its local API', DEFAULT_CONFIG)
+    .option('--url <url>', 'the local API\'s address instead (e.g. http://127.0.0.1:8080)')
+    .option('--json', 'print JSON instead of text')
+    .action((opts: { config: string; url?: string; json?: boolean }) => done(status(opts, out)));
+}
+
+async function status(opts: { config: string; url?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+  let url = opts.url;
+  if (!url) {
+    const config = await loadConfig(opts.config);
+    if (!config.http.enabled) {
+      const s: UnitStatus = { url: '', reachable: false, error: 'http.enabled is false: the local listener is off (use --url)', healthy: false, problems: ['unreachable'], status: null, metrics: null };
+      out.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+      return EXIT.unreachable;
+    }
+    url = localApiUrl(config.http);
+  }
+  const s = await readUnitStatus(url.replace(/\/+$/, ''));
+  out.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+  if (!s.reachable) return EXIT.unreachable;
+  return s.healthy ? EXIT.ok : EXIT.failed;
+}
