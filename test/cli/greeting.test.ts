@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -77,6 +77,16 @@ describe('deskphone greeting say and list', () => {
     const r = await cli('say', 'hello', '--as', 'evening', '--voice', 'klingon');
     expect(r.code).toBe(EXIT.usage);
     expect(r.err).toContain('--voice: "klingon" is not one of zh, yue, en');
+  });
+
+  it('removes an installed greeting; removing again says there is nothing to remove', async () => {
+    const flac = makeTone(join(dir, 'night.flac'), { seconds: 2 });
+    expect((await cli('import', flac, '--as', 'out-of-hours')).code).toBe(EXIT.ok);
+    const r = await cli('remove', '--as', 'out-of-hours');
+    expect(r).toMatchObject({ code: EXIT.ok, err: '' });
+    expect(r.out).toMatch(/^已删除 \/ Removed "out-of-hours" \(导入 \/ imported from night\.flac/);
+    expect(existsSync(join(greetings, 'out-of-hours.wav'))).toBe(false);
+    expect((await cli('remove', '--as', 'out-of-hours')).out).toContain('has no installed file: nothing removed');
   });
 
   it('lists which file serves which band today', async () => {

@@ -38,6 +38,12 @@ export function formatStored(slot: string, file: StoredFile): string {
   return `已保存 / Saved "${slot}": ${describeFile(file)}\n`;
 }
 
+export function formatRemoved(slot: string, removed: StoredFile | null): string {
+  return removed
+    ? `已删除 / Removed "${slot}" (${describeFile(removed)}); 现在由后备问候语播放 / the fallback greeting serves again\n`
+    : `"${slot}" 没有安装的文件 / "${slot}" has no installed file: nothing removed\n`;
+}
+
 /** A refused file: the Chinese word for the reason, then the English reason naming the file. */
 export function formatRefusal(file: string, reason: string): string {
   const zh = REFUSALS.find(([re]) => re.test(reason))?.[1] ?? '无法使用';

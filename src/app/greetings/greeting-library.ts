@@ -107,6 +107,16 @@ export class GreetingLibrary {
     return stored;
   }
 
+  /** Removes the installer's file from a slot, so the fallback (in the end the built-in) serves again. */
+  async remove(slot: string): Promise<StoredFile | null> {
+    this.checkSlot(slot);
+    const path = this.store.slotPath(slot);
+    const removed = await this.store.read(path);
+    await this.store.remove(path);
+    if (removed) this.opts.logger.info({ slot }, 'greeting removed');
+    return removed;
+  }
+
   /**
    * Makes every built-in file that is missing or out of date (texts changed in config). Each failure is
    * logged and reported; the others are still made. Returns the names that could not be made.

@@ -82,6 +82,12 @@ export class GreetingStore {
     }
   }
 
+  /** Removes a file and its description (no error if absent). */
+  async remove(path: string): Promise<void> {
+    await rm(metaPath(path), { force: true });
+    await rm(path, { force: true });
+  }
+
   /** The file at `path` with its description, or null when either is missing or the description is unreadable. */
   async read(path: string): Promise<StoredFile | null> {
     try {

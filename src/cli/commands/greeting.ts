@@ -1,11 +1,12 @@
 /**
- * `deskphone greeting import FILE --as BAND`, `greeting say "TEXT" --as BAND [--voice zh]`, `greeting list`:
+ * `deskphone greeting import FILE --as BAND`, `greeting say "TEXT" --as BAND [--voice zh]`, `greeting list`,
+ * `greeting remove --as BAND`:
  * the installer's greeting files (issue 7). `--config` defaults to $DESKPHONE_CONFIG or config.example.json,
  * the file `npm start` uses, so the files land in the running unit's data directory.
  */
 import type { Command } from 'commander';
 import { createGreetingLibrary } from '../../app/greetings/create-greetings.ts';
-import { formatListing, formatRefusal, formatStored } from '../../app/greetings/format-listing.ts';
+import { formatListing, formatRefusal, formatRemoved, formatStored } from '../../app/greetings/format-listing.ts';
 import type { GreetingLibrary } from '../../app/greetings/greeting-library.ts';
 import type { StoredFile } from '../../app/greetings/greeting-store.ts';
 import { voiceSchema } from '../../config/greetings-schema.ts';
@@ -51,6 +52,13 @@ export function registerGreeting(
     );
 
   greeting
+    .command('remove')
+    .description('删除已安装的问候语 / remove an installed greeting (the built-in one serves again)')
+    .requiredOption('--as <band>', 'the greeting to remove (as for import)')
+    .option(...configOption)
+    .action((opts: Common & { as: string }) => done(remove(out, opts.as, library(opts))));
+
+  greeting
     .command('list')
     .description('今天哪个文件用于哪个时段 / which file serves which band today')
     .option(...configOption)
@@ -76,6 +84,11 @@ async function store(
     errOut.write(formatRefusal(err.file || label, err.reason));
     return EXIT.failed;
   }
+}
+
+async function remove(out: NodeJS.WritableStream, slot: string, library: Promise<GreetingLibrary>): Promise<number> {
+  out.write(formatRemoved(slot, await (await library).remove(slot)));
+  return EXIT.ok;
 }
 
 async function list(out: NodeJS.WritableStream, library: Promise<GreetingLibrary>): Promise<number> {

@@ -133,6 +133,16 @@ describe('greeting for a call (injected clock, unit time zone)', () => {
     expect((await lib.greetingFor(shanghai('2027-02-15', '09:00')))?.slot).toBe('builtin:morning');
   });
 
+  it('removing the installer’s file brings the built-in back', async () => {
+    const lib = library();
+    await lib.importFile(source('am.wav'), 'morning');
+    expect((await lib.greetingFor(wall))?.slot).toBe('morning');
+    expect((await lib.remove('morning'))?.meta.from).toBe('am.wav');
+    expect((await lib.greetingFor(wall))?.slot).toBe('builtin:morning');
+    expect(await lib.remove('morning')).toBeNull();
+    await expect(lib.remove('builtin')).rejects.toThrow(BadInputError);
+  });
+
   it('the installer’s recorded announcements replace the built-in ones', async () => {
     const lib = library();
     await lib.importFile(source('thanks.wav'), 'hold-thanks');
