@@ -1,7 +1,7 @@
 /**
  * Child of journal.bench.ts: opens an empty journal, then the journal in argv[2], in a fresh process run
- * with --expose-gc, and prints one JSON line: open time and JS heap used after a forced GC, above the
- * empty journal's.
+ * with --expose-gc, and prints one JSON line: open time (wall and CPU) and JS heap used after a forced GC,
+ * above the empty journal's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,12 +28,14 @@ try {
   const before = heapUsed();
   const journal = new JsonlJournal({ dir, logger: quiet });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await journal.open();
   const openMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const after = heapUsed();
   const memory = process.memoryUsage();
   process.stdout.write(
-    JSON.stringify({ entries: journal.lastSeq(), openMs, heapAboveEmptyMB: (after - before) / 1e6, arrayBuffersMB: memory.arrayBuffers / 1e6, rssMB: memory.rss / 1e6 }) + '\n',
+    JSON.stringify({ entries: journal.lastSeq(), openMs, cpuMs: (cpu.user + cpu.system) / 1000, heapAboveEmptyMB: (after - before) / 1e6, arrayBuffersMB: memory.arrayBuffers / 1e6, rssMB: memory.rss / 1e6 }) + '\n',
   );
   await journal.close();
   await empty.close();

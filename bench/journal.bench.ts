@@ -1,15 +1,16 @@
 /**
  * Call journal (issue 6, item 7):
  * - open (scan + index) with 1k, 40k and 200k records (200k = 500 calls a day for 400 days, SPEC R12), each
- *   in a fresh process with --expose-gc: time, and JS heap used after a forced GC above an empty journal;
- * - append (write + fdatasync) p50/p99 at 1k and at 200k records, and their ratio;
+ *   in a fresh process with --expose-gc: wall and CPU time, JS heap used after a forced GC above an empty
+ *   journal;
+ * - append (write + fdatasync) p50/p99 at 1k and at 200k records and their ratio: the two journals are open
+ *   together and appended to in turn, so both see the same disk and the same neighbours;
  * - bytes this process sent to the block device per append (/proc/self/io write_bytes);
  * - list (a page of 100, newest and deep) at 200k.
  * Seed lines are written straight into daily files with the line encoder (no fsync) to keep set-up short.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,8 +26,11 @@ import { percentile, summary } from './stats.ts';
 const DAY_MS = 86_400_000;
 const PER_DAY = 500;
 const SIZES = [1_000, 40_000, 200_000];
+const SMALL = 1_000;
+const LARGE = 200_000;
 const APPENDS = 300;
 const LISTS = 100;
+const START = Date.parse('2024-01-01T12:00:00Z');
 const CHILD = fileURLToPath(new URL('./journal-open-child.ts', import.meta.url));
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
@@ -42,11 +46,11 @@ function record(i: number): CallRecord {
   };
 }
 
-async function seed(dir: string, n: number, startMs: number): Promise<void> {
+async function seed(dir: string, n: number): Promise<void> {
   for (let day = 0; day * PER_DAY < n; day++) {
     const lines: Buffer[] = [];
     for (let i = day * PER_DAY; i < Math.min(n, (day + 1) * PER_DAY); i++) lines.push(encodeLine(i + 1, record(i + 1)));
-    await writeFile(join(dir, dailyFileName(startMs + day * DAY_MS)), Buffer.concat(lines));
+    await writeFile(join(dir, dailyFileName(START + day * DAY_MS)), Buffer.concat(lines));
   }
 }
 
@@ -65,6 +69,7 @@ async function writeBytes(): Promise<number> {
 interface OpenFigures {
   entries: number;
   openMs: number;
+  cpuMs: number;
   heapAboveEmptyMB: number;
   arrayBuffersMB: number;
   rssMB: number;
@@ -75,49 +80,60 @@ async function openInChild(dir: string): Promise<OpenFigures> {
   return JSON.parse(stdout) as OpenFigures;
 }
 
-export default async function run(): Promise<void> {
-  const start = Date.parse('2024-01-01T12:00:00Z');
-  const appendP: Record<number, { p50: number; p99: number }> = {};
-  for (const n of SIZES) {
-    const dir = await mkdtemp(join(tmpdir(), 'deskphone-journal-bench-'));
-    try {
-      await seed(dir, n, start);
-      const opened = await openInChild(dir);
-      console.log(
-        `journal with ${n} records: open (fresh process) ${opened.openMs.toFixed(0)} ms, JS heap after GC ${opened.heapAboveEmptyMB.toFixed(1)} MB above an empty journal (typed arrays ${opened.arrayBuffersMB.toFixed(1)} MB, rss ${opened.rssMB.toFixed(0)} MB)`,
-      );
-      if (n === SIZES[1]) continue;
+/** A journal of `n` seeded records, opened with its clock on the day after the last seeded one. */
+async function seededJournal(dir: string, n: number): Promise<JsonlJournal> {
+  const now = START + Math.ceil(n / PER_DAY) * DAY_MS;
+  const journal = new JsonlJournal({ dir, logger: quiet, clock: { now: () => now } });
+  await journal.open();
+  await journal.append(record(n + 1)); // opens today's file (and syncs the directory) outside the timing
+  return journal;
+}
 
-      const now = start + Math.ceil(n / PER_DAY) * DAY_MS;
-      const journal = new JsonlJournal({ dir, logger: quiet, clock: { now: () => now } });
-      await journal.open();
-      await journal.append(record(n + 1)); // opens today's file (and syncs the directory) outside the timing
-      const appends: number[] = [];
-      const bytes0 = await writeBytes();
-      for (let i = 0; i < APPENDS; i++) appends.push(await timed(() => journal.append(record(n + i + 2))));
-      const perCall = ((await writeBytes()) - bytes0) / APPENDS;
-      appendP[n] = { p50: percentile(appends, 50), p99: percentile(appends, 99) };
-      console.log(`  ${summary('append (write + fdatasync)', appends)}; ${(perCall / 1024).toFixed(1)} KB written to the device per call`);
-      if (n === SIZES.at(-1)) {
-        const newest: number[] = [];
-        const deep: number[] = [];
-        for (let i = 0; i < LISTS; i++) {
-          newest.push(await timed(() => journal.list({ limit: 100 })));
-          deep.push(await timed(() => journal.list({ limit: 100, beforeSeq: 1 + Math.floor(((i + 1) / (LISTS + 1)) * n) })));
-        }
-        console.log(`  ${summary('list 100 newest', newest)}`);
-        console.log(`  ${summary('list 100 deep (beforeSeq)', deep)}`);
-      }
-      await journal.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+export default async function run(): Promise<void> {
+  const dirs = new Map<number, string>();
+  try {
+    for (const n of SIZES) {
+      const dir = await mkdtemp(join(tmpdir(), 'deskphone-journal-bench-'));
+      dirs.set(n, dir);
+      await seed(dir, n);
+      const o = await openInChild(dir);
+      console.log(
+        `journal with ${n} records: open (fresh process) ${o.openMs.toFixed(0)} ms wall, ${o.cpuMs.toFixed(0)} ms CPU; ` +
+          `JS heap after GC ${o.heapAboveEmptyMB.toFixed(1)} MB above an empty journal (array buffers ${o.arrayBuffersMB.toFixed(1)} MB, rss ${o.rssMB.toFixed(0)} MB)`,
+      );
+      if (n !== SMALL && n !== LARGE) await rm(dir, { recursive: true, force: true });
     }
+
+    const small = await seededJournal(dirs.get(SMALL) as string, SMALL);
+    const large = await seededJournal(dirs.get(LARGE) as string, LARGE);
+    const times = { small: [] as number[], large: [] as number[] };
+    let bytes = 0;
+    for (let i = 0; i < APPENDS; i++) {
+      for (const [which, journal, n] of [['small', small, SMALL], ['large', large, LARGE]] as const) {
+        const b0 = await writeBytes();
+        times[which].push(await timed(() => journal.append(record(n + i + 2))));
+        bytes += (await writeBytes()) - b0;
+      }
+    }
+    console.log(`  at ${SMALL} records: ${summary('append (write + fdatasync)', times.small)}`);
+    console.log(`  at ${LARGE} records: ${summary('append (write + fdatasync)', times.large)}`);
+    const ratio = (p: number): string => (percentile(times.large, p) / percentile(times.small, p)).toFixed(2);
+    console.log(`  append at ${LARGE} vs ${SMALL} records: p50 ratio ${ratio(50)}, p99 ratio ${ratio(99)} (goal <= 1.2)`);
+    console.log(`  ${(bytes / (2 * APPENDS) / 1024).toFixed(1)} KB written to the device per append (/proc/self/io write_bytes)`);
+
+    const newest: number[] = [];
+    const deep: number[] = [];
+    for (let i = 0; i < LISTS; i++) {
+      newest.push(await timed(() => large.list({ limit: 100 })));
+      deep.push(await timed(() => large.list({ limit: 100, beforeSeq: 1 + Math.floor(((i + 1) / (LISTS + 1)) * LARGE) })));
+    }
+    console.log(`  at ${LARGE} records: ${summary('list 100 newest', newest)}`);
+    console.log(`  at ${LARGE} records: ${summary('list 100 deep (beforeSeq)', deep)}`);
+    await small.close();
+    await large.close();
+  } finally {
+    for (const dir of dirs.values()) await rm(dir, { recursive: true, force: true });
   }
-  const [small, large] = [appendP[SIZES[0] as number], appendP[SIZES.at(-1) as number]];
-  if (small && large)
-    console.log(
-      `append at ${SIZES.at(-1)} vs ${SIZES[0]} records: p50 ratio ${(large.p50 / small.p50).toFixed(2)}, p99 ratio ${(large.p99 / small.p99).toFixed(2)} (goal <= 1.2)`,
-    );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

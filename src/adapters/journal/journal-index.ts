@@ -19,7 +19,7 @@ export interface IndexEntry {
 
 const KIND_CODE: Record<EntryKind, number> = { record: 0, event: 1 };
 const KINDS: EntryKind[] = ['record', 'event'];
-const INITIAL_CAPACITY = 1024;
+const INITIAL_CAPACITY = 256;
 
 export class JournalIndex {
   private seqs = new Float64Array(INITIAL_CAPACITY);

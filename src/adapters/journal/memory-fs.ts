@@ -12,9 +12,12 @@
 import { basename, dirname } from 'node:path';
 import type { AppendHandle, JournalFs } from './journal-fs.ts';
 
+/** Buffers are never changed in place (appends and truncations make new ones), so they can be shared. */
 interface Inode {
   data: Buffer;
   synced: Buffer;
+  /** `data` is `synced` plus appended bytes (no truncation below the synced length since the sync). */
+  extendsSynced: boolean;
 }
 
 function fsError(code: string, message: string): NodeJS.ErrnoException {
@@ -58,7 +61,7 @@ export class MemoryFs implements JournalFs {
       const copy = new Map<string, Inode>();
       for (const [name, inode] of entries) {
         const data = this.survivor(inode);
-        copy.set(name, { data, synced: data });
+        copy.set(name, { data, synced: data, extendsSynced: true });
       }
       next.live.set(dir, copy);
       next.durable.set(dir, new Map(copy));
@@ -73,7 +76,8 @@ export class MemoryFs implements JournalFs {
 
   /** Puts a file in place as if written and synced long ago. */
   writeDurable(path: string, data: Buffer): void {
-    const inode = { data: Buffer.from(data), synced: Buffer.from(data) };
+    const copy = Buffer.from(data);
+    const inode = { data: copy, synced: copy, extendsSynced: true };
     this.dirOf(path, this.live).set(basename(path), inode);
     this.dirOf(path, this.durable).set(basename(path), inode);
   }
@@ -100,7 +104,7 @@ export class MemoryFs implements JournalFs {
     const created = !inode;
     if (!inode) {
       this.step();
-      inode = { data: Buffer.alloc(0), synced: Buffer.alloc(0) };
+      inode = { data: Buffer.alloc(0), synced: Buffer.alloc(0), extendsSynced: true };
       entries.set(basename(path), inode);
     }
     return { handle: this.handle(inode), created };
@@ -149,12 +153,14 @@ export class MemoryFs implements JournalFs {
       datasync: async () => {
         usable();
         this.step();
-        inode.synced = Buffer.from(inode.data);
+        inode.synced = inode.data;
+        inode.extendsSynced = true;
       },
       truncate: async (length) => {
         usable();
         this.step();
         inode.data = Buffer.from(inode.data.subarray(0, length));
+        if (length < inode.synced.length) inode.extendsSynced = false;
       },
       size: async () => {
         usable();
@@ -170,7 +176,7 @@ export class MemoryFs implements JournalFs {
   /** The synced bytes, plus a random part of what was appended after them. */
   private survivor(inode: Inode): Buffer {
     const { data, synced } = inode;
-    if (data.length <= synced.length || !data.subarray(0, synced.length).equals(synced)) return Buffer.from(synced);
+    if (!inode.extendsSynced || data.length <= synced.length) return synced;
     const pending = data.subarray(synced.length);
     const kept = Buffer.from(pending.subarray(0, Math.floor(this.random() * (pending.length + 1))));
     const mode = this.random();

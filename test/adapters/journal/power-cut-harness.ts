@@ -19,7 +19,6 @@ import { makeRecord } from './support.ts';
 const DIR = '/data/journal';
 const DAY_MS = 86_400_000;
 const SESSIONS_PER_TRIAL = 6;
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 export interface HarnessReport {
   /** Power cuts made (each one a random cut point followed by a reboot from the image). */
@@ -27,6 +26,8 @@ export interface HarnessReport {
   /** Sessions that ended as a killed process instead (page cache kept). */
   kills: number;
   acknowledged: number;
+  /** Torn tails the journal found and cut when it opened (so recovery was really exercised). */
+  tornTails: number;
   /** Acknowledged entries missing (or changed) when the journal was next opened. */
   lost: string[];
   /** Entries the journal returned that were never appended as they read. */
@@ -80,7 +81,16 @@ export async function runPowerCuts(options: {
 }): Promise<HarnessReport> {
   const random = seeded(options.seed);
   const pick = (n: number): number => Math.floor(random() * n);
-  const report: HarnessReport = { powerCuts: 0, kills: 0, acknowledged: 0, lost: [], corrupt: [], duplicated: [], unrecovered: [] };
+  const report: HarnessReport = { powerCuts: 0, kills: 0, acknowledged: 0, tornTails: 0, lost: [], corrupt: [], duplicated: [], unrecovered: [] };
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn(_obj, msg) {
+      if (msg?.startsWith('cutting a torn tail')) report.tornTails++;
+    },
+    error() {},
+    child: () => logger,
+  };
   let counter = 0;
 
   for (let trial = 0; report.powerCuts < options.powerCuts; trial++) {
@@ -135,7 +145,7 @@ export async function runPowerCuts(options: {
     };
 
     for (let session = 0; session < SESSIONS_PER_TRIAL && report.powerCuts < options.powerCuts; session++) {
-      const journal = new JsonlJournal({ dir: DIR, logger: quiet, clock, fs: options.alter ? options.alter(fs) : fs, reopenRetry: { minTimeoutMs: 60_000 } });
+      const journal = new JsonlJournal({ dir: DIR, logger, clock, fs: options.alter ? options.alter(fs) : fs, reopenRetry: { minTimeoutMs: 60_000 } });
       // Most cut points fall inside the session's work (open plus up to ~16 appends of 2-3 calls each).
       fs.cutAfter(1 + pick(45));
       try {
@@ -159,7 +169,7 @@ export async function runPowerCuts(options: {
         report.kills++;
       }
     }
-    const last = new JsonlJournal({ dir: DIR, logger: quiet, clock, fs });
+    const last = new JsonlJournal({ dir: DIR, logger, clock, fs });
     await last.open();
     await check(last, `trial ${trial} end`);
     await last.close();

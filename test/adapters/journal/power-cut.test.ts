@@ -25,6 +25,7 @@ describe('JsonlJournal under power cuts', () => {
     expect(report.powerCuts).toBeGreaterThanOrEqual(CUTS);
     expect(report.kills).toBeGreaterThan(100);
     expect(report.acknowledged).toBeGreaterThan(5 * CUTS);
+    expect(report.tornTails).toBeGreaterThan(CUTS / 10);
     expect(report.lost).toEqual([]);
     expect(report.corrupt).toEqual([]);
     expect(report.duplicated).toEqual([]);
