@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { JsonlJournal } from '../adapters/journal/jsonl-journal.ts';
 import { SimulatedPanel } from '../adapters/panel/simulated-panel.ts';
 import { BaresipLine } from '../adapters/sip/baresip-line.ts';
+import { handsetAudio } from '../adapters/sip/handset-audio.ts';
 import type { Config } from '../config/schema.ts';
 import { tokenStoreIn } from '../adapters/state/token-store.ts';
 import { startListeners, type Listeners } from '../http/listeners.ts';
@@ -47,10 +48,17 @@ async function createPanel(config: Config, logger: AppLogger): Promise<Panel> {
   return createBoardPanel(config.panel, logger.child({ module: 'panel' }));
 }
 
+async function createSipLine(config: Config, dataDir: string, logger: AppLogger): Promise<SipLine> {
+  const audio = await handsetAudio(config.audio);
+  if (audio.headlessReason) logger.warn({ reason: audio.headlessReason }, 'the handset has no audio: calls are silent both ways');
+  else logger.info({ devices: audio.devices }, 'handset audio');
+  return new BaresipLine({ sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }), audio: audio.devices, env: audio.env });
+}
+
 export async function startUnit(config: Config, logger: AppLogger, overrides: ComposeOverrides = {}): Promise<RunningUnit> {
   const dataDir = resolve(config.dataDir);
   const journal = overrides.journal ?? new JsonlJournal({ dir: join(dataDir, 'journal'), logger: logger.child({ module: 'journal' }) });
-  const sip = overrides.sip ?? new BaresipLine({ sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }) });
+  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
     settings: { rules: config.rules, unitId: config.unitId, timeZone: config.timeZone },

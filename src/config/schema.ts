@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import { DEFAULT_RULES } from '../core/rules.ts';
-import { greetingsSchema } from './greetings-schema.ts';
+import { audioSchema } from './audio-schema.ts';
 import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { journalSchema } from './journal-schema.ts';
+import { CONFIG_VERSION } from './migrate.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
 /** setTimeout's ceiling (2^31-1 ms, about 24.8 days): a longer delay would fire at once. */
@@ -96,6 +97,8 @@ export const panelSchema = z.discriminatedUnion('kind', [
 
 export const configSchema = z
   .object({
+    /** The config format's version; older files are migrated when loaded (src/config/migrate.ts). */
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     unitId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, 1 to 64').default('desk-1'),
     /** IANA zone recorded beside every UTC time; defaults to the system's zone. */
     timeZone: z
@@ -113,7 +116,7 @@ export const configSchema = z
     rules: rulesSchema.default({}),
     sip: sipSchema.default({}),
     panel: panelSchema.default({ kind: 'simulated' }),
-    greetings: greetingsSchema.default({}),
+    audio: audioSchema.default({}),
     greetings: greetingsSchema.default({}),
     http: httpSchema.default({}),
     records: recordsSchema.default({}),

@@ -41,6 +41,8 @@ export interface BootOptions {
   panel?: Record<string, unknown>;
   /** The unit's logger (default: pino at DESKPHONE_TEST_LOG, else silent), e.g. one that captures lines. */
   logger?: AppLogger;
+  /** The handset's audio devices (config `audio`); default: none on this machine (headless). */
+  audio?: Record<string, unknown>;
 }
 
 export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
@@ -58,6 +60,7 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
       restartMaxMs: 2000,
     },
     panel: options.panel ?? { kind: 'simulated' },
+    ...(options.audio ? { audio: options.audio } : {}),
     http: { host: '127.0.0.1', port: 0 },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
   });

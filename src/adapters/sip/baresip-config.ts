@@ -54,6 +54,8 @@ export function renderBaresipConfig(
     `audio_player ${audio.player}`,
     `audio_alert ${audio.alert}`,
     `audio_source ${audio.source}`,
+    // A real device (or a pipe in tests) can deliver in bursts: the default 20-160 ms buffer drops audio then.
+    ...(audio === HEADLESS_AUDIO ? [] : ['audio_buffer 20-500']),
     `module_path ${options.modulePath ?? DEFAULT_MODULE_PATH}`,
     'module g711.so',
     'module aufile.so',

@@ -14,6 +14,7 @@
  * `answer` resolves only when the call is established (baresip's `accept` replies ok even when nothing was
  * answered) and rejects when it is not within sip.answerTimeoutMs, so the core learns the outcome.
  *
+ * Audio devices come from ./handset-audio.ts (config audio.*).
  * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath, restartInitialMs,
  * restartMaxMs, commandTimeoutMs, answerTimeoutMs, livenessIntervalMs, livenessTimeoutMs) and dataDir (config
  * goes to <dataDir>/baresip/). Pins: none.
@@ -36,6 +37,8 @@ export interface BaresipLineOptions {
   dataDir: string;
   logger: Logger;
   audio?: AudioDevices;
+  /** Extra environment for baresip (ALSA_CONFIG_PATH for the handset's devices). */
+  env?: Record<string, string>;
   modulePath?: string;
   /** start() rejects if baresip is not up by then (it keeps trying until stop()). */
   startTimeoutMs?: number;
@@ -109,6 +112,7 @@ export class BaresipLine implements SipLine {
       restartMaxMs: sip.restartMaxMs,
       logger: this.log,
       secrets: sip.registrar ? [sip.registrar.password] : [],
+      env: this.opts.env,
     });
     this.probe = new LivenessProbe({
       intervalMs: sip.livenessIntervalMs,

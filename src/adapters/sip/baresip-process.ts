@@ -18,6 +18,8 @@ export interface BaresipProcessOptions {
   logger: Logger;
   /** Strings never to log (e.g. the registrar password), replaced by *** in output lines. */
   secrets?: string[];
+  /** Extra environment for baresip (e.g. ALSA_CONFIG_PATH). */
+  env?: Record<string, string>;
   /** How long stop() waits after SIGTERM before SIGKILL. */
   killTimeoutMs?: number;
 }
@@ -100,7 +102,7 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     this.ready = false;
     this.startedAt = performance.now();
     const child = spawn(this.opts.baresipPath, ['-f', this.opts.configDir], {
-      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      env: { ...process.env, ...this.opts.env, LC_ALL: 'C', LANG: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

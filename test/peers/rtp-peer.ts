@@ -1,0 +1,61 @@
+/**
+ * The caller's media for SIP tests (sipp does the signalling and offers this socket's port in its SDP): sends
+ * a PCMU sine every 20 ms to wherever the unit's RTP comes from (symmetric RTP), and keeps what it receives as
+ * linear samples.
+ */
+import dgram from 'node:dgram';
+import { linearToMulaw, mulawToLinear } from '../support/tone.ts';
+
+export interface RtpPeer {
+  port: number;
+  /** Linear samples decoded from every RTP packet received, in arrival order. */
+  received(): number[];
+  packets(): number;
+  close(): Promise<void>;
+}
+
+export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPeer> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve());
+  });
+  const samples: number[] = [];
+  let count = 0;
+  let remote: { address: string; port: number } | null = null;
+  socket.on('message', (msg, rinfo) => {
+    remote = { address: rinfo.address, port: rinfo.port };
+    if (msg.length < 12 || (msg[0] as number) >> 6 !== 2) return;
+    const cc = (msg[0] as number) & 0x0f;
+    const ext = ((msg[0] as number) & 0x10) !== 0;
+    let offset = 12 + cc * 4;
+    if (ext) offset += 4 + msg.readUInt16BE(offset + 2) * 4;
+    if (((msg[1] as number) & 0x7f) !== 0) return; // PCMU only
+    count++;
+    for (let i = offset; i < msg.length; i++) samples.push(mulawToLinear(msg[i] as number));
+  });
+  let seq = 0;
+  let n = 0;
+  const ssrc = 0x1234abcd;
+  const timer = setInterval(() => {
+    if (!remote) return;
+    const pkt = Buffer.alloc(12 + 160);
+    pkt[0] = 0x80;
+    pkt[1] = 0;
+    pkt.writeUInt16BE(seq++ & 0xffff, 2);
+    pkt.writeUInt32BE((n >>> 0) & 0xffffffff, 4);
+    pkt.writeUInt32BE(ssrc, 8);
+    for (let i = 0; i < 160; i++, n++) pkt[12 + i] = linearToMulaw(8000 * Math.sin((2 * Math.PI * toneHz * n) / 8000));
+    socket.send(pkt, remote.port, remote.address);
+  }, 20);
+  return {
+    port,
+    received: () => samples,
+    packets: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        socket.close(() => resolve());
+      }),
+  };
+}
