@@ -100,7 +100,8 @@ describe('deskphone greeting say and list', () => {
     // The built-ins are made by the running unit; this data directory never saw one.
     expect(lines.find((l) => l.startsWith('  00:00-06:00'))).toContain('NO FILE: start the unit to make the built-ins');
     expect(r.out.match(/← 现在 \/ now/g)).toHaveLength(1);
-    expect(lines.find((l) => l.startsWith('  hold-music'))).toContain('未设置 / not set');
+    expect(lines.find((l) => l.startsWith('  hold-music'))).toContain('未设置，内置文件尚未生成 / not set, built-in not made yet: start the unit');
+    expect(lines.find((l) => l.startsWith('  holiday'))).toContain('on holidays the band’s greeting serves');
   });
 });
 

@@ -59,12 +59,14 @@ export function formatListing(l: GreetingListing): string {
     lines.push(`  ${formatMinute(s.from)}-${formatMinute(s.to)}  ${BAND_NAMES[s.band]}  →  ${served}${now}`);
   }
   lines.push('', '问候语和提示音 / Greetings and announcements:');
-  for (const { slot, file, builtin } of l.slots) {
+  for (const { slot, file, hasBuiltin, builtin } of l.slots) {
     const text = file
       ? describeFile(file)
       : builtin
         ? `未设置，使用内置 / not set, built-in used (${seconds(builtin.durationMs)})`
-        : '未设置 / not set';
+        : hasBuiltin
+          ? '未设置，内置文件尚未生成 / not set, built-in not made yet: start the unit'
+          : '未设置，节日使用时段问候语 / not set: on holidays the band’s greeting serves';
     lines.push(`  ${slot.padEnd(14)} ${text}`);
   }
   return `${lines.join('\n')}\n`;

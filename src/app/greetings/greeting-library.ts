@@ -47,7 +47,7 @@ export interface GreetingListing {
   now: TodaySegment;
   today: TodaySegment[];
   /** Every slot with the installer's file, or null, and its built-in if it has one. */
-  slots: { slot: string; file: StoredFile | null; builtin: StoredFile | null }[];
+  slots: { slot: string; file: StoredFile | null; hasBuiltin: boolean; builtin: StoredFile | null }[];
 }
 
 export interface GreetingLibraryOptions {
@@ -222,6 +222,7 @@ export class GreetingLibrary {
       slots.push({
         slot,
         file: await this.store.read(this.store.slotPath(slot)),
+        hasBuiltin,
         builtin: hasBuiltin ? await this.store.read(this.store.builtinPath(slot)) : null,
       });
     }

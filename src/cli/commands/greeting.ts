@@ -28,7 +28,7 @@ export function registerGreeting(
   const { out, err } = streams;
   const library = async (opts: Common) => createGreetingLibrary(await loadConfig(opts.config), logger);
   const configOption = ['-c, --config <file>', 'config file (JSON)', process.env.DESKPHONE_CONFIG ?? 'config.example.json'] as const;
-  const greeting = program.command('greeting').description('问候语 / greeting files: import, say, list');
+  const greeting = program.command('greeting').description('问候语 / greeting files: import, say, remove, list');
 
   greeting
     .command('import')

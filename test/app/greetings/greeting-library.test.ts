@@ -244,6 +244,7 @@ describe('listing', () => {
     ]);
     expect(l.now.band).toBe('morning');
     expect(l.slots.find((s) => s.slot === 'morning')?.file?.meta).toMatchObject({ source: 'import', from: 'am.mp3' });
-    expect(l.slots.find((s) => s.slot === 'spring-festival')).toEqual({ slot: 'spring-festival', file: null, builtin: null });
+    expect(l.slots.find((s) => s.slot === 'spring-festival')).toEqual({ slot: 'spring-festival', file: null, hasBuiltin: false, builtin: null });
+    expect(l.slots.find((s) => s.slot === 'hold-music')).toMatchObject({ file: null, hasBuiltin: true, builtin: { meta: { source: 'builtin' } } });
   });
 });
