@@ -37,6 +37,11 @@ export interface Burst {
   kill(): void;
 }
 
+/** A copy of `s` that does not keep the whole trace it was cut from alive (V8 slices share their parent). */
+function fresh(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
+
 /** Reads sipp's message trace: every INVITE it sent, by Call-ID (retransmissions counted once). */
 export function parseSentInvites(trace: string): Pick<BurstResult, 'invitesSent' | 'inviteDatagrams'> {
   const byCallId = new Map<string, string>();
@@ -48,7 +53,7 @@ export function parseSentInvites(trace: string): Pick<BurstResult, 'invitesSent'
     const callId = /^Call-ID:\s*(\S+)/m.exec(block)?.[1];
     const number = /^From:[^<]*<sip:([^@>]+)@/m.exec(block)?.[1];
     if (!callId || !number) throw new Error(`sipp trace: an INVITE without Call-ID or From: ${block.slice(0, 300)}`);
-    byCallId.set(callId, number);
+    byCallId.set(fresh(callId), fresh(number));
   }
   return { invitesSent: [...byCallId].map(([callId, number]) => ({ callId, number })), inviteDatagrams };
 }
