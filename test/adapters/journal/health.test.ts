@@ -3,7 +3,7 @@ import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
 import type { AppendHandle, JournalFs } from '../../../src/adapters/journal/journal-fs.ts';
 import { MemoryFs } from '../../../src/adapters/journal/memory-fs.ts';
 import { JournalError } from '../../../src/core/errors.ts';
-import { captureLogger, fakeClock, makeRecord } from './support.ts';
+import { captureLogger, fakeClock, makeRecord, wrapFs } from './support.ts';
 
 const DIR = '/data/journal';
 type Fault = 'append' | 'truncate' | 'readdir';
@@ -13,24 +13,14 @@ function faultyFs(fs: MemoryFs, faults: Set<Fault>): JournalFs {
   const gate = (what: Fault): void => {
     if (faults.has(what)) throw Object.assign(new Error(`EIO: ${what} failed`), { code: 'EIO' });
   };
-  return {
-    mkdirp: (dir) => fs.mkdirp(dir),
+  return wrapFs(fs, {
     readdir: async (dir) => (gate('readdir'), fs.readdir(dir)),
-    openAppend: async (path) => {
-      const { handle, created } = await fs.openAppend(path);
-      const wrapped: AppendHandle = {
-        ...handle,
-        append: async (data) => (gate('append'), handle.append(data)),
-        truncate: async (length) => (gate('truncate'), handle.truncate(length)),
-      };
-      return { handle: wrapped, created };
-    },
-    readFile: (path) => fs.readFile(path),
-    read: (path, position, length) => fs.read(path, position, length),
-    syncDir: (dir) => fs.syncDir(dir),
-    rename: (from, to) => fs.rename(from, to),
-    unlink: (path) => fs.unlink(path),
-  };
+    handle: (handle: AppendHandle) => ({
+      ...handle,
+      append: async (data) => (gate('append'), handle.append(data)),
+      truncate: async (length) => (gate('truncate'), handle.truncate(length)),
+    }),
+  });
 }
 
 async function setUp(faults: Set<Fault>) {

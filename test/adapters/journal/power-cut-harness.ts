@@ -14,7 +14,7 @@ import { scanFile } from '../../../src/adapters/journal/scan-file.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../../src/ports/call-journal.ts';
 import type { CallRecord } from '../../../src/core/record.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
-import { makeRecord } from './support.ts';
+import { makeRecord, wrapFs } from './support.ts';
 
 const DIR = '/data/journal';
 const DAY_MS = 86_400_000;
@@ -50,22 +50,12 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** A JournalFs that passes every call on except those replaced (to remove a durability step). */
+/** The journal's file system with a durability step made a no-op. */
 export function alteredFs(fs: JournalFs, change: { datasync?: boolean; syncDir?: boolean }): JournalFs {
-  return {
-    mkdirp: (dir) => fs.mkdirp(dir),
-    readdir: (dir) => fs.readdir(dir),
-    openAppend: async (path) => {
-      const { handle, created } = await fs.openAppend(path);
-      const altered: AppendHandle = change.datasync === false ? { ...handle, datasync: async () => undefined } : handle;
-      return { handle: altered, created };
-    },
-    readFile: (path) => fs.readFile(path),
-    read: (path, position, length) => fs.read(path, position, length),
-    syncDir: (dir) => (change.syncDir === false ? Promise.resolve() : fs.syncDir(dir)),
-    rename: (from, to) => fs.rename(from, to),
-    unlink: (path) => fs.unlink(path),
-  };
+  return wrapFs(fs, {
+    ...(change.syncDir === false ? { syncDir: async () => undefined } : {}),
+    ...(change.datasync === false ? { handle: (h: AppendHandle) => ({ ...h, datasync: async () => undefined }) } : {}),
+  });
 }
 
 type Payload = { kind: 'record'; value: CallRecord } | { kind: 'event'; value: JournalEvent };

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AppendHandle, JournalFs } from '../../../src/adapters/journal/journal-fs.ts';
 import type { CallRecord } from '../../../src/core/record.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
 
@@ -66,4 +67,23 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 export function fakeClock(start: string): { now: () => number; set: (iso: string) => void } {
   let t = Date.parse(start);
   return { now: () => t, set: (iso) => void (t = Date.parse(iso)) };
+}
+
+/** A JournalFs passing every call to `fs` except those replaced; `handle` rewraps each file opened for appending. */
+export function wrapFs(fs: JournalFs, over: Partial<JournalFs> & { handle?: (h: AppendHandle) => AppendHandle } = {}): JournalFs {
+  const { handle: rewrap, ...calls } = over;
+  return {
+    mkdirp: (dir) => fs.mkdirp(dir),
+    readdir: (dir) => fs.readdir(dir),
+    openAppend: async (path) => {
+      const { handle, created } = await fs.openAppend(path);
+      return { handle: rewrap ? rewrap(handle) : handle, created };
+    },
+    readFile: (path) => fs.readFile(path),
+    read: (path, position, length) => fs.read(path, position, length),
+    syncDir: (dir) => fs.syncDir(dir),
+    rename: (from, to) => fs.rename(from, to),
+    unlink: (path) => fs.unlink(path),
+    ...calls,
+  };
 }
