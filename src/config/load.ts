@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.ts';
+import { migrateDocument } from './migrate.ts';
 import { loadPinMap } from './pin-map.ts';
 import { configSchema, type Config } from './schema.ts';
 
 /**
- * Validate a parsed config object; every problem is reported at once, each naming its field.
+ * Validate a parsed config object (of this or an older version); every problem is reported at once, each naming
+ * its field.
  * With a board panel, its pin map (hardware/<revision>.json) must exist and be valid too.
  */
-export function parseConfig(input: unknown): Config {
+export function parseConfig(raw: unknown): Config {
+  // An older config format is brought up to date first (in memory; `deskphone migrate-config` rewrites the file).
+  const input = migrateDocument(raw).doc;
   const result = configSchema.safeParse(input);
   const issues = result.success
     ? []
