@@ -9,7 +9,6 @@ import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { journalSchema } from './journal-schema.ts';
 import { CONFIG_VERSION } from './migrate.ts';
-import { CONFIG_VERSION } from './migrate.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
 /** setTimeout's ceiling (2^31-1 ms, about 24.8 days): a longer delay would fire at once. */
@@ -98,8 +97,6 @@ export const panelSchema = z.discriminatedUnion('kind', [
 
 export const configSchema = z
   .object({
-    /** The config format's version; older files are migrated when loaded (src/config/migrate.ts). */
-    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     /** The config format's version; older files are migrated when loaded (src/config/migrate.ts). */
     version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     unitId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, 1 to 64').default('desk-1'),
