@@ -16,9 +16,10 @@ export interface AudioMeasures {
 export interface GreetingAudio {
   /**
    * Converts `input` (an absolute path to any common audio file) into `output` and measures the result.
-   * A file that cannot be read is a GreetingFileError naming `label`.
+   * With `stopAfterMs`, decoding stops there: an over-long file costs no more than that (its result is then
+   * `stopAfterMs` long). A file that cannot be read is a GreetingFileError naming `label`.
    */
-  convert(input: string, output: string, label: string): Promise<AudioMeasures>;
+  convert(input: string, output: string, label: string, stopAfterMs?: number): Promise<AudioMeasures>;
   /** Speaks `text` into `output`. */
   speak(text: string, voice: Voice, output: string): Promise<AudioMeasures>;
   /** Writes the default hold music into `output`. */

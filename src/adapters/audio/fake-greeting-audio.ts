@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Voice } from '../../config/greetings-schema.ts';
 import type { AudioMeasures, GreetingAudio } from '../../ports/greeting-audio.ts';
 
-export type FakeAudioCall = { op: 'convert'; input: string } | { op: 'speak'; text: string; voice: Voice } | { op: 'holdMusic' };
+export type FakeAudioCall = { op: 'convert'; input: string; stopAfterMs?: number } | { op: 'speak'; text: string; voice: Voice } | { op: 'holdMusic' };
 
 export class FakeGreetingAudio implements GreetingAudio {
   readonly calls: FakeAudioCall[] = [];
@@ -16,8 +16,8 @@ export class FakeGreetingAudio implements GreetingAudio {
   /** When set, `speak` fails with it (espeak-ng missing, for example). */
   speakError: Error | null = null;
 
-  async convert(input: string, output: string): Promise<AudioMeasures> {
-    this.calls.push({ op: 'convert', input });
+  async convert(input: string, output: string, _label: string, stopAfterMs?: number): Promise<AudioMeasures> {
+    this.calls.push({ op: 'convert', input, stopAfterMs });
     await writeFile(output, `converted ${input}\n`);
     return this.measures;
   }

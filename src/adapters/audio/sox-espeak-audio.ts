@@ -16,8 +16,8 @@ export class SoxEspeakAudio implements GreetingAudio {
     private readonly espeak = new EspeakNg(),
   ) {}
 
-  async convert(input: string, output: string, label: string): Promise<AudioMeasures> {
-    await this.sox.toAufile(input, output, label);
+  async convert(input: string, output: string, label: string, stopAfterMs?: number): Promise<AudioMeasures> {
+    await this.sox.toAufile(input, output, label, stopAfterMs);
     return this.sox.measure(output, label);
   }
 

@@ -31,15 +31,18 @@ export class Sox {
 
   constructor(opts: SoxOptions = {}) {
     this.program = opts.program ?? 'sox';
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    // Decoding a long MP3 on a Pi takes a while; a stuck sox is still stopped.
+    this.timeoutMs = opts.timeoutMs ?? 120_000;
   }
 
   /**
-   * Converts `input` (any format sox reads; `input` must be an absolute path) to an aufile WAV at `output`.
-   * A file sox cannot read is a GreetingFileError naming `input` (as `label` if given) with sox's reason.
+   * Converts `input` (any format sox reads; `input` must be an absolute path) to an aufile WAV at `output`,
+   * keeping at most `stopAfterMs` of it. A file sox cannot read is a GreetingFileError naming `input` (as
+   * `label` if given) with sox's reason.
    */
-  async toAufile(input: string, output: string, label = input): Promise<void> {
-    const r = await runProgram(this.program, ['-D', input, ...AUFILE_FORMAT, output], { timeoutMs: this.timeoutMs });
+  async toAufile(input: string, output: string, label = input, stopAfterMs?: number): Promise<void> {
+    const trim = stopAfterMs === undefined ? [] : ['trim', '0', (stopAfterMs / 1000).toFixed(3)];
+    const r = await runProgram(this.program, ['-D', input, ...AUFILE_FORMAT, output, ...trim], { timeoutMs: this.timeoutMs });
     if (r.code !== 0) throw new GreetingFileError(label, `unreadable: not an audio file sox can read (${failureText(r.stderr)})`);
   }
 

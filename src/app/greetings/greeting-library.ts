@@ -16,7 +16,7 @@ import { GREETING_BANDS, dayPlan, greetingChoiceAt, type DaySegment, type Greeti
 import type { Clock } from '../../ports/clock.ts';
 import type { GreetingAudio } from '../../ports/greeting-audio.ts';
 import type { Logger } from '../../ports/logger.ts';
-import { HOLD_MUSIC_MAX_MS, checkGreetingAudio } from './acceptance.ts';
+import { HOLD_MUSIC_MAX_MS, MAX_MS, checkGreetingAudio } from './acceptance.ts';
 import { BUILTIN_GREETINGS } from './builtin-texts.ts';
 import { GreetingStore, type AudioAsset, type StoredFile } from './greeting-store.ts';
 import { localMoment } from './local-time.ts';
@@ -85,7 +85,8 @@ export class GreetingLibrary {
     await checkReadable(input, file);
     const stored = await this.store.replace(
       this.store.slotPath(slot),
-      (tmp) => this.opts.audio.convert(input, tmp, file),
+      // Decode just past the limit: enough to tell "too long" without converting an hour of audio.
+      (tmp) => this.opts.audio.convert(input, tmp, file, maxFor(slot) + 1000),
       () => ({ source: 'import', from: basename(input), createdAt: this.stamp() }),
       (m) => checkGreetingAudio(file, m, maxFor(slot)),
     );
@@ -278,8 +279,8 @@ export class GreetingLibrary {
   }
 }
 
-function maxFor(slot: string): number | undefined {
-  return slot === 'hold-music' ? HOLD_MUSIC_MAX_MS : undefined;
+function maxFor(slot: string): number {
+  return slot === 'hold-music' ? HOLD_MUSIC_MAX_MS : MAX_MS;
 }
 
 function checkText(text: string, field: string): string {

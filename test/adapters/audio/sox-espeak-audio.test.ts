@@ -40,6 +40,11 @@ describe('sox conversion to the aufile format', () => {
     expect(m.peakDbfs).toBeLessThan(-5);
   });
 
+  it('stops decoding at stopAfterMs', async () => {
+    const long = makeTone(join(dir, 'long.flac'), { seconds: 20, rate: 8000, channels: 1 });
+    expect((await audio.convert(long, join(dir, 'cut.wav'), long, 3000)).durationMs).toBe(3000);
+  });
+
   it('measures digital silence as -Infinity and an empty file as zero length', async () => {
     const silent = makeSilence(join(dir, 'silent.wav'), 3);
     expect(await new Sox().measure(silent)).toEqual({ durationMs: 3000, peakDbfs: -Infinity, rmsDbfs: -Infinity });
