@@ -79,26 +79,6 @@ export class AudioToolError extends DeskphoneError {
   }
 }
 
-/** An audio file refused as a greeting or announcement; `file` names it, `reason` says why (missing, silent…). */
-export class GreetingFileError extends DeskphoneError {
-  readonly file: string;
-  readonly reason: string;
-  constructor(file: string, reason: string, options?: { cause?: unknown }) {
-    super('E_GREETING_FILE', `${file}: ${reason}`, options);
-    this.file = file;
-    this.reason = reason;
-  }
-}
-
-/** An audio program (sox, espeak-ng) is missing or failed; `program` names it. */
-export class AudioToolError extends DeskphoneError {
-  readonly program: string;
-  constructor(program: string, message: string, options?: { cause?: unknown }) {
-    super('E_AUDIO_TOOL', `${program}: ${message}`, options);
-    this.program = program;
-  }
-}
-
 /** The panel board is unreachable or misbehaving. */
 export class PanelError extends DeskphoneError {
   constructor(message: string, options?: { cause?: unknown }) {
