@@ -17,7 +17,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('a fresh unit', () => {
   it('never answers in silence: built-in Mandarin greetings and announcements exist once it has started', async () => {
-    const config = parseConfig({ dataDir, timeZone: 'Asia/Shanghai', http: { host: '127.0.0.1', port: 30080 } });
+    const config = parseConfig({ dataDir, timeZone: 'Asia/Shanghai', http: { host: '127.0.0.1', port: 30080, lan: { enabled: false } } });
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _enc, done) => done(void lines.push(chunk.toString())) }));
     const running = await startUnit(config, logger, { sip: new FakeSipLine(), panel: new SimulatedPanel(logger), journal: new MemoryJournal() });
