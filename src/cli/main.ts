@@ -7,6 +7,7 @@ import { DeskphoneError } from '../core/errors.ts';
 import { createCliLogger } from './cli-logger.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { registerCheckConfig } from './commands/check-config.ts';
+import { registerConfigTools } from './commands/config-tools.ts';
 import { registerGreeting } from './commands/greeting.ts';
 import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
@@ -29,6 +30,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerGreeting(program, { out, err }, logger, done);
   registerToken(program, out, done);
   registerStatus(program, out, done);
+  registerConfigTools(program, out, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

@@ -11,7 +11,7 @@ import { configSchema, type Config } from './schema.ts';
  */
 export function parseConfig(raw: unknown): Config {
   // An older config format is brought up to date first (in memory; `deskphone migrate-config` rewrites the file).
-  const input = migrateDocument(raw).doc;
+  const input = withoutEditorKeys(migrateDocument(raw).doc);
   const result = configSchema.safeParse(input);
   const issues = result.success
     ? []
@@ -27,6 +27,13 @@ export function parseConfig(raw: unknown): Config {
   }
   if (!result.success || issues.length) throw new ConfigError(issues);
   return result.data;
+}
+
+/** `$schema` points editors at the JSON Schema (src/config/json-schema.ts); the unit ignores it. */
+function withoutEditorKeys(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('$schema' in doc)) return doc;
+  const { $schema: _ignored, ...rest } = doc as Record<string, unknown>;
+  return rest;
 }
 
 /** Read, parse and validate a JSON config file. */
