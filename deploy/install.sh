@@ -146,7 +146,12 @@ install_program() {
     echo "$want" > "$ROOT$APP/node_modules/.deskphone-lock"
     changed=1
   fi
-  local launcher
+  local launcher schema
+  # The config's JSON Schema, for editors ("$schema": "/opt/deskphone/config.schema.json").
+  schema=$(mktemp)
+  "$NODE" "$ROOT$APP/dist/cli/main.js" config-schema --out "$schema"
+  put "$schema" "$APP/config.schema.json" 0644 root:root
+  rm -f "$schema"
   launcher=$(mktemp)
   printf '#!/bin/sh\n# deskphone installer commands (init, status, check-config, self-test, ports)\nexec %s %s/dist/cli/main.js "$@"\n' "$NODE" "$APP" > "$launcher"
   put "$launcher" "$BIN" 0755 root:root
@@ -166,6 +171,8 @@ install_system() {
     put "$SRC/deploy/config.default.json" "$ETC/config.json" 0640 root:$USER_NAME
     say "wrote $ETC/config.json (run: sudo deskphone init)"
   else
+    # An upgrade keeps the config; an older format is rewritten in the current one with a backup beside it.
+    if ! "$NODE" "$ROOT$APP/dist/cli/main.js" migrate-config --config "$ROOT$ETC/config.json" | grep -q 'already version'; then changed=1; fi
     own "$ETC/config.json" 0640 root:$USER_NAME
   fi
   local tmp port

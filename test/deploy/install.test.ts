@@ -91,6 +91,7 @@ describe('deploy/install.sh --root', () => {
       'opt/deskphone/dist/cli/main.js': { mode: '644', owner: '0:0' },
       'opt/deskphone/hardware/nano-r1.json': { mode: '644', owner: '0:0' },
       'opt/deskphone/package-lock.json': { mode: '644', owner: '0:0' },
+      'opt/deskphone/config.schema.json': { mode: '644', owner: '0:0' },
       'usr/local/bin/deskphone': { mode: '755', owner: '0:0' },
       'etc/deskphone': { mode: '750', owner: `0:${gid}` },
       'etc/deskphone/config.json': { mode: '640', owner: `0:${gid}` },
@@ -184,12 +185,17 @@ describe('deploy/install.sh --root', () => {
 
   it('an upgrade keeps config and data and drops files the old version had', { timeout: 300_000 }, async () => {
     const configFile = join(root, 'etc/deskphone/config.json');
-    const edited = { ...JSON.parse(readFileSync(configFile, 'utf8')), unitId: 'front-desk-7' };
+    // An installer's edit, in the format from before config versions (version 1).
+    const { version: _v, ...edited } = { ...JSON.parse(readFileSync(configFile, 'utf8')), unitId: 'front-desk-7' };
     writeFileSync(configFile, JSON.stringify(edited));
     writeFileSync(join(root, 'var/lib/deskphone/keep.jsonl'), 'data\n');
     writeFileSync(join(root, 'opt/deskphone/dist/app/removed-in-this-version.js'), '');
     await install();
-    expect(JSON.parse(readFileSync(configFile, 'utf8')).unitId).toBe('front-desk-7');
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toMatchObject({ version: 2, unitId: 'front-desk-7' });
+    const backups = readdirSync(join(root, 'etc/deskphone')).filter((f) => /^config\.json\.v1\.\d{8}T\d{6}Z\.bak$/.test(f));
+    expect(backups).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(root, 'etc/deskphone', backups[0]!), 'utf8'))).toEqual(edited);
+    expect(stat(`etc/deskphone/${backups[0]}`)).toEqual(stat('etc/deskphone/config.json'));
     expect(stat('etc/deskphone/config.json').mode).toBe('640');
     expect(readFileSync(join(root, 'var/lib/deskphone/keep.jsonl'), 'utf8')).toBe('data\n');
     expect(existsSync(join(root, 'opt/deskphone/dist/app/removed-in-this-version.js'))).toBe(false);
