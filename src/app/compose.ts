@@ -14,7 +14,7 @@ import { startListeners, type Listeners } from '../http/listeners.ts';
 import type { CallJournal } from '../ports/call-journal.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Panel } from '../ports/panel.ts';
-import type { SipLine } from '../ports/sip-line.ts';
+import type { HoldPrompts, SipLine } from '../ports/sip-line.ts';
 import { DeskUnit } from './desk-unit.ts';
 import { RecordsService } from './records/records-service.ts';
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
@@ -48,17 +48,20 @@ async function createPanel(config: Config, logger: AppLogger): Promise<Panel> {
   return createBoardPanel(config.panel, logger.child({ module: 'panel' }));
 }
 
-async function createSipLine(config: Config, dataDir: string, logger: AppLogger): Promise<SipLine> {
+async function createSipLine(config: Config, dataDir: string, logger: AppLogger, prompts: HoldPrompts): Promise<SipLine> {
   const audio = await handsetAudio(config.audio);
   if (audio.headlessReason) logger.warn({ reason: audio.headlessReason }, 'the handset has no audio: calls are silent both ways');
   else logger.info({ devices: audio.devices }, 'handset audio');
-  return new BaresipLine({ sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }), audio: audio.devices, env: audio.env });
+  return new BaresipLine({ sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }), audio: audio.devices, env: audio.env, prompts });
 }
 
 export async function startUnit(config: Config, logger: AppLogger, overrides: ComposeOverrides = {}): Promise<RunningUnit> {
   const dataDir = resolve(config.dataDir);
   const journal = overrides.journal ?? new JsonlJournal({ dir: join(dataDir, 'journal'), logger: logger.child({ module: 'journal' }) });
-  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger));
+  const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });
+  // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
+  greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
+  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
     settings: { rules: config.rules, unitId: config.unitId, timeZone: config.timeZone },
@@ -68,9 +71,6 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     clock: overrides.clock ?? systemClock,
     logger,
   });
-  const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });
-  // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
-  greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
   await unit.start();
   const clock = overrides.clock ?? systemClock;
   const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });

@@ -205,6 +205,11 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         });
         return;
       }
+      case 'announce': {
+        const { callId, what } = effect;
+        this.deps.sip.announce(callId, what).catch((err: unknown) => this.log.warn({ err, callId, what }, 'announcement not played'));
+        return;
+      }
       case 'record':
         this.unwritten.push(effect.record);
         this.flush();

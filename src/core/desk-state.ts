@@ -17,6 +17,8 @@ export interface ActiveCall {
   answeredAt: number | null;
   late: boolean;
   holds: { startedAt: number; endedAt: number | null }[];
+  /** R4: check-in announcements made during the hold in progress. */
+  checkIns: number;
 }
 
 /** A second call that arrived while the line was busy (LINE 2). */

@@ -129,7 +129,20 @@ function endActive(s: DeskSettings, state: DeskState, reason: EndReason, at: At,
 
 function ringing(c: WaitingCall): ActiveCall {
   const { callId, recordId, number, displayName, startedAt } = c;
-  return { callId, recordId, number, displayName, startedAt, state: CallState.Ringing, pickedUpAt: null, ringsAtPickup: null, answeredAt: null, late: false, holds: [] };
+  return {
+    callId,
+    recordId,
+    number,
+    displayName,
+    startedAt,
+    state: CallState.Ringing,
+    pickedUpAt: null,
+    ringsAtPickup: null,
+    answeredAt: null,
+    late: false,
+    holds: [],
+    checkIns: 0,
+  };
 }
 
 function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, effects: Effect[]): DeskState {
@@ -215,7 +228,7 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       if (!call) return state;
       if (call.state === CallState.Talking) {
         effects.push({ type: 'sip', command: 'hold', callId: call.callId });
-        return { ...state, call: { ...move(call, CallState.Held), holds: [...call.holds, { startedAt: now, endedAt: null }] } };
+        return { ...state, call: { ...move(call, CallState.Held), holds: [...call.holds, { startedAt: now, endedAt: null }], checkIns: 0 } };
       }
       if (call.state === CallState.Held) {
         effects.push({ type: 'sip', command: 'resume', callId: call.callId });
@@ -229,13 +242,24 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
   }
 }
 
+/** R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten. */
+function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  const call = state.call;
+  const hold = call?.state === CallState.Held ? call.holds[call.holds.length - 1] : undefined;
+  if (!call || !hold || hold.endedAt !== null) return state;
+  const due = Math.floor((now - hold.startedAt) / s.rules.holdCheckInMs);
+  if (due <= call.checkIns) return state;
+  effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });
+  return { ...state, call: { ...call, checkIns: due } };
+}
+
 /**
  * Reduce one event at monotonic `now` (wall clock `wall` at the same instant, for stamps only; tests that do not
  * care pass one number for both). The effects include every light and ringer change it causes.
  */
 export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, wall: number = now): Reduction {
   const effects: Effect[] = [];
-  const next = onEvent(s, state, event, { now, wall }, effects);
+  const next = checkIn(s, onEvent(s, state, event, { now, wall }, effects), now, effects);
   const lights = lightsAt(s.rules, next, now);
   for (const name of LIGHT_NAMES) {
     if (lights[name] !== state.lights[name]) effects.push({ type: 'light', name, state: lights[name] });

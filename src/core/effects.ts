@@ -9,5 +9,7 @@ export type Effect =
   /** The ringer sounds (true) or is silent (false), in step with the ring cadence. */
   | { type: 'ringer'; on: boolean }
   | { type: 'sip'; command: SipCommand; callId: string }
+  /** R4: a held caller's check-in: they hear the "thank you for waiting" announcement, then hold audio again. */
+  | { type: 'announce'; callId: string; what: 'hold-thanks' }
   /** A call ended: append its record to the journal. */
   | { type: 'record'; record: CallRecord };

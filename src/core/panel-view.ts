@@ -95,7 +95,11 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
   }
   if (call.late && call.pickedUpAt !== null) times.push(call.pickedUpAt + rules.apologiseMs);
   const hold = call.state === CallState.Held ? currentHold(call) : null;
-  if (hold) times.push(hold.startedAt + rules.holdCheckInMs, hold.startedAt + rules.holdLimitMs);
+  if (hold) {
+    // R4: the next check-in (every holdCheckInMs), and the limit.
+    const next = (Math.floor((now - hold.startedAt) / rules.holdCheckInMs) + 1) * rules.holdCheckInMs;
+    times.push(hold.startedAt + next, hold.startedAt + rules.holdLimitMs);
+  }
   if (call.answeredAt !== null) times.push(call.answeredAt + rules.lengthWarnMs, call.answeredAt + rules.lengthLimitMs);
   return earliestAfter(times, now);
 }

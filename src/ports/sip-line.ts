@@ -5,6 +5,18 @@ export type SipLineEvent =
   | Extract<CoreEvent, { type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' }>
   | Omit<Extract<CoreEvent, { type: 'call.incoming' }>, 'recordId'>;
 
+/** A playable prompt and its length (the SIP stack hangs up at the end of a file: switch before it). */
+export interface PromptFile {
+  path: string;
+  durationMs: number;
+}
+
+/** What a held caller hears (SPEC R4); null = no file (silence instead of hold audio). */
+export interface HoldPrompts {
+  holdMusic(): Promise<PromptFile | null>;
+  holdAnnouncement(): Promise<PromptFile | null>;
+}
+
 /**
  * The SIP side seen as a simple phone (answer / hangup / hold / resume) with delegate events.
  * Commands reject with SipError / SipTimeoutError; they never throw synchronously.
@@ -16,6 +28,10 @@ export interface SipLine {
   onEvent(listener: (event: SipLineEvent) => void): () => void;
   answer(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
+  /** R4: the caller hears hold audio (looped) and the handset is cut off both ways; no SIP hold. */
   hold(callId: string): Promise<void>;
+  /** The handset is connected to the caller again. */
   resume(callId: string): Promise<void>;
+  /** R4: a held caller hears the check-in announcement once, then hold audio again. */
+  announce(callId: string, what: 'hold-thanks'): Promise<void>;
 }

@@ -219,6 +219,30 @@ describe('desk reducer: READY and the SIP stack', () => {
   });
 });
 
+describe('desk reducer: hold check-ins (R4)', () => {
+  it('a held caller hears the check-in announcement every holdCheckInMs, counted afresh for each hold', () => {
+    const d = new Desk();
+    d.incoming();
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.send({ type: 'button', name: 'hold' });
+    const announced = () => d.effects.filter((e) => e.type === 'announce').length;
+    d.advanceTo(19_999);
+    expect(announced()).toBe(0);
+    d.advanceTo(20_000);
+    expect(announced()).toBe(1);
+    d.advanceTo(65_000);
+    expect(announced()).toBe(3);
+    d.send({ type: 'button', name: 'hold' });
+    d.advanceTo(100_000);
+    expect(announced()).toBe(3);
+    d.send({ type: 'button', name: 'hold' });
+    d.advanceTo(120_000);
+    expect(announced()).toBe(4);
+    expect(d.effects.filter((e) => e.type === 'announce')[0]).toEqual({ type: 'announce', callId: 'c1', what: 'hold-thanks' });
+  });
+});
+
 describe('desk reducer: a failed answer (the call is never stranded)', () => {
   it('goes back to ringing with its lights and ringer, forgets the pick-up, and the next lift answers again', () => {
     const d = new Desk();

@@ -123,7 +123,7 @@ describe('a call through the whole unit', () => {
 
   it('held past the check-in and the limit: HOLD on, blink, fast; the record holds the hold time', async () => {
     const seq = await lastSeq();
-    const call = startSippCall({ scenario: 'uac-talk', target, localPort: sippPort++, vars: { answer_ms: 10_000, talk_ms: 4000, reinvites: 2 } });
+    const call = startSippCall({ scenario: 'uac-talk', target, localPort: sippPort++, vars: { answer_ms: 10_000, talk_ms: 4000, reinvites: 0 } });
     await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
     await u.post('/api/v1/sim/hook', { state: 'off' });
     await waitFor('talking', async () => (await status()).call?.state === 'talking');

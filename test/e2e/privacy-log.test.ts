@@ -51,7 +51,7 @@ describe('the log names no caller at info level', () => {
       target: '127.0.0.1:26060',
       localPort: 26130,
       mediaPort: 26330,
-      vars: { caller: FIRST.number, caller_name: FIRST.name, answer_ms: 10_000, talk_ms: 2500, reinvites: 2 },
+      vars: { caller: FIRST.number, caller_name: FIRST.name, answer_ms: 10_000, talk_ms: 2500, reinvites: 0 },
     });
     await waitFor('first call ringing', async () => (await status()).call?.state === 'ringing');
     const second = startSippCall({

@@ -8,7 +8,7 @@ import { linearToMulaw, mulawToLinear } from '../support/tone.ts';
 
 export interface RtpPeer {
   port: number;
-  /** Linear samples decoded from every RTP packet received, in arrival order. */
+  /** Linear samples decoded from every RTP packet received, in arrival order (slice by `received().length` marks). */
   received(): number[];
   packets(): number;
   close(): Promise<void>;

@@ -25,8 +25,8 @@ import type { SipConfig } from '../../config/schema.ts';
 import { SipError, SipTimeoutError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { SipLine, SipLineEvent } from '../../ports/sip-line.ts';
-import { renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
+import type { HoldPrompts, PromptFile, SipLine, SipLineEvent } from '../../ports/sip-line.ts';
+import { HEADLESS_AUDIO, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { CtrlClient } from './ctrl-client.ts';
 import { mapEvent, type BaresipEvent } from './event-map.ts';
@@ -42,7 +42,15 @@ export interface BaresipLineOptions {
   modulePath?: string;
   /** start() rejects if baresip is not up by then (it keeps trying until stop()). */
   startTimeoutMs?: number;
+  /** What a held caller hears (R4); without it a held caller hears silence. */
+  prompts?: HoldPrompts;
 }
+
+/** Switch a file source this long before its end: aufile hangs the call up when its file runs out. */
+const FILE_END_LEAD_MS = 300;
+/** An aubridge device nobody feeds or reads: silence that never ends, and a muted earpiece. */
+const SILENT_SOURCE = 'aubridge,held';
+const MUTED_PLAYER = 'aubridge,held-ear';
 
 type Listener = (event: SipLineEvent) => void;
 
@@ -72,6 +80,8 @@ export class BaresipLine implements SipLine {
   /** Hang-ups asked for while the control link was down: sent after it comes back. */
   private readonly pendingHangups = new Set<string>();
   private readonly answerWaits = new Map<string, AnswerWait>();
+  /** Held calls, with the timer that switches their audio before a file ends. */
+  private readonly held = new Map<string, NodeJS.Timeout | null>();
   private readonly queue = new PQueue({ concurrency: 1 });
   private proc: BaresipProcess | null = null;
   private ctrl: CtrlClient | null = null;
@@ -162,6 +172,7 @@ export class BaresipLine implements SipLine {
     this.probe = null;
     this.up = false;
     this.failAnswerWaits('SIP line stopped');
+    for (const id of [...this.held.keys()]) this.stopHeldAudio(id);
     this.calls.clear();
     this.markedHeld.clear();
     this.pendingHangups.clear();
@@ -212,12 +223,70 @@ export class BaresipLine implements SipLine {
     });
   }
 
+  /**
+   * R4 hold without SIP hold (baresip 1.0.0 sends no audio on a SIP-held call): the caller's audio source
+   * becomes the hold audio and the earpiece a muted device, so the handset is cut off both ways.
+   */
   hold(callId: string): Promise<void> {
-    return this.callCommand(callId, 'hold');
+    return this.enqueue(async () => {
+      const ctrl = this.requireCtrl('hold', callId);
+      await this.select(ctrl, callId, 'hold');
+      this.held.set(callId, null);
+      await ctrl.send('auplay', MUTED_PLAYER);
+      await this.playHoldMusic(ctrl, callId);
+    });
   }
 
   resume(callId: string): Promise<void> {
-    return this.callCommand(callId, 'resume');
+    return this.enqueue(async () => {
+      const ctrl = this.requireCtrl('resume', callId);
+      this.stopHeldAudio(callId);
+      await this.select(ctrl, callId, 'resume');
+      const audio = this.opts.audio ?? HEADLESS_AUDIO;
+      await ctrl.send('ausrc', audio.source);
+      await ctrl.send('auplay', audio.player);
+    });
+  }
+
+  announce(callId: string, what: 'hold-thanks'): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.held.has(callId)) return;
+      const file = await this.opts.prompts?.holdAnnouncement();
+      if (!file) return;
+      const ctrl = this.requireCtrl(`announce ${what}`, callId);
+      await this.select(ctrl, callId, 'announce');
+      await this.playFile(ctrl, callId, file);
+    });
+  }
+
+  private async playHoldMusic(ctrl: CtrlClient, callId: string): Promise<void> {
+    const music = await this.opts.prompts?.holdMusic();
+    if (music) await this.playFile(ctrl, callId, music);
+    else await ctrl.send('ausrc', SILENT_SOURCE);
+  }
+
+  /** Play `file` to the held call; before it ends, go back to the hold audio (which restarts itself the same way). */
+  private async playFile(ctrl: CtrlClient, callId: string, file: PromptFile): Promise<void> {
+    await ctrl.send('ausrc', `aufile,${file.path}`);
+    this.clearHeldTimer(callId);
+    const timer = setTimeout(() => {
+      void this.enqueue(async () => {
+        if (this.held.get(callId) !== timer || !this.ctrl) return;
+        await this.select(this.ctrl, callId, 'hold audio');
+        await this.playHoldMusic(this.ctrl, callId);
+      }).catch((err: unknown) => this.log.warn({ err: (err as Error).message, callId }, 'hold audio not switched'));
+    }, Math.max(0, file.durationMs - FILE_END_LEAD_MS));
+    this.held.set(callId, timer);
+  }
+
+  private clearHeldTimer(callId: string): void {
+    const timer = this.held.get(callId);
+    if (timer) clearTimeout(timer);
+  }
+
+  private stopHeldAudio(callId: string): void {
+    this.clearHeldTimer(callId);
+    this.held.delete(callId);
   }
 
   /** Queue one command (or a select + command sequence) so commands never interleave. */
@@ -303,6 +372,7 @@ export class BaresipLine implements SipLine {
 
   private closeCall(callId: string, reason: CloseReason): void {
     if (!this.calls.delete(callId)) return;
+    this.stopHeldAudio(callId);
     this.markedHeld.delete(callId);
     this.pendingHangups.delete(callId);
     this.settleAnswer(callId, new SipError(`call ${callId} closed (${reason}) before it was answered`));

@@ -41,6 +41,9 @@ export class FakeSipLine implements SipLine {
   resume(callId: string): Promise<void> {
     return this.run('resume', callId);
   }
+  announce(callId: string, what: 'hold-thanks'): Promise<void> {
+    return this.run(`announce-${what}`, callId);
+  }
 
   private async run(command: string, callId: string): Promise<void> {
     this.commands.push(`${command}:${callId}`);

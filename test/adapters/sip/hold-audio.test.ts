@@ -1,0 +1,95 @@
+// Integration (SPEC R4, issue 7 item 4): a held caller hears hold audio and, at each check-in, the "thank you
+// for waiting" announcement, measured on the wire (the caller's RTP); no SIP re-INVITE is sent (uac-wait-bye
+// fails on one); hold audio files shorter than the hold never hang the call up. Tones stand in for the files:
+// hold audio 600 Hz (2 s, so it must loop), announcement 1500 Hz (1 s).
+// Ports: SIP 15260, ctrl_tcp 14640, sipp 15270-15279, RTP peer 15290.
+import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
+import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
+import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
+import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
+import { memoryLogger } from '../../support/memory-logger.ts';
+import { dominantTone } from '../../support/tone.ts';
+import { EventRecorder } from './sip-test-utils.ts';
+
+let line: BaresipLine;
+let rec: EventRecorder;
+let peer: RtpPeer;
+let data: Awaited<ReturnType<typeof makeDataDir>>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tone = (file: string, hz: number, seconds: number) => {
+  const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', String(hz)]);
+  if (r.status !== 0) throw new Error(`sox: ${r.stderr}`);
+  return file;
+};
+const TONES = [600, 1500, 440, 1000];
+
+beforeAll(async () => {
+  data = await makeDataDir();
+  const music = { path: tone(`${data.dir}/hold.wav`, 600, 2), durationMs: 2000 };
+  const thanks = { path: tone(`${data.dir}/thanks.wav`, 1500, 1), durationMs: 1000 };
+  line = new BaresipLine({
+    sip: testSipConfig({ listenPort: 15260, ctrlPort: 14640 }),
+    dataDir: data.dir,
+    logger: memoryLogger(),
+    prompts: { holdMusic: async () => music, holdAnnouncement: async () => thanks },
+  });
+  rec = new EventRecorder(line);
+  await line.start();
+  peer = await startRtpPeer(15290, 440);
+});
+
+afterEach(async () => {
+  await killAllSipp();
+});
+
+afterAll(async () => {
+  await killAllSipp();
+  await line?.stop();
+  await peer?.close();
+  await data?.remove();
+});
+
+describe('hold the caller can hear (real baresip, RTP measured)', () => {
+  it('hold audio loops past its end, the announcement plays at a check-in, resume brings the handset back', async () => {
+    const sipp = startSippCall({
+      scenario: 'uac-wait-bye',
+      target: '127.0.0.1:15260',
+      localPort: 15270,
+      mediaPort: 15300,
+      vars: { caller: '6001', answer_ms: 10_000, rtp_port: peer.port },
+    });
+    const inc = await rec.next('call.incoming');
+    await line.answer(inc.callId);
+    await sleep(600);
+    const m0 = peer.received().length;
+    await line.hold(inc.callId);
+    // 3 s of hold: longer than the 2 s file, which would hang the call up if it ran out.
+    await sleep(3000);
+    const m1 = peer.received().length;
+    await line.announce(inc.callId, 'hold-thanks');
+    await sleep(800);
+    const m2 = peer.received().length;
+    await sleep(1200);
+    const m3 = peer.received().length;
+    await line.resume(inc.callId);
+    await sleep(800);
+    const all = peer.received();
+    const during = (a: number, b: number) => dominantTone(all.slice(a, b), TONES, 5);
+    // Headless handset: nothing but silence (baresip sends no RTP from an unfed source) before the hold and
+    // after the resume.
+    const quiet = (a: number[]) => a.every((v) => Math.abs(v) < 500);
+    expect(quiet(all.slice(0, m0))).toBe(true);
+    expect(during(m0 + 800, m1)).toBe(600);
+    expect(during(m1 + 800, m2)).toBe(1500);
+    expect(during(m2 + 2400, m3)).toBe(600);
+    expect(quiet(all.slice(m3 + 3200))).toBe(true);
+    expect(rec.events.some((e) => e.type === 'call.closed')).toBe(false);
+    await line.hangup(inc.callId);
+    const res = await sipp.done;
+    // uac-wait-bye fails on a re-INVITE: the hold never went over SIP.
+    expect(res.code, res.stderr).toBe(0);
+  });
+});
