@@ -106,3 +106,19 @@ export function createSdNotifier(options: SdNotifyOptions): SdNotifier {
     },
   };
 }
+
+/**
+ * READY=1 once SIP is up (the API already answers when this is called), or after `waitMs` without it: a unit
+ * whose SIP stack cannot start still runs (READY light blinking, LAN API up) and must not be killed by
+ * systemd's start timeout. The status line says which.
+ */
+export async function announceReady(
+  notifier: SdNotifier,
+  options: { sipUp: () => boolean; apiUrl: string; waitMs?: number; pollMs?: number },
+): Promise<boolean> {
+  const deadline = performance.now() + (options.waitMs ?? 5000);
+  while (!options.sipUp() && performance.now() < deadline) await new Promise((r) => setTimeout(r, options.pollMs ?? 50));
+  const up = options.sipUp();
+  await notifier.ready(up ? `ready: SIP up, API on ${options.apiUrl}` : `running without SIP (READY light blinks), API on ${options.apiUrl}`);
+  return up;
+}

@@ -3,7 +3,7 @@
  * `systemd-notify` binary to a test NOTIFY_SOCKET.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSdNotifier, systemdNotifySender, watchdogIntervalMs } from '../../src/app/sd-notify.ts';
+import { announceReady, createSdNotifier, systemdNotifySender, watchdogIntervalMs } from '../../src/app/sd-notify.ts';
 import { startNotifySocket, type NotifySocket } from '../peers/notify-socket.ts';
 import { memoryLogger } from '../support/memory-logger.ts';
 
@@ -101,5 +101,24 @@ describe('systemdNotifySender through systemd-notify', () => {
 
   it('rejects with the reason when nobody listens', async () => {
     await expect(systemdNotifySender(['READY=1'], { NOTIFY_SOCKET: '/nonexistent/notify.sock', PATH: process.env.PATH })).rejects.toThrow(/systemd-notify READY=1/);
+  });
+});
+
+describe('announceReady', () => {
+  it('waits for SIP up, then READY=1 saying so', async () => {
+    const r = recorder();
+    const n = createSdNotifier({ logger: memoryLogger(), healthy: () => true, env: { NOTIFY_SOCKET: '/run/test.sock' }, send: r.send });
+    let polls = 0;
+    const up = await announceReady(n, { sipUp: () => ++polls > 3, apiUrl: 'http://127.0.0.1:8080', pollMs: 1 });
+    expect(up).toBe(true);
+    expect(r.sent).toEqual([['--ready', '--status=ready: SIP up, API on http://127.0.0.1:8080']]);
+  });
+
+  it('without SIP, READY=1 after the wait, saying the unit runs without it', async () => {
+    const r = recorder();
+    const n = createSdNotifier({ logger: memoryLogger(), healthy: () => true, env: { NOTIFY_SOCKET: '/run/test.sock' }, send: r.send });
+    const up = await announceReady(n, { sipUp: () => false, apiUrl: 'http://127.0.0.1:8080', waitMs: 20, pollMs: 1 });
+    expect(up).toBe(false);
+    expect(r.sent[0]?.[1]).toBe('--status=running without SIP (READY light blinks), API on http://127.0.0.1:8080');
   });
 });
