@@ -15,6 +15,8 @@ export default async function run(): Promise<void> {
   const u = await bootUnit({ sipPort: 26070, ctrlPort: 26445 });
   try {
     await waitFor('SIP up', async () => (await u.get<{ sip: { up: boolean } }>('/api/v1/status')).sip.up);
+    // Settle after start-up first (module loading, JIT): the first seconds after boot are not "idle".
+    await pollStatus(u.running.url, new Promise((r) => setTimeout(r, 3000)), 20);
     const idle = await pollStatus(u.running.url, new Promise((r) => setTimeout(r, 5000)), 20);
     console.log(summary('status, unit idle', idle.latencies));
     const heapBefore = await heapUsedAfterGc();
