@@ -3,9 +3,9 @@
  * page cache holds them and as they were at its last `datasync()`; each directory has its entries as they
  * are and as they were at its last `syncDir()`. `cutAfter(n)` makes the n-th mutating call from now lose
  * power: that call and every later one fail, and `image()` is what a reboot finds: the directory entries
- * of the last directory sync, each file with its synced contents, plus (as real disks do) a random part
- * of the bytes appended after that sync that happened to reach the disk, sometimes with the end of that
- * part zeroed or filled with stale bytes. Truncations not yet synced are lost. `revive()` instead models
+ * of the last directory sync, each file with its synced contents, plus (as real disks do) some of the
+ * bytes appended after that sync: page by page, in any order, missing pages read as zeros or stale
+ * bytes (old text or any byte). Truncations not yet synced are lost. `revive()` instead models
  * a killed process: everything in the page cache stays. Directories made by
  * `mkdirp` are taken as durable (the unit's installer makes the journal directory).
  */
@@ -13,6 +13,8 @@ import { basename, dirname } from 'node:path';
 import type { AppendHandle, JournalFs } from './journal-fs.ts';
 
 /** Buffers are never changed in place (appends and truncations make new ones), so they can be shared. */
+const PAGE = 4096;
+
 interface Inode {
   data: Buffer;
   synced: Buffer;
@@ -173,19 +175,29 @@ export class MemoryFs implements JournalFs {
     };
   }
 
-  /** The synced bytes, plus a random part of what was appended after them. */
+  /**
+   * The synced bytes, plus part of what was appended after them: the new size reached the disk, or not, or
+   * a size in between; and each 4 KiB page past the synced bytes made it or not on its own (the page cache writes pages
+   * back in any order), a missing page reading as zeros or stale bytes.
+   */
   private survivor(inode: Inode): Buffer {
     const { data, synced } = inode;
     if (!inode.extendsSynced || data.length <= synced.length) return synced;
-    const pending = data.subarray(synced.length);
-    const kept = Buffer.from(pending.subarray(0, Math.floor(this.random() * (pending.length + 1))));
-    const mode = this.random();
-    if (kept.length > 0 && mode < 0.5) {
-      // The size reached the disk before all the data: the end of the kept part reads as zeros or stale bytes.
-      const from = Math.floor(this.random() * kept.length);
-      for (let i = from; i < kept.length; i++) kept[i] = mode < 0.25 ? 0 : Math.floor(this.random() * 256);
+    // The new size made it or not; sometimes a size in between (a write split in parts).
+    const sizeLuck = this.random();
+    const size = sizeLuck < 0.3 ? synced.length : sizeLuck < 0.7 ? data.length : synced.length + Math.floor(this.random() * (data.length - synced.length + 1));
+    const out = Buffer.from(data.subarray(0, size));
+    for (let page = Math.floor(synced.length / PAGE) * PAGE; page < size; page += PAGE) {
+      const luck = this.random();
+      if (luck < 0.6) continue;
+      for (let i = Math.max(page, synced.length); i < Math.min(page + PAGE, size); i++) out[i] = luck < 0.75 ? 0 : this.staleByte(luck < 0.9);
     }
-    return Buffer.concat([synced, kept]);
+    return out;
+  }
+
+  /** What an old block may hold: often text (a letter, which still reads as JSON inside a string), else any byte. */
+  private staleByte(text: boolean): number {
+    return text ? 0x61 + Math.floor(this.random() * 26) : Math.floor(this.random() * 256);
   }
 
   private inodeAt(path: string): Inode {
