@@ -13,6 +13,7 @@ import type { CoreEvent } from '../core/events.ts';
 import { LIGHT_NAMES } from '../core/lights.ts';
 import { nextWakeAt } from '../core/panel-view.ts';
 import type { CallRecord } from '../core/record.ts';
+import type { DeskRules } from '../core/rules.ts';
 import { deskStatus, type DeskStatus } from '../core/status.ts';
 import type { CallJournal, JournalEntry } from '../ports/call-journal.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -54,6 +55,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private readonly newId: () => string;
+  private pendingRules: DeskRules | null = null;
 
   constructor(private readonly deps: DeskUnitDeps) {
     super();
@@ -160,7 +162,25 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     const { state, effects } = reduction;
     this.state = state;
     for (const effect of effects) this.carryOut(effect);
+    this.takePendingRules();
     this.schedule(now);
+  }
+
+  /**
+   * Thresholds changed while running (SIGHUP, a saved config: src/app/live-config.ts). They apply at once when
+   * the line is idle, else as soon as it is, so a call never changes its ring budget half-way.
+   */
+  applyRules(rules: DeskRules): void {
+    this.pendingRules = rules;
+    this.takePendingRules();
+    this.schedule(this.deps.clock.monotonic());
+  }
+
+  private takePendingRules(): void {
+    if (!this.pendingRules || this.state.call || this.state.waiting.length > 0) return;
+    this.deps.settings = { ...this.deps.settings, rules: this.pendingRules };
+    this.pendingRules = null;
+    this.log.info({ rules: this.deps.settings.rules }, 'new thresholds in force');
   }
 
   private onSipEvent(event: SipLineEvent): void {
@@ -201,7 +221,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
           const reason = (err as Error).message;
           this.log.error({ err, reason, command, callId }, 'SIP command failed');
           // The core must learn that the answer failed: the caller is still ringing and must not be stranded.
-          if (command === 'answer') this.dispatch({ type: 'answer.failed', callId, reason });
+          if (command === 'answer' || command === 'autoAnswer') this.dispatch({ type: 'answer.failed', callId, reason });
         });
         return;
       }

@@ -1,0 +1,90 @@
+/**
+ * Live config (SIGHUP): new thresholds take effect on the next call without a restart (a call in progress
+ * keeps its own), other changed keys are named as needing a restart, and a broken file changes nothing.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LiveConfig, changedKeys } from '../../src/app/live-config.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import { fakeUnit } from '../support/fake-unit.ts';
+import { memoryLogger } from '../support/memory-logger.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 1, 0, 0) });
+});
+afterEach(() => vi.useRealTimers());
+
+async function setup() {
+  const f = fakeUnit();
+  await f.unit.start();
+  f.sip.raise({ type: 'sip.up' });
+  let doc: unknown = { unitId: 'u1', timeZone: 'UTC' };
+  const log = memoryLogger();
+  const live = new LiveConfig(parseConfig(doc), async () => parseConfig(doc), { rules: (r) => f.unit.applyRules(r) }, log);
+  return { ...f, live, log, write: (d: unknown) => (doc = d) };
+}
+
+/** Rings a call, picks it up from the handset after `ms`, and says whether the pick-up was late (R1). */
+async function lateAfter(f: Awaited<ReturnType<typeof setup>>, callId: string, ms: number): Promise<boolean> {
+  f.sip.raise({ type: 'call.incoming', callId, number: '100', displayName: null });
+  await vi.advanceTimersByTimeAsync(ms);
+  f.unit.simulate({ type: 'hook', state: 'off' });
+  await vi.advanceTimersByTimeAsync(0);
+  const late = f.unit.status().call?.late ?? null;
+  f.sip.raise({ type: 'call.closed', callId, reason: 'remote' });
+  f.unit.simulate({ type: 'hook', state: 'on' });
+  await vi.advanceTimersByTimeAsync(0);
+  if (late === null) throw new Error('no call');
+  return late;
+}
+
+describe('LiveConfig', () => {
+  it('a new ring budget applies to the next call without a restart', async () => {
+    const f = await setup();
+    expect(await lateAfter(f, 'a', 4000)).toBe(false); // default budget: 3 rings of 3 s
+    f.write({ unitId: 'u1', timeZone: 'UTC', rules: { ringBudget: 1 } });
+    expect(await f.live.reload()).toEqual({ ok: true, applied: ['rules'], restartNeeded: [], issues: [] });
+    expect(await lateAfter(f, 'b', 4000)).toBe(true); // budget 1: late after the first ring
+    await f.unit.stop();
+  });
+
+  it('a call ringing during the reload keeps its budget; the next one gets the new one', async () => {
+    const f = await setup();
+    f.sip.raise({ type: 'call.incoming', callId: 'a', number: '100', displayName: null });
+    f.write({ unitId: 'u1', timeZone: 'UTC', rules: { ringBudget: 1 } });
+    await f.live.reload();
+    await vi.advanceTimersByTimeAsync(4000);
+    f.unit.simulate({ type: 'hook', state: 'off' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.unit.status().call?.late).toBe(false);
+    f.sip.raise({ type: 'call.closed', callId: 'a', reason: 'remote' });
+    f.unit.simulate({ type: 'hook', state: 'on' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await lateAfter(f, 'b', 4000)).toBe(true);
+    await f.unit.stop();
+  });
+
+  it('names keys that need a restart and keeps their running values', async () => {
+    const f = await setup();
+    f.write({ unitId: 'u2', timeZone: 'UTC', sip: { listenPort: 5070 } });
+    expect(await f.live.reload()).toMatchObject({ ok: true, applied: [], restartNeeded: ['sip', 'unitId'] });
+    expect(f.live.config.unitId).toBe('u1');
+    expect(f.log.entries.some((e) => e.level === 'warn' && e.line.includes('only after a restart'))).toBe(true);
+    await f.unit.stop();
+  });
+
+  it('a broken config changes nothing and its problems are logged by field', async () => {
+    const f = await setup();
+    f.write({ unitId: 'u1', timeZone: 'UTC', rules: { ringBudget: 0, holdLimitMs: 'long' } });
+    const r = await f.live.reload();
+    expect(r.ok).toBe(false);
+    expect(r.issues).toEqual(expect.arrayContaining([expect.stringMatching(/^rules\.ringBudget: /), expect.stringMatching(/^rules\.holdLimitMs: /)]));
+    expect(await lateAfter(f, 'a', 4000)).toBe(false);
+    await f.unit.stop();
+  });
+
+  it('changedKeys compares whole sections', () => {
+    const a = parseConfig({ unitId: 'x', timeZone: 'UTC' });
+    expect(changedKeys(a, parseConfig({ unitId: 'x', timeZone: 'UTC' }))).toEqual([]);
+    expect(changedKeys(a, parseConfig({ unitId: 'x', timeZone: 'UTC', rules: { apologiseMs: 5 } }))).toEqual(['rules']);
+  });
+});
