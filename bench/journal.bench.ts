@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -90,6 +90,8 @@ async function seededJournal(dir: string, n: number): Promise<JsonlJournal> {
 }
 
 export default async function run(): Promise<void> {
+  // Timings on a shared machine depend on its neighbours: say how busy it was.
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const dirs = new Map<number, string>();
   try {
     for (const n of SIZES) {
