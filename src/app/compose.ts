@@ -76,7 +76,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
   let listeners: Listeners;
   try {
-    await records.start();
+    // The journal is read in the background: a long one must not hold up the panel and the SIP line.
+    void records.start();
     listeners = await startListeners({ http: config.http, dataDir, unit, unitId: config.unitId, records, tokens: tokenStoreIn(dataDir), clock, logger });
   } catch (err) {
     records.stop();

@@ -63,7 +63,7 @@ export function buildHttp({ unit, unitId, logger, records, lan }: HttpOptions): 
     if (records) {
       messageRoutes(scope, records);
       callbackRoutes(scope, records);
-      reportRoutes(scope, records.reportSource);
+      reportRoutes(scope, records.reportSource, () => records.ready());
     }
     scope.get('/api/v1/openapi.json', async () => app.swagger());
   });

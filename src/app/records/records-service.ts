@@ -59,6 +59,7 @@ export class RecordsService {
   private readonly newId: () => string;
   private lightTimer: NodeJS.Timeout | null = null;
   private lastLight = '';
+  private loaded: Promise<void> = Promise.resolve();
   private readonly onRecorded = (entry: JournalEntry) => this.follow(entry);
   private readonly listeners = new Set<(entry: AnyJournalEntry) => void>();
 
@@ -78,9 +79,23 @@ export class RecordsService {
     return this.deps.config.categories;
   }
 
-  /** Read the whole journal once (records and events), then follow the unit's new records. */
-  async start(): Promise<void> {
+  /**
+   * Follow the unit's new records and read the whole journal once (records and events). The returned promise
+   * settles when the journal is read; the unit need not wait for it (a long journal takes seconds): every
+   * use case waits for `ready()` itself. A journal that cannot be read is logged; what was read is kept.
+   */
+  start(): Promise<void> {
     this.deps.unit.on('recorded', this.onRecorded);
+    this.loaded = this.load().catch((err: unknown) => this.log.error({ err }, 'journal not fully read; records, reports and call-backs may be incomplete'));
+    return this.loaded;
+  }
+
+  /** Settles once the journal has been read at start. */
+  ready(): Promise<void> {
+    return this.loaded;
+  }
+
+  private async load(): Promise<void> {
     let after = 0;
     for (;;) {
       const batch = await this.deps.journal.readFrom(after, LOAD_BATCH);
@@ -121,6 +136,7 @@ export class RecordsService {
 
   /** One call with its latest annotations. */
   async getCall(id: string): Promise<{ seq: number; record: CallRecord }> {
+    await this.loaded;
     const at = this.book.calls.get(id);
     if (!at) throw new NotFoundError('params.id', `no call with id "${id}"`);
     const [entry] = await this.deps.journal.readFrom(at.seq - 1, 1);
@@ -130,6 +146,7 @@ export class RecordsService {
 
   /** R8: a note and/or a category for a call; absent fields stay as they were, null clears. */
   async annotate(id: string, change: { notes?: string | null; category?: string | null }, by: string): Promise<{ seq: number; record: CallRecord }> {
+    await this.loaded;
     this.requireCall(id, 'params.id');
     if (change.notes === undefined && change.category === undefined) throw new BadInputError('body', 'give notes, category or both');
     if (change.category != null && !this.categories.includes(change.category)) {
@@ -141,6 +158,7 @@ export class RecordsService {
 
   /** R9: a message slip; the time is the unit's. */
   async takeMessage(input: NewMessage, by: string): Promise<MessageSlip> {
+    await this.loaded;
     if (input.callId) this.requireCall(input.callId, 'body.callId');
     const messageId = this.newId();
     await this.append({
@@ -157,7 +175,8 @@ export class RecordsService {
     return slip;
   }
 
-  listMessages(filter: { for?: string; since?: number }): MessageSlip[] {
+  async listMessages(filter: { for?: string; since?: number }): Promise<MessageSlip[]> {
+    await this.loaded;
     const to = filter.for?.trim().toLowerCase();
     return [...this.book.messages.values()]
       .filter((m) => (to === undefined || m.to.trim().toLowerCase() === to) && (filter.since === undefined || Date.parse(m.takenAt) >= filter.since))
@@ -165,6 +184,7 @@ export class RecordsService {
   }
 
   async markDelivered(id: string, by: string): Promise<MessageSlip> {
+    await this.loaded;
     const slip = this.message(id);
     if (slip.deliveredAt === null) await this.append({ type: EVENT.messageDelivered, messageId: id, callId: slip.callId, by });
     return this.message(id);
@@ -181,7 +201,8 @@ export class RecordsService {
     };
   }
 
-  listCallbacks(state?: CallbackState): CallbackView[] {
+  async listCallbacks(state?: CallbackState): Promise<CallbackView[]> {
+    await this.loaded;
     const now = this.deps.clock.now();
     return [...this.book.callbacks.values()]
       .map((cb) => this.view(cb, now))
@@ -196,6 +217,7 @@ export class RecordsService {
   }
 
   async markCallbackDone(id: string, outcome: string, by: string): Promise<CallbackView> {
+    await this.loaded;
     const cb = this.callback(id);
     if (cb.doneAt) throw new ConflictError('params.id', `call-back "${id}" was done at ${cb.doneAt}`);
     await this.append({ type: EVENT.callbackDone, callbackId: id, callId: cb.callId, outcome, by });
@@ -203,7 +225,8 @@ export class RecordsService {
     return this.view(cb, this.deps.clock.now());
   }
 
-  dial(id: string): never {
+  async dial(id: string): Promise<never> {
+    await this.loaded;
     this.callback(id);
     throw new NotImplementedError('the SIP line has no outbound call yet: dial the number from the desk phone, then mark the call-back done');
   }

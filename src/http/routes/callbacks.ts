@@ -20,7 +20,7 @@ function showCallback(viewer: Viewer): (cb: CallbackView) => CallbackView {
 export function callbackRoutes(app: FastifyInstance, records: RecordsService): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/v1/callbacks', { schema: { querystring: listQuery } }, async (request) => ({
-    callbacks: records.listCallbacks(request.query.state).map(showCallback(request.viewer)),
+    callbacks: (await records.listCallbacks(request.query.state)).map(showCallback(request.viewer)),
   }));
   api.post('/api/v1/callbacks/:id/done', { schema: { params: idParam, body: doneBody } }, async (request) =>
     showCallback(request.viewer)(await records.markCallbackDone(request.params.id, request.body.outcome, viewerLabel(request.viewer))),

@@ -36,7 +36,7 @@ export function messageRoutes(app: FastifyInstance, records: RecordsService): vo
   });
   api.get('/api/v1/messages', { schema: { querystring: listQuery } }, async (request) => {
     const { for: to, since } = request.query;
-    const list = records.listMessages({ ...(to !== undefined ? { for: to } : {}), ...(since !== undefined ? { since: Date.parse(since) } : {}) });
+    const list = await records.listMessages({ ...(to !== undefined ? { for: to } : {}), ...(since !== undefined ? { since: Date.parse(since) } : {}) });
     return { messages: list.map(showMessage(request.viewer)) };
   });
   api.post('/api/v1/messages/:id/delivered', { schema: { params: idParam } }, async (request) =>

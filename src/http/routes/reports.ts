@@ -38,12 +38,12 @@ function send(reply: FastifyReply, report: Report, asCsv: boolean): Report | Fas
     .send(reportCsv(report));
 }
 
-export function reportRoutes(app: FastifyInstance, source: ReportSource): void {
+export function reportRoutes(app: FastifyInstance, source: ReportSource, ready: () => Promise<void>): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/v1/reports/daily', { schema: { querystring: dailyQuery } }, async (request, reply) =>
-    send(reply, await buildReport(source, 'daily', request.query.date), request.query.format === 'csv'),
+    send(reply, await ready().then(() => buildReport(source, 'daily', request.query.date)), request.query.format === 'csv'),
   );
   api.get('/api/v1/reports/monthly', { schema: { querystring: monthlyQuery } }, async (request, reply) =>
-    send(reply, await buildReport(source, 'monthly', request.query.month), request.query.format === 'csv'),
+    send(reply, await ready().then(() => buildReport(source, 'monthly', request.query.month)), request.query.format === 'csv'),
   );
 }
