@@ -6,7 +6,7 @@
  * - append (write + fdatasync) p50/p99 at 1k and at 200k records and their ratio: the two journals are open
  *   together and appended to in turn, so both see the same disk and the same neighbours;
  * - bytes this process sent to the block device per append (/proc/self/io write_bytes);
- * - list (a page of 100, newest and deep) at 200k.
+ * - list (a page of 100, newest and deep) and reading every entry by seq (readFrom) at 200k.
  * Seed lines are written straight into daily files with the line encoder (no fsync) to keep set-up short.
  */
 import { execFile } from 'node:child_process';
@@ -30,6 +30,7 @@ const SMALL = 1_000;
 const LARGE = 200_000;
 const APPENDS = 300;
 const LISTS = 100;
+const READ_BATCH = 5000;
 const START = Date.parse('2024-01-01T12:00:00Z');
 const CHILD = fileURLToPath(new URL('./journal-open-child.ts', import.meta.url));
 
@@ -131,6 +132,16 @@ export default async function run(): Promise<void> {
     }
     console.log(`  at ${LARGE} records: ${summary('list 100 newest', newest)}`);
     console.log(`  at ${LARGE} records: ${summary('list 100 deep (beforeSeq)', deep)}`);
+    let read = 0;
+    const readAllMs = await timed(async () => {
+      for (let after = 0; ; ) {
+        const batch = await large.readFrom(after, READ_BATCH);
+        if (batch.length === 0) break;
+        read += batch.length;
+        after = batch.at(-1)?.seq ?? after;
+      }
+    });
+    console.log(`  at ${LARGE} records: readFrom every entry in batches of ${READ_BATCH}: ${read} entries in ${readAllMs.toFixed(0)} ms`);
     await small.close();
     await large.close();
   } finally {
