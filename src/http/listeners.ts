@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
+import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
 import type { HttpConfig } from '../config/http-schema.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -38,13 +39,15 @@ export interface Listeners {
 export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const log = deps.logger.child({ module: 'http' });
   const opened: FastifyInstance[] = [];
+  const feed = new LiveFeed(deps.unit, deps.records);
   const close = async () => {
     for (const app of opened.splice(0)) await app.close();
+    feed.stop();
   };
   const result: Listeners = { local: null, lan: null, close };
   try {
     if (deps.http.enabled) {
-      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records });
+      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed });
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
     }
@@ -53,7 +56,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
       const app = buildHttp({
-        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records,
+        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed,
         lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);

@@ -9,12 +9,14 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DeskUnit } from '../app/desk-unit.ts';
+import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
 import type { Logger } from '../ports/logger.ts';
 import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
 import { errorHandler } from './error-map.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { callRoutes } from './routes/calls.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -34,14 +36,18 @@ export interface HttpOptions {
   records?: RecordsService;
   /** HTTPS with bearer tokens; without it, the local listener. */
   lan?: LanOptions;
+  /** Live events (SSE), shared by both listeners. */
+  feed?: LiveFeed;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // Live event streams never go idle: close them too when the unit stops.
+    forceCloseConnections: true,
     ...(lan ? { https: lan.https } : {}),
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
@@ -65,6 +71,7 @@ export function buildHttp({ unit, unitId, logger, records, lan }: HttpOptions): 
       callbackRoutes(scope, records);
       reportRoutes(scope, records.reportSource, () => records.ready());
     }
+    if (feed) eventRoutes(scope, feed);
     scope.get('/api/v1/openapi.json', async () => app.swagger());
   });
   return app;

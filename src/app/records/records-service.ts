@@ -62,6 +62,7 @@ export class RecordsService {
   private loaded: Promise<void> = Promise.resolve();
   private readonly onRecorded = (entry: JournalEntry) => this.follow(entry);
   private readonly listeners = new Set<(entry: AnyJournalEntry) => void>();
+  private readonly callbackListeners = new Set<(state: { due: number; overdue: boolean }) => void>();
 
   constructor(private readonly deps: RecordsServiceDeps) {
     this.quiet = new QuietHours(deps.config, deps.timeZone);
@@ -117,6 +118,12 @@ export class RecordsService {
   subscribe(listener: (entry: AnyJournalEntry) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Call-backs due now, each time the count or the overdue state changes. */
+  onCallbacks(listener: (state: { due: number; overdue: boolean }) => void): () => void {
+    this.callbackListeners.add(listener);
+    return () => this.callbackListeners.delete(listener);
   }
 
   private follow(entry: AnyJournalEntry): void {
@@ -251,6 +258,7 @@ export class RecordsService {
     if (key !== this.lastLight) {
       this.lastLight = key;
       this.deps.unit.dispatch({ type: 'callbacks', due, overdue });
+      for (const l of this.callbackListeners) l({ due, overdue });
     }
     this.lightTimer = setTimeout(() => this.refreshLight(), Math.max(100, next - now));
     this.lightTimer.unref();

@@ -1,0 +1,82 @@
+/**
+ * Live events for the LAN API (issue 8 item 8): light changes, call state changes, new records and journal
+ * events (notes, messages, call-backs), call-backs due. Each gets a rising id; the last `capacity` stay in
+ * memory so a client reconnecting with Last-Event-ID gets what it missed. Caller data stays raw here: the HTTP
+ * layer masks it per viewer when it sends.
+ */
+import type { Effect } from '../../core/effects.ts';
+import { isCallEntry, type AnyJournalEntry, type JournalEntry, type JournalEventEntry } from '../../ports/call-journal.ts';
+import type { DeskUnit } from '../desk-unit.ts';
+import type { RecordsService } from './records-service.ts';
+
+export type LiveEvent =
+  | { id: number; type: 'light'; data: { name: string; state: string } }
+  | { id: number; type: 'call'; data: { state: string | null; rings: number | null; late: boolean | null; waitingCalls: number } }
+  | { id: number; type: 'record'; data: JournalEntry }
+  | { id: number; type: 'journal-event'; data: JournalEventEntry }
+  | { id: number; type: 'callbacks'; data: { due: number; overdue: boolean } };
+
+type Listener = (event: LiveEvent) => void;
+type Unit = Pick<DeskUnit, 'on' | 'off' | 'status'>;
+
+export class LiveFeed {
+  private readonly buffer: LiveEvent[] = [];
+  private readonly listeners = new Set<Listener>();
+  private nextId = 1;
+  private lastCall = '';
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    private readonly unit: Unit,
+    records: Pick<RecordsService, 'subscribe' | 'onCallbacks'>,
+    private readonly capacity = 1000,
+  ) {
+    const onEffect = (effect: Effect) => this.onEffect(effect);
+    unit.on('effect', onEffect);
+    this.offs.push(() => unit.off('effect', onEffect));
+    this.offs.push(records.subscribe((entry) => this.onEntry(entry)));
+    this.offs.push(records.onCallbacks((data) => this.push({ type: 'callbacks', data })));
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.listeners.clear();
+  }
+
+  private push(event: Omit<LiveEvent, 'id'>): void {
+    const full = { ...event, id: this.nextId++ } as LiveEvent;
+    this.buffer.push(full);
+    if (this.buffer.length > this.capacity) this.buffer.shift();
+    for (const l of this.listeners) l(full);
+  }
+
+  private onEffect(effect: Effect): void {
+    if (effect.type === 'light') this.push({ type: 'light', data: { name: effect.name, state: effect.state } });
+    // Call state: compared after each effect, sent only when it changed.
+    const s = this.unit.status();
+    const call = { state: s.call?.state ?? null, rings: s.call?.rings ?? null, late: s.call?.late ?? null, waitingCalls: s.waitingCalls };
+    const key = JSON.stringify(call);
+    if (key !== this.lastCall) {
+      this.lastCall = key;
+      this.push({ type: 'call', data: call });
+    }
+  }
+
+  private onEntry(entry: AnyJournalEntry): void {
+    if (isCallEntry(entry)) this.push({ type: 'record', data: entry });
+    else this.push({ type: 'journal-event', data: entry });
+  }
+
+  /** True when events after `afterId` have already left the memory (the client missed some). */
+  missedSince(afterId: number | null): boolean {
+    const oldest = this.buffer[0]?.id ?? this.nextId;
+    return afterId !== null && afterId + 1 < oldest;
+  }
+
+  /** Replays buffered events after `afterId` (all of them for null), then follows live ones. */
+  subscribe(afterId: number | null, listener: Listener): () => void {
+    for (const e of this.buffer) if (afterId === null || e.id > afterId) listener(e);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * `GET /api/v1/events`: Server-Sent Events (issue 8 item 8). Each event has an `id:`; a client reconnecting
+ * with `Last-Event-ID` (header, or `?lastEventId=` for clients that cannot set headers) gets every event
+ * after it that is still in memory, then live ones; `event: gap` says older ones were dropped. Caller data is
+ * masked per viewer, like every other route. A comment line every 15 s keeps proxies from closing the stream.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { LiveEvent, LiveFeed } from '../../app/records/live-feed.ts';
+import { BadInputError } from '../../core/errors.ts';
+import { showCaller, showNumber, type Viewer } from '../auth/viewer.ts';
+
+const query = z.object({ lastEventId: z.coerce.number().int().min(0).optional() }).strict();
+const KEEPALIVE_MS = 15_000;
+
+function present(viewer: Viewer): (e: LiveEvent) => unknown {
+  const caller = showCaller(viewer);
+  const number = showNumber(viewer);
+  return (e) => {
+    if (e.type === 'record') return { seq: e.data.seq, ...caller(e.data.record) };
+    if (e.type === 'journal-event') {
+      const ev = e.data.event;
+      return { seq: e.data.seq, ...ev, ...(typeof ev.callbackNumber === 'string' ? { callbackNumber: number(ev.callbackNumber) } : {}) };
+    }
+    return e.data;
+  };
+}
+
+export function eventRoutes(app: FastifyInstance, feed: LiveFeed): void {
+  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/events', { schema: { querystring: query } }, (request, reply) => {
+    const header = request.headers['last-event-id'];
+    let after = request.query.lastEventId ?? null;
+    if (typeof header === 'string' && header !== '') {
+      if (!/^\d{1,15}$/.test(header)) throw new BadInputError('headers.last-event-id', 'must be the id of an event');
+      after = Number(header);
+    }
+    const show = present(request.viewer);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write('retry: 2000\n\n');
+    const send = (e: LiveEvent) => res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(show(e))}\n\n`);
+    // Tell a client that missed events no longer in memory, before the replay: it should reload its lists.
+    if (feed.missedSince(after)) res.write(`event: gap\ndata: ${JSON.stringify({ after })}\n\n`);
+    const unsubscribe = feed.subscribe(after, send);
+    const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    request.raw.on('close', () => {
+      clearInterval(keepalive);
+      unsubscribe();
+    });
+  });
+}
