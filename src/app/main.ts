@@ -1,11 +1,13 @@
 /**
  * The unit's entry point: `tsx src/app/main.ts --config FILE`. Loads and validates the config (every problem
- * reported at once, naming the field), starts the unit, and stops it cleanly on SIGINT / SIGTERM.
+ * reported at once, naming the field), starts the unit, and stops it cleanly on SIGINT / SIGTERM. The production
+ * build runs `node dist/app/main.js --config FILE` (npm run build); under systemd it reports readiness (sd_notify).
  */
 import { Command } from 'commander';
 import { loadConfig, redactConfig } from '../config/load.ts';
 import { ConfigError, DeskphoneError } from '../core/errors.ts';
 import { startUnit } from './compose.ts';
+import { attachServiceHooks } from './service-hooks.ts';
 import { createLogger } from './logger.ts';
 
 const program = new Command('deskphone')
@@ -21,6 +23,8 @@ try {
   const logger = createLogger(config.log.level);
   logger.info({ config: redactConfig(config) }, `config loaded from ${configPath}`);
   const running = await startUnit(config, logger);
+  // systemd readiness + watchdog, and SIGHUP re-reading the config (thresholds apply live).
+  const service = await attachServiceHooks(running, config, configPath, logger);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -29,6 +33,7 @@ try {
       process.exit(130);
     }
     stopping = true;
+    void service.stopping();
     logger.info({ signal }, 'stopping: recording calls in progress as interrupted and writing every record');
     // Bounded: the unit gives the journal 5 s; past 10 s something is stuck, and systemd would kill us anyway.
     const guard = setTimeout(() => {
