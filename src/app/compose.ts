@@ -20,6 +20,8 @@ import { RecordsService } from './records/records-service.ts';
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
+import { startSync, type RunningSync } from './sync/start-sync.ts';
+import { attachSyncStatus } from './sync/sync-status.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -31,6 +33,8 @@ export interface RunningUnit {
   records: RecordsService;
   /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
   greetings: GreetingLibrary;
+  /** Upstream sync (issue 10): idle when no sink is configured. */
+  sync: RunningSync;
   stop(): Promise<void>;
 }
 
@@ -64,7 +68,12 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
-    settings: { rules: config.rules, unitId: config.unitId, timeZone: config.timeZone },
+    settings: {
+      rules: config.rules,
+      unitId: config.unitId,
+      timeZone: config.timeZone,
+      autoAnswerAfterRings: config.greetings.autoAnswerAfterRings,
+    },
     sip,
     panel,
     journal,
@@ -73,6 +82,13 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   });
   await unit.start();
   const clock = overrides.clock ?? systemClock;
+  // Upstream sync: the journal is the spool; the backlog drives the SYNC light.
+  const sync = await startSync({
+    upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, dataDir, journal, clock, logger,
+    dispatch: (event) => unit.dispatch(event),
+  });
+  attachSyncStatus(unit, sync);
+  unit.on('recorded', () => sync.notify());
   const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
   let listeners: Listeners;
   try {
@@ -81,6 +97,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     listeners = await startListeners({ http: config.http, dataDir, unit, unitId: config.unitId, records, tokens: tokenStoreIn(dataDir), clock, logger });
   } catch (err) {
     records.stop();
+    await sync.stop();
     await unit.stop();
     await greetings.close();
     throw err;
@@ -94,9 +111,11 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     greetings,
     lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
     records,
+    sync,
     async stop() {
       await listeners.close();
       records.stop();
+      await sync.stop();
       await unit.stop();
       await greetings.close();
     },

@@ -14,7 +14,10 @@ import { DeskphoneError } from './errors.ts';
  *    │                                           │   (ANSWERING --hook on--> ENDING too)
  *    └───────────────────────────────────────────┘ call.closed (from any state but IDLE), sip.down
  * ```
- * ANSWERING --answer.failed--> RINGING: the stack could not answer; the call rings again (lights, ringer).
+ * RINGING --auto-answer time--> AUTO_ANSWERING --call.established--> GREETING --hook off--> TALKING
+ *   (R3: nobody lifted the handset; the caller hears the greeting, then hold audio and check-ins, until the
+ *   receptionist picks up; a caller who hangs up in GREETING abandoned the call)
+ * ANSWERING / AUTO_ANSWERING --answer.failed--> RINGING: the stack could not answer; the call rings again (lights, ringer).
  * ENDING: the receptionist put the handset down and the unit asked the SIP stack to hang up; the call
  * closes when the stack says so.
  */
@@ -22,6 +25,8 @@ export enum CallState {
   Idle = 'idle',
   Ringing = 'ringing',
   Answering = 'answering',
+  AutoAnswering = 'auto-answering',
+  Greeting = 'greeting',
   Talking = 'talking',
   Held = 'held',
   Ending = 'ending',
@@ -29,7 +34,9 @@ export enum CallState {
 
 const ALLOWED: Record<CallState, readonly CallState[]> = {
   [CallState.Idle]: [CallState.Ringing],
-  [CallState.Ringing]: [CallState.Answering, CallState.Talking, CallState.Idle],
+  [CallState.Ringing]: [CallState.Answering, CallState.AutoAnswering, CallState.Talking, CallState.Idle],
+  [CallState.AutoAnswering]: [CallState.Greeting, CallState.Talking, CallState.Ringing, CallState.Idle],
+  [CallState.Greeting]: [CallState.Talking, CallState.Idle],
   [CallState.Answering]: [CallState.Ringing, CallState.Talking, CallState.Ending, CallState.Idle],
   [CallState.Talking]: [CallState.Held, CallState.Ending, CallState.Idle],
   [CallState.Held]: [CallState.Talking, CallState.Ending, CallState.Idle],

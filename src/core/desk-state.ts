@@ -17,8 +17,12 @@ export interface ActiveCall {
   answeredAt: number | null;
   late: boolean;
   holds: { startedAt: number; endedAt: number | null }[];
-  /** R4: check-in announcements made during the hold in progress. */
+  /** R4: check-in announcements made during the hold in progress (or the wait after an auto-answer). */
   checkIns: number;
+  /** R3: when the unit answered the call itself (auto-greeting), or null. */
+  autoAnsweredAt: number | null;
+  /** R3: the unit tried to answer this call itself (once only, even if that failed). */
+  autoTried: boolean;
 }
 
 /** A second call that arrived while the line was busy (LINE 2). */

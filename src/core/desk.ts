@@ -13,7 +13,7 @@ import type { ActiveCall, DeskState, WaitingCall } from './desk-state.ts';
 import type { Effect } from './effects.ts';
 import type { CloseReason, CoreEvent } from './events.ts';
 import { LIGHT_NAMES } from './lights.ts';
-import { holdMs, lightsAt, ringerAt, ringsAt } from './panel-view.ts';
+import { autoAnswerAt, holdMs, lightsAt, ringerAt, ringsAt, waitingSince } from './panel-view.ts';
 import type { CallRecord, HungUpFirst, Outcome } from './record.ts';
 import type { DeskRules } from './rules.ts';
 
@@ -21,6 +21,8 @@ export interface DeskSettings {
   rules: DeskRules;
   unitId: string;
   timeZone: string;
+  /** R3: answer with the greeting this many rings past the budget when nobody picks up; 0 or absent = never. */
+  autoAnswerAfterRings?: number;
 }
 
 export interface Reduction {
@@ -38,7 +40,7 @@ const stamp = (at: At, t: number) => new Date(at.wall - (at.now - t)).toISOStrin
 
 type EndReason = CloseReason | 'shutdown';
 
-function move(call: ActiveCall, to: CallState.Ringing | CallState.Answering | CallState.Talking | CallState.Held | CallState.Ending): ActiveCall {
+function move(call: ActiveCall, to: Exclude<CallState, CallState.Idle>): ActiveCall {
   return { ...call, state: transition(call.state, to) as ActiveCall['state'] };
 }
 
@@ -54,6 +56,7 @@ function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' 
     rings: ringsAt(s.rules, c.startedAt, at.now),
     answeredBy: 'nobody',
     answeredAt: null,
+    pickedUpAt: null,
     late: false,
     holds: [],
     talkMs: 0,
@@ -92,8 +95,8 @@ function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
   if (call.answeredAt === null) return 'missed';
   // A call that was up and ended by a failure (the network went) did not end normally either.
   if (reason === 'error') return 'interrupted';
-  // SPEC outcome: abandoned = the caller gave up while on hold.
-  if (call.state === CallState.Held && reason === 'remote') return 'abandoned';
+  // SPEC outcome: abandoned = the caller gave up during the greeting or while on hold.
+  if ((call.state === CallState.Held || call.state === CallState.Greeting) && reason === 'remote') return 'abandoned';
   return 'answered';
 }
 
@@ -102,14 +105,19 @@ function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: A
   const { now } = at;
   const holds = call.holds.map((h) => ({ startedAt: stamp(at, h.startedAt), ms: (h.endedAt ?? now) - h.startedAt }));
   const answered = call.answeredAt !== null;
+  const auto = call.autoAnsweredAt !== null;
+  // The receptionist was on the line from the answer, or (after an auto-greeting) from their pick-up.
+  const connected = auto ? (call.state === CallState.Greeting ? null : call.pickedUpAt) : call.answeredAt;
   return {
     ...baseRecord(s, call, at),
-    rings: call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, now),
-    answeredBy: answered ? 'receptionist' : 'nobody',
+    rings: call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, auto ? (call.autoAnsweredAt as number) : now),
+    answeredBy: auto ? 'auto-greeting' : answered ? 'receptionist' : 'nobody',
     answeredAt: answered ? stamp(at, call.answeredAt as number) : null,
+    pickedUpAt: connected !== null && call.pickedUpAt !== null ? stamp(at, call.pickedUpAt) : null,
     late: call.late,
     holds,
-    talkMs: answered ? Math.max(0, now - (call.answeredAt as number) - holdMs(call, now)) : 0,
+    talkMs: connected !== null ? Math.max(0, now - connected - holdMs(call, now)) : 0,
+    greetingPlayed: auto,
     hungUpFirst: hungUpBy(call, reason),
     outcome: outcomeOf(call, reason),
   };
@@ -142,6 +150,8 @@ function ringing(c: WaitingCall): ActiveCall {
     late: false,
     holds: [],
     checkIns: 0,
+    autoAnsweredAt: null,
+    autoTried: false,
   };
 }
 
@@ -160,7 +170,8 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       return { ...next, waiting: [] };
     }
     case 'answer.failed': {
-      if (!call || call.callId !== event.callId || call.state !== CallState.Answering) return state;
+      if (!call || call.callId !== event.callId) return state;
+      if (call.state !== CallState.Answering && call.state !== CallState.AutoAnswering) return state;
       // The caller is still ringing: light the ring bar and sound the ringer again; the next lift retries.
       return { ...state, call: { ...move(call, CallState.Ringing), pickedUpAt: null, ringsAtPickup: null, late: false } };
     }
@@ -189,6 +200,13 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
     case 'call.established': {
       if (!call || call.callId !== event.callId) return state;
       if (call.state === CallState.Answering) return { ...state, call: { ...move(call, CallState.Talking), answeredAt: now } };
+      if (call.state === CallState.AutoAnswering) {
+        const answered = { ...call, answeredAt: now, autoAnsweredAt: now };
+        if (call.pickedUpAt === null) return { ...state, call: move(answered, CallState.Greeting) };
+        // Lifted while the unit was answering: connect the handset as soon as the call is up.
+        effects.push({ type: 'sip', command: 'resume', callId: call.callId });
+        return { ...state, call: { ...move(answered, CallState.Talking), pickedUpAt: now } };
+      }
       if (call.state === CallState.Ringing) {
         // Answered without the handset (e.g. by another device on the account): count it as picked up now.
         const rings = ringsAt(s.rules, call.startedAt, now);
@@ -217,6 +235,14 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
           call: { ...move(call, CallState.Answering), pickedUpAt: now, ringsAtPickup: rings, late: rings > s.rules.ringBudget },
         };
       }
+      if (event.state === 'off' && call.state === CallState.Greeting) {
+        // R3: the receptionist takes over from the greeting; the caller waited past the budget (R2: apologise).
+        effects.push({ type: 'sip', command: 'resume', callId: call.callId });
+        return { ...next, call: { ...move(call, CallState.Talking), pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };
+      }
+      if (event.state === 'off' && call.state === CallState.AutoAnswering) {
+        return { ...next, call: { ...call, pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };
+      }
       if (event.state === 'on' && [CallState.Answering, CallState.Talking, CallState.Held].includes(call.state)) {
         effects.push({ type: 'sip', command: 'hangup', callId: call.callId });
         const holds = call.holds.map((h) => (h.endedAt === null ? { ...h, endedAt: now } : h));
@@ -242,12 +268,24 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
   }
 }
 
+/**
+ * R3: nobody picked up within the budget: the unit answers with the greeting `autoAnswerAfterRings` rings
+ * later (once; a failed try rings on).
+ */
+function autoAnswer(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  const call = state.call;
+  const at = call ? autoAnswerAt(s, call) : null;
+  if (!call || at === null || now < at) return state;
+  effects.push({ type: 'sip', command: 'autoAnswer', callId: call.callId });
+  return { ...state, call: { ...move(call, CallState.AutoAnswering), autoTried: true } };
+}
+
 /** R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten. */
 function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
   const call = state.call;
-  const hold = call?.state === CallState.Held ? call.holds[call.holds.length - 1] : undefined;
-  if (!call || !hold || hold.endedAt !== null) return state;
-  const due = Math.floor((now - hold.startedAt) / s.rules.holdCheckInMs);
+  const since = call ? waitingSince(call) : null;
+  if (!call || since === null) return state;
+  const due = Math.floor((now - since) / s.rules.holdCheckInMs);
   if (due <= call.checkIns) return state;
   effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });
   return { ...state, call: { ...call, checkIns: due } };
@@ -259,7 +297,7 @@ function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect
  */
 export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, wall: number = now): Reduction {
   const effects: Effect[] = [];
-  const next = checkIn(s, onEvent(s, state, event, { now, wall }, effects), now, effects);
+  const next = checkIn(s, autoAnswer(s, onEvent(s, state, event, { now, wall }, effects), now, effects), now, effects);
   const lights = lightsAt(s.rules, next, now);
   for (const name of LIGHT_NAMES) {
     if (lights[name] !== state.lights[name]) effects.push({ type: 'light', name, state: lights[name] });

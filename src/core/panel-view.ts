@@ -21,6 +21,23 @@ function currentHold(call: ActiveCall) {
   return last && last.endedAt === null ? last : null;
 }
 
+/**
+ * R4: since when the caller has been waiting without the receptionist: the hold in progress, or the
+ * auto-greeting's answer (they hear the greeting, then hold audio). Null when they are not waiting.
+ */
+export function waitingSince(call: ActiveCall): number | null {
+  if (call.state === CallState.Greeting) return call.answeredAt;
+  if (call.state !== CallState.Held) return null;
+  return currentHold(call)?.startedAt ?? null;
+}
+
+/** R3: when the unit answers a ringing call itself, or null (not ringing, tried already, or switched off). */
+export function autoAnswerAt(s: { rules: DeskRules; autoAnswerAfterRings?: number }, call: ActiveCall): number | null {
+  const after = s.autoAnswerAfterRings ?? 0;
+  if (call.state !== CallState.Ringing || call.autoTried || after <= 0) return null;
+  return call.startedAt + (s.rules.ringBudget + after - 1) * s.rules.ringCycleMs;
+}
+
 function readyLight(state: DeskState): LightState {
   if (state.panelFault || state.journalFault) return 'fast';
   return state.sipUp ? 'on' : 'blink';
@@ -55,12 +72,14 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   // R2: apologise after a late pick-up, for a while.
   if (call.late && call.pickedUpAt !== null && now < call.pickedUpAt + rules.apologiseMs) lights.APOLOGISE = 'on';
 
-  // R4: hold check-in and limit, per hold.
-  const hold = call.state === CallState.Held ? currentHold(call) : null;
-  if (hold) {
-    const held = now - hold.startedAt;
+  // R4: hold check-in and limit, per hold (and for a caller waiting after the auto-greeting).
+  const since = waitingSince(call);
+  if (since !== null) {
+    const held = now - since;
     lights.HOLD = held >= rules.holdLimitMs ? 'fast' : held >= rules.holdCheckInMs ? 'blink' : 'on';
   }
+  // R3: an auto-answered caller still needs the receptionist.
+  if (call.state === CallState.AutoAnswering || call.state === CallState.Greeting) lights.ANSWER_NOW = 'fast';
 
   // R5: call length from the answer; the unit warns but never hangs up.
   if (call.answeredAt !== null && (call.state === CallState.Talking || call.state === CallState.Held)) {
@@ -94,11 +113,11 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
     times.push(cycleStart + rules.ringOnMs, cycleStart + rules.ringCycleMs);
   }
   if (call.late && call.pickedUpAt !== null) times.push(call.pickedUpAt + rules.apologiseMs);
-  const hold = call.state === CallState.Held ? currentHold(call) : null;
-  if (hold) {
+  const since = waitingSince(call);
+  if (since !== null) {
     // R4: the next check-in (every holdCheckInMs), and the limit.
-    const next = (Math.floor((now - hold.startedAt) / rules.holdCheckInMs) + 1) * rules.holdCheckInMs;
-    times.push(hold.startedAt + next, hold.startedAt + rules.holdLimitMs);
+    const next = (Math.floor((now - since) / rules.holdCheckInMs) + 1) * rules.holdCheckInMs;
+    times.push(since + next, since + rules.holdLimitMs);
   }
   if (call.answeredAt !== null) times.push(call.answeredAt + rules.lengthWarnMs, call.answeredAt + rules.lengthLimitMs);
   return earliestAfter(times, now);

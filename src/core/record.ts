@@ -27,6 +27,11 @@ export interface CallRecord {
   rings: number;
   answeredBy: AnsweredBy;
   answeredAt: string | null;
+  /**
+   * When the receptionist took the call on the handset (later than answeredAt after an auto-greeting), or null.
+   * Always written by this version; optional only because records written before it lack the field.
+   */
+  pickedUpAt?: string | null;
   late: boolean;
   holds: HoldRecord[];
   talkMs: number;

@@ -15,6 +15,8 @@ export interface PromptFile {
 export interface HoldPrompts {
   holdMusic(): Promise<PromptFile | null>;
   holdAnnouncement(): Promise<PromptFile | null>;
+  /** R3: the greeting for a call answered now (time band, holiday). */
+  greetingFor(instantMs: number): Promise<PromptFile | null>;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface SipLine {
   /** Subscribe; returns the function that unsubscribes. */
   onEvent(listener: (event: SipLineEvent) => void): () => void;
   answer(callId: string): Promise<void>;
+  /**
+   * R3: answer without the handset: the caller hears the greeting (never before the answer), then hold audio
+   * and check-ins, until `resume` connects the handset. Resolves once the call is established.
+   */
+  autoAnswer(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
   /** R4: the caller hears hold audio (looped) and the handset is cut off both ways; no SIP hold. */
   hold(callId: string): Promise<void>;

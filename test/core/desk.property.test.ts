@@ -34,7 +34,8 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 });
 
 function run(steps: Step[]): { desk: Desk; started: string[]; ringsSeen: Map<string, number[]> } {
-  const desk = new Desk(settings({ ringCycleMs: 3000, ringOnMs: 1000 }));
+  // With auto-answer on (R3), so scripts also pass through the greeting.
+  const desk = new Desk({ ...settings({ ringCycleMs: 3000, ringOnMs: 1000 }), autoAnswerAfterRings: 1 });
   let t = 0;
   const started: string[] = [];
   const ringsSeen = new Map<string, number[]>();

@@ -219,6 +219,78 @@ describe('desk reducer: READY and the SIP stack', () => {
   });
 });
 
+describe('desk reducer: auto-answer with the greeting (R3)', () => {
+  const auto = () => new Desk({ ...settings(), autoAnswerAfterRings: 1 });
+
+  it('answers one ring past the budget, the caller waits with check-ins, and the receptionist takes over late', () => {
+    const d = auto();
+    d.incoming();
+    d.advanceTo(8999);
+    expect(d.sipCommands()).toEqual([]);
+    d.advanceTo(9000);
+    expect(d.sipCommands()).toEqual(['autoAnswer:c1']);
+    expect(d.state.call?.state).toBe(CallState.AutoAnswering);
+    expect(d.state.ringer).toBe(false);
+    d.send({ type: 'call.established', callId: 'c1' });
+    expect(d.state.call?.state).toBe(CallState.Greeting);
+    expect(d.state.lights).toMatchObject({ ANSWER_NOW: 'fast', HOLD: 'on', RING1: 'off' });
+    d.advanceTo(29_000);
+    expect(d.effects.filter((e) => e.type === 'announce')).toHaveLength(1);
+    expect(d.state.lights.HOLD).toBe('blink');
+    d.advanceTo(35_000);
+    d.send({ type: 'hook', state: 'off' });
+    expect(d.sipCommands()).toEqual(['autoAnswer:c1', 'resume:c1']);
+    expect(d.state.lights).toMatchObject({ APOLOGISE: 'on', HOLD: 'off', ANSWER_NOW: 'off' });
+    d.advanceTo(45_000);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    expect(d.records()[0]).toMatchObject({
+      answeredBy: 'auto-greeting',
+      greetingPlayed: true,
+      outcome: 'answered',
+      late: true,
+      rings: 12,
+      answeredAt: new Date(T0 + 9000).toISOString(),
+      pickedUpAt: new Date(T0 + 35_000).toISOString(),
+      talkMs: 10_000,
+    });
+  });
+
+  it('a caller who hangs up during the greeting abandoned the call; nobody picked up', () => {
+    const d = auto();
+    d.incoming();
+    d.advanceTo(9000);
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(12_000);
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
+    expect(d.records()[0]).toMatchObject({ answeredBy: 'auto-greeting', greetingPlayed: true, outcome: 'abandoned', pickedUpAt: null, talkMs: 0, rings: 4, hungUpFirst: 'caller' });
+    expect(d.state.lights).toMatchObject({ HOLD: 'off', ANSWER_NOW: 'off' });
+  });
+
+  it('a failed auto-answer rings on and is not tried again; a lift during it connects the handset once up', () => {
+    const d = auto();
+    d.incoming();
+    d.advanceTo(9000);
+    d.send({ type: 'answer.failed', callId: 'c1', reason: 'x' });
+    d.advanceTo(20_000);
+    expect(d.sipCommands()).toEqual(['autoAnswer:c1']);
+    expect(d.state.call?.state).toBe(CallState.Ringing);
+    const e = auto();
+    e.incoming();
+    e.advanceTo(9000);
+    e.send({ type: 'hook', state: 'off' });
+    e.send({ type: 'call.established', callId: 'c1' });
+    expect(e.sipCommands()).toEqual(['autoAnswer:c1', 'resume:c1']);
+    expect(e.state.call?.state).toBe(CallState.Talking);
+  });
+
+  it('0 rings past the budget means never', () => {
+    const d = new Desk({ ...settings(), autoAnswerAfterRings: 0 });
+    d.incoming();
+    d.advanceTo(60_000);
+    expect(d.sipCommands()).toEqual([]);
+  });
+});
+
 describe('desk reducer: hold check-ins (R4)', () => {
   it('a held caller hears the check-in announcement every holdCheckInMs, counted afresh for each hold', () => {
     const d = new Desk();

@@ -43,6 +43,8 @@ export interface BootOptions {
   logger?: AppLogger;
   /** The handset's audio devices (config `audio`); default: none on this machine (headless). */
   audio?: Record<string, unknown>;
+  /** R3 auto-answer (config greetings.autoAnswerAfterRings). Default 0 here: most flows pick up late on purpose. */
+  autoAnswerAfterRings?: number;
 }
 
 export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
@@ -61,6 +63,7 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
     },
     panel: options.panel ?? { kind: 'simulated' },
     ...(options.audio ? { audio: options.audio } : {}),
+    greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0 },
     http: { host: '127.0.0.1', port: 0 },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
   });

@@ -50,7 +50,7 @@ export function scenarioPath(scenario: SippScenario): string {
 
 export function startSippCall(opts: SippCallOptions): SippCall {
   const vars = { ...DEFAULT_VARS[opts.scenario], ...opts.vars };
-  if (opts.scenario === 'uac-wait-bye' && vars.rtp_port === undefined) vars.rtp_port = opts.mediaPort ?? 16900;
+  if ((opts.scenario === 'uac-wait-bye' || opts.scenario === 'uac-talk') && vars.rtp_port === undefined) vars.rtp_port = opts.mediaPort ?? 16900;
   const args = [
     opts.target,
     '-sf', scenarioPath(opts.scenario),

@@ -180,7 +180,31 @@ export class BaresipLine implements SipLine {
   }
 
   answer(callId: string): Promise<void> {
-    if (!this.calls.has(callId)) return Promise.reject(new SipError(`no call with id ${callId} (answer)`));
+    return this.accept(callId, 'answer', async () => undefined);
+  }
+
+  autoAnswer(callId: string): Promise<void> {
+    // The earpiece stays muted until the handset takes over (resume).
+    const answered = this.accept(callId, 'autoAnswer', async (ctrl) => {
+      this.held.set(callId, null);
+      await ctrl.send('auplay', MUTED_PLAYER);
+    });
+    // baresip fixes a ringing call's source when the INVITE arrives: switching it is only heard once the call
+    // is up, so the greeting starts right after the answer (never before it).
+    return answered.then(() =>
+      this.enqueue(async () => {
+        const ctrl = this.requireCtrl('autoAnswer', callId);
+        await this.select(ctrl, callId, 'greeting');
+        const greeting = await this.opts.prompts?.greetingFor(Date.now());
+        if (greeting) await this.playFile(ctrl, callId, greeting);
+        else await this.playHoldMusic(ctrl, callId);
+      }),
+    );
+  }
+
+  /** `accept` a call after `prepare` (run with the call selected); resolves once it is established. */
+  private accept(callId: string, command: string, prepare: (ctrl: CtrlClient) => Promise<void>): Promise<void> {
+    if (!this.calls.has(callId)) return Promise.reject(new SipError(`no call with id ${callId} (${command})`));
     const established = this.waitEstablished(callId);
     const sent = this.enqueue(async () => {
       const ctrl = this.requireCtrl('accept', callId);
@@ -200,6 +224,7 @@ export class BaresipLine implements SipLine {
         this.markedHeld.delete(callId);
       }
       await this.select(ctrl, callId, 'accept');
+      await prepare(ctrl);
       await ctrl.send('accept');
     });
     sent.catch((err: unknown) => this.settleAnswer(callId, err as Error));

@@ -32,6 +32,9 @@ export class FakeSipLine implements SipLine {
   answer(callId: string): Promise<void> {
     return this.run('answer', callId);
   }
+  autoAnswer(callId: string): Promise<void> {
+    return this.run('autoAnswer', callId);
+  }
   hangup(callId: string): Promise<void> {
     return this.run('hangup', callId);
   }

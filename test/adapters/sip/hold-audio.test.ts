@@ -1,7 +1,8 @@
 // Integration (SPEC R4, issue 7 item 4): a held caller hears hold audio and, at each check-in, the "thank you
 // for waiting" announcement, measured on the wire (the caller's RTP); no SIP re-INVITE is sent (uac-wait-bye
 // fails on one); hold audio files shorter than the hold never hang the call up. Tones stand in for the files:
-// hold audio 600 Hz (2 s, so it must loop), announcement 1500 Hz (1 s).
+// hold audio 600 Hz (2 s, so it must loop), announcement 1500 Hz (1 s), greeting 900 Hz (1.5 s). Auto-answer
+// (R3): the greeting starts with the answer, hold audio follows, resume hands the call to the handset.
 // Ports: SIP 15260, ctrl_tcp 14640, sipp 15270-15279, RTP peer 15290.
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -24,17 +25,18 @@ const tone = (file: string, hz: number, seconds: number) => {
   if (r.status !== 0) throw new Error(`sox: ${r.stderr}`);
   return file;
 };
-const TONES = [600, 1500, 440, 1000];
+const TONES = [600, 1500, 900, 440, 1000];
 
 beforeAll(async () => {
   data = await makeDataDir();
   const music = { path: tone(`${data.dir}/hold.wav`, 600, 2), durationMs: 2000 };
   const thanks = { path: tone(`${data.dir}/thanks.wav`, 1500, 1), durationMs: 1000 };
+  const greeting = { path: tone(`${data.dir}/greeting.wav`, 900, 1.5), durationMs: 1500 };
   line = new BaresipLine({
     sip: testSipConfig({ listenPort: 15260, ctrlPort: 14640 }),
     dataDir: data.dir,
     logger: memoryLogger(),
-    prompts: { holdMusic: async () => music, holdAnnouncement: async () => thanks },
+    prompts: { holdMusic: async () => music, holdAnnouncement: async () => thanks, greetingFor: async () => greeting },
   });
   rec = new EventRecorder(line);
   await line.start();
@@ -90,6 +92,36 @@ describe('hold the caller can hear (real baresip, RTP measured)', () => {
     await line.hangup(inc.callId);
     const res = await sipp.done;
     // uac-wait-bye fails on a re-INVITE: the hold never went over SIP.
+    expect(res.code, res.stderr).toBe(0);
+  });
+
+  it('auto-answer: the greeting from the first packet, then hold audio; the end of the file never hangs up', async () => {
+    const sipp = startSippCall({
+      scenario: 'uac-wait-bye',
+      target: '127.0.0.1:15260',
+      localPort: 15271,
+      mediaPort: 15320,
+      vars: { caller: '6002', answer_ms: 10_000, rtp_port: peer.port },
+    });
+    const inc = await rec.next('call.incoming');
+    const m0 = peer.received().length;
+    await sleep(500);
+    // Ringing: nothing reaches the caller before the answer.
+    expect(peer.received().length).toBe(m0);
+    await line.autoAnswer(inc.callId);
+    await sleep(3000);
+    const m1 = peer.received().length;
+    await line.resume(inc.callId);
+    await sleep(800);
+    const all = peer.received();
+    const during = (a: number, b: number) => dominantTone(all.slice(a, b), TONES, 5);
+    // The first second heard is the greeting (from its start), what follows the 1.5 s file is hold audio.
+    expect(during(m0, m0 + 8000)).toBe(900);
+    expect(during(m0 + 14_400, m1)).toBe(600);
+    expect(all.slice(m1 + 3200).every((v) => Math.abs(v) < 500)).toBe(true);
+    expect(rec.events.some((e) => e.type === 'call.closed' && e.callId === inc.callId)).toBe(false);
+    await line.hangup(inc.callId);
+    const res = await sipp.done;
     expect(res.code, res.stderr).toBe(0);
   });
 });
