@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
+import { syncStatusOf } from '../../app/sync/sync-status.ts';
 import { showCaller } from '../auth/viewer.ts';
 
 export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string): void {
@@ -15,6 +16,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       waitingCalls: status.waitingCalls,
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
+      sync: syncStatusOf(unit),
     };
   });
 }

@@ -1,0 +1,98 @@
+/**
+ * Builds what the upstream config asks for: the sinks, the durable state store for their cursors, the sync
+ * engine (its backlog drives the SYNC light through the desk core) and the retention schedule. Nothing runs
+ * when no sink is configured and retention is off.
+ * Config keys: upstream.*, journal.retentionDays, unitId, dataDir (state file `<dataDir>/state/sync.json`).
+ */
+import { join } from 'node:path';
+import { LowdbStateStore } from '../../adapters/state/lowdb-state-store.ts';
+import { HttpsSink } from '../../adapters/upstream/https-sink.ts';
+import { PostgresSink } from '../../adapters/upstream/postgres-sink.ts';
+import { SyslogSink } from '../../adapters/upstream/syslog-sink.ts';
+import type { UpstreamConfig } from '../../config/upstream-schema.ts';
+import type { CoreEvent } from '../../core/events.ts';
+import type { CallJournal } from '../../ports/call-journal.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { UpstreamSink } from '../../ports/upstream.ts';
+import { RetentionSchedule, type RetentionJournal } from './retention-schedule.ts';
+import { SyncEngine } from './sync-engine.ts';
+import type { SyncStatusSource } from './sync-status.ts';
+
+export interface RunningSync extends SyncStatusSource {
+  engine: SyncEngine | null;
+  /** Wakes the engine after something was appended to the journal. */
+  notify(): void;
+  stop(): Promise<void>;
+}
+
+export interface SyncDeps {
+  upstream: UpstreamConfig;
+  retentionDays: number | null;
+  unitId: string;
+  dataDir: string;
+  journal: CallJournal;
+  clock: Clock;
+  logger: Logger;
+  /** The desk unit's dispatch: the SYNC light follows the backlog (SPEC panel). */
+  dispatch: (event: CoreEvent) => void;
+}
+
+export function createSinks(upstream: UpstreamConfig, logger: Logger): UpstreamSink[] {
+  const sinks: UpstreamSink[] = [];
+  if (upstream.postgres) sinks.push(new PostgresSink({ config: upstream.postgres, logger }));
+  if (upstream.https) sinks.push(new HttpsSink({ config: upstream.https, logger }));
+  if (upstream.syslog) sinks.push(new SyslogSink({ config: upstream.syslog, logger }));
+  return sinks;
+}
+
+function canDelete(journal: CallJournal): journal is CallJournal & RetentionJournal {
+  return typeof (journal as Partial<RetentionJournal>).deleteOlderThan === 'function';
+}
+
+export async function startSync(deps: SyncDeps): Promise<RunningSync> {
+  const log = deps.logger.child({ module: 'sync' });
+  const sinks = createSinks(deps.upstream, log);
+  let engine: SyncEngine | null = null;
+  let store: LowdbStateStore | null = null;
+  if (sinks.length > 0) {
+    store = new LowdbStateStore(join(deps.dataDir, 'state', 'sync.json'));
+    await store.open();
+    const { batchSize, pollMs, retryMinMs, retryMaxMs } = deps.upstream;
+    engine = new SyncEngine({
+      journal: deps.journal,
+      store,
+      sinks,
+      clock: deps.clock,
+      logger: deps.logger,
+      settings: { unitId: deps.unitId, batchSize, pollMs, retryMinMs, retryMaxMs },
+      onBacklog: (oldestUnsentAt) => deps.dispatch({ type: 'sync.backlog', oldestUnsentAt }),
+    });
+    engine.start();
+    log.info({ sinks: sinks.map((s) => s.name) }, 'upstream sync started');
+  }
+  let retention: RetentionSchedule | null = null;
+  if (deps.retentionDays !== null) {
+    if (canDelete(deps.journal)) {
+      const running = engine;
+      retention = new RetentionSchedule({
+        journal: deps.journal,
+        days: deps.retentionDays,
+        confirmedThrough: running ? () => running.confirmedThrough() : null,
+        clock: deps.clock,
+        logger: deps.logger,
+      });
+      retention.start();
+    } else log.warn('journal.retentionDays is set but this journal cannot delete old files');
+  }
+  return {
+    engine,
+    stats: () => engine?.stats() ?? [],
+    notify: () => engine?.notify(),
+    async stop() {
+      await retention?.stop();
+      await engine?.stop();
+      await store?.close();
+    },
+  };
+}
