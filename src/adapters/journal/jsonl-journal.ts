@@ -70,7 +70,7 @@ export class JsonlJournal implements CallJournal {
   private readonly clock: Pick<Clock, 'now'>;
   private readonly fs: JournalFs;
   private readonly retry: { minTimeout: number; maxTimeout: number };
-  private readonly health = new JournalHealth();
+  private readonly health: JournalHealth;
   private index = new JournalIndex();
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private nextSeq = 1;
@@ -88,6 +88,7 @@ export class JsonlJournal implements CallJournal {
     this.log = options.logger;
     this.clock = options.clock ?? systemClock;
     this.fs = options.fs ?? nodeJournalFs;
+    this.health = new JournalHealth(this.log);
     this.retry = { minTimeout: options.reopenRetry?.minTimeoutMs ?? 1000, maxTimeout: options.reopenRetry?.maxTimeoutMs ?? 60_000 };
   }
 

@@ -85,6 +85,19 @@ describe('JsonlJournal health', () => {
     await journal.close();
   });
 
+  it('a listener that throws does not fail the append that made it healthy again', async () => {
+    const faults = new Set<Fault>(['append']);
+    const { journal, logger } = await setUp(faults);
+    journal.onHealth(() => {
+      throw new Error('listener bug');
+    });
+    await expect(journal.append(makeRecord('a'))).rejects.toThrow(/EIO/);
+    faults.clear();
+    expect((await journal.append(makeRecord('b'))).seq).toBe(2);
+    expect(logger.lines.filter((l) => l.msg === 'a journal health listener failed')).toHaveLength(2);
+    await journal.close();
+  });
+
   it('close() stops a reopen that keeps failing', async () => {
     const faults = new Set<Fault>();
     const { journal, logger } = await setUp(faults);
