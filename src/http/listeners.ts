@@ -1,11 +1,13 @@
 /**
  * Starts the two listeners (issue 8 item 1): local plain HTTP (http.enabled, http.host, http.port) and LAN
  * HTTPS (http.lan.*) with the certificate from src/adapters/tls. The certificate's SHA-256 fingerprint is
- * logged so a client can pin it. A LAN port that cannot be bound is logged and the unit runs on without it.
+ * logged so a client can pin it. Both listeners share one live-event feed and one metrics registry; metrics
+ * observe call records from the moment this is called (right after the records service starts reading). A LAN port that cannot be bound is logged and the unit runs on without it.
  * Config keys: http.enabled, http.host, http.port, http.lan.enabled, http.lan.host, http.lan.port,
  * http.lan.certFile, http.lan.keyFile, http.lan.authFreeFailures, http.lan.authMaxDelayMs, dataDir.
  */
 import type { FastifyInstance } from 'fastify';
+import { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
@@ -40,14 +42,23 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const log = deps.logger.child({ module: 'http' });
   const opened: FastifyInstance[] = [];
   const feed = new LiveFeed(deps.unit, deps.records);
+  const metrics = new UnitMetrics({
+    journalEntries: () => deps.records.journal.lastSeq(),
+    unwrittenRecords: () => deps.unit.unwrittenCount,
+    sipUp: () => deps.unit.status().sipUp,
+    panelFault: () => deps.unit.status().panelFault,
+    callbacksDue: () => deps.records.callbacksDue,
+  });
+  const stopObserving = deps.records.onCall((record) => metrics.observeCall(record));
   const close = async () => {
     for (const app of opened.splice(0)) await app.close();
     feed.stop();
+    stopObserving();
   };
   const result: Listeners = { local: null, lan: null, close };
   try {
     if (deps.http.enabled) {
-      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed });
+      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics });
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
     }
@@ -56,7 +67,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
       const app = buildHttp({
-        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed,
+        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics,
         lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);

@@ -8,6 +8,7 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
@@ -19,6 +20,7 @@ import { callRoutes } from './routes/calls.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { simRoutes } from './routes/sim.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -38,9 +40,11 @@ export interface HttpOptions {
   lan?: LanOptions;
   /** Live events (SSE), shared by both listeners. */
   feed?: LiveFeed;
+  /** Prometheus metrics, shared by both listeners. */
+  metrics?: UnitMetrics;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -72,6 +76,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed }: HttpOpti
       reportRoutes(scope, records.reportSource, () => records.ready());
     }
     if (feed) eventRoutes(scope, feed);
+    if (metrics) metricsRoutes(scope, metrics);
     scope.get('/api/v1/openapi.json', async () => app.swagger());
   });
   return app;

@@ -55,6 +55,8 @@ describe('LAN listener: HTTPS and tokens', () => {
       ['reception', 'GET', '/api/v1/status', 200],
       ['reception', 'GET', '/api/v1/calls', 200],
       ['reception', 'GET', '/api/v1/calls?format=csv', 403],
+      ['reception', 'GET', '/metrics', 403],
+      ['it', 'GET', '/metrics', 200],
       ['reception', 'POST', '/api/v1/sim/button', 403],
       ['it', 'GET', '/api/v1/calls?format=ndjson', 200],
       ['it', 'PATCH', '/api/v1/calls/rec-1', 403],

@@ -67,11 +67,13 @@ export class RecordsBook {
   /** `schedule` moves a due time out of quiet hours (R10). */
   constructor(private readonly schedule: (dueMs: number) => number) {}
 
-  apply(entry: AnyJournalEntry): void {
-    if (this.seen.has(entry.seq)) return;
+  /** false when this entry was applied before. */
+  apply(entry: AnyJournalEntry): boolean {
+    if (this.seen.has(entry.seq)) return false;
     this.seen.add(entry.seq);
     if (isCallEntry(entry)) this.applyRecord(entry.seq, entry.record);
     else this.applyEvent(entry.seq, entry.event);
+    return true;
   }
 
   private applyRecord(seq: number, r: CallRecord): void {

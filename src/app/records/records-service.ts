@@ -62,6 +62,8 @@ export class RecordsService {
   private loaded: Promise<void> = Promise.resolve();
   private readonly onRecorded = (entry: JournalEntry) => this.follow(entry);
   private readonly listeners = new Set<(entry: AnyJournalEntry) => void>();
+  private readonly callObservers = new Set<(record: CallRecord) => void>();
+  private dueNow = 0;
   private readonly callbackListeners = new Set<(state: { due: number; overdue: boolean }) => void>();
 
   constructor(private readonly deps: RecordsServiceDeps) {
@@ -100,7 +102,7 @@ export class RecordsService {
     let after = 0;
     for (;;) {
       const batch = await this.deps.journal.readFrom(after, LOAD_BATCH);
-      for (const entry of batch) this.book.apply(entry);
+      for (const entry of batch) this.applyEntry(entry);
       if (batch.length < LOAD_BATCH) break;
       after = batch[batch.length - 1]?.seq ?? after;
     }
@@ -126,8 +128,23 @@ export class RecordsService {
     return () => this.callbackListeners.delete(listener);
   }
 
+  /** Every call record once, from the journal at start and as the unit writes them (metrics). */
+  onCall(observer: (record: CallRecord) => void): () => void {
+    this.callObservers.add(observer);
+    return () => this.callObservers.delete(observer);
+  }
+
+  /** Call-backs due now, as last shown on the CALLBACK light. */
+  get callbacksDue(): number {
+    return this.dueNow;
+  }
+
+  private applyEntry(entry: AnyJournalEntry): void {
+    if (this.book.apply(entry) && isCallEntry(entry)) for (const o of this.callObservers) o(entry.record);
+  }
+
   private follow(entry: AnyJournalEntry): void {
-    this.book.apply(entry);
+    this.applyEntry(entry);
     for (const l of this.listeners) l(entry);
     if (isCallEntry(entry) && this.book.callbacks.has(entry.record.id)) this.refreshLight();
   }
@@ -254,6 +271,7 @@ export class RecordsService {
         else next = Math.min(next, overdueAt + 1);
       } else next = Math.min(next, cb.scheduledFor);
     }
+    this.dueNow = due;
     const key = `${due}:${overdue}`;
     if (key !== this.lastLight) {
       this.lastLight = key;
