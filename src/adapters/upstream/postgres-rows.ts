@@ -20,6 +20,7 @@ export const CALL_COLUMNS = {
   rings: 'rings',
   answeredBy: 'answered_by',
   answeredAt: 'answered_at',
+  pickedUpAt: 'picked_up_at',
   late: 'late',
   holds: 'holds',
   talkMs: 'talk_ms',
@@ -38,7 +39,7 @@ export const CALL_COLUMNS = {
 /** Fields that annotation events may change after the record was written. */
 export const ANNOTATED = ['notes', 'category', 'message', 'callbackDue', 'callbackDone'] as const;
 type Annotated = (typeof ANNOTATED)[number];
-const TIME_FIELDS = new Set<string>(['startedAt', 'answeredAt', 'endedAt', 'callbackDue', 'callbackDone']);
+const TIME_FIELDS = new Set<string>(['startedAt', 'answeredAt', 'pickedUpAt', 'endedAt', 'callbackDue', 'callbackDone']);
 
 export type CallRow = Record<string, unknown>;
 

@@ -35,6 +35,7 @@ export function makeCall(i: number, rand: () => number, unitId = 'desk-1'): Call
     rings: Math.floor(rand() * 6),
     answeredBy: answered ? (rand() < 0.8 ? 'receptionist' : 'auto-greeting') : 'nobody',
     answeredAt: answered ? new Date(start + answerMs).toISOString() : null,
+    pickedUpAt: answered ? new Date(start + answerMs + (rand() < 0.2 ? 4000 : 0)).toISOString() : null,
     late: answered && answerMs > 9000,
     holds: rand() < 0.3 ? [{ startedAt: new Date(start + answerMs + 500).toISOString(), ms: 20_000 }] : [],
     talkMs,

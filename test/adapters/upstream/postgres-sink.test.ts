@@ -41,7 +41,7 @@ const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 describe('PostgreSQL sink', () => {
   it('creates the schema by versioned migrations, once', async () => {
     const sink = sinkFor(await freshDb('mig'));
-    expect(await sink.migrate()).toEqual(['001-calls.sql', '002-fleet-views.sql']);
+    expect(await sink.migrate()).toEqual(['001-calls.sql', '002-fleet-views.sql', '003-picked-up-at.sql']);
     expect(await sink.migrate()).toEqual([]);
     expect(await sink.check()).toMatchObject({ ok: true });
   });
