@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or the ones named on the command line) one after another.
- * Benchmarks print their own p50/p99 lines; timings never decide a test.
+ * Benchmarks print their own p50/p99 lines and record figures (bench/report.ts); at the end one table lists every
+ * figure with its goal and whether it is met. Timings never decide a test.
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machineLine, recordedFigures, renderTable, setBenchSource } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
@@ -15,6 +17,15 @@ const files = readdirSync(here)
 
 for (const file of files) {
   console.log(`\n== ${file}`);
+  setBenchSource(file);
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<void> };
   await mod.default();
 }
+
+// The one table of every figure, with its goal (bench/report.ts); also kept for the README.
+const table = `Machine: ${machineLine()}\n\n${renderTable()}\n`;
+console.log(`\n== all figures\n${table}`);
+const out = join(here, '..', '.tmp');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'bench-report.md'), table);
+writeFileSync(join(out, 'bench-report.json'), `${JSON.stringify({ machine: machineLine(), figures: recordedFigures() }, null, 2)}\n`);
