@@ -13,6 +13,7 @@ import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
+import { registerUpstream } from './commands/upstream.ts';
 
 export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const logger = createCliLogger();
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerToken(program, out, done);
   registerStatus(program, out, done);
   registerConfigTools(program, out, done);
+  registerUpstream(program, out, logger, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.ts';
 import { migrateDocument } from './migrate.ts';
 import { loadPinMap } from './pin-map.ts';
 import { configSchema, type Config } from './schema.ts';
+import { redactUpstream } from './upstream-schema.ts';
 
 /**
  * Validate a parsed config object (of this or an older version); every problem is reported at once, each naming
@@ -55,6 +56,7 @@ export async function loadConfig(path: string): Promise<Config> {
 
 /** The config with secrets replaced, for logs and the LAN page. */
 export function redactConfig(config: Config): Config {
-  if (!config.sip.registrar) return config;
-  return { ...config, sip: { ...config.sip, registrar: { ...config.sip.registrar, password: '***' } } };
+  const upstream = redactUpstream(config.upstream);
+  if (!config.sip.registrar) return { ...config, upstream };
+  return { ...config, upstream, sip: { ...config.sip, registrar: { ...config.sip.registrar, password: '***' } } };
 }

@@ -88,3 +88,19 @@ export type UpstreamConfig = z.infer<typeof upstreamSchema>;
 export type PostgresSinkConfig = NonNullable<UpstreamConfig['postgres']>;
 export type HttpsSinkConfig = NonNullable<UpstreamConfig['https']>;
 export type SyslogSinkConfig = NonNullable<UpstreamConfig['syslog']>;
+
+/** The upstream section with secrets hidden (the password in the PostgreSQL URL, the HTTPS token). */
+export function redactUpstream(u: UpstreamConfig): UpstreamConfig {
+  let postgres = u.postgres;
+  if (postgres) {
+    try {
+      const url = new URL(postgres.url);
+      if (url.password) url.password = '***';
+      postgres = { ...postgres, url: url.toString() };
+    } catch {
+      postgres = { ...postgres, url: '***' };
+    }
+  }
+  const https = u.https && { ...u.https, token: u.https.token === null ? null : '***' };
+  return { ...u, postgres, https };
+}
