@@ -1,12 +1,12 @@
 /**
  * Who is asking, as the routes see it: a client of the local listener (full data on the unit itself, the
  * loopback rule of privacy.ts otherwise) or the holder of a LAN token with a role. Routes ask the viewer what
- * they may show: `showCaller` / `showNumber` apply the role's mask (R11).
+ * they may show: `showCaller` / `showSlipCaller` apply the role's mask (R11).
  */
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../app/records/tokens.ts';
-import { isLocalRequest, maskCaller, maskNumber, type CallerFields } from '../privacy.ts';
-import { maskCallerForReception, maskToLastFour } from '../reception-mask.ts';
+import { isLocalRequest, maskCaller, type CallerFields } from '../privacy.ts';
+import { maskCallerForReception } from '../reception-mask.ts';
 import { roleMay, type Permission } from './permissions.ts';
 
 export type Viewer =
@@ -43,11 +43,13 @@ export function showCaller(viewer: Viewer): <T extends CallerFields>(value: T) =
   return (value) => maskCaller(value, false);
 }
 
-/** A phone number (e.g. a message's call-back number) as this viewer may see it. */
-export function showNumber(viewer: Viewer): (number: string | null) => string | null {
-  if (seesFull(viewer)) return (n) => n;
-  if (viewer.kind === 'token' && viewer.role === 'reception') return maskToLastFour;
-  return maskNumber;
+/** A message slip's caller (who left it, the call-back number) as this viewer may see them (R11). */
+export function showSlipCaller(viewer: Viewer, from: unknown, callbackNumber: unknown): { from: unknown; callbackNumber: unknown } {
+  const shown = showCaller(viewer)({
+    callerNumber: typeof callbackNumber === 'string' ? callbackNumber : null,
+    callerName: typeof from === 'string' ? from : null,
+  });
+  return { from: typeof from === 'string' ? shown.callerName : from, callbackNumber: typeof callbackNumber === 'string' ? shown.callerNumber : callbackNumber };
 }
 
 /** For the log: who made a change, never a token. */

@@ -9,19 +9,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LiveEvent, LiveFeed } from '../../app/records/live-feed.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { showCaller, showNumber, type Viewer } from '../auth/viewer.ts';
+import { showCaller, showSlipCaller, type Viewer } from '../auth/viewer.ts';
 
 const query = z.object({ lastEventId: z.coerce.number().int().min(0).optional() }).strict();
 const KEEPALIVE_MS = 15_000;
 
 function present(viewer: Viewer): (e: LiveEvent) => unknown {
   const caller = showCaller(viewer);
-  const number = showNumber(viewer);
   return (e) => {
     if (e.type === 'record') return { seq: e.data.seq, ...caller(e.data.record) };
     if (e.type === 'journal-event') {
       const ev = e.data.event;
-      return { seq: e.data.seq, ...ev, ...(typeof ev.callbackNumber === 'string' ? { callbackNumber: number(ev.callbackNumber) } : {}) };
+      if (ev.type !== 'message.taken') return { seq: e.data.seq, ...ev };
+      return { seq: e.data.seq, ...ev, ...showSlipCaller(viewer, ev.from, ev.callbackNumber) };
     }
     return e.data;
   };
@@ -35,6 +35,7 @@ export function eventRoutes(app: FastifyInstance, feed: LiveFeed): void {
       if (!/^\d{1,15}$/.test(header)) throw new BadInputError('headers.last-event-id', 'must be the id of an event');
       after = Number(header);
     }
+    if (request.method === 'HEAD') return reply.header('content-type', 'text/event-stream; charset=utf-8').send();
     const show = present(request.viewer);
     reply.hijack();
     const res = reply.raw;

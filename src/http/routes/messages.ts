@@ -1,13 +1,14 @@
 /**
  * Message slips (R9; issue 8 item 4): all five elements (to, from, content, takenBy, and the time, which is the
- * unit's) are required: a missing one is a 400 naming it. Call-back numbers are shown per the viewer's role.
+ * unit's) are required: a missing one is a 400 naming it. Who left it and the call-back number are shown
+ * per the viewer's role (R11: reception sees the last four digits and no names).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MessageSlip } from '../../app/records/records-book.ts';
 import type { RecordsService } from '../../app/records/records-service.ts';
-import { showNumber, viewerLabel, type Viewer } from '../auth/viewer.ts';
+import { showSlipCaller, viewerLabel, type Viewer } from '../auth/viewer.ts';
 import { idParam, isoInstant, phoneNumber, text } from './schemas.ts';
 
 const newMessage = z
@@ -23,9 +24,9 @@ const newMessage = z
 
 const listQuery = z.object({ for: text(100).optional(), since: isoInstant.optional() }).strict();
 
+/** R11: the caller who left the message and the call-back number are masked like any caller's. */
 export function showMessage(viewer: Viewer): (m: MessageSlip) => MessageSlip {
-  const number = showNumber(viewer);
-  return (m) => ({ ...m, callbackNumber: number(m.callbackNumber) });
+  return (m) => ({ ...m, ...(showSlipCaller(viewer, m.from, m.callbackNumber) as { from: string; callbackNumber: string | null }) });
 }
 
 export function messageRoutes(app: FastifyInstance, records: RecordsService): void {
