@@ -9,6 +9,7 @@ import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { registerCheckConfig } from './commands/check-config.ts';
 import { registerConfigTools } from './commands/config-tools.ts';
 import { registerGreeting } from './commands/greeting.ts';
+import { registerInit } from './commands/init.ts';
 import { registerPorts } from './commands/ports.ts';
 import { registerSelfTest } from './commands/self-test.ts';
 import { registerStatus } from './commands/status.ts';
@@ -32,6 +33,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerToken(program, out, done);
   registerStatus(program, out, done);
   registerConfigTools(program, out, done);
+  registerInit(program, out, logger, done);
   registerUpstream(program, out, logger, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
