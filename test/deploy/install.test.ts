@@ -22,7 +22,7 @@ let root: string;
 /** Runs the installer into the test root (dist/ is built once, in beforeAll). */
 async function install(...args: string[]): Promise<string> {
   try {
-    const { stdout } = await exec('bash', [INSTALL, '--root', root, '--no-build', ...args], { encoding: 'utf8', timeout: 280_000 });
+    const { stdout } = await exec('bash', [INSTALL, '--root', root, '--no-build', ...args], { encoding: 'utf8', timeout: 600_000 });
     return stdout;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
@@ -78,7 +78,7 @@ afterAll(() => {
 describe('deploy/install.sh --root', () => {
   let first: Record<string, string>;
 
-  it('lays every file where documented, with its mode and owner', { timeout: 300_000 }, async () => {
+  it('lays every file where documented, with its mode and owner', { timeout: 620_000 }, async () => {
     expect(await install()).toContain('installed');
     const uid = idOf('passwd', 'deskphone');
     const gid = idOf('group', 'deskphone');
@@ -109,7 +109,7 @@ describe('deploy/install.sh --root', () => {
     first = snapshot();
   });
 
-  it('a second run changes nothing', { timeout: 300_000 }, async () => {
+  it('a second run changes nothing', { timeout: 620_000 }, async () => {
     expect(await install()).toContain('nothing changed');
     expect(snapshot()).toEqual(first);
   });
@@ -183,7 +183,7 @@ describe('deploy/install.sh --root', () => {
     }
   });
 
-  it('an upgrade keeps config and data and drops files the old version had', { timeout: 300_000 }, async () => {
+  it('an upgrade keeps config and data and drops files the old version had', { timeout: 620_000 }, async () => {
     const configFile = join(root, 'etc/deskphone/config.json');
     // An installer's edit, in the format from before config versions (version 1).
     const { version: _v, ...edited } = { ...JSON.parse(readFileSync(configFile, 'utf8')), unitId: 'front-desk-7' };
@@ -201,7 +201,7 @@ describe('deploy/install.sh --root', () => {
     expect(existsSync(join(root, 'opt/deskphone/dist/app/removed-in-this-version.js'))).toBe(false);
   });
 
-  it('uninstall removes the service and program but keeps config and data; --purge removes them and the user', { timeout: 300_000 }, async () => {
+  it('uninstall removes the service and program but keeps config and data; --purge removes them and the user', { timeout: 620_000 }, async () => {
     await install('--uninstall');
     for (const gone of ['opt/deskphone', 'usr/local/bin/deskphone', 'etc/systemd/system/deskphone.service', 'etc/udev/rules.d/60-deskphone-panel.rules', 'etc/avahi/services/deskphone.service'])
       expect(existsSync(join(root, gone)), gone).toBe(false);
