@@ -8,6 +8,7 @@ import { audioSchema } from './audio-schema.ts';
 import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { journalSchema } from './journal-schema.ts';
+import { provisioningSchema } from './provisioning-schema.ts';
 import { CONFIG_VERSION } from './migrate.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
@@ -122,6 +123,7 @@ export const configSchema = z
     records: recordsSchema.default({}),
     upstream: upstreamSchema.default({}),
     journal: journalSchema.default({}),
+    provisioning: provisioningSchema.default({}),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()
