@@ -1,0 +1,117 @@
+/**
+ * Upstream sync (issue 10): draining a 200k-entry backlog (records + annotations, real JSONL journal) into
+ * PostgreSQL 15 over TLS on loopback, inside a running unit (fake SIP line, simulated panel) whose
+ * GET /api/v1/status is polled meanwhile: rows/s, peak RSS, and the status latency while it drains.
+ * Then the HTTPS sink's throughput against a local HTTPS collector.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JsonlJournal } from '../src/adapters/journal/jsonl-journal.ts';
+import { MemoryJournal } from '../src/adapters/journal/memory-journal.ts';
+import { SimulatedPanel } from '../src/adapters/panel/simulated-panel.ts';
+import { FakeSipLine } from '../src/adapters/sip/fake-sip-line.ts';
+import { MemoryStateStore } from '../src/adapters/state/memory-state-store.ts';
+import { HttpsSink } from '../src/adapters/upstream/https-sink.ts';
+import { startUnit } from '../src/app/compose.ts';
+import { createLogger } from '../src/app/logger.ts';
+import { SyncEngine } from '../src/app/sync/sync-engine.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { httpsSinkSchema } from '../src/config/upstream-schema.ts';
+import { systemClock } from '../src/ports/clock.ts';
+import { makeCall, prng } from '../test/adapters/upstream/call-fixtures.ts';
+import { seedJournal } from '../test/app/sync/seed-journal.ts';
+import { pollStatus } from '../test/e2e/status-poller.ts';
+import { startHttpsCollector } from '../test/peers/https-collector.ts';
+import { startPostgres } from '../test/peers/postgres.ts';
+import { makeTestCa } from '../test/peers/test-ca.ts';
+import { record } from './report.ts';
+import { summary } from './stats.ts';
+
+const ENTRIES = 200_000;
+const HTTPS_ENTRIES = 50_000;
+
+async function drainPostgres(dir: string): Promise<void> {
+  const pg = await startPostgres(27500);
+  try {
+    await pg.createDatabase('central');
+    await seedJournal(join(dir, 'journal'), ENTRIES);
+    const logger = createLogger('silent');
+    const config = parseConfig({
+      unitId: 'desk-1',
+      dataDir: dir,
+      http: { host: '127.0.0.1', port: 27510 },
+      greetings: { autoAnswerAfterRings: 0 },
+      upstream: { postgres: { url: pg.url({ database: 'central' }) }, batchSize: 1000 },
+      log: { level: 'silent' },
+    });
+    const journal = new JsonlJournal({ dir: join(dir, 'journal'), logger });
+    const running = await startUnit(config, logger, { journal, sip: new FakeSipLine(), panel: new SimulatedPanel(logger) });
+    let peakRss = process.memoryUsage().rss;
+    const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const t0 = performance.now();
+    const drained = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        const [stats] = running.sync.stats();
+        if (stats && stats.backlog === 0) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 20);
+    });
+    const poll = await pollStatus(running.url, drained, 20);
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(rssTimer);
+    await running.stop();
+    const rate = ENTRIES / seconds;
+    console.log(`drain ${ENTRIES} entries into PostgreSQL: ${seconds.toFixed(1)} s, ${Math.round(rate)} entries/s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
+    record('PostgreSQL drain of 200k entries', Math.round(rate), 'entries/s', { min: 20_000 });
+    record('peak RSS while draining 200k', Math.round(peakRss / 1e6), 'MB');
+    console.log(summary('status latency while draining', poll.latencies));
+    record('status latency while draining, p99 (goal)', Number(percentileOf(poll.latencies, 99).toFixed(2)), 'ms', { max: 100 });
+    if (poll.failures.length > 0) console.log(`status failures while draining: ${poll.failures.length} (${poll.failures[0]})`);
+  } finally {
+    await pg.destroy();
+  }
+}
+
+function percentileOf(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+async function httpsThroughput(dir: string): Promise<void> {
+  const ca = await makeTestCa(dir);
+  const collector = await startHttpsCollector(27520, ca);
+  try {
+    const journal = new MemoryJournal();
+    const rand = prng(5);
+    for (let i = 0; i < HTTPS_ENTRIES; i++) await journal.append(makeCall(i, rand));
+    const logger = createLogger('silent');
+    const engine = new SyncEngine({
+      journal, store: new MemoryStateStore(), clock: systemClock, logger,
+      sinks: [new HttpsSink({ config: httpsSinkSchema.parse({ url: collector.url, caFile: ca.caCert }), logger })],
+      settings: { unitId: 'desk-1', batchSize: 500, pollMs: 100, retryMinMs: 100, retryMaxMs: 1000 },
+    });
+    const t0 = performance.now();
+    engine.start();
+    while ((engine.stats()[0]?.backlog ?? 1) > 0) await new Promise((r) => setTimeout(r, 10));
+    const seconds = (performance.now() - t0) / 1000;
+    await engine.stop();
+    const rate = HTTPS_ENTRIES / seconds;
+    console.log(`HTTPS sink: ${HTTPS_ENTRIES} entries in ${seconds.toFixed(1)} s, ${Math.round(rate)} entries/s (batches of 500, NDJSON)`);
+    record('HTTPS sink throughput (local collector)', Math.round(rate), 'entries/s');
+  } finally {
+    await collector.close();
+  }
+}
+
+export default async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'deskphone-upstream-bench-'));
+  try {
+    await drainPostgres(join(dir, 'unit'));
+    await httpsThroughput(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
