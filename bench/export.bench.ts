@@ -15,6 +15,7 @@ import { recordsSchema } from '../src/config/http-schema.ts';
 import { DEFAULT_RULES } from '../src/core/rules.ts';
 import { buildHttp } from '../src/http/server.ts';
 import { seedJournal } from '../test/http/export-fixture.ts';
+import { record } from './report.ts';
 
 const N = 200_000;
 const PORT = 29990;
@@ -31,6 +32,9 @@ export default async function run(): Promise<void> {
     await records.start();
     const app = buildHttp({ unit, unitId: 'bench', logger, records });
     await app.listen({ host: '127.0.0.1', port: PORT });
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    record('RSS before export (journal index and records service for 200k calls loaded)', before / 1e6, 'MB');
     for (const format of ['csv', 'ndjson']) {
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -46,6 +50,8 @@ export default async function run(): Promise<void> {
       });
       const s = (performance.now() - t0) / 1000;
       clearInterval(sampler);
+      record(`export ${format} of ${N} calls, rows/s`, N / s, 'rows/s', format === 'csv' ? { min: 100_000 } : undefined);
+      record(`export ${format} of ${N} calls, peak RSS`, peak / 1e6, 'MB', format === 'csv' ? { max: 150 } : undefined);
       console.log(`export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s, peak RSS ${(peak / 1e6).toFixed(0)} MB`);
     }
     await app.close();

@@ -1,7 +1,7 @@
 /**
  * A journal of many calls for export tests and benchmarks: call i is a pure function of i (so a reader can
  * check row i without keeping the records), written into daily files the way the JSONL journal writes them
- * (line format with CRC), 100 calls a day, without a fsync per line to keep set-up short.
+ * (line format with CRC), 100 calls a day unless asked otherwise, without a fsync per line to keep set-up short.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,8 +15,9 @@ const DAY_MS = 86_400_000;
 const OUTCOMES: Outcome[] = ['answered', 'answered', 'answered', 'missed', 'abandoned', 'busy'];
 const NAMES = ['王小明', '李四, "老李"', 'Zoë Müller', null, '张三\n(新客户)'];
 
-export function callNo(i: number): CallRecord {
-  const start = FIRST_CALL_MS + Math.floor(i / PER_DAY) * DAY_MS + (i % PER_DAY) * 300_000;
+/** Call i of a journal with `perDay` calls a day, spread evenly over each day. */
+export function callNo(i: number, perDay = PER_DAY): CallRecord {
+  const start = FIRST_CALL_MS + Math.floor(i / perDay) * DAY_MS + (i % perDay) * Math.floor(DAY_MS / perDay);
   const outcome = OUTCOMES[i % OUTCOMES.length] as Outcome;
   const answered = outcome === 'answered' || outcome === 'abandoned';
   return {
@@ -32,11 +33,11 @@ export function callNo(i: number): CallRecord {
 }
 
 /** Writes calls 0..n-1 as seq 1..n. */
-export async function seedJournal(dir: string, n: number): Promise<void> {
+export async function seedJournal(dir: string, n: number, perDay = PER_DAY): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (let day = 0; day * PER_DAY < n; day++) {
+  for (let day = 0; day * perDay < n; day++) {
     const lines: Buffer[] = [];
-    for (let i = day * PER_DAY; i < Math.min(n, (day + 1) * PER_DAY); i++) lines.push(encodeLine(i + 1, callNo(i)));
+    for (let i = day * perDay; i < Math.min(n, (day + 1) * perDay); i++) lines.push(encodeLine(i + 1, callNo(i, perDay)));
     await writeFile(join(dir, dailyFileName(FIRST_CALL_MS + day * DAY_MS)), Buffer.concat(lines));
   }
 }
