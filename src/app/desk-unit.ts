@@ -156,7 +156,8 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
       reduction = reduce(this.deps.settings, this.state, event, now, this.deps.clock.now());
     } catch (err) {
       // A bug in the core must not take the unit down: keep the last good state and say what happened.
-      this.log.error({ err, event }, 'desk core refused an event; state kept');
+      // The event's type and call only: a call.incoming carries the caller's number and name (R11).
+      this.log.error({ err, event: event.type, callId: 'callId' in event ? event.callId : undefined }, 'desk core refused an event; state kept');
       return;
     }
     const { state, effects } = reduction;

@@ -182,6 +182,7 @@ describe('a call through the whole unit', () => {
     await u.post('/api/v1/sim/hook', { state: 'off' });
     const answered = await first.done;
     expect(answered.code, answered.stderr).toBe(0);
+    await waitFor('two records', async () => (await calls()).filter((c) => c.seq > seq).length === 2);
     const records = (await calls()).filter((c) => c.seq > seq);
     expect(records.map((c) => [c.callerNumber, c.outcome])).toEqual([
       ['+861111', 'answered'],

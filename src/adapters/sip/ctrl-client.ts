@@ -88,19 +88,39 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
    * sip.commandTimeoutMs (the liveness probe uses its own).
    */
   send(command: string, params = '', timeoutMs = this.opts.commandTimeoutMs): Promise<string> {
+    return this.write([[command, params]], timeoutMs)[0] as Promise<string>;
+  }
+
+  /**
+   * Sends several commands in one write, so baresip runs them back to back with no SIP message handled in
+   * between (ctrl_tcp decodes every netstring a read brings before going back to its event loop): a call
+   * selected with `callfind` stays the current call for the command that follows, even while INVITEs arrive.
+   * Settles with each command's outcome: one may be refused while the others run.
+   */
+  sendAll(commands: [command: string, params?: string][]): Promise<PromiseSettledResult<string>[]> {
+    return Promise.allSettled(this.write(commands, this.opts.commandTimeoutMs));
+  }
+
+  private write(commands: [command: string, params?: string][], timeoutMs: number): Promise<string>[] {
     const socket = this.socket;
     if (!socket || !this.connected) {
-      return Promise.reject(new SipError(`baresip control link is down (command ${command})`));
+      const down = new SipError(`baresip control link is down (${commands.map((c) => c[0]).join(', ')})`);
+      return commands.map(() => Promise.reject(down));
     }
-    const token = String(this.nextToken++);
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(token);
-        reject(new SipTimeoutError(`baresip did not answer '${command}' within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(token, { command, resolve, reject, timer });
-      socket.write(encodeNetstring(JSON.stringify({ command, params, token })));
+    const frames: Buffer[] = [];
+    const replies = commands.map(([command, params = '']) => {
+      const token = String(this.nextToken++);
+      frames.push(encodeNetstring(JSON.stringify({ command, params, token })));
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(token);
+          reject(new SipTimeoutError(`baresip did not answer '${command}' within ${timeoutMs} ms`));
+        }, timeoutMs);
+        this.pending.set(token, { command, resolve, reject, timer });
+      });
     });
+    socket.write(Buffer.concat(frames));
+    return replies;
   }
 
   private connect(): void {
