@@ -141,7 +141,7 @@ describe('export', () => {
     const bad = await text('/api/v1/calls?outcome=lost');
     expect([bad.status, JSON.parse(bad.body).error.field]).toEqual([400, 'querystring.outcome.0']);
     const paged = await text('/api/v1/calls?format=json&limit=5');
-    expect([paged.status, JSON.parse(paged.body).error.field]).toEqual([400, 'query.limit']);
+    expect([paged.status, JSON.parse(paged.body).error.field]).toEqual([400, 'querystring.limit']);
     const none = await text('/api/v1/calls?from=2040-01-01T00:00:00Z&format=json');
     expect(JSON.parse(none.body)).toEqual([]);
   });

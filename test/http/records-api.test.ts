@@ -177,3 +177,36 @@ describe('call-backs (R10)', () => {
     expect(light()).toBe('off');
   });
 });
+
+describe('reports over the API (R7, R12)', () => {
+  it('daily JSON and CSV (BOM, one row per scope), monthly with byDay, 400 naming the parameter', async () => {
+    const { app, record } = await setup('2026-11-25T20:00');
+    await record({ id: 'x', startedAt: '2026-11-25T01:00:00.000Z', late: true, talkMs: 200_000 });
+    await record({ id: 'y', startedAt: '2026-11-25T02:30:00.000Z', outcome: 'missed', answeredAt: null, answeredBy: 'nobody', talkMs: 0 });
+    await app.inject({ method: 'PATCH', url: '/api/v1/calls/x', payload: { category: 'billing' } });
+    const json = (await app.inject({ method: 'GET', url: '/api/v1/reports/daily?date=2026-11-25' })).json();
+    expect(json).toMatchObject({ calls: 2, answered: 1, answeredWithinBudget: 0, withinBudgetShare: 0, over3Min: 1, missed: 1, callbacksDue: 1, byCategory: { billing: 1 } });
+    expect(json.byHour[9]).toEqual({ calls: 1, answered: 1, answeredWithinBudget: 0 });
+    expect(json.byHour[10]).toEqual({ calls: 1, answered: 0, answeredWithinBudget: 0 });
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/reports/daily?date=2026-11-25&format=csv' });
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const rows = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(rows[0]?.split(',').slice(0, 3)).toEqual(['scope', 'calls', 'answered']);
+    expect(rows[0]).toContain('category:billing');
+    expect(rows[1]?.startsWith('total 2026-11-25,2,1,0,0,')).toBe(true);
+    expect(rows).toHaveLength(2 + 24);
+    const month = (await app.inject({ method: 'GET', url: '/api/v1/reports/monthly?month=2026-11' })).json();
+    expect(month.byDay).toHaveLength(30);
+    expect(month.byDay[24]).toMatchObject({ date: '2026-11-25', calls: 2 });
+    for (const [url, field] of [
+      ['/api/v1/reports/daily', 'querystring.date'],
+      ['/api/v1/reports/daily?date=25.11.2026', 'querystring.date'],
+      ['/api/v1/reports/daily?date=2026-02-30', 'querystring.date'],
+      ['/api/v1/reports/monthly?month=2026-11&format=xls', 'querystring.format'],
+    ]) {
+      const res = await app.inject({ method: 'GET', url: url as string });
+      expect([url, res.statusCode, res.json().error.field]).toEqual([url, 400, field]);
+    }
+  });
+});

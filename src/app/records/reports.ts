@@ -59,7 +59,7 @@ function slotOf(slots: Slot[], ms: number): Slot {
 }
 
 function parseStart(label: string, kind: 'daily' | 'monthly', zone: string): DateTime {
-  const field = kind === 'daily' ? 'query.date' : 'query.month';
+  const field = kind === 'daily' ? 'querystring.date' : 'querystring.month';
   const shape = kind === 'daily' ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}$/;
   const start = shape.test(label) ? DateTime.fromISO(kind === 'daily' ? label : `${label}-01`, { zone }).startOf('day') : null;
   if (!start?.isValid) throw new BadInputError(field, kind === 'daily' ? 'must be a date YYYY-MM-DD' : 'must be a month YYYY-MM');

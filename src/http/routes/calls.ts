@@ -69,11 +69,11 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
     }
     if (!viewerMay(request.viewer, 'calls.export')) throw new ForbiddenError('exporting calls (from, to, outcome, format) needs the it role');
     if (!records) throw new ForbiddenError('export is not available on this listener');
-    if (q.limit !== undefined || q.before !== undefined) throw new BadInputError(q.limit !== undefined ? 'query.limit' : 'query.before', 'pages only the plain list; an export (from, to, outcome, format) streams everything');
+    if (q.limit !== undefined || q.before !== undefined) throw new BadInputError(q.limit !== undefined ? 'querystring.limit' : 'querystring.before', 'pages only the plain list; an export (from, to, outcome, format) streams everything');
     await records.ready();
     const from = q.from === undefined ? undefined : Date.parse(q.from);
     const to = q.to === undefined ? undefined : Date.parse(q.to);
-    if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('query.to', 'must be after from');
+    if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('querystring.to', 'must be after from');
     const rows = exportCalls(records.journal, records.book, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(q.outcome ? { outcomes: q.outcome } : {}) });
     const format = q.format ?? 'json';
     if (format === 'csv') {

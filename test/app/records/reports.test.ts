@@ -225,8 +225,8 @@ it('the New York day of the DST change has 25 hours and its report counts the re
 it('names the bad parameter', async () => {
   const src = services.get('Asia/Shanghai')?.reportSource;
   if (!src) throw new Error('no service');
-  await expect(buildReport(src, 'daily', '2026-02-30')).rejects.toMatchObject({ field: 'query.date' });
-  await expect(buildReport(src, 'monthly', '2026-13')).rejects.toMatchObject({ field: 'query.month' });
+  await expect(buildReport(src, 'daily', '2026-02-30')).rejects.toMatchObject({ field: 'querystring.date' });
+  await expect(buildReport(src, 'monthly', '2026-13')).rejects.toMatchObject({ field: 'querystring.month' });
   const empty = await buildReport(src, 'daily', '2020-01-01');
   expect(empty).toMatchObject({ calls: 0, withinBudgetShare: null, avgAnswerMs: null, maxHoldMs: null, byCategory: {} });
 });
