@@ -4,9 +4,10 @@
  * build runs `node dist/app/main.js --config FILE` (npm run build); under systemd it reports readiness (sd_notify).
  */
 import { Command } from 'commander';
-import { loadConfig, redactConfig } from '../config/load.ts';
+import { redactConfig } from '../config/load.ts';
 import { ConfigError, DeskphoneError } from '../core/errors.ts';
 import { startUnit } from './compose.ts';
+import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
 import { attachServiceHooks } from './service-hooks.ts';
 import { createLogger } from './logger.ts';
 
@@ -19,7 +20,8 @@ const { config: configPath } = program.opts<{ config: string }>();
 const bootLog = createLogger('info');
 
 try {
-  const config = await loadConfig(configPath);
+  // The local file, with the fleet's provisioning files over it when provisioning.url is set.
+  const { config } = await loadProvisionedConfig(configPath, bootLog);
   const logger = createLogger(config.log.level);
   logger.info({ config: redactConfig(config) }, `config loaded from ${configPath}`);
   const running = await startUnit(config, logger);

@@ -1,12 +1,13 @@
 /**
  * What makes the running unit a well-behaved system service, wired by main.ts after the unit starts:
  * systemd readiness and watchdog (sd-notify.ts: READY=1 once SIP is up, WATCHDOG=1 while the API listens) and
- * SIGHUP (`systemctl reload deskphone`) re-reading the config to apply thresholds live (live-config.ts).
+ * SIGHUP (`systemctl reload deskphone`) re-reading the config, provisioning files included, to apply thresholds
+ * live (live-config.ts).
  */
-import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { RunningUnit } from './compose.ts';
 import { LiveConfig } from './live-config.ts';
+import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
 import type { AppLogger } from './logger.ts';
 import { announceReady, createSdNotifier } from './sd-notify.ts';
 
@@ -18,7 +19,7 @@ export interface ServiceHooks {
 export async function attachServiceHooks(running: RunningUnit, config: Config, configPath: string, logger: AppLogger): Promise<ServiceHooks> {
   const log = logger.child({ module: 'service' });
   const notifier = createSdNotifier({ logger: log, healthy: () => running.http.server.listening });
-  const live = new LiveConfig(config, () => loadConfig(configPath), { rules: (rules) => running.unit.applyRules(rules) }, log);
+  const live = new LiveConfig(config, async () => (await loadProvisionedConfig(configPath, log)).config, { rules: (rules) => running.unit.applyRules(rules) }, log);
   const onHangup = () => {
     log.info('SIGHUP: re-reading the config');
     void live.reload();
