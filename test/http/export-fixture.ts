@@ -24,7 +24,7 @@ export function callNo(i: number, perDay = PER_DAY): CallRecord {
     id: `call-${i}`, unitId: 'desk-1', line: 1 + (i % 2), direction: 'incoming',
     callerNumber: i % 7 === 0 ? null : `+86138${String(i).padStart(8, '0')}`, callerName: NAMES[i % NAMES.length] ?? null,
     startedAt: new Date(start).toISOString(), rings: 1 + (i % 5), answeredBy: answered ? 'receptionist' : 'nobody',
-    answeredAt: answered ? new Date(start + 4000).toISOString() : null, late: i % 5 >= 3,
+    answeredAt: answered ? new Date(start + 4000).toISOString() : null, pickedUpAt: answered ? new Date(start + 4000).toISOString() : null, late: i % 5 >= 3,
     holds: i % 3 === 0 ? [{ startedAt: new Date(start + 10_000).toISOString(), ms: 15_000 + i }] : [], talkMs: answered ? 1000 * (i % 400) : 0,
     endedAt: new Date(start + 4000 + 1000 * (i % 400)).toISOString(), hungUpFirst: i % 4 === 0 ? 'receptionist' : 'caller', outcome,
     greetingPlayed: i % 2 === 0, notes: i % 11 === 0 ? '客户说："明天再打"，请注意' : null, category: i % 13 === 0 ? 'billing' : null, message: null,

@@ -12,10 +12,11 @@ import { RecordsService } from '../../src/app/records/records-service.ts';
 import { addToken } from '../../src/app/records/tokens.ts';
 import { httpSchema, recordsSchema } from '../../src/config/http-schema.ts';
 import { DEFAULT_RULES } from '../../src/core/rules.ts';
-import type { CallRecord } from '../../src/core/record.ts';
 import { startListeners, type Listeners } from '../../src/http/listeners.ts';
 import { systemClock, type Clock } from '../../src/ports/clock.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
+
+export { sampleRecord } from './sample-record.ts';
 import { pino } from 'pino';
 
 export interface Reply {
@@ -41,15 +42,6 @@ export interface LanUnit {
   token: Record<'it' | 'reception' | 'installer', string>;
   call(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Reply>;
   stop(): Promise<void>;
-}
-
-export function sampleRecord(over: Partial<CallRecord> = {}): CallRecord {
-  return {
-    id: 'rec-1', unitId: 'u1', line: 1, direction: 'incoming', callerNumber: '+8613812345678', callerName: '王小明',
-    startedAt: '2026-11-25T01:00:00.000Z', rings: 2, answeredBy: 'receptionist', answeredAt: '2026-11-25T01:00:05.000Z', late: false,
-    holds: [], talkMs: 60_000, endedAt: '2026-11-25T01:01:05.000Z', hungUpFirst: 'caller', outcome: 'answered', greetingPlayed: false,
-    notes: null, category: null, message: null, callbackDue: null, callbackDone: null, timeZone: 'Asia/Shanghai', ...over,
-  };
 }
 
 export async function startLanUnit(port: number, options: { clock?: Clock; records?: Record<string, unknown> } = {}): Promise<LanUnit> {

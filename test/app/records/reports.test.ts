@@ -71,7 +71,8 @@ function makeCall(i: number, startMs: number): CallRecord {
   return {
     id: `call-${i}`, unitId: 'u1', line: 1, direction: 'incoming', callerNumber: `+86138${String(i).padStart(8, '0')}`, callerName: `客户${i}`,
     startedAt: new Date(startMs).toISOString(), rings, answeredBy: answered ? pick(['receptionist', 'receptionist', 'auto-greeting'] as const) : 'nobody',
-    answeredAt: answered ? new Date(startMs + answerMs).toISOString() : null, late: answered && rings > 3, holds, talkMs,
+    answeredAt: answered ? new Date(startMs + answerMs).toISOString() : null, pickedUpAt: answered ? new Date(startMs + answerMs).toISOString() : null,
+    late: answered && rings > 3, holds, talkMs,
     endedAt: new Date(startMs + answerMs + talkMs + 1000).toISOString(), hungUpFirst: answered ? pick(['caller', 'receptionist'] as const) : 'caller',
     outcome, greetingPlayed: false, notes: null, category: null, message: null, callbackDue: null, callbackDone: null, timeZone: 'Asia/Shanghai',
   };
