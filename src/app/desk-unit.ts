@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import PQueue from 'p-queue';
 import { initialDeskState, type DeskState } from '../core/desk-state.ts';
 import { reduce, type DeskSettings } from '../core/desk.ts';
 import type { Effect } from '../core/effects.ts';
@@ -51,7 +52,8 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly unwritten: CallRecord[] = [];
   private writtenCount = 0;
-  private writing: Promise<void> = Promise.resolve();
+  /** Record appends run one at a time, in call order. */
+  private readonly writer = new PQueue({ concurrency: 1 });
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private readonly newId: () => string;
@@ -114,7 +116,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private async drain(withinMs: number): Promise<void> {
     const deadline = this.deps.clock.monotonic() + withinMs;
     for (;;) {
-      await this.writing;
+      await this.writer.onIdle();
       const left = deadline - this.deps.clock.monotonic();
       if (this.unwritten.length === 0 || left <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, 200)));
@@ -240,7 +242,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   /** Append unwritten records in order; on failure keep them and try again later. */
   private flush(): void {
-    this.writing = this.writing.then(async () => {
+    this.writer.add(async () => {
       while (this.unwritten.length > 0) {
         const record = this.unwritten[0] as CallRecord;
         try {
@@ -266,6 +268,6 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
           return;
         }
       }
-    });
+    }).catch((err: unknown) => this.log.error({ err }, 'record writer failed; records stay queued'));
   }
 }

@@ -16,6 +16,7 @@
  * `onHealth` tells the owner each change between ok and failing.
  */
 import { join } from 'node:path';
+import PQueue from 'p-queue';
 import pRetry from 'p-retry';
 import { BadInputError, JournalError } from '../../core/errors.ts';
 import type { CallRecord } from '../../core/record.ts';
@@ -81,7 +82,7 @@ export class JsonlJournal implements CallJournal {
   private broken: JournalError | null = null;
   private reopening: AbortController | null = null;
   /** Appends, retention and reopening run one after another on this chain. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new PQueue({ concurrency: 1 });
 
   constructor(options: JsonlJournalOptions) {
     this.dir = options.dir;
@@ -178,10 +179,10 @@ export class JsonlJournal implements CallJournal {
 
   /** Waits for the appends already asked for, then releases the file; stops reopening. */
   async close(): Promise<void> {
-    if (this.state === 'closing' || this.state === 'closed') return this.queue.then(() => undefined);
+    if (this.state === 'closing' || this.state === 'closed') return this.queue.onIdle();
     this.state = 'closing';
     this.reopening?.abort(new JournalError(this.dir, 'journal closed while reopening'));
-    await this.queue;
+    await this.queue.onIdle();
     await this.closeCurrent().catch((err: unknown) => this.log.warn({ err }, 'closing the journal file failed'));
     this.health.clear();
     this.state = 'closed';
@@ -202,9 +203,7 @@ export class JsonlJournal implements CallJournal {
   }
 
   private chain<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.add(task, { throwOnTimeout: true });
   }
 
   /** Scans every daily file into a fresh index (swapped in only when all went well). Returns the file count. */
