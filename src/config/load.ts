@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.ts';
+import { DEFAULT_RULES } from '../core/rules.ts';
 import { migrateDocument } from './migrate.ts';
+import { ruleOrderIssues } from './rule-order.ts';
 import { loadPinMap } from './pin-map.ts';
 import { configSchema, type Config } from './schema.ts';
 import { redactUpstream } from './upstream-schema.ts';
@@ -17,6 +19,7 @@ export function parseConfig(raw: unknown): Config {
   const issues = result.success
     ? []
     : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  if (!result.success) issues.push(...crossFieldIssues(input, issues));
   const panel = result.success ? result.data.panel : (input as { panel?: { kind?: unknown; revision?: unknown } } | null)?.panel;
   if (panel?.kind === 'board') {
     try {
@@ -28,6 +31,15 @@ export function parseConfig(raw: unknown): Config {
   }
   if (!result.success || issues.length) throw new ConfigError(issues);
   return result.data;
+}
+
+/** The threshold order checks zod skipped because another rules field failed (rule-order.ts). */
+function crossFieldIssues(input: unknown, already: string[]): string[] {
+  const rules = (input as { rules?: unknown } | null)?.rules;
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) return [];
+  return ruleOrderIssues(rules as Record<string, unknown>, DEFAULT_RULES as unknown as Record<string, number>)
+    .map((i) => `rules.${i.field}: ${i.message}`)
+    .filter((line) => !already.includes(line));
 }
 
 /** `$schema` points editors at the JSON Schema (src/config/json-schema.ts); the unit ignores it. */

@@ -9,6 +9,7 @@ import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { journalSchema } from './journal-schema.ts';
 import { provisioningSchema } from './provisioning-schema.ts';
+import { ruleOrderIssues } from './rule-order.ts';
 import { CONFIG_VERSION } from './migrate.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 
@@ -33,14 +34,7 @@ export const rulesSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.ringOnMs >= r.ringCycleMs)
-      ctx.addIssue({ code: 'custom', path: ['ringOnMs'], message: 'must be shorter than ringCycleMs' });
-    if (r.holdLimitMs <= r.holdCheckInMs)
-      ctx.addIssue({ code: 'custom', path: ['holdLimitMs'], message: 'must be longer than holdCheckInMs' });
-    if (r.lengthLimitMs <= r.lengthWarnMs)
-      ctx.addIssue({ code: 'custom', path: ['lengthLimitMs'], message: 'must be longer than lengthWarnMs' });
-    if (r.syncAlarmMs <= r.syncWarnMs)
-      ctx.addIssue({ code: 'custom', path: ['syncAlarmMs'], message: 'must be longer than syncWarnMs' });
+    for (const i of ruleOrderIssues(r, {})) ctx.addIssue({ code: 'custom', path: [i.field], message: i.message });
   });
 
 export const registrarSchema = z
