@@ -26,7 +26,7 @@ import { startHttpsCollector } from '../test/peers/https-collector.ts';
 import { startPostgres } from '../test/peers/postgres.ts';
 import { makeTestCa } from '../test/peers/test-ca.ts';
 import { record } from './report.ts';
-import { summary } from './stats.ts';
+import { percentile, summary } from './stats.ts';
 
 const ENTRIES = 200_000;
 const HTTPS_ENTRIES = 50_000;
@@ -68,16 +68,11 @@ async function drainPostgres(dir: string): Promise<void> {
     record('PostgreSQL drain of 200k entries', Math.round(rate), 'entries/s', { min: 20_000 });
     record('peak RSS while draining 200k', Math.round(peakRss / 1e6), 'MB');
     console.log(summary('status latency while draining', poll.latencies));
-    record('status latency while draining, p99 (goal)', Number(percentileOf(poll.latencies, 99).toFixed(2)), 'ms', { max: 100 });
+    record('status latency while draining, p99 (goal)', Number(percentile(poll.latencies, 99).toFixed(2)), 'ms', { max: 100 });
     if (poll.failures.length > 0) console.log(`status failures while draining: ${poll.failures.length} (${poll.failures[0]})`);
   } finally {
     await pg.destroy();
   }
-}
-
-function percentileOf(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
 async function httpsThroughput(dir: string): Promise<void> {
