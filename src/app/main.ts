@@ -9,14 +9,16 @@ import { ConfigError, DeskphoneError } from '../core/errors.ts';
 import { startUnit } from './compose.ts';
 import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
 import { attachServiceHooks } from './service-hooks.ts';
+import { runFailurePage } from './failure-page.ts';
 import { createLogger } from './logger.ts';
 
 const program = new Command('deskphone')
   .description('Run the deskphone unit')
   .option('-c, --config <file>', 'config file (JSON)', 'config.example.json')
+  .option('--failure-page', 'on a refused config, keep the local API address up listing the problems (systemd)')
   .parse();
 
-const { config: configPath } = program.opts<{ config: string }>();
+const { config: configPath, failurePage } = program.opts<{ config: string; failurePage?: boolean }>();
 const bootLog = createLogger('info');
 
 try {
@@ -56,12 +58,13 @@ try {
 } catch (err) {
   if (err instanceof ConfigError) {
     bootLog.fatal({ code: err.code, config: configPath, issues: err.issues }, `refusing to start: ${configPath} is invalid`);
-    process.exit(2);
-  }
-  if (err instanceof DeskphoneError) {
+    if (failurePage) await runFailurePage(configPath, err.issues, bootLog);
+    else process.exit(2);
+  } else if (err instanceof DeskphoneError) {
     bootLog.fatal({ code: err.code }, err.message);
     process.exit(1);
+  } else {
+    bootLog.fatal({ err }, 'cannot start');
+    process.exit(1);
   }
-  bootLog.fatal({ err }, 'cannot start');
-  process.exit(1);
 }

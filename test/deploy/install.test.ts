@@ -147,7 +147,7 @@ describe('deploy/install.sh --root', () => {
       'StandardOutput=journal',
     ])
       expect(text.split('\n')).toContain(line);
-    expect(text).toMatch(/^ExecStart=\/\S*node --enable-source-maps \/opt\/deskphone\/dist\/app\/main\.js --config \/etc\/deskphone\/config\.json$/m);
+    expect(text).toMatch(/^ExecStart=\/\S*node --enable-source-maps \/opt\/deskphone\/dist\/app\/main\.js --config \/etc\/deskphone\/config\.json --failure-page$/m);
   });
 
   it('systemd-analyze verify catches a broken unit (the check can fail)', () => {
