@@ -7,13 +7,11 @@ import { request, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveFeed } from '../../src/app/records/live-feed.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { RecordsService } from '../../src/app/records/records-service.ts';
-import { recordsSchema } from '../../src/config/http-schema.ts';
 import type { Effect } from '../../src/core/effects.ts';
-import { DEFAULT_RULES } from '../../src/core/rules.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
+import { recordsFor } from './records-fixture.ts';
 
 const PORT = 29030;
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -69,7 +67,7 @@ async function setup() {
   const f = fakeUnit();
   await f.unit.start();
   const logger = createLogger('silent');
-  const records = new RecordsService({ unit: f.unit, journal: f.journal, clock: systemClock, config: recordsSchema.parse({}), timeZone: 'UTC', limits: DEFAULT_RULES, logger });
+  const records = recordsFor({ unit: f.unit, journal: f.journal, clock: systemClock });
   await records.start();
   const feed = new LiveFeed(f.unit, records, 50);
   const app = buildHttp({ unit: f.unit, unitId: 'u1', logger, records, feed });

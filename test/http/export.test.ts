@@ -3,25 +3,17 @@
  * (csv-parse) to the same records with memory staying flat; JSON and NDJSON carry the same; filters work.
  * Port range of test/http: 29000-29999.
  */
-import { EventEmitter } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse } from 'csv-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JsonlJournal } from '../../src/adapters/journal/jsonl-journal.ts';
-import type { DeskUnit } from '../../src/app/desk-unit.ts';
-import { createLogger } from '../../src/app/logger.ts';
-import { RecordsService } from '../../src/app/records/records-service.ts';
-import { recordsSchema } from '../../src/config/http-schema.ts';
+import type { RecordsService } from '../../src/app/records/records-service.ts';
 import type { CallRecord } from '../../src/core/record.ts';
-import { DEFAULT_RULES } from '../../src/core/rules.ts';
 import { CSV_COLUMNS } from '../../src/http/routes/calls.ts';
 import { buildHttp } from '../../src/http/server.ts';
-import { callNo, FIRST_CALL_MS, seedJournal } from './export-fixture.ts';
+import { callNo, FIRST_CALL_MS } from './export-fixture.ts';
+import { seededRecords, silent } from './records-fixture.ts';
 
 const N = 200_000;
 setFlagsFromString('--expose_gc');
@@ -32,30 +24,21 @@ function retainedHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 const PORT = 29020;
-let dir: string;
-let journal: JsonlJournal;
+let seeded: Awaited<ReturnType<typeof seededRecords>>;
 let records: RecordsService;
 let app: ReturnType<typeof buildHttp>;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'deskphone-export-'));
-  await seedJournal(join(dir, 'journal'), N);
-  const logger = createLogger('silent');
-  journal = new JsonlJournal({ dir: join(dir, 'journal'), logger });
-  await journal.open();
-  const unit = Object.assign(new EventEmitter(), { dispatch: () => {}, listCalls: (o: object) => journal.list(o) }) as unknown as DeskUnit;
-  records = new RecordsService({ unit, journal, clock: { now: () => FIRST_CALL_MS, monotonic: () => 0 }, config: recordsSchema.parse({}), timeZone: 'Asia/Shanghai', limits: DEFAULT_RULES, logger });
-  await records.start();
+  seeded = await seededRecords(N, undefined, { now: () => FIRST_CALL_MS, monotonic: () => 0 });
+  records = seeded.records;
   await records.annotate('call-5', { notes: '改过的备注', category: 'complaint' }, 'test');
-  app = buildHttp({ unit, unitId: 'u1', logger, records });
+  app = buildHttp({ unit: seeded.unit, unitId: 'u1', logger: silent, records });
   await app.listen({ host: '127.0.0.1', port: PORT });
 }, 300_000);
 
 afterAll(async () => {
   await app.close();
-  records.stop();
-  await journal.close();
-  await rm(dir, { recursive: true, force: true });
+  await seeded.close();
 });
 
 function get(path: string) {

@@ -4,13 +4,11 @@
  */
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecordsService } from '../../src/app/records/records-service.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { recordsSchema } from '../../src/config/http-schema.ts';
-import { DEFAULT_RULES } from '../../src/core/rules.ts';
 import { isCallEntry } from '../../src/ports/call-journal.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
+import { recordsFor } from './records-fixture.ts';
 import { sampleRecord } from './lan-support.ts';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -27,7 +25,7 @@ async function setup(nowIso = '2026-11-25T10:00') {
   const clock = { now: () => now, monotonic: () => now };
   await f.unit.start();
   const logger = createLogger('silent');
-  const records = new RecordsService({ unit: f.unit, journal: f.journal, clock, config: recordsSchema.parse({}), timeZone: ZONE, limits: DEFAULT_RULES, logger });
+  const records = recordsFor({ unit: f.unit, journal: f.journal, clock, timeZone: ZONE });
   await records.start();
   const app = buildHttp({ unit: f.unit, unitId: 'u1', logger, records });
   cleanups.push(() => app.close(), () => records.stop(), () => f.unit.stop());
@@ -77,7 +75,7 @@ describe('notes and categories (R8)', () => {
     const { f, app, record } = await setup();
     await record({ id: 'a' });
     await app.inject({ method: 'PATCH', url: '/api/v1/calls/a', payload: { notes: 'kept' } });
-    const again = new RecordsService({ unit: f.unit, journal: f.journal, clock: { now: () => 0, monotonic: () => 0 }, config: recordsSchema.parse({}), timeZone: ZONE, limits: DEFAULT_RULES, logger: createLogger('silent') });
+    const again = recordsFor({ unit: f.unit, journal: f.journal, timeZone: ZONE });
     await again.start();
     again.stop();
     expect((await again.getCall('a')).record.notes).toBe('kept');

@@ -3,19 +3,16 @@
  * independent calculation here (local days from Intl.DateTimeFormat, not luxon), in Asia/Shanghai and in
  * America/New_York, whose clocks go back on 2026-11-01 (a 25-hour day).
  */
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
-import { RecordsService } from '../../../src/app/records/records-service.ts';
 import { buildReport } from '../../../src/app/records/reports.ts';
 import { createLogger } from '../../../src/app/logger.ts';
-import { recordsSchema } from '../../../src/config/http-schema.ts';
 import type { CallRecord, Outcome } from '../../../src/core/record.ts';
-import { DEFAULT_RULES } from '../../../src/core/rules.ts';
-import type { DeskUnit } from '../../../src/app/desk-unit.ts';
+import type { RecordsService } from '../../../src/app/records/records-service.ts';
+import { recordsFor, standInUnit } from '../../http/records-fixture.ts';
 
 const ZONES = ['Asia/Shanghai', 'America/New_York'];
 const CATEGORIES = ['inquiry', 'complaint', 'booking', 'billing'];
@@ -106,8 +103,8 @@ beforeAll(async () => {
   // Annotations, call-backs done and messages go through the service, as events in the journal.
   let now = 0;
   const clock = { now: () => now, monotonic: () => now };
-  const unit = Object.assign(new EventEmitter(), { dispatch: () => {} }) as unknown as DeskUnit;
-  const writer = new RecordsService({ unit, journal, clock, config: recordsSchema.parse({ categories: CATEGORIES }), timeZone: 'UTC', limits: DEFAULT_RULES, logger });
+  const unit = standInUnit(journal);
+  const writer = recordsFor({ unit, journal, clock, timeZone: 'UTC', config: { categories: CATEGORIES } });
   await writer.start();
   for (const t of truths) {
     if (rand() < 0.5) {
@@ -128,7 +125,7 @@ beforeAll(async () => {
   writer.stop();
   // Fresh services read everything back from the journal, one per zone.
   for (const zone of ZONES) {
-    const s = new RecordsService({ unit, journal, clock, config: recordsSchema.parse({ categories: CATEGORIES }), timeZone: zone, limits: DEFAULT_RULES, logger });
+    const s = recordsFor({ unit, journal, clock, timeZone: zone, config: { categories: CATEGORIES } });
     await s.start();
     s.stop();
     services.set(zone, s);
