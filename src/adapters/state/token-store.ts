@@ -52,6 +52,7 @@ export class FileTokenStore implements TokenStore {
 
   async remove(name: string): Promise<boolean> {
     await this.refresh();
+    if (!this.db.data.tokens.some((t) => t.name === name)) return false;
     const before = this.db.data.tokens.length;
     await this.db.update((data) => {
       data.tokens = data.tokens.filter((t) => t.name !== name);
