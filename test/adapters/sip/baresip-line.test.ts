@@ -1,16 +1,14 @@
 // Integration: the SipLine on a real baresip 1.0.0, called by real sipp scenarios (test/peers/sipp/).
 // Ports: SIP 15060 (baresip), 15070-15079 (sipp); ctrl_tcp 14440.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
-import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
+import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
-import { EventRecorder } from './sip-test-utils.ts';
-import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
+import type { LogEntry } from '../../support/memory-logger.ts';
+import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
 const TARGET = '127.0.0.1:15060';
 let line: BaresipLine;
 let rec: EventRecorder;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
 let sippPort = 15070;
 const logs: LogEntry[] = [];
 
@@ -19,15 +17,11 @@ function call(scenario: Parameters<typeof startSippCall>[0]['scenario'], vars: R
   return startSippCall({ scenario, target: TARGET, localPort: port, mediaPort: 16000 + (port - 15070) * 10, vars });
 }
 
+let t: TestLine;
+
 beforeAll(async () => {
-  data = await makeDataDir();
-  line = new BaresipLine({
-    sip: testSipConfig({ listenPort: 15060, ctrlPort: 14440 }),
-    dataDir: data.dir,
-    logger: memoryLogger(logs),
-  });
-  rec = new EventRecorder(line);
-  await line.start();
+  t = await startTestLine({ listenPort: 15060, ctrlPort: 14440, logs });
+  ({ line, rec } = t);
 });
 
 afterEach(async () => {
@@ -35,9 +29,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await killAllSipp();
-  await line?.stop();
-  await data?.remove();
+  await t?.stop();
 });
 
 describe('BaresipLine with real baresip and sipp', () => {

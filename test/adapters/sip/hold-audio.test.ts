@@ -6,18 +6,16 @@
 // Ports: SIP 15260, ctrl_tcp 14640, sipp 15270-15279, RTP peer 15290.
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
-import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
+import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
-import { memoryLogger } from '../../support/memory-logger.ts';
 import { dominantTone } from '../../support/tone.ts';
-import { EventRecorder } from './sip-test-utils.ts';
+import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
+let t: TestLine;
 let line: BaresipLine;
 let rec: EventRecorder;
 let peer: RtpPeer;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tone = (file: string, hz: number, seconds: number) => {
@@ -27,19 +25,22 @@ const tone = (file: string, hz: number, seconds: number) => {
 };
 const TONES = [600, 1500, 900, 440, 1000];
 
+/** A caller (sipp signalling, the RTP peer's media) that waits for the unit to hang up. */
+const callIn = (caller: string, localPort: number, mediaPort: number) =>
+  startSippCall({ scenario: 'uac-wait-bye', target: '127.0.0.1:15260', localPort, mediaPort, vars: { caller, answer_ms: 10_000, rtp_port: peer.port } });
+
 beforeAll(async () => {
-  data = await makeDataDir();
-  const music = { path: tone(`${data.dir}/hold.wav`, 600, 2), durationMs: 2000 };
-  const thanks = { path: tone(`${data.dir}/thanks.wav`, 1500, 1), durationMs: 1000 };
-  const greeting = { path: tone(`${data.dir}/greeting.wav`, 900, 1.5), durationMs: 1500 };
-  line = new BaresipLine({
-    sip: testSipConfig({ listenPort: 15260, ctrlPort: 14640 }),
-    dataDir: data.dir,
-    logger: memoryLogger(),
-    prompts: { holdMusic: async () => music, holdAnnouncement: async () => thanks, greetingFor: async () => greeting },
+  t = await startTestLine({
+    listenPort: 15260,
+    ctrlPort: 14640,
+    prepare: (dir) => {
+      const music = { path: tone(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
+      const thanks = { path: tone(`${dir}/thanks.wav`, 1500, 1), durationMs: 1000 };
+      const greeting = { path: tone(`${dir}/greeting.wav`, 900, 1.5), durationMs: 1500 };
+      return { holdMusic: async () => music, holdAnnouncement: async () => thanks, greetingFor: async () => greeting };
+    },
   });
-  rec = new EventRecorder(line);
-  await line.start();
+  ({ line, rec } = t);
   peer = await startRtpPeer(15290, 440);
 });
 
@@ -48,21 +49,13 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await killAllSipp();
-  await line?.stop();
+  await t?.stop();
   await peer?.close();
-  await data?.remove();
 });
 
 describe('hold the caller can hear (real baresip, RTP measured)', () => {
   it('hold audio loops past its end, the announcement plays at a check-in, resume brings the handset back', async () => {
-    const sipp = startSippCall({
-      scenario: 'uac-wait-bye',
-      target: '127.0.0.1:15260',
-      localPort: 15270,
-      mediaPort: 15300,
-      vars: { caller: '6001', answer_ms: 10_000, rtp_port: peer.port },
-    });
+    const sipp = callIn('6001', 15270, 15300);
     const inc = await rec.next('call.incoming');
     await line.answer(inc.callId);
     await sleep(600);
@@ -96,13 +89,7 @@ describe('hold the caller can hear (real baresip, RTP measured)', () => {
   });
 
   it('auto-answer: the greeting from the first packet, then hold audio; the end of the file never hangs up', async () => {
-    const sipp = startSippCall({
-      scenario: 'uac-wait-bye',
-      target: '127.0.0.1:15260',
-      localPort: 15271,
-      mediaPort: 15320,
-      vars: { caller: '6002', answer_ms: 10_000, rtp_port: peer.port },
-    });
+    const sipp = callIn('6002', 15271, 15320);
     const inc = await rec.next('call.incoming');
     const m0 = peer.received().length;
     await sleep(500);

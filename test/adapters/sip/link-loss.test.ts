@@ -4,17 +4,15 @@
 // Ports: SIP 15160 (baresip), 15170-15189 (sipp); ctrl_tcp 14540.
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
-import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
+import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
-import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
-import { EventRecorder } from './sip-test-utils.ts';
+import type { LogEntry } from '../../support/memory-logger.ts';
+import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
 const TARGET = '127.0.0.1:15160';
 const CTRL_PORT = 14540;
 let line: BaresipLine;
 let rec: EventRecorder;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
 let sippPort = 15170;
 const logs: LogEntry[] = [];
 
@@ -44,15 +42,11 @@ async function holdLinkOff(ms: number): Promise<void> {
 
 const pid = () => (line as unknown as { proc: { pid: number | undefined } }).proc.pid;
 
+let t: TestLine;
+
 beforeAll(async () => {
-  data = await makeDataDir();
-  line = new BaresipLine({
-    sip: testSipConfig({ listenPort: 15160, ctrlPort: CTRL_PORT }),
-    dataDir: data.dir,
-    logger: memoryLogger(logs),
-  });
-  rec = new EventRecorder(line);
-  await line.start();
+  t = await startTestLine({ listenPort: 15160, ctrlPort: CTRL_PORT, logs });
+  ({ line, rec } = t);
 });
 
 afterEach(async () => {
@@ -60,9 +54,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await killAllSipp();
-  await line?.stop();
-  await data?.remove();
+  await t?.stop();
 });
 
 describe('SIP down is not the end of a call (real baresip)', () => {

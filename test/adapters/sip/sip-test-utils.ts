@@ -1,5 +1,9 @@
-/** Test utilities for the SIP adapter: an event recorder. */
-import type { SipLine, SipLineEvent } from '../../../src/ports/sip-line.ts';
+/** Test utilities for the SIP adapter: an event recorder, and a real baresip line started for a test file. */
+import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
+import type { HoldPrompts, SipLine, SipLineEvent } from '../../../src/ports/sip-line.ts';
+import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
+import { killAllSipp } from '../../peers/sipp.ts';
+import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
 
 /** Records a line's events and waits for the next one matching a predicate. */
 export class EventRecorder {
@@ -38,4 +42,42 @@ export class EventRecorder {
       });
     });
   }
+}
+
+/** A real baresip behind a BaresipLine on the given loopback ports, with its event recorder. */
+export interface TestLine {
+  line: BaresipLine;
+  rec: EventRecorder;
+  dataDir: string;
+  /** Kills every sipp still running, stops the line, removes its data directory. */
+  stop(): Promise<void>;
+}
+
+export async function startTestLine(opts: {
+  listenPort: number;
+  ctrlPort: number;
+  logs?: LogEntry[];
+  prompts?: HoldPrompts;
+  /** Files to make in the data directory before the line starts (e.g. prompt tones), given its path. */
+  prepare?: (dataDir: string) => HoldPrompts;
+}): Promise<TestLine> {
+  const data = await makeDataDir();
+  const line = new BaresipLine({
+    sip: testSipConfig({ listenPort: opts.listenPort, ctrlPort: opts.ctrlPort }),
+    dataDir: data.dir,
+    logger: memoryLogger(opts.logs),
+    prompts: opts.prepare ? opts.prepare(data.dir) : opts.prompts,
+  });
+  const rec = new EventRecorder(line);
+  await line.start();
+  return {
+    line,
+    rec,
+    dataDir: data.dir,
+    async stop() {
+      await killAllSipp();
+      await line.stop();
+      await data.remove();
+    },
+  };
 }
