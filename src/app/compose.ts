@@ -94,7 +94,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, dataDir, unit, unitId: config.unitId, records, tokens: tokenStoreIn(dataDir), clock, logger });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, tokens: tokenStoreIn(dataDir), clock, logger });
   } catch (err) {
     records.stop();
     await sync.stop();

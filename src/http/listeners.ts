@@ -13,6 +13,7 @@ import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
 import type { HttpConfig } from '../config/http-schema.ts';
+import type { Config } from '../config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TokenStore } from '../ports/token-store.ts';
@@ -21,6 +22,8 @@ import { buildHttp } from './server.ts';
 
 export interface ListenerDeps {
   http: HttpConfig;
+  /** The whole config, for GET /api/v1/config (secrets hidden there). */
+  config?: Config;
   dataDir: string;
   unit: DeskUnit;
   unitId: string;
@@ -58,7 +61,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const result: Listeners = { local: null, lan: null, close };
   try {
     if (deps.http.enabled) {
-      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics });
+      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}) });
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
     }
@@ -67,7 +70,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
       const app = buildHttp({
-        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics,
+        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}),
         lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);

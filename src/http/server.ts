@@ -12,11 +12,13 @@ import type { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
+import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ports/logger.ts';
 import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
 import { errorHandler } from './error-map.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { callRoutes } from './routes/calls.ts';
+import { configRoutes } from './routes/config.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -42,9 +44,11 @@ export interface HttpOptions {
   feed?: LiveFeed;
   /** Prometheus metrics, shared by both listeners. */
   metrics?: UnitMetrics;
+  /** The settings in force, shown with secrets hidden. */
+  config?: Config;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -77,6 +81,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics }:
     }
     if (feed) eventRoutes(scope, feed);
     if (metrics) metricsRoutes(scope, metrics);
+    if (config) configRoutes(scope, config);
     scope.get('/api/v1/openapi.json', async () => app.swagger());
   });
   return app;

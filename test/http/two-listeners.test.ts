@@ -22,7 +22,10 @@ let running: RunningUnit;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'deskphone-listeners-'));
-  const config = parseConfig({ dataDir: dir, timeZone: 'Asia/Shanghai', http: { host: '127.0.0.1', port: 0, lan: { host: '127.0.0.1', port: LAN_PORT } } });
+  const config = parseConfig({
+    dataDir: dir, timeZone: 'Asia/Shanghai', http: { host: '127.0.0.1', port: 0, lan: { host: '127.0.0.1', port: LAN_PORT } },
+    sip: { registrar: { host: 'pbx.example', username: 'desk', password: 'S3cret-pass' } },
+  });
   running = await startUnit(config, silent, { sip: new FakeSipLine(), journal: new MemoryJournal() });
 }, 60_000);
 afterAll(async () => {
@@ -30,12 +33,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function lanGet(path: string, token?: string): Promise<{ status: number; fingerprint: string }> {
+function lanGet(path: string, token?: string): Promise<{ status: number; fingerprint: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: LAN_PORT, path, rejectUnauthorized: false, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
       const fingerprint = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256;
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, fingerprint }));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, fingerprint, body }));
     });
     req.on('error', reject);
     req.end();
@@ -53,5 +58,15 @@ describe('two listeners from the composition root', () => {
     expect((await lanGet('/healthz')).status).toBe(200);
     const token = await addToken(tokenStoreIn(dir), 'it', 'it', new Date());
     expect((await lanGet('/api/v1/calls?format=csv', token)).status).toBe(200);
+  });
+
+  it('shows the installer the settings in force with secrets hidden; reception may not see them', async () => {
+    const installer = await addToken(tokenStoreIn(dir), 'inst', 'installer', new Date());
+    const res = await lanGet('/api/v1/config', installer);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ timeZone: 'Asia/Shanghai', sip: { registrar: { host: 'pbx.example', password: '***' } } });
+    expect(res.body).not.toContain('S3cret-pass');
+    const desk = await addToken(tokenStoreIn(dir), 'desk', 'reception', new Date());
+    expect((await lanGet('/api/v1/config', desk)).status).toBe(403);
   });
 });

@@ -15,12 +15,13 @@ export type Permission =
   | 'records.write'
   | 'panel.drive'
   | 'api.describe'
-  | 'metrics.read';
+  | 'metrics.read'
+  | 'config.read';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  it: ['public', 'live', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read'],
+  it: ['public', 'live', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read'],
   reception: ['public', 'live', 'calls.read', 'reports.read', 'records.write', 'api.describe'],
-  installer: ['public', 'live', 'panel.drive', 'api.describe'],
+  installer: ['public', 'live', 'panel.drive', 'api.describe', 'config.read'],
 };
 
 /** `METHOD url-pattern` as fastify names the route -> the permission it needs. */
@@ -41,6 +42,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/reports/monthly': 'reports.read',
   'GET /api/v1/openapi.json': 'api.describe',
   'GET /metrics': 'metrics.read',
+  'GET /api/v1/config': 'config.read',
   'POST /api/v1/sim/hook': 'panel.drive',
   'POST /api/v1/sim/button': 'panel.drive',
 };
