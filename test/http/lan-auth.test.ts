@@ -137,6 +137,7 @@ describe('deskphone token (CLI)', () => {
     expect(await runCli(['token', 'add', '--config', configFile, '--role', 'reception', '--name', 'front'], sink, sink)).toBe(0);
     const token = /dpt_[A-Za-z0-9_-]+/.exec(out.join(''))?.[0] as string;
     expect(token).toBeDefined();
+    expect(out.join('')).toContain(u.listeners.lan?.fingerprint);
     const file = await readFile(join(u.dataDir, 'state', 'tokens.json'), 'utf8');
     expect(file).not.toContain(token);
     expect((await u.call('GET', '/api/v1/calls', { token })).status).toBe(200);

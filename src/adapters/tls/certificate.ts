@@ -44,6 +44,17 @@ async function writePrivate(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
+/** The fingerprint of the certificate the LAN listener uses, or null before its first start. */
+export async function certificateFingerprint(options: { dataDir: string; certFile: string | null }): Promise<string | null> {
+  const path = options.certFile ?? join(options.dataDir, 'state', 'tls', 'cert.pem');
+  try {
+    return fingerprintOf(await readFile(path, 'utf8'), path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
 export async function loadOrCreateCertificate(options: { dataDir: string; certFile: string | null; keyFile: string | null; now?: Date }): Promise<TlsMaterial> {
   if (options.certFile && options.keyFile) {
     const cert = await readPem(options.certFile, 'http.lan.certFile');

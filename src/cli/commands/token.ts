@@ -1,9 +1,12 @@
 /**
  * `deskphone token add --role it|reception|installer --name NAME`, `token list`, `token revoke NAME`
  * (all with `--config FILE` for the data directory). The new token is printed once; only its hash is kept.
+ * `add` also prints the LAN certificate's fingerprint, so the token holder can pin the self-signed certificate.
  */
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { tokenStoreIn } from '../../adapters/state/token-store.ts';
+import { certificateFingerprint } from '../../adapters/tls/certificate.ts';
 import { addToken, listTokens, revokeToken, ROLES } from '../../app/records/tokens.ts';
 import { loadConfig } from '../../config/load.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -12,6 +15,15 @@ type Done = (code: Promise<number>) => void;
 
 async function storeFor(configFile: string) {
   return tokenStoreIn((await loadConfig(configFile)).dataDir);
+}
+
+/** The LAN certificate's fingerprint for the token holder to pin, when the unit has made or been given one. */
+async function fingerprintLine(configFile: string): Promise<string> {
+  const config = await loadConfig(configFile);
+  const fingerprint = await certificateFingerprint({ dataDir: resolve(config.dataDir), certFile: config.http.lan.certFile });
+  return fingerprint
+    ? `局域网证书指纹 / LAN certificate SHA-256 fingerprint:\n${fingerprint}\n`
+    : '证书在单元首次启动时生成 / The LAN certificate is made at the unit\'s first start (its fingerprint is logged then)\n';
 }
 
 export function registerToken(program: Command, out: NodeJS.WritableStream, done: Done): void {
@@ -27,6 +39,7 @@ export function registerToken(program: Command, out: NodeJS.WritableStream, done
         (async () => {
           const secret = await addToken(await storeFor(opts.config), opts.name, opts.role, new Date());
           out.write(`令牌只显示这一次，请妥善保存 / This token is shown once, keep it safe:\n${secret}\n`);
+          out.write(await fingerprintLine(opts.config));
           return EXIT.ok;
         })(),
       ),
