@@ -21,7 +21,9 @@ describe('config', () => {
     const c = parseConfig({});
     expect(c.rules).toEqual(DEFAULT_RULES);
     expect(c.sip).toMatchObject({ listenAddress: '0.0.0.0', listenPort: 5060, registrar: null });
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.http).toMatchObject({ enabled: true, host: '127.0.0.1', port: 8080, lan: { enabled: true, host: '0.0.0.0', port: 8443, certFile: null, keyFile: null } });
+    expect(c.records.quietHours).toEqual([{ from: '12:00', to: '14:00' }, { from: '22:00', to: '06:30' }]);
+    expect(c.records.offWeekdays).toEqual([6, 7]);
     expect(c.panel).toEqual({ kind: 'simulated' });
   });
 
