@@ -28,7 +28,7 @@ function startMain(): Promise<void> {
       dataDir,
       rules: FAST_RULES,
       sip: { listenAddress: '127.0.0.1', listenPort: 25360, ctrlPort: 24744, restartInitialMs: 200, restartMaxMs: 2000 },
-      http: { host: '127.0.0.1', port: 25380 },
+      http: { host: '127.0.0.1', port: 25380, lan: { enabled: false } },
       log: { level: 'info' },
     }),
   );

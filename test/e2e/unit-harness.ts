@@ -64,7 +64,8 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
     panel: options.panel ?? { kind: 'simulated' },
     ...(options.audio ? { audio: options.audio } : {}),
     greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0 },
-    http: { host: '127.0.0.1', port: 0 },
+    // The LAN listener (HTTPS on 0.0.0.0:8443 by default) is tested on its own; e2e units keep to loopback.
+    http: { host: '127.0.0.1', port: 0, lan: { enabled: false } },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
   });
   const running = await startUnit(config, options.logger ?? createLogger(config.log.level));
