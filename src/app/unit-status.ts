@@ -13,6 +13,8 @@ export interface UnitStatusBody {
   call?: { state?: string; rings?: number } | null;
   waitingCalls?: number;
   provisioning?: { outcome?: string; at?: string | null } | null;
+  /** Upstream sync per sink (issue 10). */
+  sync?: { sinks?: { sink: string; backlog?: number; oldestUnsentAgeMs?: number | null; lastSuccessAt?: string | null; lastError?: { message: string } | null }[] };
   [key: string]: unknown;
 }
 

@@ -12,6 +12,7 @@ import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
+import { syncStatusOf } from '../app/sync/sync-status.ts';
 import type { HttpConfig } from '../config/http-schema.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -51,6 +52,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     sipUp: () => deps.unit.status().sipUp,
     panelFault: () => deps.unit.status().panelFault,
     callbacksDue: () => deps.records.callbacksDue,
+    syncSinks: () => syncStatusOf(deps.unit).sinks,
   });
   const stopObserving = deps.records.onCall((record) => metrics.observeCall(record));
   const close = async () => {

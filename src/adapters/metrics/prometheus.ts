@@ -13,6 +13,8 @@ export interface UnitGauges {
   sipUp(): boolean;
   panelFault(): boolean;
   callbacksDue(): number;
+  /** Upstream sync per sink (issue 10 visibility); empty when no sink is configured. */
+  syncSinks?(): { sink: string; backlog: number; oldestUnsentAgeMs: number | null; lastSuccessAt: string | null; failures: number }[];
 }
 
 export class UnitMetrics {
@@ -42,6 +44,28 @@ export class UnitMetrics {
     gauge('deskphone_sip_registered', '1 when the SIP line is up (registered where a registrar is used)', () => (gauges.sipUp() ? 1 : 0));
     gauge('deskphone_panel_fault', '1 when the LED panel is faulty or unreachable', () => (gauges.panelFault() ? 1 : 0));
     gauge('deskphone_callbacks_due', 'Call-backs due now (R10)', gauges.callbacksDue);
+    const bySink = (name: string, help: string, read: (s: ReturnType<NonNullable<UnitGauges['syncSinks']>>[number]) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['sink'],
+        registers,
+        collect() {
+          this.reset();
+          for (const sink of gauges.syncSinks?.() ?? []) {
+            const value = read(sink);
+            if (value !== null) this.set({ sink: sink.sink }, value);
+          }
+        },
+      });
+    bySink('deskphone_sync_backlog', 'Journal entries the sink has not confirmed yet', (s) => s.backlog);
+    bySink('deskphone_sync_oldest_unsent_seconds', 'Age of the oldest entry the sink has not confirmed (absent when none)', (s) =>
+      s.oldestUnsentAgeMs === null ? null : s.oldestUnsentAgeMs / 1000,
+    );
+    bySink('deskphone_sync_last_success_timestamp_seconds', 'Wall-clock time of the last confirmed batch', (s) =>
+      s.lastSuccessAt === null ? null : Date.parse(s.lastSuccessAt) / 1000,
+    );
+    bySink('deskphone_sync_failures', 'Failed batches since the unit started', (s) => s.failures);
   }
 
   observeCall(record: CallRecord): void {

@@ -33,6 +33,11 @@ export function formatStatus(s: UnitStatus): string {
   lines.push(`  通话日志 / journal: ${yes(!st.journal?.fault, '正常 / ok', '故障 / fault')}, 未写入 / unwritten: ${st.journal?.unwrittenRecords ?? 0}`);
   const call = st.call ? `${st.call.state ?? '?'}${st.call.rings ? `, 第 ${st.call.rings} 声 / ring ${st.call.rings}` : ''}` : '无 / none';
   lines.push(`  当前通话 / call: ${call}${st.waitingCalls ? `, 等待 / waiting: ${st.waitingCalls}` : ''}`);
+  for (const k of st.sync?.sinks ?? []) {
+    const age = k.oldestUnsentAgeMs == null ? '' : `, 最旧 / oldest ${Math.round(k.oldestUnsentAgeMs / 1000)} s`;
+    const err = k.lastError ? `, 错误 / error: ${k.lastError.message}` : '';
+    lines.push(`  上传 / sync ${k.sink}: 待发 / backlog ${k.backlog ?? 0}${age}, 上次成功 / last success ${k.lastSuccessAt ?? '—'}${err}`);
+  }
   if (st.provisioning) lines.push(`  配置下发 / provisioning: ${st.provisioning.outcome ?? '?'}${st.provisioning.at ? ` (${st.provisioning.at})` : ''}`);
   lines.push(
     s.healthy ? '  健康 / health: 正常 / healthy' : `  健康 / health: 有问题 / problems:\n${s.problems.map((p) => `    - ${PROBLEM_TEXT[p]}`).join('\n')}`,

@@ -13,6 +13,8 @@ import { SimulatedPanel } from '../../../src/adapters/panel/simulated-panel.ts';
 import { FakeSipLine } from '../../../src/adapters/sip/fake-sip-line.ts';
 import { startUnit, type RunningUnit } from '../../../src/app/compose.ts';
 import { createLogger } from '../../../src/app/logger.ts';
+import { parseMetrics, readUnitStatus } from '../../../src/app/unit-status.ts';
+import { formatStatus } from '../../../src/cli/commands/status.ts';
 import { parseConfig } from '../../../src/config/load.ts';
 import { makeCall, prng } from '../../adapters/upstream/call-fixtures.ts';
 import { startHttpsCollector, type HttpsCollector } from '../../peers/https-collector.ts';
@@ -68,6 +70,13 @@ describe('sync in a running unit', () => {
     const failing = await waitStatus(running.url, (s) => s.sync.sinks[0]!.lastError !== null, 'a failure shown');
     expect(failing.sync.sinks[0]).toMatchObject({ backlog: 1, lastSuccessAt: null });
     expect(failing.sync.sinks[0]!.lastError!.message).toMatch(/503/);
+    // The same figures for IT's tools: Prometheus and `deskphone status`.
+    const metrics = parseMetrics(await (await fetch(`${running.url}/metrics`)).text());
+    expect(metrics['deskphone_sync_backlog{sink="https"}']).toBe(1);
+    expect(metrics['deskphone_sync_failures{sink="https"}']).toBeGreaterThanOrEqual(1);
+    expect(metrics['deskphone_sync_oldest_unsent_seconds{sink="https"}']).toBeGreaterThanOrEqual(0);
+    const shown = formatStatus(await readUnitStatus(running.url));
+    expect(shown).toMatch(/上传 \/ sync https: 待发 \/ backlog 1, 最旧 \/ oldest \d+ s, 上次成功 \/ last success —, 错误 \/ error: .*503/);
     await waitStatus(running.url, (s) => s.lights.SYNC === 'on', 'SYNC on past syncWarnMs');
     const alarm = await waitStatus(running.url, (s) => s.lights.SYNC === 'blink', 'SYNC blinking past syncAlarmMs');
     expect(alarm.sync.sinks[0]!.oldestUnsentAgeMs).toBeGreaterThanOrEqual(900);
