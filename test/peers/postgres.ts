@@ -106,6 +106,21 @@ export async function startPostgres(port: number): Promise<PostgresPeer> {
   }
 
   let exited: Promise<void> = Promise.resolve();
+  async function startOnce(): Promise<void> {
+    log = '';
+    const c = spawn(join(BIN, 'postgres'), args, { ...spawnOpts, stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, LC_ALL: 'C' } });
+    child = c;
+    running.add(c);
+    c.stderr!.setEncoding('utf8');
+    c.stderr!.on('data', (s: string) => (log = (log + s).slice(-100_000)));
+    exited = new Promise((resolve) =>
+      c.once('exit', () => {
+        running.delete(c);
+        resolve();
+      }),
+    );
+    await waitReady(exited);
+  }
   const peer: PostgresPeer = {
     port,
     ca,
@@ -126,16 +141,16 @@ export async function startPostgres(port: number): Promise<PostgresPeer> {
       await peer.query(`CREATE DATABASE ${name}`);
     },
     async start() {
-      const c = spawn(join(BIN, 'postgres'), args, { ...spawnOpts, stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, LC_ALL: 'C' } });
-      child = c;
-      running.add(c);
-      c.stderr!.setEncoding('utf8');
-      c.stderr!.on('data', (s: string) => (log = (log + s).slice(-100_000)));
-      exited = new Promise((resolve) => c.once('exit', () => {
-        running.delete(c);
-        resolve();
-      }));
-      await waitReady(exited);
+      // After a SIGKILL the backends (each in its own session) notice the postmaster's death only a moment later;
+      // while one still holds the shared memory a new postmaster refuses to start: try again briefly.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startOnce();
+        } catch (err) {
+          if (attempt >= 50 || !/pre-existing shared memory block/.test((err as Error).message)) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
     },
     async stop() {
       if (child && child.exitCode === null && child.signalCode === null) {

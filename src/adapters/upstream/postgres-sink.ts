@@ -75,6 +75,9 @@ export class PostgresSink implements UpstreamSink {
     });
     // An idle connection that breaks (server restart, network cut) is dropped by the pool; the next batch reconnects.
     this.pool.on('error', (err) => this.log.debug({ err: errorText(err) }, 'idle PostgreSQL connection lost'));
+    // A connection can also break while it is checked out, between queries: node-postgres then emits 'error' on
+    // the client, which would take the whole unit down unheard. The batch in flight fails and is retried.
+    this.pool.on('connect', (client) => client.on('error', (err) => this.log.debug({ err: errorText(err) }, 'PostgreSQL connection lost')));
   }
 
   async send(batch: UpstreamBatch): Promise<void> {
@@ -82,7 +85,18 @@ export class PostgresSink implements UpstreamSink {
     for (const problem of rows.problems) this.log.warn(problem);
     try {
       await this.ensureSchema();
-      await this.pool.query(UPSERT_SQL, [JSON.stringify(rows.events), JSON.stringify(rows.calls)]);
+      const client = await this.pool.connect();
+      let failure: unknown;
+      try {
+        await client.query(UPSERT_SQL, [JSON.stringify(rows.events), JSON.stringify(rows.calls)]);
+      } catch (err) {
+        failure = err;
+        throw err;
+      } finally {
+        // A connection whose batch failed (timed out, cut mid-answer) may still wait for that answer: never
+        // reuse it, or every later batch would queue behind a reply that never comes.
+        client.release(failure instanceof Error ? failure : failure !== undefined);
+      }
     } catch (err) {
       const problem = problemOf(err);
       throw new UpstreamError(this.name, `${describeProblem(problem)}: ${errorText(err)}`, { cause: err });
@@ -95,9 +109,12 @@ export class PostgresSink implements UpstreamSink {
     try {
       const applied = await migrate(client);
       this.schemaReady = true;
-      return applied;
-    } finally {
       client.release();
+      return applied;
+    } catch (err) {
+      // As in send(): a connection that failed mid-statement is not reused.
+      client.release(err instanceof Error ? err : true);
+      throw err;
     }
   }
 
