@@ -127,7 +127,7 @@ install_program() {
   while IFS= read -r -d '' f; do
     rel=${f#"$SRC"/}
     put "$f" "$APP/$rel" 0644 root:root
-  done < <(find "$SRC/dist" "$SRC/hardware" -type f \( -name '*.js' -o -name '*.js.map' -o -name '*.json' \) -print0)
+  done < <(find "$SRC/dist" "$SRC/hardware" -type f \( -name '*.js' -o -name '*.js.map' -o -name '*.json' -o -name '*.sql' \) -print0)
   while IFS= read -r -d '' f; do
     rel=${f#"$ROOT$APP"/}
     if [ ! -f "$SRC/$rel" ]; then rm -f "$f"; changed=1; fi

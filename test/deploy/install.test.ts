@@ -89,6 +89,8 @@ describe('deploy/install.sh --root', () => {
     const expected: Record<string, { mode: string; owner: string }> = {
       'opt/deskphone/dist/app/main.js': { mode: '644', owner: '0:0' },
       'opt/deskphone/dist/cli/main.js': { mode: '644', owner: '0:0' },
+      // The central store's SQL migrations ship beside the sink that applies them.
+      'opt/deskphone/dist/adapters/upstream/migrations/001-calls.sql': { mode: '644', owner: '0:0' },
       'opt/deskphone/hardware/nano-r1.json': { mode: '644', owner: '0:0' },
       'opt/deskphone/package-lock.json': { mode: '644', owner: '0:0' },
       'opt/deskphone/config.schema.json': { mode: '644', owner: '0:0' },
