@@ -5,7 +5,7 @@
  * As root it drops to nobody/nogroup (`-u`/`-g`) after reading the config.
  * Every started kamailio is killed on stop(), and on process exit if a test forgot or crashed.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { killGroup, trackGroup } from './process-group.ts';
 
 const TEMPLATE = fileURLToPath(new URL('./kamailio/kamailio.cfg.tpl', import.meta.url));
 
@@ -38,20 +39,6 @@ export interface Kamailio {
   /** Everything kamailio wrote to stderr so far (its log). */
   log(): string;
   stop(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) killGroup(child, 'SIGKILL');
-});
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 /** Values go into the config text verbatim: refuse anything that could end a token or a string. */
@@ -131,7 +118,7 @@ export async function startKamailio(opts: KamailioOptions): Promise<Kamailio> {
   const args = ['-f', cfg, '-DD', '-E', '-m', '32', '-M', '4', '-Y', dir, '-P', join(dir, 'kamailio.pid')];
   if (process.getuid?.() === 0) args.push('-u', 'nobody', '-g', 'nogroup');
   const child = spawn('kamailio', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  running.add(child);
+  trackGroup(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
@@ -140,7 +127,6 @@ export async function startKamailio(opts: KamailioOptions): Promise<Kamailio> {
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`spawn failed: ${err.message}`));
     child.once('exit', (code, signal) => {
-      running.delete(child);
       resolve(`code ${code}, signal ${signal}: ${stderr.slice(-3000)}`);
     });
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { killGroup, trackGroup } from './process-group.ts';
 import { makeTestCa, type TestCa } from './test-ca.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -32,21 +33,6 @@ export interface PostgresPeer {
   kill(): Promise<void>;
   /** Stops the server and deletes its files. */
   destroy(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) killGroup(child, 'SIGKILL');
-});
-
-/** The postmaster and its backends share a process group (spawned detached). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 function asPostgresUser(): { uid: number; gid: number } | null {
@@ -110,15 +96,10 @@ export async function startPostgres(port: number): Promise<PostgresPeer> {
     log = '';
     const c = spawn(join(BIN, 'postgres'), args, { ...spawnOpts, stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, LC_ALL: 'C' } });
     child = c;
-    running.add(c);
+    trackGroup(c);
     c.stderr!.setEncoding('utf8');
     c.stderr!.on('data', (s: string) => (log = (log + s).slice(-100_000)));
-    exited = new Promise((resolve) =>
-      c.once('exit', () => {
-        running.delete(c);
-        resolve();
-      }),
-    );
+    exited = new Promise((resolve) => c.once('exit', () => resolve()));
     await waitReady(exited);
   }
   const peer: PostgresPeer = {
