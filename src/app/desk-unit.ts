@@ -52,6 +52,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly unwritten: CallRecord[] = [];
   private writtenCount = 0;
+  private wallOffset: number | null = null;
   /** Record appends run one at a time, in call order. */
   private readonly writer = new PQueue({ concurrency: 1 });
   private retryTimer: NodeJS.Timeout | null = null;
@@ -125,7 +126,8 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   }
 
   status(): DeskStatus {
-    return deskStatus(this.deps.settings.rules, this.state, this.deps.clock.monotonic(), this.deps.clock.now());
+    const now = this.deps.clock.monotonic();
+    return deskStatus(this.deps.settings.rules, this.state, now, this.wallAt(now));
   }
 
   get panelKind(): Panel['kind'] {
@@ -150,12 +152,23 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     panel.press(input);
   }
 
+  /**
+   * The wall clock at monotonic instant `mono`, from one kept offset: Date.now() ticks in whole milliseconds and is
+   * read a moment apart from the monotonic clock, so a fresh offset each time would make stamps jitter by a
+   * millisecond. The offset follows the wall clock when it really moves (a step of more than 50 ms).
+   */
+  private wallAt(mono: number): number {
+    const offset = this.deps.clock.now() - mono;
+    if (this.wallOffset === null || Math.abs(offset - this.wallOffset) > 50) this.wallOffset = offset;
+    return mono + this.wallOffset;
+  }
+
   /** Feed one event to the core now and carry out its effects. */
   dispatch(event: CoreEvent): void {
     const now = this.deps.clock.monotonic();
     let reduction: ReturnType<typeof reduce>;
     try {
-      reduction = reduce(this.deps.settings, this.state, event, now, this.deps.clock.now());
+      reduction = reduce(this.deps.settings, this.state, event, now, this.wallAt(now));
     } catch (err) {
       // A bug in the core must not take the unit down: keep the last good state and say what happened.
       // The event's type and call only: a call.incoming carries the caller's number and name (R11).
