@@ -4,9 +4,10 @@
  * migrate-config` and the installer write the migrated file, keeping the original beside it as
  * `<file>.v<N>.<stamp>.bak`. A file newer than this program is refused, naming the versions.
  */
-import { chown, copyFile, open, rename, stat } from 'node:fs/promises';
+import { chown, copyFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
+import { writeConfigFile } from './write-config-file.ts';
 
 export interface Migration {
   from: number;
@@ -95,21 +96,6 @@ export async function migrateConfigFile(
   };
   await copyFile(file, backup);
   await keepOwner(backup);
-  const tmp = `${file}.migrating`;
-  const handle = await open(tmp, 'w', mode);
-  try {
-    await handle.writeFile(`${JSON.stringify(result.doc, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await keepOwner(tmp);
-  await rename(tmp, file);
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeConfigFile(file, `${file}.migrating`, mode, result.doc, keepOwner);
   return { ...result, backup };
 }

@@ -2,10 +2,11 @@
  * `deskphone init` without the prompts: the answers an installer gives, turned into a config that validates,
  * written with a backup of any config already there. The CLI (src/cli/commands/init.ts) asks or takes flags.
  */
-import { chmod, chown, copyFile, open, rename, stat } from 'node:fs/promises';
+import { chmod, chown, copyFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseConfig } from '../../config/load.ts';
 import { backupPath, CONFIG_VERSION } from '../../config/migrate.ts';
+import { writeConfigFile } from '../../config/write-config-file.ts';
 import type { Config } from '../../config/schema.ts';
 import { DEFAULT_RULES } from '../../core/rules.ts';
 
@@ -82,29 +83,16 @@ export async function writeInitConfig(file: string, doc: Record<string, unknown>
     backup = backupPath(file, typeof doc.version === 'number' ? doc.version : CONFIG_VERSION, now);
     await copyFile(file, backup);
   }
-  const tmp = `${file}.init`;
-  const handle = await open(tmp, 'w', 0o640);
-  try {
-    await handle.writeFile(`${JSON.stringify(doc, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  if (existing) await chmod(tmp, existing.mode & 0o7777);
-  // The service reads the config through its group: keep the old file's owner, or take the directory's group
-  // (/etc/deskphone is root:deskphone).
-  if (process.getuid?.() === 0) {
-    const owner = existing ?? { uid: 0, gid: (await stat(dirname(file))).gid };
-    await chown(tmp, owner.uid, owner.gid);
-    if (backup && existing) await chown(backup, existing.uid, existing.gid);
-  }
-  await rename(tmp, file);
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeConfigFile(file, `${file}.init`, 0o640, doc, async (tmp) => {
+    if (existing) await chmod(tmp, existing.mode & 0o7777);
+    // The service reads the config through its group: keep the old file's owner, or take the directory's group
+    // (/etc/deskphone is root:deskphone).
+    if (process.getuid?.() === 0) {
+      const owner = existing ?? { uid: 0, gid: (await stat(dirname(file))).gid };
+      await chown(tmp, owner.uid, owner.gid);
+      if (backup && existing) await chown(backup, existing.uid, existing.gid);
+    }
+  });
   return backup;
 }
 
