@@ -17,6 +17,7 @@ import type { Panel } from '../ports/panel.ts';
 import type { HoldPrompts, SipLine } from '../ports/sip-line.ts';
 import { DeskUnit } from './desk-unit.ts';
 import { RecordsService } from './records/records-service.ts';
+import { DirectoryBook, spokenName } from './calls/directory-book.ts';
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
@@ -33,6 +34,8 @@ export interface RunningUnit {
   records: RecordsService;
   /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
   greetings: GreetingLibrary;
+  /** Colleagues to call and transfer to (R13); replace() applies a new config's directory live. */
+  directory: DirectoryBook;
   /** Upstream sync (issue 10): idle when no sink is configured. */
   sync: RunningSync;
   stop(): Promise<void>;
@@ -79,7 +82,9 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     journal,
     clock: overrides.clock ?? systemClock,
     logger,
+    transferAnnouncement: (label) => greetings.transferAnnouncementFor(spokenName(label)),
   });
+  const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);
   await unit.start();
   const clock = overrides.clock ?? systemClock;
   // Upstream sync: the journal is the spool; the backlog drives the SYNC light.
@@ -94,7 +99,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, tokens: tokenStoreIn(dataDir), clock, logger });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), clock, logger });
   } catch (err) {
     records.stop();
     await sync.stop();
@@ -109,6 +114,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     http,
     url,
     greetings,
+    directory,
     lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
     records,
     sync,

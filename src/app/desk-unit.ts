@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import PQueue from 'p-queue';
 import { initialDeskState, type DeskState } from '../core/desk-state.ts';
-import { reduce, type DeskSettings } from '../core/desk.ts';
+import { canDial, canTransfer, reduce, type DeskSettings } from '../core/desk.ts';
+import { ConflictError } from '../core/api-errors.ts';
 import type { Effect } from '../core/effects.ts';
 import { PanelKindError } from '../core/errors.ts';
-import type { CoreEvent } from '../core/events.ts';
+import type { CoreEvent, TransferTarget } from '../core/events.ts';
 import { LIGHT_NAMES } from '../core/lights.ts';
 import { nextWakeAt } from '../core/panel-view.ts';
 import type { CallRecord } from '../core/record.ts';
@@ -20,7 +21,7 @@ import type { CallJournal, JournalEntry } from '../ports/call-journal.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Panel, PanelInput } from '../ports/panel.ts';
-import type { SipLine, SipLineEvent } from '../ports/sip-line.ts';
+import type { PromptFile, SipLine, SipLineEvent } from '../ports/sip-line.ts';
 
 export interface DeskUnitDeps {
   settings: DeskSettings;
@@ -34,6 +35,8 @@ export interface DeskUnitDeps {
   journalRetryMs?: number;
   /** stop(): how long to keep retrying records that cannot be written yet before giving up on them. */
   shutdownWriteMs?: number;
+  /** R13: "transferring you to <label>" for a transfer (null or absent: the caller hears hold audio instead). */
+  transferAnnouncement?: (label: string) => Promise<PromptFile | null>;
 }
 
 /** Live events for the LAN API and tests. */
@@ -143,6 +146,28 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     return this.deps.journal.list(options);
   }
 
+  /**
+   * Places a call to `uri` on a free line (a call-back, or the receptionist calling out); resolves once the stack
+   * has it, with the call's id and the id its record will have. ConflictError while the line is in use.
+   */
+  async placeCall(uri: string): Promise<{ callId: string; recordId: string }> {
+    if (!canDial(this.state)) throw new ConflictError('to', 'the line is in use: a call can be placed once it is free');
+    const callId = await this.deps.sip.dial(uri);
+    const call = this.state.call;
+    // The stack names the call (call.outgoing) before dial resolves; it may already be over (refused at once).
+    return { callId, recordId: call?.callId === callId ? call.recordId : 'unknown' };
+  }
+
+  /** R13: transfer the call on the line to `target`; ConflictError when no call is up to transfer. */
+  transferCall(target: TransferTarget): { callId: string } {
+    const call = this.state.call;
+    if (!call || !canTransfer(this.state)) {
+      throw new ConflictError('to', call ? `the call is ${call.state}: only a call that is up can be transferred` : 'no call on the line to transfer');
+    }
+    this.dispatch({ type: 'transfer.requested', callId: call.callId, target });
+    return { callId: call.callId };
+  }
+
   /** Hook switch or button input from the LAN API; only the simulated panel accepts it. */
   simulate(input: PanelInput): void {
     const panel = this.deps.panel as Partial<Simulatable>;
@@ -201,7 +226,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   private onSipEvent(event: SipLineEvent): void {
     this.log.debug({ event }, 'sip event');
-    if (event.type === 'call.incoming') this.dispatch({ ...event, recordId: this.newId() });
+    if (event.type === 'call.incoming' || event.type === 'call.outgoing') this.dispatch({ ...event, recordId: this.newId() });
     else this.dispatch(event);
   }
 
@@ -246,10 +271,33 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         this.deps.sip.announce(callId, what).catch((err: unknown) => this.log.warn({ err, callId, what }, 'announcement not played'));
         return;
       }
+      case 'transfer': {
+        const { callId, target } = effect;
+        void this.transfer(callId, target);
+        return;
+      }
       case 'record':
         this.unwritten.push(effect.record);
         this.flush();
         return;
+    }
+  }
+
+  /** Carries out a transfer; when it fails, the core brings the caller back to the desk on hold. */
+  private async transfer(callId: string, target: TransferTarget): Promise<void> {
+    let announcement: PromptFile | null = null;
+    try {
+      announcement = (await this.deps.transferAnnouncement?.(target.label)) ?? null;
+    } catch (err) {
+      this.log.warn({ err, callId }, 'transfer announcement not made: the caller hears hold audio instead');
+    }
+    try {
+      await this.deps.sip.transfer(callId, { uri: target.uri, announcement });
+      this.log.info({ callId, target: target.label }, 'call transferred');
+    } catch (err) {
+      const reason = (err as Error).message;
+      this.log.warn({ callId, target: target.label, reason }, 'transfer failed: the caller is back on hold at the desk');
+      this.dispatch({ type: 'transfer.failed', callId, reason });
     }
   }
 

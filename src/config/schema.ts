@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_RULES } from '../core/rules.ts';
 import { audioSchema } from './audio-schema.ts';
+import { directorySchema } from './directory-schema.ts';
 import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { journalSchema } from './journal-schema.ts';
@@ -69,6 +70,8 @@ export const sipSchema = z
     commandTimeoutMs: ms.default(2000),
     /** How long after `accept` the call must be established before the answer counts as failed. */
     answerTimeoutMs: ms.default(5000),
+    /** R13: a transfer the target has not taken within this long fails, and the caller comes back on hold. */
+    transferTimeoutMs: ms.default(20_000),
     /** Liveness probe over ctrl_tcp: one command this often, each allowed livenessTimeoutMs; two missed = hung. */
     livenessIntervalMs: ms.default(1000),
     livenessTimeoutMs: ms.default(1500),
@@ -118,6 +121,8 @@ export const configSchema = z
     upstream: upstreamSchema.default({}),
     journal: journalSchema.default({}),
     provisioning: provisioningSchema.default({}),
+    /** SPEC R13: colleagues to transfer callers to and to call (name, department, SIP URI or extension). */
+    directory: directorySchema.default([]),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()

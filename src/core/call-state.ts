@@ -20,6 +20,12 @@ import { DeskphoneError } from './errors.ts';
  * ANSWERING / AUTO_ANSWERING --answer.failed--> RINGING: the stack could not answer; the call rings again (lights, ringer).
  * ENDING: the receptionist put the handset down and the unit asked the SIP stack to hang up; the call
  * closes when the stack says so.
+ *
+ * IDLE --call.outgoing--> DIALING --call.established--> TALKING: a call the unit placed (a call-back, POST
+ *   /api/v1/calls); the handset put down while it dials cancels it (ENDING).
+ * TALKING / HELD / GREETING --transfer.requested--> TRANSFERRING (R13: the caller hears "transferring you to …",
+ *   then the stack REFERs them) --call.closed (transferred)--> IDLE, or --transfer.failed--> HELD (back at the
+ *   desk with HOLD lit; lifting the handset or the hold button takes the caller back).
  */
 export enum CallState {
   Idle = 'idle',
@@ -30,17 +36,21 @@ export enum CallState {
   Talking = 'talking',
   Held = 'held',
   Ending = 'ending',
+  Dialing = 'dialing',
+  Transferring = 'transferring',
 }
 
 const ALLOWED: Record<CallState, readonly CallState[]> = {
-  [CallState.Idle]: [CallState.Ringing],
+  [CallState.Idle]: [CallState.Ringing, CallState.Dialing],
   [CallState.Ringing]: [CallState.Answering, CallState.AutoAnswering, CallState.Talking, CallState.Idle],
   [CallState.AutoAnswering]: [CallState.Greeting, CallState.Talking, CallState.Ringing, CallState.Idle],
-  [CallState.Greeting]: [CallState.Talking, CallState.Idle],
+  [CallState.Greeting]: [CallState.Talking, CallState.Transferring, CallState.Idle],
   [CallState.Answering]: [CallState.Ringing, CallState.Talking, CallState.Ending, CallState.Idle],
-  [CallState.Talking]: [CallState.Held, CallState.Ending, CallState.Idle],
-  [CallState.Held]: [CallState.Talking, CallState.Ending, CallState.Idle],
+  [CallState.Talking]: [CallState.Held, CallState.Transferring, CallState.Ending, CallState.Idle],
+  [CallState.Held]: [CallState.Talking, CallState.Transferring, CallState.Ending, CallState.Idle],
   [CallState.Ending]: [CallState.Idle],
+  [CallState.Dialing]: [CallState.Talking, CallState.Ending, CallState.Idle],
+  [CallState.Transferring]: [CallState.Held, CallState.Idle],
 };
 
 export class IllegalTransitionError extends DeskphoneError {

@@ -1,9 +1,12 @@
 import { CallState } from './call-state.ts';
+import type { TransferTarget } from './events.ts';
 import { allLights, type Lights } from './lights.ts';
 
 /** One call as the core tracks it. Times are ms since the epoch. */
 export interface ActiveCall {
   state: Exclude<CallState, CallState.Idle>;
+  /** `outgoing`: a call the unit placed (no rings, no ring budget). */
+  direction: 'incoming' | 'outgoing';
   callId: string;
   recordId: string;
   number: string | null;
@@ -23,6 +26,8 @@ export interface ActiveCall {
   autoAnsweredAt: number | null;
   /** R3: the unit tried to answer this call itself (once only, even if that failed). */
   autoTried: boolean;
+  /** R13: the last transfer asked for, and its result (pending while the stack transfers). */
+  transfer: { target: TransferTarget; result: 'pending' | 'succeeded' | 'failed' } | null;
 }
 
 /** A second call that arrived while the line was busy (LINE 2). */

@@ -59,6 +59,8 @@ function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' 
     pickedUpAt: null,
     late: false,
     holds: [],
+    transferTarget: null,
+    transferResult: null,
     talkMs: 0,
     endedAt: stamp(at, at.now),
     hungUpFirst: null,
@@ -82,6 +84,8 @@ function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason, at: A
 }
 
 function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
+  // R7 is about cutting a caller off: a transferred caller went on to the colleague.
+  if (reason === 'transferred') return null;
   if (call.state === CallState.Ending) return 'receptionist';
   if (reason === 'remote') return 'caller';
   if (reason === 'local') return 'receptionist';
@@ -92,11 +96,13 @@ function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
 function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
   // The stack lost the call, or the unit stopped under it: it did not end normally, answered or not.
   if (reason === 'lost' || reason === 'shutdown') return 'interrupted';
+  if (reason === 'transferred') return 'transferred';
   if (call.answeredAt === null) return 'missed';
   // A call that was up and ended by a failure (the network went) did not end normally either.
   if (reason === 'error') return 'interrupted';
-  // SPEC outcome: abandoned = the caller gave up during the greeting or while on hold.
-  if ((call.state === CallState.Held || call.state === CallState.Greeting) && reason === 'remote') return 'abandoned';
+  // SPEC outcome: abandoned = the caller gave up during the greeting or while on hold (or being transferred).
+  const waiting = [CallState.Held, CallState.Greeting, CallState.Transferring].includes(call.state);
+  if (waiting && call.direction === 'incoming' && reason === 'remote') return 'abandoned';
   return 'answered';
 }
 
@@ -108,9 +114,13 @@ function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: A
   const auto = call.autoAnsweredAt !== null;
   // The receptionist was on the line from the answer, or (after an auto-greeting) from their pick-up.
   const connected = auto ? (call.state === CallState.Greeting ? null : call.pickedUpAt) : call.answeredAt;
+  const outgoing = call.direction === 'outgoing';
+  const transfer = call.transfer;
   return {
     ...baseRecord(s, call, at),
-    rings: call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, auto ? (call.autoAnsweredAt as number) : now),
+    direction: call.direction,
+    // An outgoing call rings at the other end: the desk's ring count does not apply.
+    rings: outgoing ? 0 : (call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, auto ? (call.autoAnsweredAt as number) : now)),
     answeredBy: auto ? 'auto-greeting' : answered ? 'receptionist' : 'nobody',
     answeredAt: answered ? stamp(at, call.answeredAt as number) : null,
     pickedUpAt: connected !== null && call.pickedUpAt !== null ? stamp(at, call.pickedUpAt) : null,
@@ -118,6 +128,8 @@ function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: A
     holds,
     talkMs: connected !== null ? Math.max(0, now - connected - holdMs(call, now)) : 0,
     greetingPlayed: auto,
+    transferTarget: transfer ? transfer.target.label : null,
+    transferResult: transfer ? (reason === 'transferred' ? 'succeeded' : 'failed') : null,
     hungUpFirst: hungUpBy(call, reason),
     outcome: outcomeOf(call, reason),
   };
@@ -143,6 +155,8 @@ function ringing(c: WaitingCall): ActiveCall {
     number,
     displayName,
     startedAt,
+    direction: 'incoming',
+    transfer: null,
     state: CallState.Ringing,
     pickedUpAt: null,
     ringsAtPickup: null,
@@ -183,6 +197,30 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       return { ...state, syncBacklogSince: event.oldestUnsentAt };
     case 'callbacks':
       return { ...state, callbacksDue: event.due, callbackOverdue: event.due > 0 && event.overdue };
+    case 'call.outgoing': {
+      if (call?.callId === event.callId) return state;
+      if (call) {
+        // The app dials only on a free line (canDial): should the stack place one anyway, it is not the desk's.
+        effects.push({ type: 'sip', command: 'hangup', callId: event.callId });
+        return state;
+      }
+      transition(CallState.Idle, CallState.Dialing);
+      const placed = ringing({ ...event, startedAt: now, rejected: false });
+      return { ...state, call: { ...placed, state: CallState.Dialing, direction: 'outgoing', pickedUpAt: now } };
+    }
+    case 'transfer.requested': {
+      if (!call || call.callId !== event.callId || !canTransfer(state)) return state;
+      effects.push({ type: 'transfer', callId: call.callId, target: event.target });
+      // The caller waits (announcement, then hold audio) while the stack transfers: a hold, as far as R4 goes.
+      const holds = call.state === CallState.Held ? call.holds : [...call.holds, { startedAt: now, endedAt: null }];
+      return { ...state, call: { ...move(call, CallState.Transferring), holds, transfer: { target: event.target, result: 'pending' } } };
+    }
+    case 'transfer.failed': {
+      if (!call || call.callId !== event.callId || call.state !== CallState.Transferring || !call.transfer) return state;
+      // R13: back at the desk on hold with HOLD lit; the hold button or lifting the handset takes the caller back.
+      effects.push({ type: 'sip', command: 'hold', callId: call.callId });
+      return { ...state, call: { ...move(call, CallState.Held), transfer: { ...call.transfer, result: 'failed' }, checkIns: 0 } };
+    }
     case 'call.incoming': {
       const known = call?.callId === event.callId || state.waiting.some((w) => w.callId === event.callId);
       if (known) return state;
@@ -199,6 +237,7 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
     }
     case 'call.established': {
       if (!call || call.callId !== event.callId) return state;
+      if (call.state === CallState.Dialing) return { ...state, call: { ...move(call, CallState.Talking), answeredAt: now } };
       if (call.state === CallState.Answering) return { ...state, call: { ...move(call, CallState.Talking), answeredAt: now } };
       if (call.state === CallState.AutoAnswering) {
         const answered = { ...call, answeredAt: now, autoAnsweredAt: now };
@@ -243,7 +282,14 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       if (event.state === 'off' && call.state === CallState.AutoAnswering) {
         return { ...next, call: { ...call, pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };
       }
-      if (event.state === 'on' && [CallState.Answering, CallState.Talking, CallState.Held].includes(call.state)) {
+      if (event.state === 'off' && call.state === CallState.Held) {
+        // The handset was down during the hold (e.g. after a transfer that failed): lifting it takes the caller back.
+        effects.push({ type: 'sip', command: 'resume', callId: call.callId });
+        const holds = call.holds.map((h) => (h.endedAt === null ? { ...h, endedAt: now } : h));
+        return { ...next, call: { ...move(call, CallState.Talking), holds } };
+      }
+      // Putting the handset down while a transfer goes on is what a receptionist does: the transfer carries on.
+      if (event.state === 'on' && [CallState.Answering, CallState.Talking, CallState.Held, CallState.Dialing].includes(call.state)) {
         effects.push({ type: 'sip', command: 'hangup', callId: call.callId });
         const holds = call.holds.map((h) => (h.endedAt === null ? { ...h, endedAt: now } : h));
         return { ...next, call: { ...move(call, CallState.Ending), holds } };
@@ -280,11 +326,23 @@ function autoAnswer(s: DeskSettings, state: DeskState, now: number, effects: Eff
   return { ...state, call: { ...move(call, CallState.AutoAnswering), autoTried: true } };
 }
 
+/** R13: a call that is up, with the caller on the line or waiting at the desk, can be transferred. */
+export function canTransfer(state: DeskState): boolean {
+  const c = state.call;
+  return c !== null && c.direction === 'incoming' && [CallState.Talking, CallState.Held, CallState.Greeting].includes(c.state);
+}
+
+/** The unit places a call only on a free line: nothing up, ringing or waiting. */
+export function canDial(state: DeskState): boolean {
+  return state.call === null && state.waiting.length === 0;
+}
+
 /** R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten. */
 function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
   const call = state.call;
   const since = call ? waitingSince(call) : null;
-  if (!call || since === null) return state;
+  // While a transfer goes on, the caller hears its announcement and hold audio, not check-ins.
+  if (!call || since === null || call.state === CallState.Transferring) return state;
   const due = Math.floor((now - since) / s.rules.holdCheckInMs);
   if (due <= call.checkIns) return state;
   effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });

@@ -1,3 +1,4 @@
+import type { TransferTarget } from './events.ts';
 import type { LightName, LightState } from './lights.ts';
 import type { CallRecord } from './record.ts';
 
@@ -12,5 +13,7 @@ export type Effect =
   | { type: 'sip'; command: SipCommand; callId: string }
   /** R4: a held caller's check-in: they hear the "thank you for waiting" announcement, then hold audio again. */
   | { type: 'announce'; callId: string; what: 'hold-thanks' }
+  /** R13: announce the transfer to the caller, then transfer the call to `target`. */
+  | { type: 'transfer'; callId: string; target: TransferTarget }
   /** A call ended: append its record to the journal. */
   | { type: 'record'; record: CallRecord };

@@ -8,7 +8,13 @@
  * no longer has the call and cannot say why (it died, hung and was restarted, or dropped it while the control
  * link was down): the call is recorded as interrupted.
  */
-export type CloseReason = 'remote' | 'local' | 'eof' | 'error' | 'lost';
+export type CloseReason = 'remote' | 'local' | 'eof' | 'error' | 'lost' | 'transferred';
+
+/** R13: whom a call is transferred to: a directory name or a SIP URI as the receptionist chose it, and its URI. */
+export interface TransferTarget {
+  label: string;
+  uri: string;
+}
 
 export type CoreEvent =
   /** The SIP stack is up (ready, and registered where a registrar is used). */
@@ -35,6 +41,12 @@ export type CoreEvent =
   | { type: 'callbacks'; due: number; overdue: boolean }
   /** A call arrives. `recordId` is a unique id made by the app for the call record. */
   | { type: 'call.incoming'; callId: string; recordId: string; number: string | null; displayName: string | null }
+  /** The unit placed a call (`number`: whom it calls); the line is busy with it until it closes. */
+  | { type: 'call.outgoing'; callId: string; recordId: string; number: string | null; displayName: string | null }
+  /** R13: the receptionist asked to transfer the call on the line to `target`. */
+  | { type: 'transfer.requested'; callId: string; target: TransferTarget }
+  /** R13: the transfer was refused, the target was busy, or nobody answered in time: the caller comes back. */
+  | { type: 'transfer.failed'; callId: string; reason: string }
   /** The call is answered at the SIP level (200 OK / ACK). */
   | { type: 'call.established'; callId: string }
   | { type: 'call.closed'; callId: string; reason: CloseReason }

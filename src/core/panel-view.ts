@@ -27,7 +27,7 @@ function currentHold(call: ActiveCall) {
  */
 export function waitingSince(call: ActiveCall): number | null {
   if (call.state === CallState.Greeting) return call.answeredAt;
-  if (call.state !== CallState.Held) return null;
+  if (call.state !== CallState.Held && call.state !== CallState.Transferring) return null;
   return currentHold(call)?.startedAt ?? null;
 }
 
@@ -82,7 +82,7 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   if (call.state === CallState.AutoAnswering || call.state === CallState.Greeting) lights.ANSWER_NOW = 'fast';
 
   // R5: call length from the answer; the unit warns but never hangs up.
-  if (call.answeredAt !== null && (call.state === CallState.Talking || call.state === CallState.Held)) {
+  if (call.answeredAt !== null && [CallState.Talking, CallState.Held, CallState.Transferring].includes(call.state)) {
     const length = now - call.answeredAt;
     if (length >= rules.lengthLimitMs) lights.LENGTH = 'fast';
     else if (length >= rules.lengthWarnMs) lights.LENGTH = 'on';

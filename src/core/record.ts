@@ -11,6 +11,9 @@ export type HungUpFirst = 'caller' | 'receptionist' | 'unit' | null;
  */
 export type Outcome = 'answered' | 'missed' | 'abandoned' | 'busy' | 'interrupted' | 'transferred' | 'message';
 
+/** `failed`: refused, the target busy, or no answer in time (the caller came back to the desk). */
+export type TransferResult = 'succeeded' | 'failed';
+
 export interface HoldRecord {
   startedAt: string;
   ms: number;
@@ -34,6 +37,12 @@ export interface CallRecord {
   pickedUpAt?: string | null;
   late: boolean;
   holds: HoldRecord[];
+  /**
+   * R13: whom the call was last transferred to (a directory name or SIP URI) and whether that worked; null when
+   * it was not transferred. Optional only because records written before transfers existed lack them.
+   */
+  transferTarget?: string | null;
+  transferResult?: TransferResult | null;
   talkMs: number;
   endedAt: string;
   hungUpFirst: HungUpFirst;

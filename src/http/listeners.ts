@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
+import type { DirectoryBook } from '../app/calls/directory-book.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
@@ -29,6 +30,8 @@ export interface ListenerDeps {
   unit: DeskUnit;
   unitId: string;
   records: RecordsService;
+  /** Colleagues to call and transfer to (R13). */
+  directory?: DirectoryBook;
   tokens: TokenStore;
   clock: Clock;
   logger: Logger;
@@ -63,7 +66,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const result: Listeners = { local: null, lan: null, close };
   try {
     if (deps.http.enabled) {
-      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}) });
+      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}) });
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
     }
@@ -72,7 +75,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
       const app = buildHttp({
-        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}),
+        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}),
         lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);

@@ -9,6 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { UnitMetrics } from '../adapters/metrics/prometheus.ts';
+import type { DirectoryBook } from '../app/calls/directory-book.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
@@ -16,6 +17,7 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ports/logger.ts';
 import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
 import { errorHandler } from './error-map.ts';
+import { callControlRoutes } from './routes/call-control.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { callRoutes } from './routes/calls.ts';
 import { configRoutes } from './routes/config.ts';
@@ -24,8 +26,10 @@ import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { simRoutes } from './routes/sim.ts';
 import { statusRoutes } from './routes/status.ts';
+import { webRoutes } from './web/web-routes.ts';
 
 export interface LanOptions {
   https: { cert: string; key: string };
@@ -46,9 +50,11 @@ export interface HttpOptions {
   metrics?: UnitMetrics;
   /** The settings in force, shown with secrets hidden. */
   config?: Config;
+  /** Colleagues to call and transfer to (R13): call control is mounted when given. */
+  directory?: DirectoryBook;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -74,6 +80,9 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     statusRoutes(scope, unit, unitId);
     callRoutes(scope, unit, records);
     simRoutes(scope, unit);
+    if (directory) callControlRoutes(scope, unit, directory);
+    sessionRoutes(scope, unit, unitId, config);
+    webRoutes(scope);
     if (records) {
       messageRoutes(scope, records);
       callbackRoutes(scope, records);

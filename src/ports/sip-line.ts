@@ -1,9 +1,17 @@
 import type { CoreEvent } from '../core/events.ts';
 
+type WithoutRecordId<E> = E extends unknown ? Omit<E, 'recordId'> : never;
+
 /** Events a SIP line delivers: the core's SIP events, less the record id the app adds. */
 export type SipLineEvent =
   | Extract<CoreEvent, { type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' }>
-  | Omit<Extract<CoreEvent, { type: 'call.incoming' }>, 'recordId'>;
+  | WithoutRecordId<Extract<CoreEvent, { type: 'call.incoming' | 'call.outgoing' }>>;
+
+/** R13: where a call goes, and what the caller hears first ("transferring you to …"; null = nothing). */
+export interface TransferRequest {
+  uri: string;
+  announcement: PromptFile | null;
+}
 
 /** A playable prompt and its length (the SIP stack hangs up at the end of a file: switch before it). */
 export interface PromptFile {
@@ -41,4 +49,16 @@ export interface SipLine {
   resume(callId: string): Promise<void>;
   /** R4: a held caller hears the check-in announcement once, then hold audio again. */
   announce(callId: string, what: 'hold-thanks'): Promise<void>;
+  /**
+   * Places a call to `uri`. Resolves with its call id once the stack has it, after the `call.outgoing` event
+   * (then `call.established` / `call.closed` follow as for any call); rejects if the stack refuses to dial.
+   */
+  dial(uri: string): Promise<string>;
+  /**
+   * R13, blind transfer: the caller hears the announcement (handset muted), then hold audio while the stack
+   * REFERs them to `to.uri`. Resolves when the transfer succeeded (the call then closes with reason
+   * `transferred`); rejects with the reason when the REFER is refused, the target is busy or does not answer
+   * within the line's transfer timeout; the caller then stays on hold audio.
+   */
+  transfer(callId: string, to: TransferRequest): Promise<void>;
 }

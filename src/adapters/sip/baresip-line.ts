@@ -14,9 +14,14 @@
  * `answer` resolves only when the call is established (baresip's `accept` replies ok even when nothing was
  * answered) and rejects when it is not within sip.answerTimeoutMs, so the core learns the outcome.
  *
+ * Outbound calls (`dial`): baresip 1.0.0's `dial` reply carries no Call-ID and CALL_LOCAL_SDP has none either, so
+ * one dial is in flight at a time and the first call event of direction "outgoing" with an unknown id is it.
+ * Transfers (R13): `transfer` sends a REFER for the chosen call; baresip reports a refused REFER or a failed
+ * NOTIFY sipfrag as TRANSFER_FAILED, and a 2xx sipfrag closes the call ("Call transfered").
+ *
  * Audio devices come from ./handset-audio.ts (config audio.*).
  * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath, restartInitialMs,
- * restartMaxMs, commandTimeoutMs, answerTimeoutMs, livenessIntervalMs, livenessTimeoutMs) and dataDir (config
+ * restartMaxMs, commandTimeoutMs, answerTimeoutMs, transferTimeoutMs, livenessIntervalMs, livenessTimeoutMs) and dataDir (config
  * goes to <dataDir>/baresip/). Pins: none.
  */
 import { join } from 'node:path';
@@ -25,11 +30,11 @@ import type { SipConfig } from '../../config/schema.ts';
 import { SipError, SipTimeoutError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { HoldPrompts, PromptFile, SipLine, SipLineEvent } from '../../ports/sip-line.ts';
+import type { HoldPrompts, PromptFile, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { HEADLESS_AUDIO, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { CtrlClient } from './ctrl-client.ts';
-import { mapEvent, type BaresipEvent } from './event-map.ts';
+import { mapEvent, numberFromUri, type BaresipEvent } from './event-map.ts';
 import { LivenessProbe } from './liveness-probe.ts';
 
 export interface BaresipLineOptions {
@@ -61,6 +66,17 @@ interface AnswerWait {
   timer: NodeJS.Timeout;
 }
 
+/** A `dial` sent, waiting for baresip's first event that names the new call. */
+interface PendingDial {
+  uri: string;
+  resolve: (callId: string) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Call events that may be the first to name an outgoing call (CALL_LOCAL_SDP carries no id in 1.0.0). */
+const OUTGOING_FIRST = new Set(['CALL_RINGING', 'CALL_PROGRESS', 'CALL_ESTABLISHED', 'CALL_CLOSED']);
+
 const NOT_FOUND = /call not found/;
 /** `reginfo` status column in 1.0.0: "OK" = registered, "ERR" = the last REGISTER failed, "zzz" = no reply yet. */
 const REG_STATUS = /^>?\s*<?sips?:\S+\s+(OK|ERR|zzz)\b/m;
@@ -81,6 +97,8 @@ export class BaresipLine implements SipLine {
   /** Hang-ups asked for while the control link was down: sent after it comes back. */
   private readonly pendingHangups = new Set<string>();
   private readonly answerWaits = new Map<string, AnswerWait>();
+  private readonly transferWaits = new Map<string, AnswerWait>();
+  private pendingDial: PendingDial | null = null;
   /** Held calls, with the timer that switches their audio before a file ends. */
   private readonly held = new Map<string, NodeJS.Timeout | null>();
   private readonly queue = new PQueue({ concurrency: 1 });
@@ -173,6 +191,7 @@ export class BaresipLine implements SipLine {
     this.probe = null;
     this.up = false;
     this.failAnswerWaits('SIP line stopped');
+    this.failDial(new SipError('SIP line stopped before the dialled call answered'));
     for (const id of [...this.held.keys()]) this.stopHeldAudio(id);
     this.calls.clear();
     this.markedHeld.clear();
@@ -202,6 +221,73 @@ export class BaresipLine implements SipLine {
         throw err;
       },
     );
+  }
+
+  dial(uri: string): Promise<string> {
+    if (this.pendingDial) return Promise.reject(new SipError(`another call is being dialled (${this.pendingDial.uri})`));
+    const named = new Promise<string>((resolve, reject) => {
+      const ms = this.opts.sip.answerTimeoutMs;
+      const timer = setTimeout(() => this.failDial(new SipTimeoutError(`no answer from ${uri} within ${ms} ms of dialling`)), ms);
+      this.pendingDial = { uri, resolve, reject, timer };
+    });
+    const sent = this.enqueue(async () => {
+      const ctrl = this.ctrl;
+      if (!ctrl) throw new SipError(`SIP line is not started (dial ${uri})`);
+      await ctrl.send('dial', uri);
+    });
+    sent.catch((err: unknown) => this.failDial(err as Error));
+    return Promise.all([sent, named]).then(([, id]) => id);
+  }
+
+  private failDial(err: Error): void {
+    const dial = this.pendingDial;
+    if (!dial) return;
+    this.pendingDial = null;
+    clearTimeout(dial.timer);
+    dial.reject(err);
+  }
+
+  /** The first event naming an outgoing call while a dial waits: that call is the dialled one. */
+  private adoptOutgoing(ev: BaresipEvent): void {
+    const dial = this.pendingDial;
+    if (!dial || !ev.id || ev.direction !== 'outgoing' || this.calls.has(ev.id) || !OUTGOING_FIRST.has(ev.type)) return;
+    this.pendingDial = null;
+    clearTimeout(dial.timer);
+    this.calls.set(ev.id, 'ringing');
+    this.emit({
+      type: 'call.outgoing',
+      callId: ev.id,
+      number: numberFromUri(ev.peeruri ?? dial.uri),
+      displayName: ev.peerdisplayname ? ev.peerdisplayname : null,
+    });
+    dial.resolve(ev.id);
+  }
+
+  async transfer(callId: string, to: TransferRequest): Promise<void> {
+    // The caller hears the announcement with the handset muted, then hold audio until the transfer is done.
+    await this.enqueue(async () => {
+      const ctrl = this.requireCtrl('transfer', callId);
+      this.held.set(callId, null);
+      await this.playOnCall(ctrl, callId, to.announcement ?? (await this.holdSource()), [['auplay', MUTED_PLAYER]]);
+    });
+    if (to.announcement) await new Promise((resolve) => setTimeout(resolve, to.announcement?.durationMs));
+    const done = this.waitTransfer(callId, to.uri);
+    const sent = this.enqueue(async () => {
+      await this.onCall(this.requireCtrl('transfer', callId), callId, 'transfer', [['transfer', to.uri]]);
+    });
+    sent.catch((err: unknown) => this.settle(this.transferWaits, callId, err as Error));
+    await Promise.all([sent, done]);
+  }
+
+  private waitTransfer(callId: string, uri: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const ms = this.opts.sip.transferTimeoutMs;
+      const timer = setTimeout(
+        () => this.settle(this.transferWaits, callId, new SipTimeoutError(`${uri} did not take the call within ${ms} ms`)),
+        ms,
+      );
+      this.transferWaits.set(callId, { resolve, reject, timer });
+    });
   }
 
   /** `accept` a call (after `before`, run on it); resolves once it is established. */
@@ -363,9 +449,13 @@ export class BaresipLine implements SipLine {
 
   /** Resolve (no error) or reject the answer waiting for `callId`, if any. */
   private settleAnswer(callId: string, err?: Error): void {
-    const wait = this.answerWaits.get(callId);
+    this.settle(this.answerWaits, callId, err);
+  }
+
+  private settle(waits: Map<string, AnswerWait>, callId: string, err?: Error): void {
+    const wait = waits.get(callId);
     if (!wait) return;
-    this.answerWaits.delete(callId);
+    waits.delete(callId);
     clearTimeout(wait.timer);
     if (err) wait.reject(err);
     else wait.resolve();
@@ -407,6 +497,7 @@ export class BaresipLine implements SipLine {
     this.markedHeld.delete(callId);
     this.pendingHangups.delete(callId);
     this.settleAnswer(callId, new SipError(`call ${callId} closed (${reason}) before it was answered`));
+    this.settle(this.transferWaits, callId, reason === 'transferred' ? undefined : new SipError(`call ${callId} closed (${reason}) during the transfer`));
     this.emit({ type: 'call.closed', callId, reason });
   }
 
@@ -428,9 +519,15 @@ export class BaresipLine implements SipLine {
     this.setDown(`baresip exited (${signal ? `signal ${signal}` : `code ${code}`})`);
     // The calls died with the process.
     for (const id of [...this.calls.keys()]) this.closeCall(id, 'lost');
+    this.failDial(new SipError('baresip exited before the dialled call answered'));
   }
 
   private onBaresipEvent(ev: BaresipEvent): void {
+    this.adoptOutgoing(ev);
+    if (ev.type === 'TRANSFER_FAILED' && ev.id) {
+      this.settle(this.transferWaits, ev.id, new SipError(`transfer refused or failed: ${ev.param ?? 'no reason given'}`));
+      return;
+    }
     const mapped = mapEvent(ev);
     if (!mapped) return;
     switch (mapped.type) {

@@ -11,6 +11,8 @@ export interface BaresipEvent {
   type: string;
   class?: string;
   id?: string;
+  /** "incoming" or "outgoing" on call events. */
+  direction?: string;
   peeruri?: string;
   peerdisplayname?: string;
   param?: string;
@@ -41,6 +43,9 @@ export function closeReason(param: string | undefined): CloseReason {
       return 'local';
     case 'end of file':
       return 'eof';
+    // (sic) baresip's own words when the transfer target answered (a NOTIFY with a 2xx sipfrag).
+    case 'Call transfered':
+      return 'transferred';
     default:
       return 'error';
   }

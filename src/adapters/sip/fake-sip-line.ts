@@ -1,6 +1,6 @@
 /** An in-memory SipLine for unit tests and demos: records commands, lets the test raise SIP events. */
 import { SipError } from '../../core/errors.ts';
-import type { SipLine, SipLineEvent } from '../../ports/sip-line.ts';
+import type { SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 
 export class FakeSipLine implements SipLine {
   readonly commands: string[] = [];
@@ -47,6 +47,21 @@ export class FakeSipLine implements SipLine {
   announce(callId: string, what: 'hold-thanks'): Promise<void> {
     return this.run(`announce-${what}`, callId);
   }
+
+  /** Places the call: raises `call.outgoing` for it (id `out-1`, `out-2`, …) and resolves with its id. */
+  async dial(uri: string): Promise<string> {
+    await this.run('dial', uri);
+    const callId = `out-${++this.dialed}`;
+    this.raise({ type: 'call.outgoing', callId, number: /^sips?:([^@;]+)@/.exec(uri)?.[1] ?? null, displayName: null });
+    return callId;
+  }
+
+  /** Records `transfer:<callId>:<uri>`; rejects when 'transfer' is failing (the REFER was refused). */
+  transfer(callId: string, to: TransferRequest): Promise<void> {
+    return this.run('transfer', `${callId}:${to.uri}`);
+  }
+
+  private dialed = 0;
 
   private async run(command: string, callId: string): Promise<void> {
     this.commands.push(`${command}:${callId}`);

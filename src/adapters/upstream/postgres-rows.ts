@@ -4,6 +4,8 @@
  * field with a `callId`) updates those columns. Each annotated column carries the seq that set it, so an
  * older entry never overwrites a newer one, and a resend changes nothing. Entries for one call within one
  * batch are folded into one row (one INSERT … ON CONFLICT may touch a row only once).
+ * A value the column cannot hold (a time that is not a time, a count that is not an integer, a NUL byte in a
+ * text) is stored as null or without the NUL and named by seq and field, rather than failing the batch forever.
  */
 import type { CallRecord } from '../../core/record.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../ports/call-journal.ts';
@@ -23,6 +25,8 @@ export const CALL_COLUMNS = {
   pickedUpAt: 'picked_up_at',
   late: 'late',
   holds: 'holds',
+  transferTarget: 'transfer_target',
+  transferResult: 'transfer_result',
   talkMs: 'talk_ms',
   endedAt: 'ended_at',
   hungUpFirst: 'hung_up_first',
@@ -36,10 +40,41 @@ export const CALL_COLUMNS = {
   timeZone: 'time_zone',
 } as const satisfies Record<keyof CallRecord, string>;
 
+export type SqlType = 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb';
+
+/** The SQL type of every record column, as in migrations/: tsc fails here when a column has no type. */
+export const COLUMN_TYPES = {
+  call_id: 'text',
+  unit_id: 'text',
+  line: 'integer',
+  direction: 'text',
+  caller_number: 'text',
+  caller_name: 'text',
+  started_at: 'timestamptz',
+  rings: 'integer',
+  answered_by: 'text',
+  answered_at: 'timestamptz',
+  picked_up_at: 'timestamptz',
+  late: 'boolean',
+  holds: 'jsonb',
+  transfer_target: 'text',
+  transfer_result: 'text',
+  talk_ms: 'bigint',
+  ended_at: 'timestamptz',
+  hung_up_first: 'text',
+  outcome: 'text',
+  greeting_played: 'boolean',
+  notes: 'text',
+  category: 'text',
+  message: 'text',
+  callback_due: 'timestamptz',
+  callback_done: 'timestamptz',
+  time_zone: 'text',
+} as const satisfies Record<(typeof CALL_COLUMNS)[keyof CallRecord], SqlType>;
+
 /** Fields that annotation events may change after the record was written. */
 export const ANNOTATED = ['notes', 'category', 'message', 'callbackDue', 'callbackDone'] as const;
 type Annotated = (typeof ANNOTATED)[number];
-const TIME_FIELDS = new Set<string>(['startedAt', 'answeredAt', 'pickedUpAt', 'endedAt', 'callbackDue', 'callbackDone']);
 
 export type CallRow = Record<string, unknown>;
 
@@ -49,7 +84,8 @@ export interface EventRow {
   type: string;
   at: string | null;
   call_id: string | null;
-  body: JournalEvent;
+  /** The whole event as JSON text. */
+  body: string;
 }
 
 export interface BatchRows {
@@ -59,28 +95,79 @@ export interface BatchRows {
   problems: string[];
 }
 
+/** ISO 8601 as PostgreSQL reads it: a looser form that Date.parse takes (a bare "2026") would fail the batch. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
+
 function validTime(v: unknown): v is string {
-  return typeof v === 'string' && !Number.isNaN(Date.parse(v));
+  return typeof v === 'string' && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v));
 }
 
 function column(field: string): string {
   return (CALL_COLUMNS as Record<string, string>)[field] ?? field;
 }
 
-/** A time column gets null (and a problem) rather than failing the batch forever on one bad value. */
-function cell(field: string, value: unknown, where: string, problems: string[]): unknown {
-  if (TIME_FIELDS.has(field) && value !== null && value !== undefined && !validTime(value)) {
-    problems.push(`${where}: ${field} is not a time (${JSON.stringify(value)}); stored as null`);
+const INT32 = 2 ** 31;
+
+/** Why `value` does not fit a column of `type`, or null when it does. */
+function misfit(type: SqlType, value: unknown): string | null {
+  switch (type) {
+    case 'timestamptz':
+      return validTime(value) ? null : 'is not a time';
+    case 'integer':
+      return Number.isInteger(value) && Math.abs(value as number) < INT32 ? null : 'is not a 32-bit integer';
+    case 'bigint':
+      return Number.isSafeInteger(value) ? null : 'is not an integer';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'is not true or false';
+    case 'text':
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? null : 'is not text';
+    case 'jsonb':
+      return null;
+  }
+}
+
+/** PostgreSQL text cannot hold a NUL byte: it is dropped (and named). Texts may be personal: never quoted. */
+export function pgText(value: unknown, where: string, problems: string[]): string {
+  const text = String(value);
+  if (!text.includes('\0')) return text;
+  problems.push(`${where} holds a NUL byte, which PostgreSQL text cannot store; stored without it`);
+  return text.replaceAll('\0', '');
+}
+
+/** JSON text for a jsonb column; jsonb cannot hold \u0000 either, so NULs in strings are dropped (and named). */
+export function jsonbText(value: unknown, where: string, problems: string[]): string {
+  const text = JSON.stringify(value);
+  if (!text.includes('\\u0000')) return text;
+  problems.push(`${where} holds a NUL byte, which PostgreSQL jsonb cannot store; stored without it`);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '') : v));
+}
+
+/** Every record field with its column and the column's type, worked out once. */
+const RECORD_FIELDS = Object.entries(CALL_COLUMNS).map(([field, col]) => ({ field, col, type: (COLUMN_TYPES as Record<string, SqlType>)[col] ?? 'text' }));
+const TYPE_OF_FIELD = new Map(RECORD_FIELDS.map((f) => [f.field, f.type]));
+
+/** The value as its column can hold it; one that does not fit becomes null (and a problem). */
+function cell(field: string, type: SqlType, value: unknown, seq: number, problems: string[]): unknown {
+  if (value === null || value === undefined) return null;
+  const why = misfit(type, value);
+  if (why !== null) {
+    // Text and JSON may be personal data: the log gets their kind, not their value.
+    const shown = type === 'text' || type === 'jsonb' ? `a ${typeof value}` : String(JSON.stringify(value)).slice(0, 80);
+    problems.push(`seq ${seq}: ${field} ${why} (${shown}); stored as null`);
     return null;
   }
-  return value ?? null;
+  if (type === 'text') return typeof value === 'string' && !value.includes('\0') ? value : pgText(value, `seq ${seq}: ${field}`, problems);
+  return type === 'jsonb' ? jsonbText(value, `seq ${seq}: ${field}`, problems) : value;
 }
+
+const SEQ_COLUMNS = ANNOTATED.map((field) => `${column(field)}_seq`);
 
 function recordRow(unitId: string, seq: number, record: CallRecord, problems: string[]): CallRow {
   const row: CallRow = { record_seq: seq };
-  for (const [field, col] of Object.entries(CALL_COLUMNS)) row[col] = cell(field, record[field as keyof CallRecord], `seq ${seq}`, problems);
+  const fields = record as unknown as Record<string, unknown>;
+  for (const { field, col, type } of RECORD_FIELDS) row[col] = cell(field, type, fields[field], seq, problems);
   row.unit_id = unitId;
-  for (const field of ANNOTATED) row[`${column(field)}_seq`] = seq;
+  for (const col of SEQ_COLUMNS) row[col] = seq;
   return row;
 }
 
@@ -101,14 +188,16 @@ export function toRows(unitId: string, entries: readonly AnyJournalEntry[]): Bat
       continue;
     }
     const { event, seq } = entry;
-    const callId = typeof event.callId === 'string' && event.callId !== '' ? event.callId : null;
-    events.push({ unit_id: unitId, seq, type: String(event.type), at: validTime(event.at) ? event.at : null, call_id: callId, body: event });
+    const where = `seq ${seq}`;
+    const callId = typeof event.callId === 'string' && event.callId !== '' ? pgText(event.callId, `${where}: callId`, problems) : null;
+    const body = jsonbText(event, where, problems);
+    events.push({ unit_id: unitId, seq, type: pgText(event.type, `${where}: type`, problems), at: validTime(event.at) ? event.at : null, call_id: callId, body });
     if (!validTime(event.at)) problems.push(`seq ${seq}: at is not a time (${JSON.stringify(event.at)}); stored as null`);
     const fields = annotations(event);
     if (callId === null || fields.length === 0) continue;
     const row = calls.get(callId) ?? { unit_id: unitId, call_id: callId, record_seq: null };
     for (const f of fields) {
-      row[column(f)] = cell(f, event[f], `seq ${seq}`, problems);
+      row[column(f)] = cell(f, TYPE_OF_FIELD.get(f) ?? 'text', event[f], seq, problems);
       row[`${column(f)}_seq`] = seq;
     }
     calls.set(callId, row);

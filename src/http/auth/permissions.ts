@@ -14,19 +14,25 @@ export type Permission =
   | 'reports.read'
   | 'records.write'
   | 'panel.drive'
+  | 'calls.control'
   | 'api.describe'
   | 'metrics.read'
   | 'config.read';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   it: ['public', 'live', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read'],
-  reception: ['public', 'live', 'calls.read', 'reports.read', 'records.write', 'api.describe'],
+  // The simulated panel stands in for the desk's handset and HOLD button, which are the receptionist's (issue 9).
+  reception: ['public', 'live', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'api.describe'],
   installer: ['public', 'live', 'panel.drive', 'api.describe', 'config.read'],
 };
 
 /** `METHOD url-pattern` as fastify names the route -> the permission it needs. */
 export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /healthz': 'public',
+  // The web page signs in by itself; its files say nothing about the unit (issue 9).
+  'GET /': 'public',
+  'GET /assets/:file': 'public',
+  'GET /api/v1/session': 'live',
   'GET /api/v1/status': 'live',
   'GET /api/v1/events': 'live',
   'GET /api/v1/calls': 'calls.read',
@@ -44,6 +50,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /metrics': 'metrics.read',
   'GET /api/v1/config': 'config.read',
   'POST /api/v1/sim/hook': 'panel.drive',
+  // R13 and call-backs: the receptionist places and transfers calls; the directory is what they choose from.
+  'GET /api/v1/directory': 'live',
+  'POST /api/v1/calls': 'calls.control',
+  'POST /api/v1/calls/current/transfer': 'calls.control',
   'POST /api/v1/sim/button': 'panel.drive',
 };
 

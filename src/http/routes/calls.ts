@@ -21,7 +21,7 @@ const OUTCOMES = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'tra
 
 export const CSV_COLUMNS = [
   'seq', 'id', 'unitId', 'line', 'direction', 'callerNumber', 'callerName', 'startedAt', 'rings', 'answeredBy', 'answeredAt', 'pickedUpAt',
-  'late', 'holds', 'talkMs', 'endedAt', 'hungUpFirst', 'outcome', 'greetingPlayed', 'notes', 'category', 'message',
+  'late', 'holds', 'transferTarget', 'transferResult', 'talkMs', 'endedAt', 'hungUpFirst', 'outcome', 'greetingPlayed', 'notes', 'category', 'message',
   'callbackDue', 'callbackDone', 'timeZone',
 ] as const;
 /** A record field missing from CSV_COLUMNS fails to compile here: the CSV always carries the whole record. */
@@ -49,9 +49,13 @@ const patchBody = z
   .object({ notes: text(2000).nullable().optional(), category: z.string().max(40).nullable().optional() })
   .strict();
 
-/** One CSV row: holds as JSON text so the row parses back to the record; null as an empty cell. */
-function csvRow(seq: number, r: CallRecord): Record<string, unknown> {
-  return { seq, ...r, holds: JSON.stringify(r.holds) };
+const RECORD_COLUMNS = CSV_COLUMNS.slice(1) as Exclude<(typeof CSV_COLUMNS)[number], 'seq'>[];
+
+/** One CSV row in CSV_COLUMNS order: holds as JSON text so the row parses back to the record; null as an empty cell. */
+function csvRow(seq: number, r: CallRecord): unknown[] {
+  const row: unknown[] = [seq];
+  for (const column of RECORD_COLUMNS) row.push(column === 'holds' ? JSON.stringify(r.holds) : r[column]);
+  return row;
 }
 
 export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: RecordsService): void {
