@@ -10,9 +10,10 @@ import { Agent, request } from 'node:https';
 import { UpstreamError } from '../../core/errors.ts';
 import type { HttpsSinkConfig } from '../../config/upstream-schema.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { SinkCheck, UpstreamBatch, UpstreamSink } from '../../ports/upstream.ts';
+import type { SinkCheck, UpstreamBatch } from '../../ports/upstream.ts';
 import { toNdjson } from './journal-lines.ts';
-import { describeProblem, errorText, problemOf } from './sink-problem.ts';
+import { SinkBase } from './sink-base.ts';
+import { describeProblem } from './sink-problem.ts';
 
 export interface HttpsSinkDeps {
   config: HttpsSinkConfig;
@@ -34,27 +35,21 @@ export function retryAfterMs(value: string | undefined, nowMs: number): number |
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 
-export class HttpsSink implements UpstreamSink {
-  readonly name = 'https';
-  readonly confirms = true;
+export class HttpsSink extends SinkBase {
   private readonly agent: Agent;
   private ca: Promise<string | undefined> | null = null;
   private readonly url: URL;
 
   constructor(private readonly deps: HttpsSinkDeps) {
+    super('https', true, deps.logger);
     this.url = new URL(deps.config.url);
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
   }
 
-  async send(batch: UpstreamBatch): Promise<void> {
+  protected async deliver(batch: UpstreamBatch): Promise<void> {
     const first = batch.entries[0]?.seq ?? 0;
     const last = batch.entries.at(-1)?.seq ?? 0;
-    let reply: Reply;
-    try {
-      reply = await this.post(toNdjson(batch.unitId, batch.entries), { 'Idempotency-Key': `${batch.unitId}:${first}-${last}` });
-    } catch (err) {
-      throw new UpstreamError(this.name, `${describeProblem(problemOf(err))}: ${errorText(err)}`, { cause: err });
-    }
+    const reply = await this.post(toNdjson(batch.unitId, batch.entries), { 'Idempotency-Key': `${batch.unitId}:${first}-${last}` });
     if (reply.status >= 200 && reply.status < 300) return;
     const wait = reply.status === 429 || reply.status === 503 ? retryAfterMs(reply.retryAfter, Date.now()) : null;
     throw new UpstreamError(this.name, `collector answered ${reply.status}${reply.body ? `: ${reply.body.slice(0, 200)}` : ''}`, {
@@ -62,17 +57,12 @@ export class HttpsSink implements UpstreamSink {
     });
   }
 
-  async check(): Promise<SinkCheck> {
-    try {
-      // An empty batch: a collector accepts it and stores nothing.
-      const reply = await this.post('', { 'Idempotency-Key': 'deskphone-check' });
-      if (reply.status >= 200 && reply.status < 300) return { ok: true, detail: `collector answered ${reply.status}` };
-      const problem = reply.status === 401 || reply.status === 403 ? 'auth' : 'http';
-      return { ok: false, problem, detail: `${describeProblem(problem)}: HTTP ${reply.status}` };
-    } catch (err) {
-      const problem = problemOf(err);
-      return { ok: false, problem, detail: `${describeProblem(problem)}: ${errorText(err)}` };
-    }
+  protected async probe(): Promise<SinkCheck> {
+    // An empty batch: a collector accepts it and stores nothing.
+    const reply = await this.post('', { 'Idempotency-Key': 'deskphone-check' });
+    if (reply.status >= 200 && reply.status < 300) return { ok: true, detail: `collector answered ${reply.status}` };
+    const problem = reply.status === 401 || reply.status === 403 ? 'auth' : 'http';
+    return { ok: false, problem, detail: `${describeProblem(problem)}: HTTP ${reply.status}` };
   }
 
   async close(): Promise<void> {

@@ -11,11 +11,10 @@ import { readFile } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
-import { UpstreamError } from '../../core/errors.ts';
 import type { SyslogSinkConfig } from '../../config/upstream-schema.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { SinkCheck, UpstreamBatch, UpstreamSink } from '../../ports/upstream.ts';
-import { describeProblem, errorText, problemOf } from './sink-problem.ts';
+import type { SinkCheck, UpstreamBatch } from '../../ports/upstream.ts';
+import { SinkBase } from './sink-base.ts';
 import { frame, syslogMessage, type SyslogFormat } from './syslog-format.ts';
 
 export interface SyslogSinkDeps {
@@ -23,47 +22,36 @@ export interface SyslogSinkDeps {
   logger: Logger;
 }
 
-export class SyslogSink implements UpstreamSink {
-  readonly name = 'syslog';
-  readonly confirms = false;
+export class SyslogSink extends SinkBase {
   private socket: Socket | null = null;
   private readonly port: number;
-  private readonly log: Logger;
 
   constructor(private readonly deps: SyslogSinkDeps) {
+    super('syslog', false, deps.logger);
     this.port = deps.config.port ?? (deps.config.tls ? 6514 : 601);
-    this.log = deps.logger.child({ sink: 'syslog' });
     if (!deps.config.tls) this.log.info('syslog without TLS: caller numbers, names, notes and messages are left out of the messages');
   }
 
-  async send(batch: UpstreamBatch): Promise<void> {
+  protected async deliver(batch: UpstreamBatch): Promise<void> {
     const format: SyslogFormat = { hostname: safeHostname(), appName: this.deps.config.appName, unitId: batch.unitId, personal: this.deps.config.tls };
     const bytes = Buffer.concat(batch.entries.map((e) => frame(syslogMessage(format, e))));
-    try {
-      const socket = await this.connected();
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`write not taken within ${this.deps.config.timeoutMs} ms (timeout)`)), this.deps.config.timeoutMs);
-        socket.write(bytes, (err) => {
-          clearTimeout(timer);
-          if (err) reject(err);
-          else resolve();
-        });
+    const socket = await this.connected();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`write not taken within ${this.deps.config.timeoutMs} ms (timeout)`)), this.deps.config.timeoutMs);
+      socket.write(bytes, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
       });
-    } catch (err) {
-      this.drop();
-      throw new UpstreamError(this.name, `${describeProblem(problemOf(err))}: ${errorText(err)}`, { cause: err });
-    }
+    });
   }
 
-  async check(): Promise<SinkCheck> {
+  protected async probe(): Promise<SinkCheck> {
     try {
       await this.connected();
       return { ok: true, detail: `connected to ${this.deps.config.host}:${this.port}${this.deps.config.tls ? ' over TLS' : ' (no TLS: personal data left out)'}; syslog is best effort` };
-    } catch (err) {
-      const problem = problemOf(err);
-      return { ok: false, problem, detail: `${describeProblem(problem)}: ${errorText(err)}` };
     } finally {
-      this.drop();
+      this.discardConnection();
     }
   }
 
@@ -81,14 +69,14 @@ export class SyslogSink implements UpstreamSink {
     });
   }
 
-  private drop(): void {
+  protected override discardConnection(): void {
     this.socket?.destroy();
     this.socket = null;
   }
 
   private async connected(): Promise<Socket> {
     if (this.socket && !this.socket.destroyed && this.socket.writable) return this.socket;
-    this.drop();
+    this.discardConnection();
     const { host, tls, caFile, timeoutMs } = this.deps.config;
     const ca = tls && caFile ? await readFile(caFile, 'utf8') : undefined;
     const socket = await new Promise<Socket>((resolve, reject) => {
@@ -101,7 +89,7 @@ export class SyslogSink implements UpstreamSink {
     socket.setTimeout(0);
     socket.setKeepAlive(true, 30_000);
     // Errors after connecting surface on the next write; keep the process from treating them as unhandled.
-    socket.on('error', (err) => this.log.debug({ err: errorText(err) }, 'syslog connection error'));
+    socket.on('error', this.connectionLost);
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
     });
