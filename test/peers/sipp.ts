@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye' | 'uac-busy';
+export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye' | 'uac-busy' | 'uac-refer';
 
 export interface SippCallOptions {
   scenario: SippScenario;
@@ -40,7 +40,20 @@ const DEFAULT_VARS: Record<string, Record<string, string>> = {
   'uac-cancel': { caller: '+15550100', caller_name: 'Test Caller', cancel_ms: '1000' },
   'uac-wait-bye': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000' },
   'uac-busy': { caller: '+15550100', caller_name: 'Test Caller' },
+  'uac-refer': {
+    caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', refer_code: '202', final_code: '200', final_reason: 'OK', notify_ms: '300',
+  },
 };
+
+/** Options of a callee (UAS) for calls the unit places: see test/peers/sipp/uas-callee.xml. */
+export interface SippCalleeOptions {
+  /** sipp's SIP port on 127.0.0.1: the unit dials sip:<user>@127.0.0.1:<port>. */
+  localPort: number;
+  mediaPort: number;
+  /** 200 answers; 486 refuses busy. */
+  answerCode?: 200 | 486;
+  ringMs?: number;
+}
 
 const running = new Set<ChildProcess>();
 
@@ -50,7 +63,7 @@ export function scenarioPath(scenario: SippScenario): string {
 
 export function startSippCall(opts: SippCallOptions): SippCall {
   const vars = { ...DEFAULT_VARS[opts.scenario], ...opts.vars };
-  if ((opts.scenario === 'uac-wait-bye' || opts.scenario === 'uac-talk') && vars.rtp_port === undefined) vars.rtp_port = opts.mediaPort ?? 16900;
+  if (['uac-wait-bye', 'uac-talk', 'uac-refer'].includes(opts.scenario) && vars.rtp_port === undefined) vars.rtp_port = opts.mediaPort ?? 16900;
   const args = [
     opts.target,
     '-sf', scenarioPath(opts.scenario),
@@ -62,6 +75,29 @@ export function startSippCall(opts: SippCallOptions): SippCall {
     '-nostdin',
   ];
   for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
+  return spawnSipp(args);
+}
+
+/** A callee that takes one call from the unit (uas-callee.xml) and exits: 0 when it went as asked. */
+export function startSippCallee(opts: SippCalleeOptions): SippCall {
+  const vars = {
+    answer_code: opts.answerCode ?? 200,
+    ring_ms: opts.ringMs ?? 500,
+    rtp_port: opts.mediaPort,
+  };
+  const args = [
+    '-sf', fileURLToPath(new URL('./sipp/uas-callee.xml', import.meta.url)),
+    '-i', '127.0.0.1',
+    '-p', String(opts.localPort),
+    '-mp', String(opts.mediaPort),
+    '-m', '1',
+    '-nostdin',
+  ];
+  for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
+  return spawnSipp(args);
+}
+
+function spawnSipp(args: string[]): SippCall {
   const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';

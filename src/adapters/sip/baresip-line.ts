@@ -526,6 +526,9 @@ export class BaresipLine implements SipLine {
     this.adoptOutgoing(ev);
     if (ev.type === 'TRANSFER_FAILED' && ev.id) {
       this.settle(this.transferWaits, ev.id, new SipError(`transfer refused or failed: ${ev.param ?? 'no reason given'}`));
+      // baresip 1.0.0 destroys the call on a failed transfer (src/ua.c: CALL_EVENT_TRANSFER_FAILED ->
+      // mem_deref(call)), hanging the caller up with no CALL_CLOSED: ask it, and close what it no longer has.
+      void this.checkStillThere(ev.id);
       return;
     }
     const mapped = mapEvent(ev);
@@ -593,6 +596,18 @@ export class BaresipLine implements SipLine {
       }
       if (this.registered) this.setUp();
     });
+  }
+
+  /** Closes `callId` as lost if baresip no longer has it. */
+  private checkStillThere(callId: string): Promise<void> {
+    return this.enqueue(async () => {
+      const ctrl = this.ctrl;
+      if (!ctrl || !this.calls.has(callId)) return;
+      if (NOT_FOUND.test(plainText(await ctrl.send('callfind', callId)))) {
+        this.log.error({ callId }, 'baresip dropped the call when its transfer failed: recorded as interrupted');
+        this.closeCall(callId, 'lost');
+      }
+    }).catch((err: unknown) => this.log.warn({ err: (err as Error).message, callId }, 'call check after a failed transfer failed'));
   }
 
   /**

@@ -1,5 +1,6 @@
 /** Test utilities for the SIP adapter: an event recorder, and a real baresip line started for a test file. */
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
+import type { SipConfig } from '../../../src/config/schema.ts';
 import type { HoldPrompts, SipLine, SipLineEvent } from '../../../src/ports/sip-line.ts';
 import { makeDataDir, testSipConfig } from '../../peers/baresip.ts';
 import { killAllSipp } from '../../peers/sipp.ts';
@@ -60,10 +61,12 @@ export async function startTestLine(opts: {
   prompts?: HoldPrompts;
   /** Files to make in the data directory before the line starts (e.g. prompt tones), given its path. */
   prepare?: (dataDir: string) => HoldPrompts;
+  /** Other SIP settings (e.g. a short transferTimeoutMs). */
+  sip?: Partial<SipConfig>;
 }): Promise<TestLine> {
   const data = await makeDataDir();
   const line = new BaresipLine({
-    sip: testSipConfig({ listenPort: opts.listenPort, ctrlPort: opts.ctrlPort }),
+    sip: testSipConfig({ ...opts.sip, listenPort: opts.listenPort, ctrlPort: opts.ctrlPort }),
     dataDir: data.dir,
     logger: memoryLogger(opts.logs),
     prompts: opts.prepare ? opts.prepare(data.dir) : opts.prompts,
