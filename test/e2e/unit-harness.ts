@@ -45,6 +45,14 @@ export interface BootOptions {
   audio?: Record<string, unknown>;
   /** R3 auto-answer (config greetings.autoAnswerAfterRings). Default 0 here: most flows pick up late on purpose. */
   autoAnswerAfterRings?: number;
+  /** Over the loopback-only listener settings, e.g. the LAN listener on a test port (the web page tests). */
+  http?: Record<string, unknown>;
+  /** Writes into the data directory before the unit starts (a journal of seeded calls). */
+  seed?: (dataDir: string) => Promise<void>;
+  /** Colleagues (config `directory`, R13). */
+  directory?: Record<string, unknown>[];
+  /** Other SIP settings (e.g. sip.transferTimeoutMs). */
+  sip?: Record<string, unknown>;
 }
 
 export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
@@ -60,14 +68,17 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
       ctrlPort: options.ctrlPort ?? 24444,
       restartInitialMs: 200,
       restartMaxMs: 2000,
+      ...options.sip,
     },
+    ...(options.directory ? { directory: options.directory } : {}),
     panel: options.panel ?? { kind: 'simulated' },
     ...(options.audio ? { audio: options.audio } : {}),
     greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0 },
     // The LAN listener (HTTPS on 0.0.0.0:8443 by default) is tested on its own; e2e units keep to loopback.
-    http: { host: '127.0.0.1', port: 0, lan: { enabled: false } },
+    http: { host: '127.0.0.1', port: 0, lan: { enabled: false }, ...options.http },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },
   });
+  await options.seed?.(dataDir);
   const running = await startUnit(config, options.logger ?? createLogger(config.log.level));
   const get = async <T>(path: string): Promise<T> => {
     const res = await fetch(running.url + path);
