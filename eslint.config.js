@@ -14,4 +14,6 @@ export default tseslint.config(
   },
   { languageOptions: { globals: globals.node } },
   { files: ['src/**/*.ts'], rules: { 'no-console': 'error' } },
+  // The web page runs in the browser (issue 9).
+  { files: ['web/**/*.ts'], languageOptions: { globals: globals.browser }, rules: { 'no-console': 'error' } },
 );

@@ -1,12 +1,16 @@
 /**
  * When the config is refused, the phone side never starts, but with `--failure-page` (the systemd unit passes it)
- * the unit keeps its local API address up to say why: GET /api/v1/status answers 503 with every problem, GET /
- * shows them on a page (Chinese, then English). It tells systemd it is "ready" with a status line saying the
+ * the unit keeps its local API address up to say why: GET /api/v1/status and /api/v1/session answer 503 with every
+ * problem, GET / serves the web page, which lists them (Chinese, then English; a plain page if it was not built). It tells systemd it is "ready" with a status line saying the
  * config was refused, so systemd does not restart it in a loop; fix the file, then restart the service.
  * Config keys read (best effort, from the raw file): http.host, http.port.
  */
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { errorHandler } from '../http/error-map.ts';
+import { loadWebBundle } from '../http/web/web-bundle.ts';
+import { webRoutes } from '../http/web/web-routes.ts';
 import type { Logger } from '../ports/logger.ts';
 import { createSdNotifier } from './sd-notify.ts';
 
@@ -25,18 +29,32 @@ export function failurePageAddress(raw: unknown): { host: string; port: number }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The problems as HTML: the whole page without the web bundle, else inside it (the page then shows them itself). */
+function problemsHtml(configPath: string, issues: string[]): string {
+  return (
+    `<h1>配置有误，电话功能未启动 / The config is refused: the phone side is not running</h1>` +
+    `<p>${escape(configPath)}</p><ul>${issues.map((i) => `<li>${escape(i)}</li>`).join('')}</ul>` +
+    `<p>修改配置后重启服务 / Fix the file, then: <code>sudo systemctl restart deskphone</code></p>`
+  );
+}
+
 export async function startFailurePage(options: { configPath: string; issues: string[]; raw: unknown; logger: Logger }): Promise<FailurePage> {
   const app: FastifyInstance = Fastify({ logger: false });
   const body = { error: { code: 'E_CONFIG', message: `the config ${options.configPath} is refused; the phone side is not running`, issues: options.issues } };
   app.get('/api/v1/status', async (_req, reply) => reply.status(503).send(body));
-  app.get('/', async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(
-      `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>deskphone: 配置错误 / config refused</title>` +
-        `<h1>配置有误，电话功能未启动 / The config is refused: the phone side is not running</h1>` +
-        `<p>${escape(options.configPath)}</p><ul>${options.issues.map((i) => `<li>${escape(i)}</li>`).join('')}</ul>` +
-        `<p>修改配置后重启服务 / Fix the file, then: <code>sudo systemctl restart deskphone</code></p></html>`,
-    ),
-  );
+  // The web page's session answers with the problems too, so the page shows them on its status view (issue 9).
+  app.get('/api/v1/session', async (_req, reply) => reply.status(503).send(body));
+  const problems = problemsHtml(options.configPath, options.issues);
+  const bundle = loadWebBundle();
+  if (bundle) {
+    app.setValidatorCompiler(validatorCompiler);
+    app.setErrorHandler(errorHandler);
+    webRoutes(app, bundle, problems);
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>deskphone: 配置错误 / config refused</title>${problems}</html>`),
+    );
+  }
   const { host, port } = failurePageAddress(options.raw);
   const url = await app.listen({ host, port });
   options.logger.warn({ url, issues: options.issues }, 'config refused: serving the problems at the local API address until restarted');

@@ -57,7 +57,7 @@ describe('LAN listener: HTTPS and tokens', () => {
       ['reception', 'GET', '/api/v1/calls?format=csv', 403],
       ['reception', 'GET', '/metrics', 403],
       ['it', 'GET', '/metrics', 200],
-      ['reception', 'POST', '/api/v1/sim/button', 403],
+      ['it', 'POST', '/api/v1/sim/button', 403],
       ['it', 'GET', '/api/v1/calls?format=ndjson', 200],
       ['it', 'PATCH', '/api/v1/calls/rec-1', 403],
       ['it', 'POST', '/api/v1/messages', 403],

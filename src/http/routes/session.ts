@@ -1,0 +1,44 @@
+/**
+ * `GET /api/v1/session`: who the page is signed in as and what it needs to draw the desk (issue 9): the viewer
+ * (local, or the token's name and role), the desk timings the timers count against (R1, R4, R5), the note
+ * categories (R8), the call-back quiet hours (R10), the unit's time zone and panel kind (the hook and HOLD buttons exist only on the simulated
+ * panel). Nothing personal. Config keys read: rules.*, records.categories, records.quietHours, records.offWeekdays, timeZone (through the config given).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DeskUnit } from '../../app/desk-unit.ts';
+import type { Config } from '../../config/schema.ts';
+import { viewerMay } from '../auth/viewer.ts';
+
+export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, config: Config | undefined): void {
+  app.get('/api/v1/session', async (request) => {
+    const viewer = request.viewer;
+    const rules = config?.rules;
+    return {
+      unitId,
+      viewer: viewer.kind === 'token' ? { kind: 'token', name: viewer.name, role: viewer.role } : { kind: viewer.kind },
+      may: {
+        drivePanel: viewerMay(viewer, 'panel.drive'),
+        writeRecords: viewerMay(viewer, 'records.write'),
+        readCalls: viewerMay(viewer, 'calls.read'),
+        readReports: viewerMay(viewer, 'reports.read'),
+        exportCalls: viewerMay(viewer, 'calls.export'),
+        readConfig: viewerMay(viewer, 'config.read'),
+      },
+      panelKind: unit.panelKind,
+      timeZone: config?.timeZone ?? null,
+      categories: config?.records.categories ?? [],
+      quietHours: config?.records.quietHours ?? [],
+      offWeekdays: config?.records.offWeekdays ?? [],
+      rules: rules
+        ? {
+            ringBudget: rules.ringBudget,
+            ringCycleMs: rules.ringCycleMs,
+            holdCheckInMs: rules.holdCheckInMs,
+            holdLimitMs: rules.holdLimitMs,
+            lengthWarnMs: rules.lengthWarnMs,
+            lengthLimitMs: rules.lengthLimitMs,
+          }
+        : null,
+    };
+  });
+}

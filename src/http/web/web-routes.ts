@@ -1,0 +1,43 @@
+/**
+ * Serves the web page (issue 9) at `/` on both listeners, from the built bundle in memory: index.html is
+ * revalidated on every load (`no-cache`), the hashed assets are cached for a year (`immutable`). `GET /` and
+ * `GET /assets/:file` are public on the LAN listener: the page signs in with a token itself, the API stays gated.
+ * Without a built bundle `/` answers 404 saying how to build it. Config keys read: none.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../../core/api-errors.ts';
+import { loadWebBundle, type WebAsset, type WebBundle } from './web-bundle.ts';
+
+const assetParams = z.object({ file: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be an asset file name') }).strict();
+
+function send(reply: FastifyReply, asset: WebAsset, cache: string, headers: Record<string, string> = {}): FastifyReply {
+  return reply
+    .headers(headers)
+    .type(asset.contentType)
+    .header('cache-control', cache)
+    .header('x-content-type-options', 'nosniff')
+    .send(asset.body);
+}
+
+/**
+ * `prefill`: HTML put inside the page's #app element, shown before the script runs and without it (the refused-
+ * config page lists its problems there, so curl and a browser without JavaScript see them too).
+ */
+export function webRoutes(app: FastifyInstance, bundle: WebBundle | null = loadWebBundle(), prefill?: string): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const index = bundle && prefill !== undefined
+    ? { ...bundle.index, body: Buffer.from(bundle.index.body.toString('utf8').replace('<div id="app"></div>', () => `<div id="app">${prefill}</div>`)) }
+    : bundle?.index;
+  api.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    if (!index) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
+    // uPlot sizes its canvas with inline styles; everything else comes from the unit itself.
+    return send(reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
+  });
+  api.get('/assets/:file', { schema: { params: assetParams, hide: true } }, async (request, reply) => {
+    const asset = bundle?.assets.get(request.params.file);
+    if (!asset) throw new NotFoundError('params.file', `no asset ${request.params.file}`);
+    return send(reply, asset, 'public, max-age=31536000, immutable');
+  });
+}

@@ -1,0 +1,293 @@
+/**
+ * The unit's web page in a real browser (issue 9): Debian's Chromium (playwright-core) against the whole unit —
+ * real baresip called by sipp, the simulated panel, the LAN listener over HTTPS with tokens per role, and a
+ * seeded month of records for the reports. Screenshots of each view go to test-artifacts/screenshots/.
+ * Ports (test/web range 31000-31499): SIP 31060, ctrl 31044, local HTTP 31080, LAN HTTPS 31443, sipp 31100+.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
+import { addToken } from '../../src/app/records/tokens.ts';
+import { killAllSipp, startSippCall } from '../peers/sipp.ts';
+import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { SEEDED_MONTH, seedMonth, type SeededMonth } from './month-fixture.ts';
+import { launchChromium, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+
+const SIP_PORT = 31060;
+const LAN_PORT = 31443;
+const LAN = `https://127.0.0.1:${LAN_PORT}`;
+let sippPort = 31100;
+let mediaPort = 31200;
+const nextSipp = () => ({ localPort: sippPort++, mediaPort: (mediaPort += 10) });
+
+let u: TestUnit;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seeded: SeededMonth;
+const tokens: Record<'reception' | 'it' | 'installer', string> = { reception: '', it: '', installer: '' };
+
+interface Status {
+  sip: { up: boolean };
+  call: { state: string } | null;
+}
+interface Call {
+  id: string;
+  seq: number;
+  outcome: string;
+  message: string | null;
+  callerNumber: string | null;
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  u = await bootUnit({
+    sipPort: SIP_PORT,
+    ctrlPort: 31044,
+    // Hold check-in and limit long enough to read the countdown; call length limits far away.
+    rules: { holdCheckInMs: 4000, holdLimitMs: 8000, lengthWarnMs: 60_000, lengthLimitMs: 120_000, apologiseMs: 2000 },
+    http: { port: 31080, lan: { enabled: true, host: '127.0.0.1', port: LAN_PORT } },
+    seed: async (dir) => {
+      seeded = await seedMonth(dir);
+    },
+  });
+  const store = tokenStoreIn(u.dataDir);
+  for (const role of ['reception', 'it', 'installer'] as const) tokens[role] = await addToken(store, `web-${role}`, role, new Date());
+  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
+  context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await context.newPage();
+}, 90_000);
+
+afterAll(async () => {
+  await killAllSipp();
+  await context?.close();
+  await browser?.close();
+  await u?.stop();
+});
+
+afterEach(async () => {
+  await killAllSipp();
+  const s = await u.get<Status>('/api/v1/status');
+  if (s.call) await u.post('/api/v1/sim/hook', { state: 'off' });
+  await u.post('/api/v1/sim/hook', { state: 'on' });
+  await waitFor('line idle', async () => (await u.get<Status>('/api/v1/status')).call === null);
+});
+
+const calls = async () => (await u.get<{ calls: Call[] }>('/api/v1/calls')).calls;
+const nextRecord = async (afterSeq: number) => waitFor('call record', async () => (await calls()).find((c) => c.seq > afterSeq), 20_000);
+const lastSeq = async () => (await calls())[0]?.seq ?? 0;
+const light = (name: string) => page.locator(`[data-light="${name}"]`);
+
+/** Signs in on the LAN page with the keyboard: type the token, Enter. */
+async function signIn(role: keyof typeof tokens, hash = ''): Promise<void> {
+  await page.goto(`${LAN}/${hash}`);
+  // A fresh start: no token kept from an earlier sign-in, Chinese (the default).
+  await page.evaluate(() => (sessionStorage.clear(), localStorage.clear()));
+  await page.reload();
+  const field = page.getByLabel(/令牌|Token/);
+  await field.waitFor();
+  await field.focus();
+  await page.keyboard.type(tokens[role]);
+  await page.keyboard.press('Enter');
+  await page.locator('nav.tabs').waitFor();
+}
+
+/** Presses Tab until the element with this id has the focus: the form is reachable in order with the keyboard. */
+async function tabTo(id: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if ((await page.evaluate(() => document.activeElement?.id)) === id) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`#${id} never got the focus in ${max} Tab presses`);
+}
+
+async function view(name: string): Promise<void> {
+  await page.locator(`nav.tabs a[href="#/${name}"]`).click();
+  await page.locator(`nav.tabs a[href="#/${name}"][aria-current="page"]`).waitFor();
+}
+
+async function noSeriousViolations(name: string): Promise<void> {
+  const v = await seriousViolations(page);
+  expect(v, `${name}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
+}
+
+describe('the desk (reception) in Chromium against the whole unit', () => {
+  it('sign in; a sipp call fills the ring bar and ANSWER NOW blinks; lift, hold with its countdown; the caller hangs up; a message slip by keyboard lands on the record', async () => {
+    await signIn('reception');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.locator('.live-state[data-connected="yes"]').waitFor();
+    await noSeriousViolations('desk idle');
+
+    const seq = await lastSeq();
+    const call = startSippCall({ scenario: 'uac-talk', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613912345678', answer_ms: 30_000, talk_ms: 9000 } });
+    // The ring bar fills ring by ring (cycle 1 s), then ANSWER NOW blinks: state in words and a running animation.
+    await light('RING1').and(page.locator('[data-state="on"]')).waitFor();
+    await light('RING3').and(page.locator('[data-state="on"]')).waitFor({ timeout: 10_000 });
+    await light('ANSWER_NOW').and(page.locator('[data-state="blink"], [data-state="fast"]')).waitFor({ timeout: 10_000 });
+    expect(await light('ANSWER_NOW').locator('.light-state').textContent()).toMatch(/闪烁|快闪/);
+    expect(await light('ANSWER_NOW').locator('.lamp').evaluate((el) => getComputedStyle(el).animationName)).toBe('blink');
+    await expect.poll(() => light('RING2').getAttribute('data-state')).toBe('on');
+    expect(await page.locator('[data-call-state="ringing"]').count()).toBe(1);
+    await page.locator('[data-timer="ring"]').waitFor();
+    await shoot(page, 'desk-ringing');
+    // Reception sees the caller masked (R11): last four digits only.
+    expect(await page.locator('.caller').textContent()).toContain('5678');
+    expect(await page.locator('.caller').textContent()).not.toContain('13912345678');
+
+    await page.locator('[data-action="hook"]').click();
+    await page.locator('[data-call-state="talking"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-timer="talk"]').waitFor();
+    await page.locator('[data-action="hold"]').click();
+    await page.locator('[data-call-state="held"]').waitFor({ timeout: 10_000 });
+    const checkIn = page.locator('[data-timer="check-in"]');
+    const first = await checkIn.textContent();
+    await expect.poll(async () => checkIn.textContent(), { timeout: 5000 }).not.toBe(first);
+    const seconds = (s: string | null) => Number((s ?? '').split(':')[1]);
+    expect(seconds(await checkIn.textContent())).toBeLessThanOrEqual(seconds(first));
+    expect(await page.locator('[data-timer="hold-limit"]').textContent()).toMatch(/^0:0\d$/);
+    await shoot(page, 'desk-hold');
+    await page.locator('[data-action="hold"]').click();
+    await page.locator('[data-call-state="talking"]').waitFor({ timeout: 10_000 });
+
+    const result = await call.done; // the caller hangs up after talk_ms
+    expect(result.code, result.stderr).toBe(0);
+    await page.locator('[data-call-state="idle"]').waitFor({ timeout: 10_000 });
+    const record = await nextRecord(seq);
+    expect(record.outcome).toBe('answered');
+    await page.locator(`[data-call-id="${record.id}"]`).waitFor();
+
+    // The message slip with the keyboard alone: Tab into the form, type, Tab on, Enter saves.
+    await page.locator('body').focus();
+    await tabTo('slip-to');
+    await page.keyboard.type('张经理');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('李先生');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('+8613912345678');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('请明天上午回电，关于合同续签。');
+    await page.keyboard.press('Tab'); // past the hint to "taken by", prefilled with the signed-in name
+    await tabTo('slip-takenBy', 3);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('前台小王');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '留言已保存' }).waitFor();
+    const annotated = await waitFor('record with the message', async () => {
+      const r = await u.get<Call>(`/api/v1/calls/${record.id}`);
+      return r.message ? r : undefined;
+    });
+    const slips = await u.get<{ messages: { id: string; callId: string; to: string; content: string; takenBy: string }[] }>('/api/v1/messages');
+    expect(slips.messages.find((m) => m.id === annotated.message)).toMatchObject({ callId: record.id, to: '张经理', content: '请明天上午回电，关于合同续签。', takenBy: '前台小王' });
+    await page.locator(`[data-call-id="${record.id}"] [data-message="${annotated.message}"]`).waitFor();
+    await shoot(page, 'desk');
+  });
+
+  it('a missed call appears in the call-back list and is marked done', async () => {
+    const seq = await lastSeq();
+    const call = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613700001111', cancel_ms: 1500 } });
+    expect((await call.done).code).toBe(0);
+    const missed = await nextRecord(seq);
+    expect(missed.outcome).toBe('missed');
+    await view('callbacks');
+    await page.locator('[data-quiet-hours]').waitFor();
+    // Due now, or moved out of quiet hours (12:00-14:00, 22:00-06:30 Shanghai, weekends) depending on the hour the test runs.
+    const item = page.locator(`[data-callback="${missed.id}"]`);
+    await item.waitFor();
+    expect(await item.getAttribute('data-state')).toMatch(/^(due|scheduled)$/);
+    expect(await item.textContent()).toContain('1111');
+    await noSeriousViolations('callbacks');
+    await shoot(page, 'callbacks');
+    await item.getByRole('button', { name: '完成' }).click();
+    const outcome = item.getByLabel('回电结果');
+    await outcome.focus();
+    await page.keyboard.type('已回电，客户明天再来');
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-callback="${missed.id}"][data-state="done"]`).waitFor();
+    const done = await u.get<{ callbacks: { id: string; outcome: string }[] }>('/api/v1/callbacks?state=done');
+    expect(done.callbacks.find((c) => c.id === missed.id)?.outcome).toBe('已回电，客户明天再来');
+  });
+
+  it('messages and directory views; an API error is shown in words', async () => {
+    await view('messages');
+    await page.locator('[data-message]').first().waitFor();
+    await noSeriousViolations('messages');
+    await shoot(page, 'messages');
+    await view('directory');
+    await page.locator('#dir-title').waitFor();
+    await page.waitForLoadState('networkidle');
+    const text = await page.locator('main').innerText();
+    expect(text).not.toMatch(/[{}"]|E_[A-Z_]+/); // never raw JSON or a bare error code
+    await noSeriousViolations('directory');
+    await shoot(page, 'directory');
+  });
+
+  it('the English switch changes every visible string on each reception view', async () => {
+    await signIn('reception');
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    for (const name of ['desk', 'callbacks', 'messages', 'directory']) {
+      await view(name);
+      await page.waitForLoadState('networkidle');
+      expect(untranslated(await visibleText(page)), name).toEqual([]);
+    }
+    await page.getByRole('button', { name: '中文' }).click();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  });
+});
+
+describe('IT: reports and status', () => {
+  it('signs in as IT; the monthly report of a seeded month shows its charts and KPIs; both CSV downloads parse', async () => {
+    await signIn('it');
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['报表', '状态']);
+    await page.getByLabel('月份').fill(SEEDED_MONTH);
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.locator('[data-kpi="calls"] td').filter({ hasText: String(seeded.calls) }).waitFor();
+    expect(await page.locator('[data-kpi="answered"] td').textContent()).toBe(String(seeded.answered));
+    expect(await page.locator('[data-kpi="answeredWithinBudget"] td').textContent()).toBe(String(seeded.answeredWithinBudget));
+    expect(await page.locator('[data-kpi="missed"] td').textContent()).toBe(String(seeded.missed));
+    for (const chart of ['per-hour', 'answer-time', 'share-per-day', 'outcomes']) {
+      await page.locator(`[data-chart="${chart}"] canvas`).waitFor();
+    }
+    await noSeriousViolations('reports');
+    await shoot(page, 'reports');
+
+    const [reportCsv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="report"]').click()]);
+    const reportRows = parse(await readFile((await reportCsv.path())!, 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
+    expect(reportRows[0]).toMatchObject({ scope: `total ${SEEDED_MONTH}`, calls: String(seeded.calls), answered: String(seeded.answered) });
+    expect(reportRows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.scope ?? ''))).toHaveLength(31);
+
+    const [callsCsv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="calls"]').click()]);
+    const callRows = parse(await readFile((await callsCsv.path())!, 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
+    expect(callRows).toHaveLength(seeded.calls);
+    expect(new Set(callRows.map((r) => r.outcome))).toEqual(new Set(['answered', 'missed', 'abandoned', 'busy']));
+    expect(callRows.every((r) => r.startedAt?.startsWith('2026-09-30') || r.startedAt?.startsWith(SEEDED_MONTH))).toBe(true);
+  });
+
+  it('the status view shows SIP, panel, journal and the config with secrets hidden; English on reports and status', async () => {
+    await signIn('it', '#/status');
+    await page.locator('[data-status="sip"]').filter({ hasText: '已连接' }).waitFor();
+    expect(await page.locator('table.config').innerText()).toContain('rules.holdLimitMs');
+    await noSeriousViolations('status');
+    await shoot(page, 'status');
+    await page.getByRole('button', { name: 'English' }).click();
+    for (const name of ['reports', 'status']) {
+      await view(name);
+      await page.waitForLoadState('networkidle');
+      expect(untranslated(await visibleText(page)), name).toEqual([]);
+    }
+    await page.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('a wrong token is refused in words; the sign-in form passes axe', async () => {
+    await page.goto(`${LAN}/`);
+    await page.evaluate(() => (sessionStorage.clear(), localStorage.clear()));
+    await page.reload();
+    await page.getByLabel('令牌').fill('not-a-token');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: '令牌无效' }).waitFor();
+    await noSeriousViolations('sign-in');
+    await shoot(page, 'sign-in');
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Serving the page (issue 9): index.html revalidated, hashed assets cached for good, right content types, a
+ * clear 404 without a built bundle; on the LAN listener the page's files are public while the API stays gated,
+ * and GET /api/v1/session tells the page who signed in and what the role may do.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/http/error-map.ts';
+import { loadWebBundle } from '../../src/http/web/web-bundle.ts';
+import { webRoutes } from '../../src/http/web/web-routes.ts';
+import { startLanUnit, type LanUnit } from '../http/lan-support.ts';
+
+let dir: string;
+
+function appWith(bundleDir: string | null, prefill?: string): FastifyInstance {
+  const app = Fastify();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  webRoutes(app, bundleDir === null ? null : loadWebBundle(bundleDir), prefill);
+  return app;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'deskphone-web-'));
+  await mkdir(join(dir, 'assets'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><html><body><div id="app"></div></body></html>');
+  await writeFile(join(dir, 'assets', 'app-ABC123.js'), 'console.log(1)');
+  await writeFile(join(dir, 'assets', 'app-ABC123.css'), 'body{}');
+  await writeFile(join(dir, 'assets', 'notes.txt'), 'not served');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the web page routes', () => {
+  it('serve index.html with no-cache and the assets as immutable with their content types', async () => {
+    const app = appWith(dir);
+    const index = await app.inject({ url: '/' });
+    expect(index.statusCode).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(index.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(index.body).toContain('<div id="app"></div>');
+    const js = await app.inject({ url: '/assets/app-ABC123.js' });
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(js.body).toBe('console.log(1)');
+    expect((await app.inject({ url: '/assets/app-ABC123.css' })).headers['content-type']).toBe('text/css; charset=utf-8');
+  });
+
+  it('answer 404 naming the file for an unknown asset and 400 for a name that is not a file name', async () => {
+    const app = appWith(dir);
+    const missing = await app.inject({ url: '/assets/app-NOPE.js' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'E_NOT_FOUND', field: 'params.file' } });
+    expect((await app.inject({ url: '/assets/notes.txt' })).statusCode).toBe(404);
+    const bad = await app.inject({ url: '/assets/..%2Findex.html' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('params.file');
+  });
+
+  it('say how to build the page when the bundle is missing', async () => {
+    const res = await appWith(null).inject({ url: '/' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.message).toContain('npm run build:web');
+    expect(loadWebBundle(join(dir, 'nothing-here'))).toBeNull();
+  });
+
+  it('put the prefill inside #app (the refused config lists its problems there)', async () => {
+    const res = await appWith(dir, '<ul><li>rules.ringBudget: $& must be 1 or more</li></ul>').inject({ url: '/' });
+    expect(res.body).toContain('<div id="app"><ul><li>rules.ringBudget: $& must be 1 or more</li></ul></div>');
+  });
+});
+
+describe('the page on the LAN listener', () => {
+  let lan: LanUnit;
+  beforeAll(async () => {
+    lan = await startLanUnit(31450);
+  });
+  afterAll(async () => {
+    await lan?.stop();
+  });
+
+  it('serves the page without a token; the session needs one and tells the role what it may do', async () => {
+    const page = await lan.call('GET', '/');
+    expect([200, 404]).toContain(page.status); // 404 only when the bundle was not built
+    expect(page.status).not.toBe(401);
+    expect((await lan.call('GET', '/api/v1/session')).status).toBe(401);
+    const desk = (await lan.call('GET', '/api/v1/session', { token: lan.token.reception })).json();
+    expect(desk).toMatchObject({ unitId: 'u1', viewer: { kind: 'token', name: 'desk-1', role: 'reception' } });
+    expect(desk.may).toEqual({ drivePanel: true, writeRecords: true, readCalls: true, readReports: true, exportCalls: false, readConfig: false });
+    const it = (await lan.call('GET', '/api/v1/session', { token: lan.token.it })).json();
+    expect(it.may).toMatchObject({ drivePanel: false, writeRecords: false, exportCalls: true, readConfig: true });
+    expect(JSON.stringify(it)).not.toContain(lan.token.it);
+  });
+});

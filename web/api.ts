@@ -1,0 +1,77 @@
+/**
+ * The page's one way to the LAN API: JSON over fetch with the signed-in token, and errors as ApiError carrying
+ * the API's stable code and field, so views can say what went wrong in words from the catalogue.
+ */
+const TOKEN_KEY = 'deskphone.token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly field: string | null,
+    message: string,
+    /** The config's problems when the unit refused its config (E_CONFIG). */
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function savedToken(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function saveToken(token: string | null): void {
+  if (token === null) sessionStorage.removeItem(TOKEN_KEY);
+  else sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+export function authHeaders(): Record<string, string> {
+  const token = savedToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { code?: string; field?: string; message?: string; issues?: string[] } };
+    const e = body.error ?? {};
+    return new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.field ?? null, e.message ?? res.statusText, e.issues ?? []);
+  } catch {
+    return new ApiError(res.status, `HTTP_${res.status}`, null, res.statusText);
+  }
+}
+
+/** GET/POST/PATCH a JSON route; resolves to the parsed body, rejects with ApiError (or E_NETWORK offline). */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'E_NETWORK', null, String(err));
+  }
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
+/** Downloads a route's answer (CSV) as a file, with the token the browser cannot put on a plain link. */
+export async function download(path: string, fileName: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: authHeaders() });
+  } catch (err) {
+    throw new ApiError(0, 'E_NETWORK', null, String(err));
+  }
+  if (!res.ok) throw await failure(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

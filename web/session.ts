@@ -1,0 +1,23 @@
+/** What `GET /api/v1/session` says about the signed-in viewer and the desk (src/http/routes/session.ts). */
+export interface Session {
+  unitId: string;
+  viewer: { kind: 'local' | 'token' | 'anonymous'; name?: string; role?: 'it' | 'reception' | 'installer' };
+  may: { drivePanel: boolean; writeRecords: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean };
+  panelKind: string;
+  timeZone: string | null;
+  categories: string[];
+  quietHours: { from: string; to: string }[];
+  offWeekdays: number[];
+  rules: { ringBudget: number; ringCycleMs: number; holdCheckInMs: number; holdLimitMs: number; lengthWarnMs: number; lengthLimitMs: number } | null;
+}
+
+export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'reports' | 'status';
+
+/** The views a viewer sees, in tab order: reception the desk, IT reports and status, the installer status. */
+export function viewsFor(session: Session): ViewName[] {
+  const role = session.viewer.role;
+  if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'reports', 'status'];
+  if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory'];
+  if (role === 'it') return ['reports', 'status'];
+  return ['status'];
+}

@@ -1,0 +1,37 @@
+/**
+ * The handset and HOLD button of the simulated panel (POST /api/v1/sim/hook, /sim/button); with a real board
+ * the desk's own handset and button are used, and the page says so.
+ */
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { t } from '../i18n/i18n.ts';
+import type { Session } from '../session.ts';
+import { ErrorLine } from './error-text.ts';
+import type { DeskStatus } from './use-desk.ts';
+
+export function DeskControls({ session, status, onDone }: { session: Session; status: DeskStatus | null; onDone: () => void }) {
+  const [error, setError] = useState<unknown>(null);
+  if (session.panelKind !== 'simulated' || !session.may.drivePanel) {
+    return html`<p class="hint">${t('controls.realBoard')}</p>`;
+  }
+  const run = (path: string, body: unknown) => async () => {
+    try {
+      await api('POST', path, body);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+    onDone();
+  };
+  const lifted = status?.panel.hook === 'off';
+  const held = status?.call?.state === 'held';
+  return html`<div class="controls">
+    <button type="button" class="primary big" data-action="hook" onClick=${run('/api/v1/sim/hook', { state: lifted ? 'on' : 'off' })}>
+      ${lifted ? t('controls.putDown') : t('controls.lift')}</button>
+    <button type="button" class="big" data-action="hold" aria-pressed=${held ? 'true' : 'false'} onClick=${run('/api/v1/sim/button', { name: 'hold' })}>
+      ${held ? t('controls.resume') : t('controls.hold')}</button>
+    <p class="hint">${t('controls.handset', { hook: lifted ? t('controls.handsetUp') : t('controls.handsetDown') })}</p>
+    <${ErrorLine} error=${error} />
+  </div>`;
+}

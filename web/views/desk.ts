@@ -1,0 +1,33 @@
+/** The desk view (role reception): the live panel, the call and its timers, the handset, the slip, the last call. */
+import { html } from 'htm/preact';
+import { t } from '../i18n/i18n.ts';
+import type { Session } from '../session.ts';
+import { CallCard } from './call-card.ts';
+import { DeskControls } from './desk-controls.ts';
+import { ErrorLine } from './error-text.ts';
+import { LastCall } from './notes-form.ts';
+import { Panel } from './panel.ts';
+import { SlipForm } from './slip-form.ts';
+import { useDesk } from './use-desk.ts';
+
+export function DeskView({ session }: { session: Session }) {
+  const desk = useDesk(session.may.readCalls);
+  const since = desk.status?.call ? desk.now - desk.readAt : 0;
+  return html`<div class="desk">
+    <p class="live-state" data-connected=${desk.connected ? 'yes' : 'no'}>${desk.connected ? t('live.on') : t('live.off')}</p>
+    <${ErrorLine} error=${desk.error} />
+    <div class="grid">
+      <${Panel} lights=${desk.lights} />
+      <div>
+        <${CallCard} call=${desk.status?.call ?? null} since=${since} session=${session} waiting=${desk.status?.waitingCalls ?? 0} />
+        <${DeskControls} session=${session} status=${desk.status} onDone=${desk.refresh} />
+      </div>
+    </div>
+    ${session.may.writeRecords
+      ? html`<div class="grid">
+          <${SlipForm} session=${session} lastCall=${desk.lastCall} onSaved=${desk.refresh} />
+          <${LastCall} session=${session} call=${desk.lastCall} onSaved=${desk.refresh} />
+        </div>`
+      : null}
+  </div>`;
+}

@@ -1,0 +1,43 @@
+/** The directory of colleagues with a transfer button for the call in progress (R13). */
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { t } from '../i18n/i18n.ts';
+import type { Session } from '../session.ts';
+import { ErrorLine } from './error-text.ts';
+import { useLoad } from './use-load.ts';
+
+interface Colleague {
+  name: string;
+  department?: string;
+  uri: string;
+}
+
+export function DirectoryView({ session }: { session: Session }) {
+  const { data, error } = useLoad(() => api<{ items: Colleague[] }>('GET', '/api/v1/directory'), []);
+  const [result, setResult] = useState<{ ok: boolean; to: string; error?: unknown } | null>(null);
+  const transfer = (c: Colleague) => async () => {
+    try {
+      await api('POST', '/api/v1/calls/current/transfer', { to: c.uri });
+      setResult({ ok: true, to: c.name });
+    } catch (err) {
+      setResult({ ok: false, to: c.name, error: err });
+    }
+  };
+  return html`<section class="card" aria-labelledby="dir-title">
+    <h2 id="dir-title">${t('directory.title')}</h2>
+    <p class="hint">${t('directory.hint')}</p>
+    <${ErrorLine} error=${error} />
+    ${result?.ok ? html`<p class="ok" role="status">${t('directory.transferring', { name: result.to })}</p>` : null}
+    ${result && !result.ok ? html`<${ErrorLine} error=${result.error} />` : null}
+    ${data && data.items.length === 0 ? html`<p>${t('directory.empty')}</p>` : null}
+    <ul class="directory">
+      ${(data?.items ?? []).map(
+        (c) => html`<li>
+          <span data-user-text><strong>${c.name}</strong>${c.department ? html` <span class="tag">${c.department}</span>` : null}</span>
+          ${session.may.writeRecords ? html`<button type="button" onClick=${transfer(c)} aria-label=${t('directory.transferTo', { name: c.name })}>${t('directory.transfer')}</button>` : null}
+        </li>`,
+      )}
+    </ul>
+  </section>`;
+}

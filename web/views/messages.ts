@@ -1,0 +1,58 @@
+/** Message slips per colleague (R9), newest first, with "delivered". */
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { when } from '../format.ts';
+import { lang, t } from '../i18n/i18n.ts';
+import type { Session } from '../session.ts';
+import { ErrorLine } from './error-text.ts';
+import { useLoad } from './use-load.ts';
+
+interface MessageSlip {
+  id: string;
+  callId: string | null;
+  to: string;
+  from: string;
+  callbackNumber: string | null;
+  content: string;
+  takenBy: string;
+  takenAt: string;
+  deliveredAt: string | null;
+}
+
+export function MessagesView({ session }: { session: Session }) {
+  const { data, error, reload } = useLoad(() => api<{ messages: MessageSlip[] }>('GET', '/api/v1/messages'), []);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const deliver = (id: string) => async () => {
+    try {
+      await api('POST', `/api/v1/messages/${encodeURIComponent(id)}/delivered`);
+      setActionError(null);
+      reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  const groups = new Map<string, MessageSlip[]>();
+  for (const m of data?.messages ?? []) groups.set(m.to, [...(groups.get(m.to) ?? []), m]);
+  return html`<section class="card" aria-labelledby="msg-title">
+    <h2 id="msg-title">${t('messages.title')}</h2>
+    <${ErrorLine} error=${error ?? actionError} />
+    <button type="button" onClick=${reload}>${t('app.refresh')}</button>
+    ${data && groups.size === 0 ? html`<p>${t('messages.none')}</p>` : null}
+    ${[...groups].map(
+      ([to, slips]) => html`<section class="colleague">
+        <h3>${t('messages.for')} <span data-user-text>${to}</span> ${t('messages.pending', { count: slips.filter((s) => !s.deliveredAt).length })}</h3>
+        <ul class="slips">${slips.map(
+          (m) => html`<li data-message=${m.id}>
+            <p class="slip-content" data-user-text>${m.content}</p>
+            <p class="hint">${t('messages.meta', { at: when(m.takenAt, lang(), session.timeZone) })} <span data-user-text>${m.from} · ${m.takenBy}</span>
+              ${m.callbackNumber ? ` · ${t('field.callbackNumber')}: ${m.callbackNumber}` : ''}</p>
+            ${m.deliveredAt
+              ? html`<p>${t('messages.deliveredAt', { at: when(m.deliveredAt, lang(), session.timeZone) })}</p>`
+              : session.may.writeRecords ? html`<button type="button" onClick=${deliver(m.id)}>${t('messages.deliver')}</button>` : null}
+          </li>`,
+        )}</ul>
+      </section>`,
+    )}
+  </section>`;
+}

@@ -1,0 +1,61 @@
+/** Notes and category for the last call (R8: who, what, when, why), appended to the journal by the unit. */
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { clock, when } from '../format.ts';
+import { lang, t, tMaybe } from '../i18n/i18n.ts';
+import type { Session } from '../session.ts';
+import { ErrorLine } from './error-text.ts';
+import type { CallRecord } from './use-desk.ts';
+
+export function LastCall({ session, call, onSaved }: { session: Session; call: CallRecord | null; onSaved: () => void }) {
+  const [notes, setNotes] = useState('');
+  const [category, setCategory] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    setNotes(call?.notes ?? '');
+    setCategory(call?.category ?? '');
+    setSaved(false);
+  }, [call?.id]);
+  if (!call) return html`<section class="card"><h2>${t('last.title')}</h2><p>${t('last.none')}</p></section>`;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api('PATCH', `/api/v1/calls/${encodeURIComponent(call.id)}`, { notes: notes.trim() ? notes : null, category: category || null });
+      setError(null);
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<section class="card" aria-labelledby="last-title" data-call-id=${call.id}>
+    <h2 id="last-title">${t('last.title')}</h2>
+    <dl class="facts">
+      <div><dt>${t('last.caller')}</dt><dd data-user-text>${[call.callerName, call.callerNumber].filter(Boolean).join(' · ') || t('call.unknownCaller')}</dd></div>
+      <div><dt>${t('last.started')}</dt><dd>${when(call.startedAt, lang(), session.timeZone)}</dd></div>
+      <div><dt>${t('last.outcome')}</dt><dd data-outcome=${call.outcome}>${tMaybe(`outcome.${call.outcome}`) ?? call.outcome}${call.late ? ` · ${t('call.late')}` : ''}</dd></div>
+      <div><dt>${t('last.talk')}</dt><dd>${clock(call.talkMs)}</dd></div>
+      <div><dt>${t('last.message')}</dt><dd data-message=${call.message ?? ''}>${call.message ? t('last.messageTaken') : t('last.noMessage')}</dd></div>
+    </dl>
+    <form class="form" onSubmit=${save}>
+      <div class="field">
+        <label for="note-category">${t('field.category')}</label>
+        <select id="note-category" value=${category} onChange=${(e: Event) => setCategory((e.target as HTMLSelectElement).value)}>
+          <option value="">${t('last.noCategory')}</option>
+          ${session.categories.map((c) => html`<option value=${c}>${tMaybe(`category.${c}`) ?? c}</option>`)}
+        </select>
+      </div>
+      <div class="field wide">
+        <label for="note-notes">${t('field.notes')}</label>
+        <textarea id="note-notes" rows="2" value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLTextAreaElement).value)}
+          onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void save(e)}></textarea>
+      </div>
+      <${ErrorLine} error=${error} />
+      ${saved ? html`<p class="ok" role="status">${t('last.saved')}</p>` : null}
+      <button type="submit">${t('last.save')}</button>
+    </form>
+  </section>`;
+}
