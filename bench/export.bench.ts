@@ -1,43 +1,113 @@
 /**
  * CSV export of 200k calls from the JSONL journal through the HTTP route (issue 8 goal: ≥ 100k rows/s, peak
- * RSS ≤ 150 MB). The response is read over a real loopback socket and thrown away; RSS is sampled meanwhile.
+ * RSS ≤ 150 MB), and how long a unit with those 200k calls takes to start (journal open, records ready).
+ * The journal is seeded here; the serving side runs in a fresh child process (./export-child.ts) so its
+ * memory is its own, run as the installed unit runs: compiled to JavaScript (esbuild) and started by plain node
+ * with the V8 flags of deploy/deskphone.service. The response is read over a real loopback socket and thrown away.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { request } from 'node:http';
-import { buildHttp } from '../src/http/server.ts';
-import { seededRecords, silent } from '../test/http/records-fixture.ts';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { seedJournal } from '../test/http/export-fixture.ts';
 import { record } from './report.ts';
 
 const N = 200_000;
 const PORT = 29990;
+const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url));
+const SERVICE = fileURLToPath(new URL('../deploy/deskphone.service', import.meta.url));
+/** Inside the project, so the compiled child finds node_modules. */
+const BUILD_DIR = fileURLToPath(new URL('../.tmp/bench-build', import.meta.url));
+
+/** The node flags the installed unit starts with (deploy/deskphone.service ExecStart, between node and the script). */
+async function unitNodeFlags(): Promise<string[]> {
+  const match = /^ExecStart=\S+ (.*?)\s*\S+\/main\.js/m.exec(await readFile(SERVICE, 'utf8'));
+  if (!match?.[1]) throw new Error(`no ExecStart with node flags in ${SERVICE}`);
+  return match[1].split(/\s+/);
+}
+
+/** The child compiled to one JavaScript file (packages stay external), so it runs without a TypeScript loader. */
+async function compiledChild(dir: string): Promise<string> {
+  const out = join(dir, 'export-child.mjs');
+  await build({ entryPoints: [CHILD], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: out, logLevel: 'warning' });
+  return out;
+}
+
+interface Memory {
+  rssMB: number;
+  peakRssMB: number;
+}
+
+function reply<T>(child: ChildProcess, kind: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { kind: string } & T) => {
+      if (m.kind !== kind) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m);
+    };
+    const onExit = (code: number | null) => reject(new Error(`export child exited with ${code}`));
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+function download(path: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    request({ host: '127.0.0.1', port: PORT, path }, (res) => {
+      let n = 0;
+      res.on('data', (c: Buffer) => (n += c.length));
+      res.on('end', () => resolve(n));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
 
 export default async function run(): Promise<void> {
-  const seeded = await seededRecords(N);
-  const app = buildHttp({ unit: seeded.unit, unitId: 'bench', logger: silent, records: seeded.records });
+  const dir = await mkdtemp(join(tmpdir(), 'deskphone-export-bench-'));
+  let child: ChildProcess | null = null;
   try {
-    await app.listen({ host: '127.0.0.1', port: PORT });
-    global.gc?.();
-    record('RSS before export (journal index and records service for 200k calls loaded)', process.memoryUsage().rss / 1e6, 'MB');
+    await seedJournal(join(dir, 'journal'), N);
+    const flags = await unitNodeFlags();
+    await mkdir(BUILD_DIR, { recursive: true });
+    const script = await compiledChild(BUILD_DIR);
+    console.log(`serving process: node ${flags.join(' ')} --expose-gc (compiled)`);
+    child = fork(script, [join(dir, 'journal'), String(PORT)], { execArgv: [...flags, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const ready = await reply<{ baseRssMB: number; openMs: number; loadMs: number; heapMB: number; calls: number } & Memory>(child, 'ready');
+    console.log(
+      `start with ${ready.calls} calls: journal open ${ready.openMs.toFixed(0)} ms, records ready ${ready.loadMs.toFixed(0)} ms later; ` +
+        `RSS ${ready.baseRssMB.toFixed(0)} MB before, ${ready.rssMB.toFixed(0)} MB once ready (peak ${ready.peakRssMB.toFixed(0)} MB), JS heap kept ${ready.heapMB.toFixed(0)} MB`,
+    );
+    record(`start with ${N} calls: journal open`, ready.openMs, 'ms');
+    record(`start with ${N} calls: records service ready (after the journal is open)`, ready.loadMs, 'ms');
+    record(`start with ${N} calls: RSS before the journal is opened`, ready.baseRssMB, 'MB');
+    record(`start with ${N} calls: RSS once ready`, ready.rssMB, 'MB');
     for (const format of ['csv', 'ndjson']) {
-      let peak = process.memoryUsage().rss;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
       const t0 = performance.now();
-      const bytes = await new Promise<number>((resolve, reject) => {
-        request({ host: '127.0.0.1', port: PORT, path: `/api/v1/calls?format=${format}` }, (res) => {
-          let n = 0;
-          res.on('data', (c: Buffer) => (n += c.length));
-          res.on('end', () => resolve(n));
-        })
-          .on('error', reject)
-          .end();
-      });
+      child.send('cpu');
+      const cpu0 = await reply<{ cpuMs: number }>(child, 'cpu');
+      const bytes = await download(`/api/v1/calls?format=${format}`);
       const s = (performance.now() - t0) / 1000;
-      clearInterval(sampler);
-      record(`export ${format} of ${N} calls, rows/s`, N / s, 'rows/s', format === 'csv' ? { min: 100_000 } : undefined);
-      record(`export ${format} of ${N} calls, peak RSS`, peak / 1e6, 'MB', format === 'csv' ? { max: 150 } : undefined);
-      console.log(`export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s, peak RSS ${(peak / 1e6).toFixed(0)} MB`);
+      child.send('memory');
+      const mem = await reply<Memory & { cpuMs: number }>(child, 'memory');
+      const cpuS = (mem.cpuMs - cpu0.cpuMs) / 1000;
+      const goal = format === 'csv';
+      record(`export ${format} of ${N} calls, rows/s`, N / s, 'rows/s', goal ? { min: 100_000 } : undefined);
+      record(`export ${format} of ${N} calls, rows per CPU second of the serving process`, N / cpuS, 'rows/s');
+      record(`export ${format} of ${N} calls, peak RSS of the serving process (start included)`, mem.peakRssMB, 'MB', goal ? { max: 150 } : undefined);
+      console.log(`export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s (${cpuS.toFixed(2)} s CPU), peak RSS ${mem.peakRssMB.toFixed(0)} MB`);
     }
   } finally {
-    await app.close();
-    await seeded.close();
+    if (child && child.exitCode === null) {
+      child.send('stop');
+      await once(child, 'exit');
+    }
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -45,6 +45,12 @@ export interface CallJournal {
   list(options?: { limit?: number; beforeSeq?: number }): Promise<JournalEntry[]>;
   /** Every entry (records and events) with seq > afterSeq, oldest first, at most `limit`. For sync, reports, export. */
   readFrom(afterSeq: number, limit: number): Promise<AnyJournalEntry[]>;
+  /**
+   * Optional, for long reads (loading, reports, export): every entry with seq above `afterSeq`, up to `lastSeq`
+   * when given, oldest first, in chunks read ahead from disk; a chunk's entries are decoded one at a time as the
+   * caller iterates it, so only raw bytes are held, never a chunk of records. Without it, callers page with readFrom.
+   */
+  scan?(afterSeq: number, lastSeq?: number): AsyncIterable<Iterable<AnyJournalEntry>>;
   /** The highest seq written so far (0 for an empty journal). */
   lastSeq(): number;
   /**

@@ -1,10 +1,12 @@
 /**
  * Export (issue 8 item 7): every call record in journal order whose `startedAt` is in [from, to) and whose
- * outcome is one of `outcomes`, with its latest annotations. A generator reading the journal in batches, so
- * memory stays flat whatever the range; the HTTP layer turns it into JSON, NDJSON or CSV.
+ * outcome is one of `outcomes`, with its latest annotations, each turned into an output row by `toRow` as soon
+ * as it is read (a record is never held longer). The journal is scanned in chunks (./journal-scan.ts), so
+ * memory stays flat whatever the range; the HTTP layer turns rows into JSON, NDJSON or CSV.
  */
 import type { CallRecord, Outcome } from '../../core/record.ts';
 import { isCallEntry, type CallJournal } from '../../ports/call-journal.ts';
+import { scanJournal } from './journal-scan.ts';
 import type { RecordsBook } from './records-book.ts';
 
 export interface ExportFilter {
@@ -13,10 +15,14 @@ export interface ExportFilter {
   outcomes?: readonly Outcome[];
 }
 
-const BATCH = 1000;
+/**
+ * Rows handed on at a time: enough that writes downstream are few and large, few enough that the rows die
+ * young (the unit runs with a 1 MB young generation: a batch that outlives it is copied to the old one).
+ */
+const ROWS_PER_BATCH = 100;
 
-/** Yields the matching calls a journal batch at a time (an array per batch: fewer, larger writes downstream). */
-export async function* exportCalls(journal: CallJournal, book: RecordsBook, filter: ExportFilter): AsyncGenerator<{ seq: number; record: CallRecord }[]> {
+/** Yields the rows of the matching calls, ROWS_PER_BATCH at a time. */
+export async function* exportCalls<T>(journal: CallJournal, book: RecordsBook, filter: ExportFilter, toRow: (seq: number, record: CallRecord) => T): AsyncGenerator<T[]> {
   const from = filter.from ?? -Infinity;
   const to = filter.to ?? Infinity;
   const outcomes = filter.outcomes && filter.outcomes.length > 0 ? new Set<string>(filter.outcomes) : null;
@@ -24,30 +30,24 @@ export async function* exportCalls(journal: CallJournal, book: RecordsBook, filt
   let last = Infinity;
   if (Number.isFinite(from) || Number.isFinite(to)) {
     // Read only from the first to the last call in range (seq order is not time order, so look at all).
-    let min = Infinity;
-    let max = -Infinity;
-    for (const c of book.calls.values()) {
-      if (c.startedMs < from || c.startedMs >= to) continue;
-      min = Math.min(min, c.seq);
-      max = Math.max(max, c.seq);
-    }
-    if (min === Infinity) return;
-    after = min - 1;
-    last = max;
+    const range = book.calls.seqRange(from, to);
+    if (!range) return;
+    after = range.first - 1;
+    last = range.last;
   }
-  while (after < last) {
-    const batch = await journal.readFrom(after, BATCH);
-    const out: { seq: number; record: CallRecord }[] = [];
-    for (const entry of batch) {
-      after = entry.seq;
-      if (entry.seq > last) break;
+  let rows: T[] = [];
+  for await (const chunk of scanJournal(journal, after, last)) {
+    for (const entry of chunk) {
       if (!isCallEntry(entry)) continue;
       const r = entry.record;
       const started = Date.parse(r.startedAt);
       if (started < from || started >= to || (outcomes && !outcomes.has(r.outcome))) continue;
-      out.push({ seq: entry.seq, record: book.annotate(r) });
+      rows.push(toRow(entry.seq, book.annotate(r)));
+      if (rows.length === ROWS_PER_BATCH) {
+        yield rows;
+        rows = [];
+      }
     }
-    if (out.length > 0) yield out;
-    if (batch.length < BATCH || after >= last) return;
   }
+  if (rows.length > 0) yield rows;
 }

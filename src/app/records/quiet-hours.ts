@@ -15,13 +15,26 @@ interface Window {
   to: number;
 }
 
+/** One local day as instants (UTC ms), from luxon: whether it is off, and its quiet spans [from, to). */
+interface Day {
+  startMs: number;
+  endMs: number;
+  off: boolean;
+  quiet: [number, number][];
+}
+
 const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const DAY_MS = 86_400_000;
+/** Days kept worked out (a few years of call-backs); the cache starts over beyond. */
+const MAX_CACHED_DAYS = 4096;
 
 export class QuietHours {
   private readonly windows: Window[];
   private readonly holidays: Set<string>;
   private readonly workdays: Set<string>;
   private readonly offWeekdays: Set<number>;
+  /** Local days worked out so far, under each UTC day (ms / DAY_MS) they overlap: luxon runs once a day, not once a call. */
+  private readonly days = new Map<number, Day[]>();
 
   constructor(
     config: QuietConfig,
@@ -39,34 +52,54 @@ export class QuietHours {
     return this.holidays.has(date) || this.offWeekdays.has(local.weekday);
   }
 
-  /** The end (local minute of day, may be ≥ 1440 for the next day) of the quiet window containing `minute`, or null. */
-  private quietUntil(minute: number): number | null {
-    for (const w of this.windows) {
-      if (w.from < w.to ? minute >= w.from && minute < w.to : minute >= w.from || minute < w.to) {
-        return w.from < w.to || minute < w.to ? w.to : w.to + 1440;
-      }
+  /** The local day holding `ms`, with its quiet windows as instants (a window past midnight ends the next day). */
+  private dayAt(ms: number): Day {
+    const bucket = Math.floor(ms / DAY_MS);
+    for (const d of this.days.get(bucket) ?? []) if (d.startMs <= ms && ms < d.endMs) return d;
+    const start = DateTime.fromMillis(ms, { zone: this.zone }).startOf('day');
+    const next = start.plus({ days: 1 }).startOf('day');
+    const at = (minute: number) => start.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
+    const day: Day = {
+      startMs: start.toMillis(),
+      endMs: next.toMillis(),
+      off: this.dayOff(start),
+      quiet: this.windows.flatMap((w): [number, number][] =>
+        w.from < w.to ? [[at(w.from), at(w.to)]] : [[start.toMillis(), at(w.to)], [at(w.from), next.toMillis()]],
+      ),
+    };
+    if (this.days.size >= MAX_CACHED_DAYS) this.days.clear();
+    for (let b = Math.floor(day.startMs / DAY_MS); b <= Math.floor((day.endMs - 1) / DAY_MS); b++) {
+      const list = this.days.get(b);
+      if (list) list.push(day);
+      else this.days.set(b, [day]);
     }
+    return day;
+  }
+
+  /** The end of the quiet span holding `ms` on `day`, or null when `ms` is not quiet. */
+  private static quietUntil(day: Day, ms: number): number | null {
+    for (const [from, to] of day.quiet) if (ms >= from && ms < to) return to;
     return null;
   }
 
   isAllowed(ms: number): boolean {
-    const local = DateTime.fromMillis(ms, { zone: this.zone });
-    return !this.dayOff(local) && this.quietUntil(local.hour * 60 + local.minute) === null;
+    const day = this.dayAt(ms);
+    return !day.off && QuietHours.quietUntil(day, ms) === null;
   }
 
   nextAllowed(ms: number): number {
-    let local = DateTime.fromMillis(ms, { zone: this.zone });
+    let t = ms;
     // Each step ends a day off or a quiet window; a year of steps covers any sane holiday list.
     for (let step = 0; step < 2000; step++) {
-      if (this.dayOff(local)) {
-        local = local.plus({ days: 1 }).startOf('day');
+      const day = this.dayAt(t);
+      if (day.off) {
+        t = day.endMs;
         continue;
       }
-      const until = this.quietUntil(local.hour * 60 + local.minute);
-      if (until === null) return local.toMillis();
-      const day = local.startOf('day').plus({ days: Math.floor(until / 1440) });
-      local = day.set({ hour: Math.floor((until % 1440) / 60), minute: until % 60, second: 0, millisecond: 0 });
+      const until = QuietHours.quietUntil(day, t);
+      if (until === null) return t;
+      t = until;
     }
-    return local.toMillis();
+    return t;
   }
 }

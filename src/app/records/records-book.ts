@@ -1,12 +1,14 @@
 /**
  * What the journal says beyond the call records, folded into memory (SPEC "A call record": notes, categories,
  * messages and call-back states are events that refer to a call; a record line is never rewritten):
- * the latest annotation of each call, message slips (R9), call-backs (R10), and a small index of every call
- * (id -> seq, startedAt) so reports and look-ups read only the part of the journal they need.
+ * the latest annotation of each call, message slips (R9), call-backs (R10), and a compact index of every call
+ * (./call-index.ts) so reports and look-ups read only the part of the journal they need. Nothing else of a call
+ * is kept: its record stays in the journal.
  * `apply` is idempotent and order-tolerant: an entry seen twice, or late, leaves the same state.
  */
 import type { CallRecord } from '../../core/record.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../ports/call-journal.ts';
+import { CallIndex } from './call-index.ts';
 
 export const EVENT = {
   annotated: 'call.annotated',
@@ -50,34 +52,26 @@ export interface Callback {
   outcome: string | null;
 }
 
-export interface CallIndexEntry {
-  seq: number;
-  startedMs: number;
-}
-
 export class RecordsBook {
   readonly annotations = new Map<string, Annotation>();
   readonly messages = new Map<string, MessageSlip>();
   readonly callbacks = new Map<string, Callback>();
-  readonly calls = new Map<string, CallIndexEntry>();
+  readonly calls = new CallIndex();
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
-  private readonly seen = new Set<number>();
 
   /** `schedule` moves a due time out of quiet hours (R10). */
   constructor(private readonly schedule: (dueMs: number) => number) {}
 
-  /** false when this entry was applied before. */
+  /** false when this call record was applied before (an event applied again changes nothing). */
   apply(entry: AnyJournalEntry): boolean {
-    if (this.seen.has(entry.seq)) return false;
-    this.seen.add(entry.seq);
-    if (isCallEntry(entry)) this.applyRecord(entry.seq, entry.record);
-    else this.applyEvent(entry.seq, entry.event);
+    if (isCallEntry(entry)) return this.applyRecord(entry.seq, entry.record);
+    this.applyEvent(entry.seq, entry.event);
     return true;
   }
 
-  private applyRecord(seq: number, r: CallRecord): void {
-    this.calls.set(r.id, { seq, startedMs: Date.parse(r.startedAt) });
+  private applyRecord(seq: number, r: CallRecord): boolean {
+    if (!this.calls.add(seq, r.id, Date.parse(r.startedAt))) return false;
     if ((r.outcome === 'missed' || r.outcome === 'abandoned') && r.callerNumber) {
       const dueAt = Date.parse(r.endedAt);
       const old = this.callbacks.get(r.id);
@@ -86,6 +80,7 @@ export class RecordsBook {
         scheduledFor: this.schedule(dueAt), doneAt: old?.doneAt ?? null, outcome: old?.outcome ?? null,
       });
     }
+    return true;
   }
 
   private applyEvent(seq: number, e: JournalEvent): void {

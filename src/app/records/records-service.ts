@@ -1,7 +1,9 @@
 /**
  * Use cases for what the desk writes beside calls (issue 8 items 3-5): notes and categories (R8), message
  * slips (R9), call-backs with quiet hours (R10) and the CALLBACK light. Everything is appended to the journal
- * as an event referring to the call; the RecordsBook folds the journal into memory at start and follows it.
+ * as an event referring to the call; the RecordsBook folds the journal into a compact projection at start (what
+ * the live features need: call-backs, messages, annotations, where each call is) and follows it. Call records
+ * themselves stay in the journal and are read back when asked for.
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, NotImplementedError } from '../../core/api-errors.ts';
@@ -13,6 +15,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { DeskUnit } from '../desk-unit.ts';
 import type { TallyThresholds } from '../../core/reports/tally.ts';
+import { scanJournal } from './journal-scan.ts';
 import { QuietHours } from './quiet-hours.ts';
 import type { ReportSource } from './reports.ts';
 import { EVENT, RecordsBook, type Callback, type MessageSlip } from './records-book.ts';
@@ -47,7 +50,6 @@ export interface RecordsServiceDeps {
   newId?: () => string;
 }
 
-const LOAD_BATCH = 5000;
 /** The CALLBACK light is re-checked at least this often (a call-back falls due with no event to tell). */
 const LIGHT_RECHECK_MS = 60_000;
 
@@ -99,13 +101,9 @@ export class RecordsService {
   }
 
   private async load(): Promise<void> {
-    let after = 0;
-    for (;;) {
-      const batch = await this.deps.journal.readFrom(after, LOAD_BATCH);
-      for (const entry of batch) this.applyEntry(entry);
-      if (batch.length < LOAD_BATCH) break;
-      after = batch[batch.length - 1]?.seq ?? after;
-    }
+    // Entry by entry as the scan decodes them: no chunk of records is held, and the unit gets the event loop
+    // back between chunks.
+    for await (const chunk of scanJournal(this.deps.journal)) for (const entry of chunk) this.applyEntry(entry);
     this.log.info({ calls: this.book.calls.size, messages: this.book.messages.size, callbacks: this.book.callbacks.size }, 'records loaded');
     this.refreshLight();
   }
@@ -154,24 +152,26 @@ export class RecordsService {
     this.follow(entry);
   }
 
-  private requireCall(id: string, field: string): void {
-    if (!this.book.calls.has(id)) throw new NotFoundError(field, `no call with id "${id}"`);
+  /** The call's record as the journal holds it (the index gives the places to look; the line confirms the id). */
+  private async findCall(id: string, field: string): Promise<JournalEntry> {
+    for (const seq of this.book.calls.candidates(id)) {
+      const [entry] = await this.deps.journal.readFrom(seq - 1, 1);
+      if (entry && isCallEntry(entry) && entry.seq === seq && entry.record.id === id) return entry;
+    }
+    throw new NotFoundError(field, `no call with id "${id}"`);
   }
 
   /** One call with its latest annotations. */
   async getCall(id: string): Promise<{ seq: number; record: CallRecord }> {
     await this.loaded;
-    const at = this.book.calls.get(id);
-    if (!at) throw new NotFoundError('params.id', `no call with id "${id}"`);
-    const [entry] = await this.deps.journal.readFrom(at.seq - 1, 1);
-    if (!entry || !isCallEntry(entry) || entry.record.id !== id) throw new NotFoundError('params.id', `call "${id}" is not in the journal any more`);
+    const entry = await this.findCall(id, 'params.id');
     return { seq: entry.seq, record: this.book.annotate(entry.record) };
   }
 
   /** R8: a note and/or a category for a call; absent fields stay as they were, null clears. */
   async annotate(id: string, change: { notes?: string | null; category?: string | null }, by: string): Promise<{ seq: number; record: CallRecord }> {
     await this.loaded;
-    this.requireCall(id, 'params.id');
+    await this.findCall(id, 'params.id');
     if (change.notes === undefined && change.category === undefined) throw new BadInputError('body', 'give notes, category or both');
     if (change.category != null && !this.categories.includes(change.category)) {
       throw new BadInputError('body.category', `must be one of ${this.categories.join(', ')}`);
@@ -183,7 +183,7 @@ export class RecordsService {
   /** R9: a message slip; the time is the unit's. */
   async takeMessage(input: NewMessage, by: string): Promise<MessageSlip> {
     await this.loaded;
-    if (input.callId) this.requireCall(input.callId, 'body.callId');
+    if (input.callId) await this.findCall(input.callId, 'body.callId');
     const messageId = this.newId();
     await this.append({
       type: EVENT.messageTaken, messageId, callId: input.callId ?? null, to: input.to, from: input.from,

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { BadInputError } from '../../core/errors.ts';
 import { addCall, addMessage, finishTally, newTally, type ReportFields, type Tally, type TallyThresholds } from '../../core/reports/tally.ts';
 import { isCallEntry, type CallJournal } from '../../ports/call-journal.ts';
+import { scanJournal } from './journal-scan.ts';
 import type { RecordsBook } from './records-book.ts';
 
 export interface ReportSource {
@@ -37,8 +38,6 @@ interface Slot {
   hour: number;
   day: string;
 }
-
-const BATCH = 2000;
 
 /** Every local hour of [start, end) with its UTC start: DST days have 23 or 25. */
 function hourSlots(start: DateTime, end: DateTime): Slot[] {
@@ -73,20 +72,10 @@ async function tallyPeriod(src: ReportSource, start: DateTime, end: DateTime, pe
   const total = newTally();
   const days = new Map<string, Tally>();
   if (perDay) for (const s of slots) if (!days.has(s.day)) days.set(s.day, newTally());
-  let minSeq = Infinity;
-  let maxSeq = -Infinity;
-  for (const c of src.book.calls.values()) {
-    if (c.startedMs >= from && c.startedMs < to) {
-      minSeq = Math.min(minSeq, c.seq);
-      maxSeq = Math.max(maxSeq, c.seq);
-    }
-  }
-  for (let after = minSeq - 1; after < maxSeq; ) {
-    const batch = await src.journal.readFrom(after, BATCH);
-    if (batch.length === 0) break;
-    for (const entry of batch) {
-      after = entry.seq;
-      if (entry.seq > maxSeq || !isCallEntry(entry)) continue;
+  const range = src.book.calls.seqRange(from, to);
+  for await (const chunk of range ? scanJournal(src.journal, range.first - 1, range.last) : []) {
+    for (const entry of chunk) {
+      if (!isCallEntry(entry)) continue;
       const startedMs = Date.parse(entry.record.startedAt);
       if (startedMs < from || startedMs >= to) continue;
       const slot = slotOf(slots, startedMs);

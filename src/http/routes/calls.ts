@@ -78,22 +78,20 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
     const from = q.from === undefined ? undefined : Date.parse(q.from);
     const to = q.to === undefined ? undefined : Date.parse(q.to);
     if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('querystring.to', 'must be after from');
-    const rows = exportCalls(records.journal, records.book, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(q.outcome ? { outcomes: q.outcome } : {}) });
+    const filter = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(q.outcome ? { outcomes: q.outcome } : {}) };
     const format = q.format ?? 'json';
     if (format === 'csv') {
-      async function* flat() {
-        for await (const batch of rows) yield batch.map(({ seq, record }) => csvRow(seq, show(record)));
-      }
+      const rows = exportCalls(records.journal, records.book, filter, (seq, record) => csvRow(seq, show(record)));
       void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="calls.csv"');
-      return reply.send(csvStream(flat(), [...CSV_COLUMNS]));
+      return reply.send(csvStream(rows, [...CSV_COLUMNS]));
     }
+    const rows = exportCalls(records.journal, records.book, filter, (seq, record) => JSON.stringify({ seq, ...show(record) }));
     async function* lines() {
       let first = true;
       if (format === 'json') yield '[';
       for await (const batch of rows) {
         let chunk = '';
-        for (const { seq, record } of batch) {
-          const line = JSON.stringify({ seq, ...show(record) });
+        for (const line of batch) {
           chunk += format === 'json' ? (first ? '\n' : ',\n') + line : line + '\n';
           first = false;
         }

@@ -1,0 +1,88 @@
+/**
+ * Where each call record sits in the journal, kept compact so a unit with years of calls starts and stays small:
+ * per call its seq, its start (UTC ms) and a 32-bit hash of its id, in typed arrays kept in seq order
+ * (about 20 bytes a call, no strings). Looking a call up by id scans the hashes and gives the seqs to read;
+ * the caller confirms the id from the journal line (two ids may share a hash).
+ */
+import { crc32 } from 'node:zlib';
+
+const INITIAL_CAPACITY = 1024;
+
+/** A 32-bit hash of a call id. */
+export function idHash(id: string): number {
+  return crc32(id);
+}
+
+export class CallIndex {
+  private seqs = new Float64Array(INITIAL_CAPACITY);
+  private started = new Float64Array(INITIAL_CAPACITY);
+  private hashes = new Uint32Array(INITIAL_CAPACITY);
+  private n = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Adds a call; false when its seq is already held. Seqs may come in any order (kept sorted). */
+  add(seq: number, id: string, startedMs: number): boolean {
+    const at = this.lowerBound(seq);
+    if (at < this.n && this.seqs[at] === seq) return false;
+    if (this.n === this.seqs.length) this.grow();
+    if (at < this.n) {
+      this.seqs.copyWithin(at + 1, at, this.n);
+      this.started.copyWithin(at + 1, at, this.n);
+      this.hashes.copyWithin(at + 1, at, this.n);
+    }
+    this.seqs[at] = seq;
+    this.started[at] = startedMs;
+    this.hashes[at] = idHash(id);
+    this.n++;
+    return true;
+  }
+
+  /** Seqs of the calls whose id may be `id`, newest first (confirm each from the journal). */
+  candidates(id: string): number[] {
+    const h = idHash(id);
+    const out: number[] = [];
+    for (let i = this.n - 1; i >= 0; i--) if (this.hashes[i] === h) out.push(this.seqs[i] as number);
+    return out;
+  }
+
+  /** The lowest and highest seq of the calls that started in [fromMs, toMs), or null when none did. */
+  seqRange(fromMs: number, toMs: number): { first: number; last: number } | null {
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < this.n; i++) {
+      const t = this.started[i] as number;
+      if (t < fromMs || t >= toMs) continue;
+      if (first < 0) first = i;
+      last = i;
+    }
+    return first < 0 ? null : { first: this.seqs[first] as number, last: this.seqs[last] as number };
+  }
+
+  private lowerBound(seq: number): number {
+    if (this.n === 0 || (this.seqs[this.n - 1] as number) < seq) return this.n;
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.seqs[mid] as number) < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private grow(): void {
+    const size = this.seqs.length * 2;
+    const seqs = new Float64Array(size);
+    seqs.set(this.seqs);
+    const started = new Float64Array(size);
+    started.set(this.started);
+    const hashes = new Uint32Array(size);
+    hashes.set(this.hashes);
+    this.seqs = seqs;
+    this.started = started;
+    this.hashes = hashes;
+  }
+}
