@@ -22,7 +22,6 @@ import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
 import { startSync, type RunningSync } from './sync/start-sync.ts';
-import { attachSyncStatus } from './sync/sync-status.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -92,14 +91,13 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, dataDir, journal, clock, logger,
     dispatch: (event) => unit.dispatch(event),
   });
-  attachSyncStatus(unit, sync);
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
   let listeners: Listeners;
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), clock, logger });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, clock, logger });
   } catch (err) {
     records.stop();
     await sync.stop();

@@ -1,5 +1,8 @@
-/** Errors of the LAN API and the records use cases (issue 8); HTTP statuses come from src/http/error-map.ts. */
-import { DeskphoneError } from './errors.ts';
+/**
+ * The codes the LAN API and the records use cases add (issue 8), on the one error model of ./errors.ts
+ * (DeskphoneError with a code; FieldError when a field is named); HTTP statuses come from src/http/error-map.ts.
+ */
+import { DeskphoneError, FieldError } from './errors.ts';
 
 /** No valid bearer token (LAN listener). */
 export class UnauthorizedError extends DeskphoneError {
@@ -16,20 +19,16 @@ export class ForbiddenError extends DeskphoneError {
 }
 
 /** A call, message or call-back id that does not exist; `field` names the parameter. */
-export class NotFoundError extends DeskphoneError {
-  readonly field: string;
+export class NotFoundError extends FieldError {
   constructor(field: string, message: string) {
-    super('E_NOT_FOUND', `${field}: ${message}`);
-    this.field = field;
+    super('E_NOT_FOUND', field, message);
   }
 }
 
 /** The request is valid but the thing is already in the asked state (a call-back already done). */
-export class ConflictError extends DeskphoneError {
-  readonly field: string;
+export class ConflictError extends FieldError {
   constructor(field: string, message: string) {
-    super('E_CONFLICT', `${field}: ${message}`);
-    this.field = field;
+    super('E_CONFLICT', field, message);
   }
 }
 

@@ -20,12 +20,19 @@ export class ConfigError extends DeskphoneError {
   }
 }
 
-/** A request or input that names a field with a bad value. */
-export class BadInputError extends DeskphoneError {
+/** An error about one named input field; the message starts with the field (`body.to: is required`). */
+export class FieldError extends DeskphoneError {
   readonly field: string;
-  constructor(field: string, message: string) {
-    super('E_BAD_INPUT', `${field}: ${message}`);
+  constructor(code: string, field: string, message: string) {
+    super(code, `${field}: ${message}`);
     this.field = field;
+  }
+}
+
+/** A request or input that names a field with a bad value. */
+export class BadInputError extends FieldError {
+  constructor(field: string, message: string) {
+    super('E_BAD_INPUT', field, message);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The one place where error codes become HTTP statuses and the JSON error body. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DeskphoneError } from '../core/errors.ts';
+import { DeskphoneError, FieldError } from '../core/errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   E_BAD_INPUT: 400,
@@ -40,7 +40,7 @@ export function statusFor(code: string): number {
 
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof DeskphoneError) {
-    const field = (err as DeskphoneError & { field?: string }).field;
+    const field = err instanceof FieldError ? err.field : undefined;
     const body: ErrorBody = { error: { code: err.code, message: err.message, ...(field ? { field } : {}) } };
     void reply.status(statusFor(err.code)).send(body);
     return;

@@ -13,7 +13,7 @@ import type { DirectoryBook } from '../app/calls/directory-book.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
-import { syncStatusOf } from '../app/sync/sync-status.ts';
+import { syncStatusFrom, type SyncStatusSource } from '../app/sync/sync-status.ts';
 import type { HttpConfig } from '../config/http-schema.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -33,6 +33,8 @@ export interface ListenerDeps {
   /** Colleagues to call and transfer to (R13). */
   directory?: DirectoryBook;
   tokens: TokenStore;
+  /** The upstream sync, for the status and /metrics. */
+  sync?: SyncStatusSource;
   clock: Clock;
   logger: Logger;
   /** Tests record the slow-down instead of waiting. */
@@ -55,7 +57,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     sipUp: () => deps.unit.status().sipUp,
     panelFault: () => deps.unit.status().panelFault,
     callbacksDue: () => deps.records.callbacksDue,
-    syncSinks: () => syncStatusOf(deps.unit).sinks,
+    syncSinks: () => syncStatusFrom(deps.sync).sinks,
   });
   const stopObserving = deps.records.onCall((record) => metrics.observeCall(record));
   const close = async () => {
@@ -66,7 +68,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const result: Listeners = { local: null, lan: null, close };
   try {
     if (deps.http.enabled) {
-      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}) });
+      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}) });
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
     }
@@ -75,7 +77,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
       const app = buildHttp({
-        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}),
+        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}),
         lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);

@@ -13,6 +13,7 @@ import type { DirectoryBook } from '../app/calls/directory-book.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
+import type { SyncStatusSource } from '../app/sync/sync-status.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ports/logger.ts';
 import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
@@ -50,11 +51,13 @@ export interface HttpOptions {
   metrics?: UnitMetrics;
   /** The settings in force, shown with secrets hidden. */
   config?: Config;
+  /** The upstream sync, for the status's `sync` section (empty without it). */
+  sync?: SyncStatusSource;
   /** Colleagues to call and transfer to (R13): call control is mounted when given. */
   directory?: DirectoryBook;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -77,7 +80,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
   void app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     healthRoutes(scope, unit);
-    statusRoutes(scope, unit, unitId);
+    statusRoutes(scope, unit, unitId, sync);
     callRoutes(scope, unit, records);
     simRoutes(scope, unit);
     if (directory) callControlRoutes(scope, unit, directory);

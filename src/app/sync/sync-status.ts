@@ -1,7 +1,7 @@
 /**
- * Where the status route finds the running unit's upstream sync: the composition root attaches it to the
- * desk unit, and GET /api/v1/status reads it beside the unit's own status (no personal data: counts, ages,
- * times and error texts only).
+ * The `sync` section of GET /api/v1/status and the sync figures of /metrics: the composition root hands the
+ * running upstream sync to the HTTP layer as a plain dependency (no personal data: counts, ages, times and
+ * error texts only).
  */
 import type { SinkStats } from './sync-engine.ts';
 
@@ -9,13 +9,7 @@ export interface SyncStatusSource {
   stats(): SinkStats[];
 }
 
-const sources = new WeakMap<object, SyncStatusSource>();
-
-export function attachSyncStatus(unit: object, source: SyncStatusSource): void {
-  sources.set(unit, source);
-}
-
-/** The `sync` section of the status: one entry per configured sink (empty when none is configured). */
-export function syncStatusOf(unit: object): { sinks: SinkStats[] } {
-  return { sinks: sources.get(unit)?.stats() ?? [] };
+/** One entry per configured sink (empty when none is configured, or no sync was given). */
+export function syncStatusFrom(source: SyncStatusSource | undefined): { sinks: SinkStats[] } {
+  return { sinks: source?.stats() ?? [] };
 }

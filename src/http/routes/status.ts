@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
-import { syncStatusOf } from '../../app/sync/sync-status.ts';
+import { syncStatusFrom, type SyncStatusSource } from '../../app/sync/sync-status.ts';
 import { showCaller } from '../auth/viewer.ts';
 
-export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string): void {
+export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
     const call = status.call && showCaller(request.viewer)(status.call);
@@ -16,7 +16,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       waitingCalls: status.waitingCalls,
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
-      sync: syncStatusOf(unit),
+      sync: syncStatusFrom(sync),
     };
   });
 }
