@@ -1,12 +1,15 @@
 /**
  * `deskphone status [--config FILE] [--url URL] [--json]`: the running unit's health, read from its local
- * listener (GET /api/v1/status, and /metrics when served). Exit 0 healthy, 1 running with a problem,
- * 7 not reachable (not running, or the local listener is off).
+ * listener (GET /api/v1/status, and /metrics when served), and the LAN listener's certificate fingerprint from
+ * the config (./status-lan.ts). Exit 0 healthy, 1 running with a problem, 7 not reachable (not running, or
+ * the local listener is off).
  */
 import type { Command } from 'commander';
 import { readUnitStatus, localApiUrl, type Problem, type UnitStatus } from '../../app/unit-status.ts';
 import { loadConfig } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
 import { EXIT } from '../exit-codes.ts';
+import { formatLan, lanCertificateOf, type LanCertificate } from './status-lan.ts';
 
 export const DEFAULT_CONFIG = '/etc/deskphone/config.json';
 
@@ -55,19 +58,25 @@ export function registerStatus(program: Command, out: NodeJS.WritableStream, don
     .action((opts: { config: string; url?: string; json?: boolean }) => done(status(opts, out)));
 }
 
+function write(out: NodeJS.WritableStream, s: UnitStatus, lan: LanCertificate | null, json: boolean | undefined): void {
+  out.write(json ? `${JSON.stringify({ ...s, lan }, null, 2)}\n` : `${formatStatus(s)}${formatLan(lan).join('\n')}\n`);
+}
+
 async function status(opts: { config: string; url?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   let url = opts.url;
+  // With --url the config is optional: without it the LAN certificate is shown as unknown.
+  const config: Config | null = url ? await loadConfig(opts.config).catch(() => null) : await loadConfig(opts.config);
+  const lan = config && (await lanCertificateOf(config));
   if (!url) {
-    const config = await loadConfig(opts.config);
-    if (!config.http.enabled) {
+    if (!config?.http.enabled) {
       const s: UnitStatus = { url: '', reachable: false, error: 'http.enabled is false: the local listener is off (use --url)', healthy: false, problems: ['unreachable'], status: null, metrics: null };
-      out.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+      write(out, s, lan, opts.json);
       return EXIT.unreachable;
     }
     url = localApiUrl(config.http);
   }
   const s = await readUnitStatus(url.replace(/\/+$/, ''));
-  out.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+  write(out, s, lan, opts.json);
   if (!s.reachable) return EXIT.unreachable;
   return s.healthy ? EXIT.ok : EXIT.failed;
 }
