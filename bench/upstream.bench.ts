@@ -1,7 +1,8 @@
 /**
  * Upstream sync (issue 10): draining a 200k-entry backlog (records + annotations, real JSONL journal) into
  * PostgreSQL 15 over TLS on loopback, inside a running unit (fake SIP line, simulated panel) whose
- * GET /api/v1/status is polled meanwhile: rows/s, peak RSS, and the status latency while it drains.
+ * GET /api/v1/status is polled meanwhile: rows/s, peak RSS, and the status latency while it drains; and the
+ * CPU time the unit and the server spend per 1000 entries, which a busy machine changes far less than rows/s.
  * Then the HTTPS sink's throughput against a local HTTPS collector.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,6 +50,7 @@ async function drainPostgres(dir: string): Promise<void> {
     const running = await startUnit(config, logger, { journal, sip: new FakeSipLine(), panel: new SimulatedPanel(logger) });
     let peakRss = process.memoryUsage().rss;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const cpu0 = { unit: process.cpuUsage(), server: await pg.cpuMs() };
     const t0 = performance.now();
     const drained = new Promise<void>((resolve) => {
       const check = setInterval(() => {
@@ -61,12 +63,19 @@ async function drainPostgres(dir: string): Promise<void> {
     });
     const poll = await pollStatus(running.url, drained, 20);
     const seconds = (performance.now() - t0) / 1000;
+    const unitCpu = process.cpuUsage(cpu0.unit);
+    const serverCpuMs = (await pg.cpuMs()) - cpu0.server;
     clearInterval(rssTimer);
     await running.stop();
     const rate = ENTRIES / seconds;
     console.log(`drain ${ENTRIES} entries into PostgreSQL: ${seconds.toFixed(1)} s, ${Math.round(rate)} entries/s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
     record('PostgreSQL drain of 200k entries', Math.round(rate), 'entries/s', { min: 20_000 });
     record('peak RSS while draining 200k', Math.round(peakRss / 1e6), 'MB');
+    const per1000 = (ms: number) => Number(((ms * 1000) / ENTRIES).toFixed(1));
+    const unitCpuMs = (unitCpu.user + unitCpu.system) / 1000;
+    console.log(`CPU per 1000 entries: unit ${per1000(unitCpuMs)} ms, PostgreSQL ${per1000(serverCpuMs)} ms`);
+    record('PostgreSQL drain: unit CPU per 1000 entries', per1000(unitCpuMs), 'ms');
+    record('PostgreSQL drain: server CPU per 1000 entries', per1000(serverCpuMs), 'ms');
     console.log(summary('status latency while draining', poll.latencies));
     record('status latency while draining, p99 (goal)', Number(percentile(poll.latencies, 99).toFixed(2)), 'ms', { max: 100 });
     if (poll.failures.length > 0) console.log(`status failures while draining: ${poll.failures.length} (${poll.failures[0]})`);

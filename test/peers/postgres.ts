@@ -5,7 +5,7 @@
  * Every started server is killed on process exit if a test forgot or crashed.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,29 @@ export interface PostgresPeer {
   kill(): Promise<void>;
   /** Stops the server and deletes its files. */
   destroy(): Promise<void>;
+  /** CPU time (user + system, ms) the server's live processes have used so far: for benchmarks. */
+  cpuMs(): Promise<number>;
+}
+
+const TICK_MS = 1000 / Number(String(execFileSync('getconf', ['CLK_TCK'])).trim() || 100);
+
+/** utime + stime of a process and its parent's pid, from /proc/PID/stat (fields 14, 15 and 4); null when gone. */
+async function procCpu(pid: number): Promise<{ ppid: number; ms: number } | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
+}
+
+/** CPU ms of `root` and its direct children (a postmaster and its backends and workers). */
+async function treeCpuMs(root: number): Promise<number> {
+  let total = 0;
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const p = await procCpu(Number(name));
+    if (p && (Number(name) === root || p.ppid === root)) total += p.ms;
+  }
+  return total;
 }
 
 function asPostgresUser(): { uid: number; gid: number } | null {
@@ -148,6 +171,10 @@ export async function startPostgres(port: number): Promise<PostgresPeer> {
     async destroy() {
       await peer.stop();
       await rm(dir, { recursive: true, force: true });
+    },
+    async cpuMs() {
+      const pid = child?.pid;
+      return pid === undefined ? 0 : treeCpuMs(pid);
     },
   };
   await peer.start();

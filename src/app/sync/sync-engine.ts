@@ -3,11 +3,12 @@
  * seq it confirmed) in the durable state store, moved only after the sink confirms a batch. A failed batch
  * is retried with exponential backoff, jitter and a cap (p-retry); every sink's write is idempotent, so a
  * batch resent after a crash changes nothing. Work is bounded: one batch per turn of the event loop per sink,
- * so the call path (SIP events, panel, status) is never held up for long.
+ * so the call path (SIP events, panel, status) is never held up for long. While a backlog drains, the next
+ * batch is read from the journal while the current one is on its way.
  * Config keys: upstream.batchSize, upstream.pollMs, upstream.retryMinMs, upstream.retryMaxMs.
  */
 import pRetry from 'p-retry';
-import type { CallJournal } from '../../ports/call-journal.ts';
+import type { AnyJournalEntry, CallJournal } from '../../ports/call-journal.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { StateStore } from '../../ports/state-store.ts';
@@ -55,6 +56,8 @@ export interface SinkStats {
 }
 
 export const cursorKey = (sink: string): string => `sync.cursor.${sink}`;
+
+const lastSeqOf = (entries: readonly AnyJournalEntry[]): number => (entries[entries.length - 1] as AnyJournalEntry).seq;
 
 interface SinkState {
   sink: UpstreamSink;
@@ -155,15 +158,25 @@ export class SyncEngine {
 
   private async run(s: SinkState): Promise<void> {
     const { batchSize, pollMs } = this.deps.settings;
+    let ahead: Promise<AnyJournalEntry[]> | null = null;
     while (!this.stopped) {
       try {
-        const entries = await this.deps.journal.readFrom(s.cursor, batchSize);
+        let entries = ahead ? await ahead : [];
+        ahead = null;
+        if (entries.length === 0) entries = await this.deps.journal.readFrom(s.cursor, batchSize);
         if (entries.length === 0) {
           await this.idle(s, pollMs);
           continue;
         }
+        if (entries.length === batchSize) {
+          // A backlog: read the next batch from the journal while this one is on its way, so that reading
+          // and parsing here overlap the far end's work. Entries past the cursor never change.
+          ahead = this.deps.journal.readFrom(lastSeqOf(entries), batchSize);
+          ahead.catch(() => undefined);
+        }
         await this.deliver(s, entries);
       } catch (err) {
+        ahead = null;
         if (this.stopped) return;
         // Reading the journal or saving the cursor failed: say so and try again after a pause.
         this.failed(s, err);
@@ -174,7 +187,7 @@ export class SyncEngine {
     }
   }
 
-  private async deliver(s: SinkState, entries: Awaited<ReturnType<CallJournal['readFrom']>>): Promise<void> {
+  private async deliver(s: SinkState, entries: AnyJournalEntry[]): Promise<void> {
     const { unitId, retryMinMs, retryMaxMs } = this.deps.settings;
     await pRetry(() => s.sink.send({ unitId, entries }), {
       forever: true,
@@ -191,7 +204,7 @@ export class SyncEngine {
         if (typeof wait === 'number' && wait > 0) await this.pause(wait);
       },
     });
-    const last = (entries[entries.length - 1] as { seq: number }).seq;
+    const last = lastSeqOf(entries);
     await this.deps.store.set(cursorKey(s.sink.name), last);
     s.cursor = last;
     s.sent += entries.length;

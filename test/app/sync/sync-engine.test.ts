@@ -132,6 +132,33 @@ describe('SyncEngine', () => {
     expect(store.get(cursorKey('fake'))).toBe(2);
   });
 
+  it('reads the next batch of a backlog while one is on its way, and drops it when the cursor cannot be stored', async () => {
+    await fill(journal, 30);
+    const reads = vi.spyOn(journal, 'readFrom');
+    const sink = new FakeSink();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const send = sink.send.bind(sink);
+    sink.send = async (batch) => {
+      await held;
+      return send(batch);
+    };
+    store.failNext = 1;
+    const engine = make([sink]);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(1);
+    // The first batch is still on its way, and the second has been read.
+    expect(sink.batches).toEqual([]);
+    expect(reads.mock.calls).toEqual([[0, 10], [10, 10]]);
+    release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.stats()[0]!.cursor).toBe(0);
+    await vi.advanceTimersByTimeAsync(1010);
+    const range = (from: number) => Array.from({ length: 10 }, (_, i) => from + i);
+    expect(sink.batches).toEqual([range(1), range(1), range(11), range(21)]);
+    expect(store.get(cursorKey('fake'))).toBe(30);
+  });
+
   it('reports the oldest unsent entry on the monotonic clock, per sink and overall', async () => {
     const reports: (number | null)[] = [];
     const ok = new FakeSink('ok');
