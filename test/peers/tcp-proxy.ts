@@ -12,8 +12,8 @@ interface Pair {
 
 export interface TcpProxy {
   readonly port: number;
-  /** Destroys every open connection now. */
-  dropAll(): void;
+  /** Destroys every open connection now; returns how many there were. */
+  dropAll(): number;
   /** The next chunk a client sends is forwarded only in part, then the connection is torn down. */
   cutNextRequest(): void;
   /** Stops forwarding for `ms`: server→client only ('responses') or both ways. */
@@ -80,7 +80,9 @@ export async function startTcpProxy(port: number, targetPort: number, targetHost
 
   const closeListener = () => new Promise<void>((resolve) => server.close(() => resolve()));
   const dropAll = () => {
-    for (const p of [...pairs]) destroy(p);
+    const open = [...pairs];
+    for (const p of open) destroy(p);
+    return open.length;
   };
 
   await listen();

@@ -13,6 +13,7 @@ import type { AnyJournalEntry } from '../../../src/ports/call-journal.ts';
 import { startPostgres, type PostgresPeer } from '../../peers/postgres.ts';
 import { memoryLogger } from '../../support/memory-logger.ts';
 import { makeCall, prng } from './call-fixtures.ts';
+import { expectRecordInRow } from './row-check.ts';
 
 const PORT = 27010;
 let pg: PostgresPeer;
@@ -37,7 +38,6 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 describe('PostgreSQL sink', () => {
   it('creates the schema by versioned migrations, once', async () => {
@@ -60,15 +60,8 @@ describe('PostgreSQL sink', () => {
     const rows = await pg.query<Record<string, unknown>>('SELECT * FROM deskphone.calls ORDER BY record_seq', [], 'fields');
     expect(rows).toHaveLength(40);
     rows.forEach((row, i) => {
-      const rec = (entries[i] as { record: CallRecord }).record;
       expect(row.record_seq).toBe(String(i + 1));
-      for (const [key, value] of Object.entries(rec)) {
-        const col = key === 'id' ? 'call_id' : snake(key);
-        const got = row[col];
-        if (got instanceof Date) expect(got.toISOString(), col).toBe(value);
-        else if (col === 'talk_ms') expect(Number(got), col).toBe(value);
-        else expect(got, col).toEqual(value);
-      }
+      expectRecordInRow(row, (entries[i] as { record: CallRecord }).record);
     });
   });
 
