@@ -64,6 +64,27 @@ describe('deskphone upstream', () => {
     expect(shown.out).not.toContain('secret-token-9');
   });
 
+  it('test says in words what is wrong with the database: refused, TLS, authentication, schema', async () => {
+    await pg.createDatabase('bare');
+    const wrongCa = pg.url({ database: 'central' }).replace(encodeURIComponent(pg.ca.caCert), encodeURIComponent(pg.ca.otherCaCert));
+    const cases: [string, string, RegExp][] = [
+      ['refused', pg.url({ port: PG_PORT + 2 }), /connection refused or host unreachable .*ECONNREFUSED 127\.0\.0\.1:27302/],
+      ['tls', wrongCa, /TLS failed \(certificate not trusted, wrong host name, or TLS not enabled on the server\)/],
+      ['auth', pg.url({ database: 'central', password: 'not-the-password' }), /authentication refused \(user, password or token\): .*password authentication failed/],
+      ['schema', pg.url({ database: 'bare' }), /schema version 0, this unit needs \d+: the central tables are missing or out of date \(run `deskphone upstream migrate`\)/],
+    ];
+    for (const [problem, url, words] of cases) {
+      const config = join(dir, `pg-${problem}.json`);
+      await writeFile(config, JSON.stringify({ dataDir: join(dir, 'data'), upstream: { postgres: { url, migrate: false, connectTimeoutMs: 5000 } } }));
+      const res = await cli('upstream', 'test', '--config', config);
+      expect(res.code, problem).toBe(1);
+      expect(res.out, problem).toMatch(new RegExp(`^postgres: 有问题 / PROBLEM \\(${problem}\\) — `));
+      expect(res.out, problem).toMatch(words);
+      // The password never shows, whatever went wrong.
+      expect(res.out + res.err, problem).not.toContain(pg.password);
+    }
+  });
+
   it('refuses a PostgreSQL URL that would send caller data unencrypted to another host', async () => {
     const config = join(dir, 'plain.json');
     await writeFile(config, JSON.stringify({ upstream: { postgres: { url: 'postgresql://u:p@db.example.net/x?sslmode=disable' } } }));
