@@ -45,6 +45,9 @@ export interface DeskUnitEvents {
   recorded: [JournalEntry];
 }
 
+/** The desk settings that change while the unit runs (src/app/live-config.ts). */
+export type LiveDeskSettings = Partial<Pick<DeskSettings, 'rules' | 'autoAnswerAfterRings'>>;
+
 interface Simulatable extends Panel {
   press(input: PanelInput): void;
 }
@@ -61,7 +64,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private readonly newId: () => string;
-  private pendingRules: DeskRules | null = null;
+  private pendingRules: LiveDeskSettings | null = null;
 
   constructor(private readonly deps: DeskUnitDeps) {
     super();
@@ -212,16 +215,22 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
    * the line is idle, else as soon as it is, so a call never changes its ring budget half-way.
    */
   applyRules(rules: DeskRules): void {
-    this.pendingRules = rules;
+    this.applySettings({ rules });
+  }
+
+  /** Thresholds and the auto-answer ring count (greetings.autoAnswerAfterRings), taken the same way as applyRules. */
+  applySettings(next: LiveDeskSettings): void {
+    this.pendingRules = { ...this.pendingRules, ...next };
     this.takePendingRules();
     this.schedule(this.deps.clock.monotonic());
   }
 
   private takePendingRules(): void {
     if (!this.pendingRules || this.state.call || this.state.waiting.length > 0) return;
-    this.deps.settings = { ...this.deps.settings, rules: this.pendingRules };
+    const taken = this.pendingRules;
+    this.deps.settings = { ...this.deps.settings, ...taken };
     this.pendingRules = null;
-    this.log.info({ rules: this.deps.settings.rules }, 'new thresholds in force');
+    this.log.info({ settings: taken }, 'new thresholds in force');
   }
 
   private onSipEvent(event: SipLineEvent): void {
@@ -262,7 +271,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
           const reason = (err as Error).message;
           this.log.error({ err, reason, command, callId }, 'SIP command failed');
           // The core must learn that the answer failed: the caller is still ringing and must not be stranded.
-          if (command === 'answer' || command === 'autoAnswer') this.dispatch({ type: 'answer.failed', callId, reason });
+          if (command === 'answer' || command === 'autoAnswer' || command === 'queue') this.dispatch({ type: 'answer.failed', callId, reason });
         });
         return;
       }

@@ -62,6 +62,20 @@ export const sipSchema = z
     user: z.string().regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits and . _ + - only').default('reception'),
     /** null: direct IP calls, no registration. */
     registrar: registrarSchema.nullable().default(null),
+    /**
+     * R6, the second line: a second SIP account (user part `user`, default "<sip.user>-2") that a PBX hunts to
+     * when line 1 is busy; a call there is answered with "please hold" after the ring budget. With a registrar it
+     * registers with its own username/password when given, else with line 1's. null: one line only.
+     */
+    line2: z
+      .object({
+        user: z.string().regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits and . _ + - only').optional(),
+        username: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces').optional(),
+        password: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces').optional(),
+      })
+      .strict()
+      .nullable()
+      .default({}),
     /** baresip's ctrl_tcp port; always bound to 127.0.0.1 (ctrl_tcp has no authentication). */
     ctrlPort: port.default(4444),
     baresipPath: z.string().min(1).default('baresip'),

@@ -5,6 +5,10 @@ import { allLights, type Lights } from './lights.ts';
 /** One call as the core tracks it. Times are ms since the epoch. */
 export interface ActiveCall {
   state: Exclude<CallState, CallState.Idle>;
+  /** The SIP line (account) the call came in on: 1, or 2 for the second line (R6). */
+  line: number;
+  /** R6: answered on the second line with "please hold" and queued, then offered to the desk. */
+  queued: boolean;
   /** `outgoing`: a call the unit placed (no rings, no ring budget). */
   direction: 'incoming' | 'outgoing';
   callId: string;
@@ -32,13 +36,18 @@ export interface ActiveCall {
 
 /** A second call that arrived while the line was busy (LINE 2). */
 export interface WaitingCall {
+  line: number;
   callId: string;
   recordId: string;
   number: string | null;
   displayName: string | null;
   startedAt: number;
-  /** Turned away busy: it arrived while the first call was still ringing (see desk.ts). */
+  /** Turned away busy: no line could take it (see desk.ts). */
   rejected: boolean;
+  /** R6: the unit tried to answer it with "please hold" (once). */
+  queueTried: boolean;
+  /** R6: when that answer was established (the caller hears "please hold", then hold audio), or null. */
+  queuedAt: number | null;
 }
 
 export interface DeskState {

@@ -13,7 +13,7 @@ import type { ActiveCall, DeskState, WaitingCall } from './desk-state.ts';
 import type { Effect } from './effects.ts';
 import type { CloseReason, CoreEvent } from './events.ts';
 import { LIGHT_NAMES } from './lights.ts';
-import { autoAnswerAt, holdMs, lightsAt, ringerAt, ringsAt, waitingSince } from './panel-view.ts';
+import { autoAnswerAt, lightsAt, queueAt, ringerAt, ringsAt, waitingSince } from './panel-view.ts';
 import type { CallRecord, HungUpFirst, Outcome } from './record.ts';
 import type { DeskRules } from './rules.ts';
 
@@ -77,9 +77,24 @@ function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' 
 
 /** The record of a call that never reached the desk's line (LINE 2, or turned away busy). */
 function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason, at: At): CallRecord {
-  const base = baseRecord(s, w, at);
+  const base = { ...baseRecord(s, w, at), line: w.line };
   if (w.rejected) return { ...base, outcome: 'busy', hungUpFirst: 'unit' };
-  if (reason === 'lost' || reason === 'shutdown') return { ...base, outcome: 'interrupted' };
+  const stopped = reason === 'lost' || reason === 'shutdown';
+  if (w.queuedAt !== null) {
+    // R6: answered with "please hold" and kept on hold audio until the caller gave up (or the unit stopped).
+    return {
+      ...base,
+      rings: ringsAt(s.rules, w.startedAt, w.queuedAt),
+      answeredBy: 'auto-greeting',
+      answeredAt: stamp(at, w.queuedAt),
+      greetingPlayed: true,
+      holds: [{ startedAt: stamp(at, w.queuedAt), ms: at.now - w.queuedAt }],
+      late: true,
+      hungUpFirst: reason === 'remote' ? 'caller' : stopped ? null : 'unit',
+      outcome: stopped ? 'interrupted' : reason === 'remote' ? 'abandoned' : 'answered',
+    };
+  }
+  if (stopped) return { ...base, outcome: 'interrupted' };
   return { ...base, hungUpFirst: reason === 'remote' ? 'caller' : null };
 }
 
@@ -106,6 +121,11 @@ function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
   return 'answered';
 }
 
+/** Hold time after `from` (a queued caller's wait before the pick-up is not talk time to subtract). */
+function holdMsSince(call: ActiveCall, from: number, now: number): number {
+  return call.holds.reduce((sum, h) => sum + Math.max(0, (h.endedAt ?? now) - Math.max(h.startedAt, from)), 0);
+}
+
 /** The record of the active call, closed at `at`. */
 function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: At): CallRecord {
   const { now } = at;
@@ -118,6 +138,7 @@ function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: A
   const transfer = call.transfer;
   return {
     ...baseRecord(s, call, at),
+    line: call.line,
     direction: call.direction,
     // An outgoing call rings at the other end: the desk's ring count does not apply.
     rings: outgoing ? 0 : (call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, auto ? (call.autoAnsweredAt as number) : now)),
@@ -126,7 +147,7 @@ function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: A
     pickedUpAt: connected !== null && call.pickedUpAt !== null ? stamp(at, call.pickedUpAt) : null,
     late: call.late,
     holds,
-    talkMs: connected !== null ? Math.max(0, now - connected - holdMs(call, now)) : 0,
+    talkMs: connected !== null ? Math.max(0, now - connected - holdMsSince(call, connected, now)) : 0,
     greetingPlayed: auto,
     transferTarget: transfer ? transfer.target.label : null,
     transferResult: transfer ? (reason === 'transferred' ? 'succeeded' : 'failed') : null,
@@ -143,13 +164,28 @@ function endActive(s: DeskSettings, state: DeskState, reason: EndReason, at: At,
   // A call that rang on LINE 2 while this one was up now rings on the desk, its rings counted from its start.
   const next = state.waiting.find((w) => !w.rejected);
   if (!next || reason === 'shutdown') return { ...state, call: null };
+  const waiting = state.waiting.filter((w) => w !== next);
   transition(CallState.Idle, CallState.Ringing);
-  return { ...state, call: ringing(next), waiting: state.waiting.filter((w) => w !== next) };
+  if (next.queuedAt === null) return { ...state, call: ringing(next), waiting };
+  // R6: a caller answered with "please hold" is offered to the desk (ring bar, ringer); lifting the handset
+  // takes them. They waited on hold audio since the answer, past the ring budget.
+  const offered: ActiveCall = {
+    ...ringing(next),
+    state: CallState.Greeting,
+    queued: true,
+    answeredAt: next.queuedAt,
+    autoAnsweredAt: next.queuedAt,
+    autoTried: true,
+    holds: [{ startedAt: next.queuedAt, endedAt: null }],
+  };
+  return { ...state, call: offered, waiting };
 }
 
 function ringing(c: WaitingCall): ActiveCall {
-  const { callId, recordId, number, displayName, startedAt } = c;
+  const { callId, recordId, number, displayName, startedAt, line } = c;
   return {
+    line,
+    queued: false,
     callId,
     recordId,
     number,
@@ -184,6 +220,8 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       return { ...next, waiting: [] };
     }
     case 'answer.failed': {
+      // R6: a LINE 2 call the unit could not answer with "please hold" rings on (softly); it is not tried again.
+      if (state.waiting.some((w) => w.callId === event.callId)) return state;
       if (!call || call.callId !== event.callId) return state;
       if (call.state !== CallState.Answering && call.state !== CallState.AutoAnswering) return state;
       // The caller is still ringing: light the ring bar and sound the ringer again; the next lift retries.
@@ -205,7 +243,7 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
         return state;
       }
       transition(CallState.Idle, CallState.Dialing);
-      const placed = ringing({ ...event, startedAt: now, rejected: false });
+      const placed = ringing({ ...event, line: 1, startedAt: now, rejected: false, queueTried: false, queuedAt: null });
       return { ...state, call: { ...placed, state: CallState.Dialing, direction: 'outgoing', pickedUpAt: now } };
     }
     case 'transfer.requested': {
@@ -224,11 +262,20 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
     case 'call.incoming': {
       const known = call?.callId === event.callId || state.waiting.some((w) => w.callId === event.callId);
       if (known) return state;
-      const fresh = { callId: event.callId, recordId: event.recordId, number: event.number, displayName: event.displayName, startedAt: now, rejected: false };
+      const line = event.line ?? 1;
+      const fresh: WaitingCall = {
+        callId: event.callId, recordId: event.recordId, number: event.number, displayName: event.displayName, startedAt: now, line,
+        rejected: false, queueTried: false, queuedAt: null,
+      };
       if (call) {
-        // R6, first caller first. The SIP stack cannot answer either of two calls that both ring, so a second
-        // call arriving before the first is answered is turned away busy; once the first is up, it rings on LINE 2.
-        const rejected = call.state === CallState.Ringing || call.state === CallState.Answering;
+        // R6, first caller first: the second call waits on LINE 2 (ringing softly; on the second line it is
+        // answered with "please hold" after the ring budget) and is offered to the desk when the first ends. A
+        // third call is turned away busy (486). On the first call's own line, baresip cannot answer either of
+        // two calls that both ring: a second call there while the first still rings is turned away too (a PBX
+        // then hunts to line 2).
+        const third = state.waiting.some((w) => !w.rejected);
+        const sameLineRinging = call.line === line && (call.state === CallState.Ringing || call.state === CallState.Answering);
+        const rejected = third || sameLineRinging;
         if (rejected) effects.push({ type: 'sip', command: 'hangup', callId: event.callId });
         return { ...state, waiting: [...state.waiting, { ...fresh, rejected }] };
       }
@@ -236,6 +283,11 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       return { ...state, call: ringing(fresh) };
     }
     case 'call.established': {
+      const queued = state.waiting.find((w) => w.callId === event.callId);
+      if (queued) {
+        // R6: the "please hold" answer is up: the caller hears it, then hold audio.
+        return { ...state, waiting: state.waiting.map((w) => (w === queued ? { ...w, queuedAt: now } : w)) };
+      }
       if (!call || call.callId !== event.callId) return state;
       if (call.state === CallState.Dialing) return { ...state, call: { ...move(call, CallState.Talking), answeredAt: now } };
       if (call.state === CallState.Answering) return { ...state, call: { ...move(call, CallState.Talking), answeredAt: now } };
@@ -276,8 +328,10 @@ function onEvent(s: DeskSettings, state: DeskState, event: CoreEvent, at: At, ef
       }
       if (event.state === 'off' && call.state === CallState.Greeting) {
         // R3: the receptionist takes over from the greeting; the caller waited past the budget (R2: apologise).
+        // R6: the same for a queued LINE 2 caller, whose wait on hold audio ends here.
         effects.push({ type: 'sip', command: 'resume', callId: call.callId });
-        return { ...next, call: { ...move(call, CallState.Talking), pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };
+        const holds = call.holds.map((h) => (h.endedAt === null ? { ...h, endedAt: now } : h));
+        return { ...next, call: { ...move(call, CallState.Talking), holds, pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };
       }
       if (event.state === 'off' && call.state === CallState.AutoAnswering) {
         return { ...next, call: { ...call, pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };
@@ -337,6 +391,19 @@ export function canDial(state: DeskState): boolean {
   return state.call === null && state.waiting.length === 0;
 }
 
+/** R6: a call waiting on LINE 2 past the ring budget is answered with "please hold" (once). */
+function queueWaiting(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  let changed = false;
+  const waiting = state.waiting.map((w) => {
+    const at = queueAt(s.rules, state, w);
+    if (at === null || now < at) return w;
+    effects.push({ type: 'sip', command: 'queue', callId: w.callId });
+    changed = true;
+    return { ...w, queueTried: true };
+  });
+  return changed ? { ...state, waiting } : state;
+}
+
 /** R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten. */
 function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
   const call = state.call;
@@ -355,7 +422,7 @@ function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect
  */
 export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now: number, wall: number = now): Reduction {
   const effects: Effect[] = [];
-  const next = checkIn(s, autoAnswer(s, onEvent(s, state, event, { now, wall }, effects), now, effects), now, effects);
+  const next = queueWaiting(s, checkIn(s, autoAnswer(s, onEvent(s, state, event, { now, wall }, effects), now, effects), now, effects), now, effects);
   const lights = lightsAt(s.rules, next, now);
   for (const name of LIGHT_NAMES) {
     if (lights[name] !== state.lights[name]) effects.push({ type: 'light', name, state: lights[name] });

@@ -3,8 +3,11 @@ import type { LightName, LightState } from './lights.ts';
 import type { CallRecord } from './record.ts';
 
 /** What the core asks the world to do. The app carries effects out in order. */
-/** `autoAnswer`: R3, the unit answers with the greeting (then hold audio); `resume` also connects the handset to an auto-answered call. */
-export type SipCommand = 'answer' | 'autoAnswer' | 'hangup' | 'hold' | 'resume';
+/**
+ * `autoAnswer`: R3, the unit answers with the greeting (then hold audio); `queue`: R6, the unit answers a second
+ * call with "please hold" (then hold audio); `resume` also connects the handset to either.
+ */
+export type SipCommand = 'answer' | 'autoAnswer' | 'queue' | 'hangup' | 'hold' | 'resume';
 
 export type Effect =
   | { type: 'light'; name: LightName; state: LightState }

@@ -39,8 +39,11 @@ export type CoreEvent =
   | { type: 'sync.backlog'; oldestUnsentAt: number | null }
   /** Call-backs waiting (SPEC R10): `due` is how many are due now; `overdue` when one is more than an hour late. */
   | { type: 'callbacks'; due: number; overdue: boolean }
-  /** A call arrives. `recordId` is a unique id made by the app for the call record. */
-  | { type: 'call.incoming'; callId: string; recordId: string; number: string | null; displayName: string | null }
+  /**
+   * A call arrives. `recordId` is a unique id made by the app for the call record. `line`: the SIP line (account)
+   * it came in on, 1 when absent; 2 is the second line a PBX hunts to when line 1 is busy (R6).
+   */
+  | { type: 'call.incoming'; callId: string; recordId: string; number: string | null; displayName: string | null; line?: number }
   /** The unit placed a call (`number`: whom it calls); the line is busy with it until it closes. */
   | { type: 'call.outgoing'; callId: string; recordId: string; number: string | null; displayName: string | null }
   /** R13: the receptionist asked to transfer the call on the line to `target`. */

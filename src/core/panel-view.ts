@@ -3,7 +3,7 @@
  * to compare its result with what the panel was last told. Every threshold cites its rule.
  */
 import { CallState } from './call-state.ts';
-import type { ActiveCall, DeskState } from './desk-state.ts';
+import type { ActiveCall, DeskState, WaitingCall } from './desk-state.ts';
 import { allLights, type Lights, type LightState } from './lights.ts';
 import type { DeskRules } from './rules.ts';
 
@@ -59,6 +59,8 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   const call = state.call;
   if (!call) return lights;
 
+  // R6: a queued LINE 2 caller offered to the desk: the full ring bar says "pick up".
+  if (call.queued && call.state === CallState.Greeting) lights.RING1 = lights.RING2 = lights.RING3 = 'on';
   if (call.state === CallState.Ringing) {
     const rings = ringsAt(rules, call.startedAt, now);
     lights.RING1 = 'on';
@@ -90,11 +92,35 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   return lights;
 }
 
-/** R1: the ringer sounds for the first `ringOnMs` of every ring cycle while the call rings. */
+/** The desk's ringer sounds for the call: it rings, or (R6) it is a queued caller offered to the desk. */
+function ringsOnDesk(call: ActiveCall): boolean {
+  return call.state === CallState.Ringing || (call.queued && call.state === CallState.Greeting);
+}
+
+/** R6: a call ringing on LINE 2 while the desk is busy rings softly: a short chirp per ring cycle. */
+export const SOFT_RING_MS = 150;
+
+/** R6: the LINE 2 calls that still ring (not answered with "please hold", not turned away). */
+function softRinging(state: DeskState): WaitingCall[] {
+  return state.waiting.filter((w) => !w.rejected && w.queuedAt === null);
+}
+
+/**
+ * R1: the ringer sounds for the first `ringOnMs` of every ring cycle while the call rings; R6: a call ringing on
+ * LINE 2 meanwhile chirps for SOFT_RING_MS of each of its cycles.
+ */
 export function ringerAt(rules: DeskRules, state: DeskState, now: number): boolean {
   const call = state.call;
-  if (!call || call.state !== CallState.Ringing) return false;
-  return Math.max(0, now - call.startedAt) % rules.ringCycleMs < rules.ringOnMs;
+  if (call && ringsOnDesk(call)) return Math.max(0, now - call.startedAt) % rules.ringCycleMs < rules.ringOnMs;
+  const soft = Math.min(SOFT_RING_MS, rules.ringOnMs);
+  return softRinging(state).some((w) => Math.max(0, now - w.startedAt) % rules.ringCycleMs < soft);
+}
+
+/** R6: when the unit answers a LINE 2 call with "please hold" (after the ring budget), or null if it cannot. */
+export function queueAt(rules: DeskRules, state: DeskState, w: WaitingCall): number | null {
+  // The same SIP account cannot answer a second call without putting the first on (silent) SIP hold.
+  if (w.rejected || w.queueTried || w.queuedAt !== null || state.call?.line === w.line) return null;
+  return w.startedAt + rules.ringBudget * rules.ringCycleMs;
 }
 
 /**
@@ -105,9 +131,15 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
   const times: number[] = [];
   if (state.syncBacklogSince !== null)
     times.push(state.syncBacklogSince + rules.syncWarnMs, state.syncBacklogSince + rules.syncAlarmMs);
+  for (const w of softRinging(state)) {
+    const cycleStart = w.startedAt + Math.floor(Math.max(0, now - w.startedAt) / rules.ringCycleMs) * rules.ringCycleMs;
+    times.push(cycleStart + Math.min(SOFT_RING_MS, rules.ringOnMs), cycleStart + rules.ringCycleMs);
+    const queue = queueAt(rules, state, w);
+    if (queue !== null) times.push(queue);
+  }
   const call = state.call;
   if (!call) return earliestAfter(times, now);
-  if (call.state === CallState.Ringing) {
+  if (ringsOnDesk(call)) {
     const elapsed = Math.max(0, now - call.startedAt);
     const cycleStart = call.startedAt + Math.floor(elapsed / rules.ringCycleMs) * rules.ringCycleMs;
     times.push(cycleStart + rules.ringOnMs, cycleStart + rules.ringCycleMs);

@@ -25,6 +25,8 @@ export interface HoldPrompts {
   holdAnnouncement(): Promise<PromptFile | null>;
   /** R3: the greeting for a call answered now (time band, holiday). */
   greetingFor(instantMs: number): Promise<PromptFile | null>;
+  /** R6: "please hold", to a second caller answered after the ring budget (absent: hold audio only). */
+  pleaseHold?(): Promise<PromptFile | null>;
 }
 
 /**
@@ -42,6 +44,11 @@ export interface SipLine {
    * and check-ins, until `resume` connects the handset. Resolves once the call is established.
    */
   autoAnswer(callId: string): Promise<void>;
+  /**
+   * R6: answer a call waiting on the second line: the caller hears "please hold", then hold audio, with the
+   * handset cut off, until `resume` connects it. Resolves once the call is established.
+   */
+  queue(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
   /** R4: the caller hears hold audio (looped) and the handset is cut off both ways; no SIP hold. */
   hold(callId: string): Promise<void>;

@@ -69,7 +69,26 @@ export function renderBaresipConfig(
     'module_app ctrl_tcp.so',
     '',
   ].join('\n');
-  return { config, accounts: renderAccountLine(sip) + '\n' };
+  const lines = [renderAccountLine(sip, sip.user, sip.registrar)];
+  const line2 = lineAors(sip).line2;
+  if (line2 && sip.line2) {
+    const reg = sip.registrar && { ...sip.registrar, username: sip.line2.username ?? sip.registrar.username, password: sip.line2.password ?? sip.registrar.password };
+    lines.push(renderAccountLine(sip, line2User(sip), reg));
+  }
+  return { config, accounts: lines.join('\n') + '\n' };
+}
+
+function line2User(sip: SipConfig): string {
+  return sip.line2?.user ?? `${sip.user}-2`;
+}
+
+/**
+ * The address of record of each line's account, as baresip names it in events (`accountaor`) and `uafind`
+ * takes it. line2 is null when the unit has one line only.
+ */
+export function lineAors(sip: SipConfig): { line1: string; line2: string | null } {
+  const at = sip.registrar ? hostPort(sip.registrar.host, sip.registrar.port) : hostPort(sip.listenAddress, sip.listenPort);
+  return { line1: `sip:${sip.user}@${at}`, line2: sip.line2 ? `sip:${line2User(sip)}@${at}` : null };
 }
 
 function audioModules(audio: AudioDevices): string[] {
@@ -77,10 +96,9 @@ function audioModules(audio: AudioDevices): string[] {
   return [...drivers].filter((d) => d && d !== 'aufile' && d !== 'aubridge');
 }
 
-function renderAccountLine(sip: SipConfig): string {
+function renderAccountLine(sip: SipConfig, user: string, reg: SipConfig['registrar']): string {
   const common = 'answermode=manual;audio_codecs=PCMU,PCMA';
-  const reg = sip.registrar;
-  if (!reg) return `<sip:${sip.user}@${hostPort(sip.listenAddress, sip.listenPort)}>;regint=0;${common}`;
+  if (!reg) return `<sip:${user}@${hostPort(sip.listenAddress, sip.listenPort)}>;regint=0;${common}`;
   if (UNSAFE_PARAM.test(reg.username)) {
     throw new BadInputError('sip.registrar.username', 'must not contain ; < > " or spaces (baresip accounts syntax)');
   }
@@ -88,7 +106,7 @@ function renderAccountLine(sip: SipConfig): string {
     throw new BadInputError('sip.registrar.password', 'must not contain ; < > " or spaces (baresip accounts syntax)');
   }
   return (
-    `<sip:${sip.user}@${hostPort(reg.host, reg.port)}>;auth_user=${reg.username};auth_pass=${reg.password};` +
+    `<sip:${user}@${hostPort(reg.host, reg.port)}>;auth_user=${reg.username};auth_pass=${reg.password};` +
     `regint=${reg.registerIntervalS};${common}`
   );
 }

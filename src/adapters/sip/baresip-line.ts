@@ -19,6 +19,12 @@
  * Transfers (R13): `transfer` sends a REFER for the chosen call; baresip reports a refused REFER or a failed
  * NOTIFY sipfrag as TRANSFER_FAILED, and a 2xx sipfrag closes the call ("Call transfered").
  *
+ * Two lines (R6): line 1 and line 2 are two accounts (user agents) of the one baresip; a PBX hunts to line 2
+ * when line 1 is busy. baresip's `callfind`, `accept`, `ausrc` and `auplay` act within the *current* account
+ * only (and `ausrc` on every call of it), so every call command first selects the call's account (`uafind`):
+ * a caller queued on line 2 keeps its hold audio while the handset talks on line 1, and `accept` on one line
+ * never puts the other line's call on hold.
+ *
  * Audio devices come from ./handset-audio.ts (config audio.*).
  * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath, restartInitialMs,
  * restartMaxMs, commandTimeoutMs, answerTimeoutMs, transferTimeoutMs, livenessIntervalMs, livenessTimeoutMs) and dataDir (config
@@ -31,7 +37,7 @@ import { SipError, SipTimeoutError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { HoldPrompts, PromptFile, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
-import { HEADLESS_AUDIO, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
+import { HEADLESS_AUDIO, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { CtrlClient } from './ctrl-client.ts';
 import { mapEvent, numberFromUri, type BaresipEvent } from './event-map.ts';
@@ -92,6 +98,9 @@ export class BaresipLine implements SipLine {
   private readonly listeners = new Set<Listener>();
   /** Known calls and whether they are answered. */
   private readonly calls = new Map<string, 'ringing' | 'established'>();
+  /** The account (line) each known call belongs to, as baresip names it (`accountaor`). */
+  private readonly callAor = new Map<string, string>();
+  private readonly aors: { line1: string; line2: string | null };
   /** Ringing calls marked held so that another call can be answered (baresip 1.0.0 workaround, see answer()). */
   private readonly markedHeld = new Set<string>();
   /** Hang-ups asked for while the control link was down: sent after it comes back. */
@@ -101,7 +110,7 @@ export class BaresipLine implements SipLine {
   private pendingDial: PendingDial | null = null;
   /** Held calls, with the timer that switches their audio before a file ends. */
   private readonly held = new Map<string, NodeJS.Timeout | null>();
-  private readonly queue = new PQueue({ concurrency: 1 });
+  private readonly commands = new PQueue({ concurrency: 1 });
   private proc: BaresipProcess | null = null;
   private ctrl: CtrlClient | null = null;
   private probe: LivenessProbe | null = null;
@@ -112,6 +121,7 @@ export class BaresipLine implements SipLine {
   constructor(opts: BaresipLineOptions) {
     this.opts = opts;
     this.log = opts.logger.child({ adapter: 'sip' });
+    this.aors = lineAors(opts.sip);
   }
 
   onEvent(listener: Listener): () => void {
@@ -185,7 +195,7 @@ export class BaresipLine implements SipLine {
     this.probe?.stop();
     this.ctrl?.stop();
     await this.proc?.stop();
-    this.queue.clear();
+    this.commands.clear();
     this.ctrl = null;
     this.proc = null;
     this.probe = null;
@@ -194,6 +204,7 @@ export class BaresipLine implements SipLine {
     this.failDial(new SipError('SIP line stopped before the dialled call answered'));
     for (const id of [...this.held.keys()]) this.stopHeldAudio(id);
     this.calls.clear();
+    this.callAor.clear();
     this.markedHeld.clear();
     this.pendingHangups.clear();
     this.listeners.clear();
@@ -204,17 +215,22 @@ export class BaresipLine implements SipLine {
   }
 
   autoAnswer(callId: string): Promise<void> {
-    // The earpiece stays muted until the handset takes over (resume).
+    return this.answerWithPrompt(callId, 'autoAnswer', () => this.opts.prompts?.greetingFor(Date.now()) ?? Promise.resolve(null));
+  }
+
+  /**
+   * Answer without the handset (the earpiece stays muted until `resume`): the caller hears `prompt`, then hold
+   * audio. baresip fixes a ringing call's source when the INVITE arrives: switching it is only heard once the
+   * call is up, so the prompt starts right after the answer (never before it).
+   */
+  private answerWithPrompt(callId: string, label: string, prompt: () => Promise<PromptFile | null>): Promise<void> {
     this.held.set(callId, null);
-    const answered = this.accept(callId, 'autoAnswer', [['auplay', MUTED_PLAYER]]);
-    // baresip fixes a ringing call's source when the INVITE arrives: switching it is only heard once the call
-    // is up, so the greeting starts right after the answer (never before it).
+    const answered = this.accept(callId, label, [['auplay', MUTED_PLAYER]]);
     return answered.then(
       () =>
         this.enqueue(async () => {
-          const ctrl = this.requireCtrl('autoAnswer', callId);
-          const greeting = await this.opts.prompts?.greetingFor(Date.now());
-          await this.playOnCall(ctrl, callId, greeting ?? (await this.holdSource()));
+          const ctrl = this.requireCtrl(label, callId);
+          await this.playOnCall(ctrl, callId, (await prompt()) ?? (await this.holdSource()));
         }),
       (err: unknown) => {
         this.held.delete(callId);
@@ -233,7 +249,9 @@ export class BaresipLine implements SipLine {
     const sent = this.enqueue(async () => {
       const ctrl = this.ctrl;
       if (!ctrl) throw new SipError(`SIP line is not started (dial ${uri})`);
-      await ctrl.send('dial', uri);
+      // Calls are placed from line 1's account.
+      const [, dialled] = await ctrl.sendAll([['uafind', this.aors.line1], ['dial', uri]]);
+      if (dialled?.status === 'rejected') throw dialled.reason;
     });
     sent.catch((err: unknown) => this.failDial(err as Error));
     return Promise.all([sent, named]).then(([, id]) => id);
@@ -254,6 +272,7 @@ export class BaresipLine implements SipLine {
     this.pendingDial = null;
     clearTimeout(dial.timer);
     this.calls.set(ev.id, 'ringing');
+    this.callAor.set(ev.id, this.aors.line1);
     this.emit({
       type: 'call.outgoing',
       callId: ev.id,
@@ -290,6 +309,11 @@ export class BaresipLine implements SipLine {
     });
   }
 
+  queue(callId: string): Promise<void> {
+    // R6: like the auto-answer, with "please hold" instead of the greeting.
+    return this.answerWithPrompt(callId, 'queue', async () => (await this.opts.prompts?.pleaseHold?.()) ?? null);
+  }
+
   /** `accept` a call (after `before`, run on it); resolves once it is established. */
   private accept(callId: string, label: string, before: Command[]): Promise<void> {
     if (!this.calls.has(callId)) return Promise.reject(new SipError(`no call with id ${callId} (${label})`));
@@ -300,7 +324,8 @@ export class BaresipLine implements SipLine {
       // still rings that hold fails (EINVAL) and nothing is answered. Holding the ringing call ourselves first
       // also fails with EINVAL but marks it held, after which `accept` answers ours (measured, STACK-NOTES).
       for (const [id, phase] of this.calls) {
-        if (id === callId || phase !== 'ringing' || this.markedHeld.has(id)) continue;
+        // Only calls of the same account: `accept` holds the previous call of its own account only.
+        if (id === callId || phase !== 'ringing' || this.markedHeld.has(id) || this.callAor.get(id) !== this.callAor.get(callId)) continue;
         await this.onCall(ctrl, id, 'hold', [['hold']], { tolerate: true });
         this.markedHeld.add(id);
       }
@@ -399,7 +424,7 @@ export class BaresipLine implements SipLine {
 
   /** Queue one command (or a select + command sequence) so commands never interleave. */
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    return this.queue.add(work, { throwOnTimeout: true });
+    return this.commands.add(work, { throwOnTimeout: true });
   }
 
   private requireCtrl(command: string, callId: string): CtrlClient {
@@ -415,7 +440,7 @@ export class BaresipLine implements SipLine {
    * longer has is closed as lost; a refused command throws unless `tolerate`.
    */
   private async onCall(ctrl: CtrlClient, callId: string, label: string, commands: Command[], opts: { tolerate?: boolean } = {}): Promise<void> {
-    const [found, ...rest] = await ctrl.sendAll([['callfind', callId], ...commands]);
+    const [, found, ...rest] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...commands]);
     if (found?.status === 'rejected') throw found.reason;
     if (found && NOT_FOUND.test(plainText(found.value))) {
       // Rare: the call ended inside baresip an instant ago; the commands that followed found no call or the
@@ -491,8 +516,21 @@ export class BaresipLine implements SipLine {
     this.emit({ type: 'sip.down', reason });
   }
 
+  /** The account of a known call (line 1's when baresip did not say). */
+  private aorOf(callId: string): string {
+    return this.callAor.get(callId) ?? this.aors.line1;
+  }
+
+  /** `callfind` within the call's account: true when baresip no longer has the call. */
+  private async isGone(ctrl: CtrlClient, callId: string): Promise<boolean> {
+    const [, found] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId]]);
+    if (found?.status === 'rejected') throw found.reason;
+    return NOT_FOUND.test(plainText(found?.value ?? ''));
+  }
+
   private closeCall(callId: string, reason: CloseReason): void {
     if (!this.calls.delete(callId)) return;
+    this.callAor.delete(callId);
     this.stopHeldAudio(callId);
     this.markedHeld.delete(callId);
     this.pendingHangups.delete(callId);
@@ -534,11 +572,14 @@ export class BaresipLine implements SipLine {
     const mapped = mapEvent(ev);
     if (!mapped) return;
     switch (mapped.type) {
-      case 'call.incoming':
+      case 'call.incoming': {
         if (this.calls.has(mapped.callId)) return;
+        const aor = ev.accountaor ?? this.aors.line1;
         this.calls.set(mapped.callId, 'ringing');
-        this.emit(mapped);
+        this.callAor.set(mapped.callId, aor);
+        this.emit({ ...mapped, line: aor === this.aors.line2 ? 2 : 1 });
         return;
+      }
       case 'call.established':
         if (!this.calls.has(mapped.callId)) return;
         this.calls.set(mapped.callId, 'established');
@@ -603,7 +644,7 @@ export class BaresipLine implements SipLine {
     return this.enqueue(async () => {
       const ctrl = this.ctrl;
       if (!ctrl || !this.calls.has(callId)) return;
-      if (NOT_FOUND.test(plainText(await ctrl.send('callfind', callId)))) {
+      if (await this.isGone(ctrl, callId)) {
         this.log.error({ callId }, 'baresip dropped the call when its transfer failed: recorded as interrupted');
         this.closeCall(callId, 'lost');
       }
@@ -619,7 +660,7 @@ export class BaresipLine implements SipLine {
       const ctrl = this.ctrl;
       if (!ctrl) return;
       for (const id of [...this.calls.keys()]) {
-        if (NOT_FOUND.test(plainText(await ctrl.send('callfind', id)))) {
+        if (await this.isGone(ctrl, id)) {
           this.log.warn({ callId: id }, 'baresip no longer has this call: recorded as interrupted');
           this.closeCall(id, 'lost');
         }

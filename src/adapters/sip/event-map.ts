@@ -11,6 +11,8 @@ export interface BaresipEvent {
   type: string;
   class?: string;
   id?: string;
+  /** The account (line) the event is about, e.g. "sip:reception@192.0.2.10:5060". */
+  accountaor?: string;
   /** "incoming" or "outgoing" on call events. */
   direction?: string;
   peeruri?: string;

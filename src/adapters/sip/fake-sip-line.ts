@@ -35,6 +35,9 @@ export class FakeSipLine implements SipLine {
   autoAnswer(callId: string): Promise<void> {
     return this.run('autoAnswer', callId);
   }
+  queue(callId: string): Promise<void> {
+    return this.run('queue', callId);
+  }
   hangup(callId: string): Promise<void> {
     return this.run('hangup', callId);
   }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderBaresipConfig, writeBaresipConfig } from '../../../src/adapters/sip/baresip-config.ts';
+import { lineAors, renderBaresipConfig, writeBaresipConfig } from '../../../src/adapters/sip/baresip-config.ts';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { sipSchema } from '../../../src/config/schema.ts';
 import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
@@ -25,12 +25,28 @@ describe('baresip config generation', () => {
     expect(f.config).toMatch(/^audio_alert aubridge,alert$/m);
     for (const m of ['g711', 'aufile', 'aubridge', 'account', 'menu', 'ctrl_tcp']) expect(f.config).toContain(`${m}.so`);
     expect(f.config).not.toContain('stdio');
-    expect(f.accounts).toBe('<sip:desk@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n');
+    // Line 1, and line 2 (R6) as a second account a PBX hunts to.
+    expect(f.accounts).toBe(
+      '<sip:desk@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n' +
+        '<sip:desk-2@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n',
+    );
+    expect(lineAors(direct)).toEqual({ line1: 'sip:desk@127.0.0.1:15061', line2: 'sip:desk-2@127.0.0.1:15061' });
+  });
+
+  it('one line only when sip.line2 is null', () => {
+    expect(renderBaresipConfig({ ...direct, line2: null }).accounts.trim().split('\n')).toHaveLength(1);
+    expect(lineAors({ ...direct, line2: null }).line2).toBeNull();
   });
 
   it('registrar mode: auth user, password and register interval on the registrar address', () => {
     expect(renderBaresipConfig(registrar).accounts).toBe(
-      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n',
+      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n' +
+        '<sip:2001-2@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n',
+    );
+    // Line 2 with its own extension and credentials.
+    const own = { ...registrar, line2: { user: '2002', username: 'u2002', password: 'Other!pw' } };
+    expect(renderBaresipConfig(own).accounts.split('\n')[1]).toBe(
+      '<sip:2002@pbx.lan:5070>;auth_user=u2002;auth_pass=Other!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA',
     );
   });
 
