@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
+import { serviceNodeFlags } from './service-node-flags.ts';
 
 const exec = promisify(execFile);
 const INSTALL = new URL('../../deploy/install.sh', import.meta.url).pathname;
@@ -149,7 +150,9 @@ describe('deploy/install.sh --root', () => {
       'StandardOutput=journal',
     ])
       expect(text.split('\n')).toContain(line);
-    expect(text).toMatch(/^ExecStart=\/\S*node --enable-source-maps \/opt\/deskphone\/dist\/app\/main\.js --config \/etc\/deskphone\/config\.json --failure-page$/m);
+    expect(text).toMatch(/^ExecStart=\/\S*node (--[a-z0-9-]+(=\d+)? )*\/opt\/deskphone\/dist\/app\/main\.js --config \/etc\/deskphone\/config\.json --failure-page$/m);
+    // The installed unit's node flags are the ones the footprint benchmark measured.
+    expect(serviceNodeFlags(text)).toEqual(serviceNodeFlags());
   });
 
   it('systemd-analyze verify catches a broken unit (the check can fail)', () => {

@@ -8,7 +8,6 @@ import { X509Certificate } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { ConfigError } from '../../core/errors.ts';
 
 export interface TlsMaterial {
@@ -72,6 +71,8 @@ export async function loadOrCreateCertificate(options: { dataDir: string; certFi
   }
   const now = options.now ?? new Date();
   const name = hostname();
+  // Loaded only on the first start (about 8 MB resident with its ASN.1 libraries); later starts read the kept files.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: `deskphone ${name}` }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -6,9 +6,6 @@
  */
 import { join } from 'node:path';
 import { LowdbStateStore } from '../../adapters/state/lowdb-state-store.ts';
-import { HttpsSink } from '../../adapters/upstream/https-sink.ts';
-import { PostgresSink } from '../../adapters/upstream/postgres-sink.ts';
-import { SyslogSink } from '../../adapters/upstream/syslog-sink.ts';
 import type { UpstreamConfig } from '../../config/upstream-schema.ts';
 import type { CoreEvent } from '../../core/events.ts';
 import type { CallJournal } from '../../ports/call-journal.ts';
@@ -38,11 +35,21 @@ export interface SyncDeps {
   dispatch: (event: CoreEvent) => void;
 }
 
-export function createSinks(upstream: UpstreamConfig, logger: Logger): UpstreamSink[] {
+/** Each sink's module (and its client library: pg) is loaded only when configured: an idle unit stays small. */
+export async function createSinks(upstream: UpstreamConfig, logger: Logger): Promise<UpstreamSink[]> {
   const sinks: UpstreamSink[] = [];
-  if (upstream.postgres) sinks.push(new PostgresSink({ config: upstream.postgres, logger }));
-  if (upstream.https) sinks.push(new HttpsSink({ config: upstream.https, logger }));
-  if (upstream.syslog) sinks.push(new SyslogSink({ config: upstream.syslog, logger }));
+  if (upstream.postgres) {
+    const { PostgresSink } = await import('../../adapters/upstream/postgres-sink.ts');
+    sinks.push(new PostgresSink({ config: upstream.postgres, logger }));
+  }
+  if (upstream.https) {
+    const { HttpsSink } = await import('../../adapters/upstream/https-sink.ts');
+    sinks.push(new HttpsSink({ config: upstream.https, logger }));
+  }
+  if (upstream.syslog) {
+    const { SyslogSink } = await import('../../adapters/upstream/syslog-sink.ts');
+    sinks.push(new SyslogSink({ config: upstream.syslog, logger }));
+  }
   return sinks;
 }
 
@@ -52,7 +59,7 @@ function canDelete(journal: CallJournal): journal is CallJournal & RetentionJour
 
 export async function startSync(deps: SyncDeps): Promise<RunningSync> {
   const log = deps.logger.child({ module: 'sync' });
-  const sinks = createSinks(deps.upstream, log);
+  const sinks = await createSinks(deps.upstream, log);
   let engine: SyncEngine | null = null;
   let store: LowdbStateStore | null = null;
   if (sinks.length > 0) {

@@ -20,7 +20,7 @@ export async function migrateCentralStore(upstream: UpstreamConfig, logger: Logg
 }
 
 export async function checkSinks(upstream: UpstreamConfig, logger: Logger): Promise<{ sink: string; check: SinkCheck }[]> {
-  const sinks = createSinks(upstream, logger);
+  const sinks = await createSinks(upstream, logger);
   try {
     return await Promise.all(sinks.map(async (s) => ({ sink: s.name, check: await s.check() })));
   } finally {
