@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Panel } from '../ports/panel.ts';
 import type { HoldPrompts, SipLine } from '../ports/sip-line.ts';
 import { DeskUnit } from './desk-unit.ts';
+import { ConfigWriter } from './config-writer.ts';
 import { RecordsService } from './records/records-service.ts';
 import { DirectoryBook, spokenName } from './calls/directory-book.ts';
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
@@ -37,6 +38,8 @@ export interface RunningUnit {
   directory: DirectoryBook;
   /** Upstream sync (issue 10): idle when no sink is configured. */
   sync: RunningSync;
+  /** PUT /api/v1/config; the service hooks attach the config file and the live-config path to it. */
+  configWriter: ConfigWriter;
   stop(): Promise<void>;
 }
 
@@ -93,11 +96,12 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   });
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
+  const configWriter = new ConfigWriter(logger.child({ module: 'config' }));
   let listeners: Listeners;
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, clock, logger });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, clock, logger });
   } catch (err) {
     records.stop();
     await sync.stop();
@@ -116,6 +120,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
     records,
     sync,
+    configWriter,
     async stop() {
       await listeners.close();
       records.stop();

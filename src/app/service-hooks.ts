@@ -20,6 +20,7 @@ export async function attachServiceHooks(running: RunningUnit, config: Config, c
   const log = logger.child({ module: 'service' });
   const notifier = createSdNotifier({ logger: log, healthy: () => running.http.server.listening });
   const live = new LiveConfig(config, async () => (await loadProvisionedConfig(configPath, log)).config, { rules: (rules) => running.unit.applyRules(rules) }, log);
+  running.configWriter.attach({ file: configPath, reload: () => live.reload(), current: () => live.config });
   const onHangup = () => {
     log.info('SIGHUP: re-reading the config');
     void live.reload();

@@ -1,6 +1,6 @@
 /** The one place where error codes become HTTP statuses and the JSON error body. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DeskphoneError, FieldError } from '../core/errors.ts';
+import { ConfigError, DeskphoneError, FieldError } from '../core/errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   E_BAD_INPUT: 400,
@@ -19,7 +19,14 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
+  /** `issues`: every problem of a config document, each with its field (PUT /api/v1/config). */
+  error: { code: string; message: string; field?: string; issues?: { field: string; message: string }[] };
+}
+
+/** "rules.x: must be …" -> { field: "rules.x", message: "must be …" }. */
+function issueOf(line: string): { field: string; message: string } {
+  const at = line.indexOf(': ');
+  return at < 0 ? { field: '', message: line } : { field: line.slice(0, at), message: line.slice(at + 2) };
 }
 
 /** The request field a fastify validation error is about, e.g. `body.state` or `query.limit`. */
@@ -40,8 +47,9 @@ export function statusFor(code: string): number {
 
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof DeskphoneError) {
-    const field = err instanceof FieldError ? err.field : undefined;
-    const body: ErrorBody = { error: { code: err.code, message: err.message, ...(field ? { field } : {}) } };
+    const issues = err instanceof ConfigError ? err.issues.map(issueOf) : undefined;
+    const field = err instanceof FieldError ? err.field : issues?.[0]?.field;
+    const body: ErrorBody = { error: { code: err.code, message: err.message, ...(field ? { field } : {}), ...(issues ? { issues } : {}) } };
     void reply.status(statusFor(err.code)).send(body);
     return;
   }

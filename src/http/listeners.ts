@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
 import type { DirectoryBook } from '../app/calls/directory-book.ts';
+import type { ConfigWriter } from '../app/config-writer.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
@@ -20,7 +21,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TokenStore } from '../ports/token-store.ts';
 import { FailureThrottle } from './auth/failure-throttle.ts';
-import { buildHttp } from './server.ts';
+import { buildHttp, type HttpOptions } from './server.ts';
 
 export interface ListenerDeps {
   http: HttpConfig;
@@ -35,6 +36,8 @@ export interface ListenerDeps {
   tokens: TokenStore;
   /** The upstream sync, for the status and /metrics. */
   sync?: SyncStatusSource;
+  /** Writes the config (PUT /api/v1/config, installer role). */
+  configWriter?: ConfigWriter;
   clock: Clock;
   logger: Logger;
   /** Tests record the slow-down instead of waiting. */
@@ -66,9 +69,14 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     stopObserving();
   };
   const result: Listeners = { local: null, lan: null, close };
+  // What both listeners serve; the LAN one adds TLS and the token gate.
+  const shared: HttpOptions = {
+    unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics,
+    ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}),
+  };
   try {
     if (deps.http.enabled) {
-      const app = buildHttp({ unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}) });
+      const app = buildHttp(shared);
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };
     }
@@ -77,7 +85,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
       const app = buildHttp({
-        unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}),
+        ...shared,
         lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);

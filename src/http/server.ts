@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import type { DirectoryBook } from '../app/calls/directory-book.ts';
+import type { ConfigWriter } from '../app/config-writer.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
@@ -53,11 +54,13 @@ export interface HttpOptions {
   config?: Config;
   /** The upstream sync, for the status's `sync` section (empty without it). */
   sync?: SyncStatusSource;
+  /** Writes the config (PUT /api/v1/config); without it the config is read-only. */
+  configWriter?: ConfigWriter;
   /** Colleagues to call and transfer to (R13): call control is mounted when given. */
   directory?: DirectoryBook;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -93,7 +96,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     }
     if (feed) eventRoutes(scope, feed);
     if (metrics) metricsRoutes(scope, metrics);
-    if (config) configRoutes(scope, config);
+    if (config) configRoutes(scope, config, configWriter);
     scope.get('/api/v1/openapi.json', async () => app.swagger());
   });
   return app;

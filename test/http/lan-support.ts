@@ -8,9 +8,11 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTokenStore, tokenStoreIn } from '../../src/adapters/state/token-store.ts';
+import type { ConfigWriter } from '../../src/app/config-writer.ts';
 import { RecordsService } from '../../src/app/records/records-service.ts';
 import { addToken } from '../../src/app/records/tokens.ts';
 import { httpSchema, recordsSchema } from '../../src/config/http-schema.ts';
+import type { Config } from '../../src/config/schema.ts';
 import { DEFAULT_RULES } from '../../src/core/rules.ts';
 import { startListeners, type Listeners } from '../../src/http/listeners.ts';
 import { systemClock, type Clock } from '../../src/ports/clock.ts';
@@ -44,7 +46,15 @@ export interface LanUnit {
   stop(): Promise<void>;
 }
 
-export async function startLanUnit(port: number, options: { clock?: Clock; records?: Record<string, unknown> } = {}): Promise<LanUnit> {
+export interface LanUnitOptions {
+  clock?: Clock;
+  records?: Record<string, unknown>;
+  /** Served by GET /api/v1/config; with configWriter, PUT /api/v1/config writes it. */
+  config?: Config;
+  configWriter?: ConfigWriter;
+}
+
+export async function startLanUnit(port: number, options: LanUnitOptions = {}): Promise<LanUnit> {
   const dataDir = await mkdtemp(join(tmpdir(), 'deskphone-lan-'));
   const f = fakeUnit();
   const logs: { level: number; line: string }[] = [];
@@ -67,6 +77,7 @@ export async function startLanUnit(port: number, options: { clock?: Clock; recor
   const listeners = await startListeners({
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
     dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger,
+    ...(options.config ? { config: options.config } : {}), ...(options.configWriter ? { configWriter: options.configWriter } : {}),
     sleep: async (ms) => {
       delays.push(ms);
     },

@@ -17,13 +17,14 @@ export type Permission =
   | 'calls.control'
   | 'api.describe'
   | 'metrics.read'
-  | 'config.read';
+  | 'config.read'
+  | 'config.write';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   it: ['public', 'live', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read'],
   // The simulated panel stands in for the desk's handset and HOLD button, which are the receptionist's (issue 9).
   reception: ['public', 'live', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'api.describe'],
-  installer: ['public', 'live', 'panel.drive', 'api.describe', 'config.read'],
+  installer: ['public', 'live', 'panel.drive', 'api.describe', 'config.read', 'config.write'],
 };
 
 /** `METHOD url-pattern` as fastify names the route -> the permission it needs. */
@@ -49,6 +50,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/openapi.json': 'api.describe',
   'GET /metrics': 'metrics.read',
   'GET /api/v1/config': 'config.read',
+  'PUT /api/v1/config': 'config.write',
   'POST /api/v1/sim/hook': 'panel.drive',
   // R13 and call-backs: the receptionist places and transfers calls; the directory is what they choose from.
   'GET /api/v1/directory': 'live',
