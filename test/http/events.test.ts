@@ -3,7 +3,7 @@
  * order the unit set them, new records arrive masked per viewer, and a client reconnecting with
  * Last-Event-ID gets exactly what it missed. Port range of test/http: 29000-29999.
  */
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveFeed } from '../../src/app/records/live-feed.ts';
 import { createLogger } from '../../src/app/logger.ts';
@@ -12,6 +12,7 @@ import { systemClock } from '../../src/ports/clock.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
 import { recordsFor } from './records-fixture.ts';
+import { openSse } from './sse-client.ts';
 
 const PORT = 29030;
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -19,48 +20,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-interface Sse {
-  id: number | null;
-  event: string;
-  data: unknown;
-}
-
-/** Opens the stream and collects events; `until` resolves once `n` events (not counting comments) arrived. */
+/** Opens the stream on the plain HTTP listener. */
 function open(path: string, headers: Record<string, string> = {}) {
-  const events: Sse[] = [];
-  let res: IncomingMessage | undefined;
-  let buffered = '';
-  const waiters: { n: number; resolve: () => void }[] = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, headers }, (r) => {
-      res = r;
-      r.setEncoding('utf8');
-      r.on('data', (chunk: string) => {
-        buffered += chunk;
-        let cut: number;
-        while ((cut = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, cut);
-          buffered = buffered.slice(cut + 2);
-          const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-          const event = field('event');
-          if (event === undefined) continue;
-          const id = field('id');
-          events.push({ id: id === undefined ? null : Number(id), event, data: JSON.parse(field('data') ?? 'null') });
-        }
-        for (const w of waiters.filter((w) => events.length >= w.n)) w.resolve();
-      });
-      resolve();
-    });
-    req.on('error', reject);
-    req.end();
-  });
-  return {
-    events,
-    ready,
-    status: () => res?.statusCode,
-    until: (n: number) => (events.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
-    close: () => res?.destroy(),
-  };
+  return openSse((onResponse) => request({ host: '127.0.0.1', port: PORT, path, headers }, onResponse));
 }
 
 async function setup() {
