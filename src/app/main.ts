@@ -23,12 +23,12 @@ const bootLog = createLogger('info');
 
 try {
   // The local file, with the fleet's provisioning files over it when provisioning.url is set.
-  const { config } = await loadProvisionedConfig(configPath, bootLog);
+  const { config, outcome } = await loadProvisionedConfig(configPath, bootLog);
   const logger = createLogger(config.log.level);
   logger.info({ config: redactConfig(config) }, `config loaded from ${configPath}`);
   const running = await startUnit(config, logger);
-  // systemd readiness + watchdog, and SIGHUP re-reading the config (thresholds apply live).
-  const service = await attachServiceHooks(running, config, configPath, logger);
+  // systemd readiness + watchdog; SIGHUP and a saved file re-read the config (thresholds, greetings, directory apply live).
+  const service = await attachServiceHooks(running, config, configPath, logger, { provisioning: outcome });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {

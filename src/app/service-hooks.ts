@@ -1,13 +1,18 @@
 /**
  * What makes the running unit a well-behaved system service, wired by main.ts after the unit starts:
- * systemd readiness and watchdog (sd-notify.ts: READY=1 once SIP is up, WATCHDOG=1 while the API listens) and
- * SIGHUP (`systemctl reload deskphone`) re-reading the config, provisioning files included, to apply thresholds
- * live (live-config.ts).
+ * systemd readiness and watchdog (sd-notify.ts: READY=1 once SIP is up, WATCHDOG=1 while the API listens), and
+ * re-reading the config, provisioning files included, on SIGHUP (`systemctl reload deskphone`) and when the file
+ * is saved (config-file-watch.ts): thresholds, greetings and the directory apply live (live-config.ts). The latest
+ * provisioning outcome is shown in GET /api/v1/status.
  */
 import type { Config } from '../config/schema.ts';
 import type { RunningUnit } from './compose.ts';
+import { ConfigFileWatch } from './config-file-watch.ts';
 import { LiveConfig } from './live-config.ts';
+import { liveTargetsOf } from './live-targets.ts';
 import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
+import type { ProvisioningOutcome } from './provisioning/provision.ts';
+import { attachProvisioningStatus } from './provisioning/provisioning-status.ts';
 import type { AppLogger } from './logger.ts';
 import { announceReady, createSdNotifier } from './sd-notify.ts';
 
@@ -16,20 +21,43 @@ export interface ServiceHooks {
   stopping(): Promise<void>;
 }
 
-export async function attachServiceHooks(running: RunningUnit, config: Config, configPath: string, logger: AppLogger): Promise<ServiceHooks> {
+export interface ServiceHookOptions {
+  /** The provisioning outcome of the boot-time load. */
+  provisioning: ProvisioningOutcome;
+  /** Quiet time after a save before the file is re-read. */
+  saveDebounceMs?: number;
+}
+
+export async function attachServiceHooks(
+  running: RunningUnit,
+  config: Config,
+  configPath: string,
+  logger: AppLogger,
+  options: ServiceHookOptions,
+): Promise<ServiceHooks> {
   const log = logger.child({ module: 'service' });
   const notifier = createSdNotifier({ logger: log, healthy: () => running.http.server.listening });
-  const live = new LiveConfig(config, async () => (await loadProvisionedConfig(configPath, log)).config, { rules: (rules) => running.unit.applyRules(rules) }, log);
+  let provisioning = options.provisioning;
+  attachProvisioningStatus(running.unit, () => provisioning);
+  const load = async () => {
+    const loaded = await loadProvisionedConfig(configPath, log);
+    provisioning = loaded.outcome;
+    return loaded.config;
+  };
+  const live = new LiveConfig(config, load, liveTargetsOf(running, log), log);
   running.configWriter.attach({ file: configPath, reload: () => live.reload(), current: () => live.config });
   const onHangup = () => {
     log.info('SIGHUP: re-reading the config');
     void live.reload();
   };
   process.on('SIGHUP', onHangup);
+  const watch = new ConfigFileWatch(configPath, () => void live.reload(), { logger: log, ...(options.saveDebounceMs ? { debounceMs: options.saveDebounceMs } : {}) });
+  await watch.start();
   await announceReady(notifier, { sipUp: () => running.unit.status().sipUp, apiUrl: running.url });
   return {
     async stopping() {
       process.off('SIGHUP', onHangup);
+      watch.stop();
       await notifier.stopping();
     },
   };

@@ -1,6 +1,8 @@
 /**
- * Live config (SIGHUP): new thresholds take effect on the next call without a restart (a call in progress
- * keeps its own), other changed keys are named as needing a restart, and a broken file changes nothing.
+ * Live config (SIGHUP, a saved file): new thresholds take effect on the next call without a restart (a call in
+ * progress keeps its own), greetings and the directory reach their targets, other changed keys (and live keys
+ * with nothing wired to apply them) are named as needing a restart, a broken file changes nothing, and reloads
+ * asked for while one runs are folded into one more.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveConfig, changedKeys } from '../../src/app/live-config.ts';
@@ -79,6 +81,75 @@ describe('LiveConfig', () => {
     expect(r.ok).toBe(false);
     expect(r.issues).toEqual(expect.arrayContaining([expect.stringMatching(/^rules\.ringBudget: /), expect.stringMatching(/^rules\.holdLimitMs: /)]));
     expect(await lateAfter(f, 'a', 4000)).toBe(false);
+    await f.unit.stop();
+  });
+
+  it('greetings and the directory go to their targets; a live key without a target needs a restart', async () => {
+    const f = await setup();
+    const seen: unknown[] = [];
+    const load = async () => parseConfig({ unitId: 'u1', timeZone: 'UTC', greetings: { autoAnswerAfterRings: 0 }, directory: [{ name: 'Li Wei', uri: 'sip:li@pbx.lan' }] });
+    const live = new LiveConfig(
+      parseConfig({ unitId: 'u1', timeZone: 'UTC' }),
+      load,
+      { greetings: (g) => void seen.push(['greetings', g.autoAnswerAfterRings]), rules: (r) => f.unit.applyRules(r) },
+      f.log,
+    );
+    expect(await live.reload()).toEqual({ ok: true, applied: ['greetings'], restartNeeded: ['directory'], issues: [] });
+    expect(seen).toEqual([['greetings', 0]]);
+    expect(live.config.greetings.autoAnswerAfterRings).toBe(0);
+    expect(live.config.directory).toEqual([]);
+    const withDirectory = new LiveConfig(parseConfig({ unitId: 'u1', timeZone: 'UTC' }), load, { directory: (d) => void seen.push(['directory', d.map((e) => e.name)]) }, f.log);
+    expect(await withDirectory.reload()).toMatchObject({ applied: ['directory'], restartNeeded: ['greetings'] });
+    expect(seen).toContainEqual(['directory', ['Li Wei']]);
+    await f.unit.stop();
+  });
+
+  it('a target that fails is reported by key and tried again on the next reload', async () => {
+    const f = await setup();
+    let fail = true;
+    const live = new LiveConfig(
+      parseConfig({ unitId: 'u1', timeZone: 'UTC' }),
+      async () => parseConfig({ unitId: 'u1', timeZone: 'UTC', rules: { ringBudget: 2 } }),
+      {
+        rules: () => {
+          if (fail) throw new Error('line busy');
+        },
+      },
+      f.log,
+    );
+    expect(await live.reload()).toEqual({ ok: false, applied: [], restartNeeded: [], issues: ['rules: not applied (line busy)'] });
+    fail = false;
+    expect(await live.reload()).toMatchObject({ ok: true, applied: ['rules'] });
+    await f.unit.stop();
+  });
+
+  it('reloads asked for while one runs are folded into one more, which reads the latest file', async () => {
+    const f = await setup();
+    let loads = 0;
+    let budget = 2;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const applied: number[] = [];
+    const live = new LiveConfig(
+      parseConfig({ unitId: 'u1', timeZone: 'UTC' }),
+      async () => {
+        loads++;
+        const doc = { unitId: 'u1', timeZone: 'UTC', rules: { ringBudget: budget } };
+        if (loads === 1) await gate;
+        return parseConfig(doc);
+      },
+      { rules: (r) => void applied.push(r.ringBudget) },
+      f.log,
+    );
+    const first = live.reload();
+    budget = 5;
+    const second = live.reload();
+    const third = live.reload();
+    expect(third).toBe(second);
+    release();
+    await Promise.all([first, second]);
+    expect(loads).toBe(2);
+    expect(applied).toEqual([2, 5]);
     await f.unit.stop();
   });
 

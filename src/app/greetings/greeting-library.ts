@@ -69,7 +69,7 @@ export class GreetingLibrary {
   private making: Promise<string[]> = Promise.resolve([]);
   private closed = false;
 
-  constructor(private readonly opts: GreetingLibraryOptions) {
+  constructor(private opts: GreetingLibraryOptions) {
     this.store = new GreetingStore(opts.dir);
   }
 
@@ -124,6 +124,18 @@ export class GreetingLibrary {
    */
   ensureBuiltins(): Promise<string[]> {
     this.making = this.makeBuiltins();
+    return this.making;
+  }
+
+  /**
+   * A saved config's greeting settings, live (src/app/live-config.ts): bands, working days, holidays, voice and
+   * announcement texts serve from the next call on; built-ins whose text changed are re-made after any being made
+   * now. Resolves with the names that could not be made.
+   */
+  reconfigure(config: GreetingsConfig): Promise<string[]> {
+    this.opts = { ...this.opts, config };
+    this.transfers.clear();
+    this.making = this.making.catch(() => []).then(() => this.makeBuiltins());
     return this.making;
   }
 

@@ -17,6 +17,12 @@ import { httpsGet, type HttpsGet } from './https-get.ts';
 export interface ProvisioningOutcome {
   /** off: no URL; applied: fresh files in force; last-good: the kept copy in force; local: the local file alone. */
   state: 'off' | 'applied' | 'last-good' | 'local';
+  /**
+   * Why the fresh files are not in force (last-good, local): `unreachable` (no answer, TLS, an HTTP error) or
+   * `refused` (a file is not JSON, sets a local-only key, or makes the config invalid). null when applied or off.
+   */
+  fault: 'unreachable' | 'refused' | null;
+  /** When the files were fetched (or tried). */
   at: string;
   /** The files in force (URLs), empty for off/local. */
   sources: string[];
@@ -53,9 +59,20 @@ function fileUrls(base: string, key: string | null): string[] {
   return [new URL('deskphone.json', root).href, ...(key ? [new URL(`deskphone-${encodeURIComponent(key)}.json`, root).href] : [])];
 }
 
-/** Fetches the files; a 404 means "no such file" (both are optional). Throws ConfigError listing what failed. */
+/** What failed while fetching: every issue, and whether any file was refused (rather than not reached). */
+class FetchProblems extends ConfigError {
+  constructor(
+    issues: string[],
+    readonly fault: 'unreachable' | 'refused',
+  ) {
+    super(issues);
+  }
+}
+
+/** Fetches the files; a 404 means "no such file" (both are optional). Throws FetchProblems listing what failed. */
 async function fetchAll(urls: string[], ca: string | null, timeoutMs: number, get: HttpsGet): Promise<Fetched[]> {
   const issues: string[] = [];
+  let refused = false;
   const fetched: Fetched[] = [];
   for (const url of urls) {
     try {
@@ -66,16 +83,19 @@ async function fetchAll(urls: string[], ca: string | null, timeoutMs: number, ge
         continue;
       }
       const doc: unknown = JSON.parse(res.text);
+      const before = issues.length;
       if (!isObject(doc)) issues.push(`${url}: (top level) must be a JSON object`);
       else {
         for (const k of LOCAL_ONLY) if (k in doc) issues.push(`${url}: ${k}: only the local file may set it`);
         fetched.push({ url, doc });
       }
+      refused ||= issues.length > before;
     } catch (err) {
+      refused ||= err instanceof SyntaxError;
       issues.push(`${url}: ${err instanceof SyntaxError ? `not valid JSON (${err.message})` : `unreachable (${(err as Error).message})`}`);
     }
   }
-  if (issues.length) throw new ConfigError(issues);
+  if (issues.length) throw new FetchProblems(issues, refused ? 'refused' : 'unreachable');
   return fetched;
 }
 
@@ -120,12 +140,13 @@ export interface ProvisionOptions {
 export async function provision(localDoc: unknown, local: Config, options: ProvisionOptions): Promise<{ config: Config; outcome: ProvisioningOutcome }> {
   const p = local.provisioning;
   const at = (options.now ?? (() => new Date()))().toISOString();
-  if (!p.url) return { config: local, outcome: { state: 'off', at, sources: [], issues: [] } };
+  if (!p.url) return { config: local, outcome: { state: 'off', fault: null, at, sources: [], issues: [] } };
   const log = options.logger;
   const dir = join(local.dataDir, 'provisioning');
   const lastGoodFile = join(dir, 'last-good.json');
   const key = p.unitKey === 'mac' ? (options.mac ?? unitMac)() : local.unitId;
   let issues: string[];
+  let fault: 'unreachable' | 'refused';
   try {
     const ca = p.caFile ? await readFile(p.caFile, 'utf8') : null;
     const files = await fetchAll(fileUrls(p.url, key), ca, p.timeoutMs, options.get ?? httpsGet);
@@ -134,17 +155,19 @@ export async function provision(localDoc: unknown, local: Config, options: Provi
     await writeAtomic(lastGoodFile, `${JSON.stringify({ at, files }, null, 2)}\n`);
     const sources = files.map((f) => f.url);
     log.info({ sources }, 'provisioning applied');
-    return { config, outcome: { state: 'applied', at, sources, issues: [] } };
+    return { config, outcome: { state: 'applied', fault: null, at, sources, issues: [] } };
   } catch (err) {
     issues = err instanceof ConfigError ? err.issues : [(err as Error).message];
+    // A file that makes the config invalid is refused; a CA file that cannot be read, like a server that does not answer, is not reached.
+    fault = err instanceof FetchProblems ? err.fault : err instanceof ConfigError ? 'refused' : 'unreachable';
   }
   try {
     const kept = JSON.parse(await readFile(lastGoodFile, 'utf8')) as { files: Fetched[] };
     const config = applyAll(localDoc, kept.files);
     log.warn({ issues }, 'provisioning files refused or unreachable: running on the last good copy');
-    return { config, outcome: { state: 'last-good', at, sources: kept.files.map((f) => f.url), issues } };
+    return { config, outcome: { state: 'last-good', fault, at, sources: kept.files.map((f) => f.url), issues } };
   } catch {
     log.warn({ issues }, 'provisioning files refused or unreachable and no good copy kept: running on the local config');
-    return { config: local, outcome: { state: 'local', at, sources: [], issues } };
+    return { config: local, outcome: { state: 'local', fault, at, sources: [], issues } };
   }
 }

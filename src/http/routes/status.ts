@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
+import { provisioningStatusOf } from '../../app/provisioning/provisioning-status.ts';
 import { syncStatusFrom, type SyncStatusSource } from '../../app/sync/sync-status.ts';
 import { showCaller } from '../auth/viewer.ts';
 
@@ -17,6 +18,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
       sync: syncStatusFrom(sync),
+      provisioning: provisioningStatusOf(unit),
     };
   });
 }

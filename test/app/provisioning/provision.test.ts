@@ -75,7 +75,7 @@ describe('provisioning', () => {
     files.set('/fleet/deskphone.json', JSON.stringify({ rules: { ringBudget: 4 }, sip: { user: 'desk' } }));
     files.set('/fleet/deskphone-front-3.json', JSON.stringify({ sip: { listenPort: 5070 }, rules: { apologiseMs: 8000 } }));
     const { config, outcome } = await loadProvisionedConfig(localConfig(), memoryLogger());
-    expect(outcome).toMatchObject({ state: 'applied', issues: [], sources: [`${URL_BASE}deskphone.json`, `${URL_BASE}deskphone-front-3.json`] });
+    expect(outcome).toMatchObject({ state: 'applied', fault: null, issues: [], sources: [`${URL_BASE}deskphone.json`, `${URL_BASE}deskphone-front-3.json`] });
     expect(config.rules).toMatchObject({ ringBudget: 4, apologiseMs: 8000 });
     expect(config.sip).toMatchObject({ user: 'desk', listenPort: 5070 });
     expect(config.unitId).toBe('front-3');
@@ -87,7 +87,7 @@ describe('provisioning', () => {
     files.set('/fleet/deskphone-front-3.json', JSON.stringify({ rules: { ringBudget: 0 } }));
     const log = memoryLogger();
     const { config, outcome } = await loadProvisionedConfig(localConfig(), log);
-    expect(outcome.state).toBe('last-good');
+    expect(outcome).toMatchObject({ state: 'last-good', fault: 'refused' });
     expect(outcome.issues).toEqual([`${URL_BASE}deskphone-front-3.json: rules.ringBudget: Number must be greater than or equal to 1`]);
     expect(config.rules).toMatchObject({ ringBudget: 4, apologiseMs: 8000 });
     expect(log.entries.some((e) => e.level === 'warn' && e.line.includes('last good copy'))).toBe(true);
@@ -96,11 +96,12 @@ describe('provisioning', () => {
   it('a file that is not JSON, or sets a local-only key, is refused by name', async () => {
     files.set('/fleet/deskphone-front-3.json', '{"rules":');
     let r = await loadProvisionedConfig(localConfig(), memoryLogger());
-    expect(r.outcome.state).toBe('last-good');
+    expect(r.outcome).toMatchObject({ state: 'last-good', fault: 'refused' });
     expect(r.outcome.issues[0]).toMatch(/deskphone-front-3\.json: not valid JSON/);
     files.set('/fleet/deskphone-front-3.json', JSON.stringify({ dataDir: '/tmp/elsewhere' }));
     r = await loadProvisionedConfig(localConfig(), memoryLogger());
     expect(r.outcome.issues).toEqual([`${URL_BASE}deskphone-front-3.json: dataDir: only the local file may set it`]);
+    expect(r.outcome.fault).toBe('refused');
     expect(r.config.dataDir).toBe(join(dir, 'data'));
   });
 
@@ -108,7 +109,7 @@ describe('provisioning', () => {
     files.set('/fleet/deskphone-front-3.json', JSON.stringify({ rules: { ringBudget: 6 } }));
     const file = localConfig({ provisioning: { url: URL_BASE, caFile: join(dir, 'other-ca.pem'), timeoutMs: 2000 } });
     const { config, outcome } = await loadProvisionedConfig(file, memoryLogger());
-    expect(outcome.state).toBe('last-good');
+    expect(outcome).toMatchObject({ state: 'last-good', fault: 'unreachable' });
     expect(outcome.issues[0]).toMatch(/deskphone\.json: unreachable \(.*(certificate|signature)/i);
     expect(config.rules.ringBudget).toBe(4);
   });
@@ -117,12 +118,12 @@ describe('provisioning', () => {
     await stopServer();
     try {
       const r = await loadProvisionedConfig(localConfig(), memoryLogger());
-      expect(r.outcome).toMatchObject({ state: 'last-good' });
+      expect(r.outcome).toMatchObject({ state: 'last-good', fault: 'unreachable' });
       expect(r.outcome.issues[0]).toMatch(/unreachable \(.*ECONNREFUSED/);
       expect(r.config.rules.ringBudget).toBe(4);
       const fresh = localConfig({ dataDir: join(dir, 'fresh-data') });
       const alone = await loadProvisionedConfig(fresh, memoryLogger());
-      expect(alone.outcome.state).toBe('local');
+      expect(alone.outcome).toMatchObject({ state: 'local', fault: 'unreachable', sources: [] });
       expect(alone.config.rules.ringBudget).toBe(3);
     } finally {
       await startServer();
@@ -136,7 +137,7 @@ describe('provisioning', () => {
     expect(r.outcome.state).toBe('applied');
     expect(r.config.rules.ringBudget).toBe(5);
     const off = await loadProvisionedConfig(localConfig({ provisioning: { url: null } }), memoryLogger());
-    expect(off.outcome.state).toBe('off');
+    expect(off.outcome).toMatchObject({ state: 'off', fault: null });
   });
 
   it('refuses a plain http URL; merges objects key by key; finds a MAC', () => {

@@ -1,0 +1,31 @@
+/**
+ * Where the status route finds the outcome of fleet provisioning: main.ts attaches the latest outcome (at boot,
+ * then after each reload) to the desk unit, and GET /api/v1/status (so `deskphone status`) shows it. No personal
+ * data and no secrets: file URLs, times and problems naming the file and the field.
+ */
+import type { ProvisioningOutcome } from './provision.ts';
+
+export interface ProvisioningStatus {
+  /** off: no provisioning.url; applied: the fetched files are in force; last-good: the kept copy; local: the local file alone. */
+  outcome: ProvisioningOutcome['state'];
+  /** Why the fetched files are not in force: unreachable, or refused (problems names the file and field). */
+  fault: ProvisioningOutcome['fault'];
+  /** When the files were fetched (or tried). */
+  at: string | null;
+  /** The files in force (URLs). */
+  sources: string[];
+  problems: string[];
+}
+
+const outcomes = new WeakMap<object, () => ProvisioningOutcome>();
+
+export function attachProvisioningStatus(unit: object, latest: () => ProvisioningOutcome): void {
+  outcomes.set(unit, latest);
+}
+
+/** The `provisioning` section of the status, or null when the unit was started without the entry point. */
+export function provisioningStatusOf(unit: object): ProvisioningStatus | null {
+  const o = outcomes.get(unit)?.();
+  if (!o) return null;
+  return { outcome: o.state, fault: o.fault, at: o.state === 'off' ? null : o.at, sources: o.sources, problems: o.issues };
+}
