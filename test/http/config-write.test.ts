@@ -5,16 +5,12 @@
  * keys that apply live go through the live-config path at once, the others come back as restartRequired.
  * Port 29520 (test/http's range).
  */
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigWriter } from '../../src/app/config-writer.ts';
-import { LiveConfig } from '../../src/app/live-config.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import type { DeskRules } from '../../src/core/rules.ts';
-import { silent } from './records-fixture.ts';
-import { startLanUnit, type LanUnit } from './lan-support.ts';
+import { startLanUnit, writableConfig, type LanUnit } from './lan-support.ts';
 
 const PORT = 29520;
 const SECRET = 'S3cret-pass';
@@ -25,14 +21,10 @@ const appliedRules: DeskRules[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'deskphone-config-write-'));
-  file = join(dir, 'config.json');
-  await writeFile(file, JSON.stringify({ dataDir: join(dir, 'data'), timeZone: 'Asia/Shanghai', sip: { registrar: { host: 'pbx.example', username: 'desk', password: SECRET } } }));
-  await chmod(file, 0o640);
-  const config = await loadConfig(file);
-  const live = new LiveConfig(config, () => loadConfig(file), { rules: (rules) => void appliedRules.push(rules) }, silent);
-  const configWriter = new ConfigWriter(silent);
-  configWriter.attach({ file, reload: () => live.reload(), current: () => live.config });
-  u = await startLanUnit(PORT, { config, configWriter });
+  const doc = { dataDir: join(dir, 'data'), timeZone: 'Asia/Shanghai', sip: { registrar: { host: 'pbx.example', username: 'desk', password: SECRET } } };
+  const writable = await writableConfig(dir, doc, { rules: (rules) => void appliedRules.push(rules) });
+  file = writable.file;
+  u = await startLanUnit(PORT, { config: writable.config, configWriter: writable.configWriter });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,12 +3,14 @@
  * a temporary data directory) and, when asked, the local one. Requests pin the unit's certificate.
  * Port range of test/http: 29000-29999.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTokenStore, tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import type { ConfigWriter } from '../../src/app/config-writer.ts';
+import { ConfigWriter } from '../../src/app/config-writer.ts';
+import { LiveConfig, type LiveTargets } from '../../src/app/live-config.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { RecordsService } from '../../src/app/records/records-service.ts';
 import { addToken } from '../../src/app/records/tokens.ts';
 import { httpSchema, recordsSchema } from '../../src/config/http-schema.ts';
@@ -52,6 +54,22 @@ export interface LanUnitOptions {
   /** Served by GET /api/v1/config; with configWriter, PUT /api/v1/config writes it. */
   config?: Config;
   configWriter?: ConfigWriter;
+}
+
+/**
+ * A config file (mode 0640) with `doc` in `dir`, and a ConfigWriter on it wired to a real LiveConfig (live keys
+ * applied through `targets`), as the service hooks wire the running unit's.
+ */
+export async function writableConfig(dir: string, doc: object, targets: LiveTargets = {}): Promise<{ file: string; config: Config; configWriter: ConfigWriter }> {
+  const file = join(dir, 'config.json');
+  await writeFile(file, JSON.stringify(doc));
+  await chmod(file, 0o640);
+  const config = await loadConfig(file);
+  const quiet = pino({ level: 'silent' });
+  const live = new LiveConfig(config, () => loadConfig(file), targets, quiet);
+  const configWriter = new ConfigWriter(quiet);
+  configWriter.attach({ file, reload: () => live.reload(), current: () => live.config });
+  return { file, config, configWriter };
 }
 
 export async function startLanUnit(port: number, options: LanUnitOptions = {}): Promise<LanUnit> {

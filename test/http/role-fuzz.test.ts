@@ -3,11 +3,14 @@
  * 1000 on the local one (issue 8): never a 5xx; reception and installer never see a full caller number or name.
  * Requests are injected (no TLS per request) so the run takes seconds; the auth gate and routes are the real ones.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_PERMISSIONS } from '../../src/http/auth/permissions.ts';
-import { sampleRecord, startLanUnit, type LanUnit } from './lan-support.ts';
+import { sampleRecord, startLanUnit, writableConfig, type LanUnit } from './lan-support.ts';
 
 const PER_ROLE = 1000;
 const FULL_NUMBER = '13812345678';
@@ -15,8 +18,13 @@ const FULL_NAME = '王小明';
 let u: LanUnit;
 let local: FastifyInstance;
 
+let configDir: string;
+
 beforeAll(async () => {
-  u = await startLanUnit(29050);
+  // PUT /api/v1/config writes a real (temporary) config file through the live-config path.
+  configDir = await mkdtemp(join(tmpdir(), 'deskphone-fuzz-config-'));
+  const { config, configWriter } = await writableConfig(configDir, { dataDir: join(configDir, 'data') });
+  u = await startLanUnit(29050, { config, configWriter });
   for (const r of [sampleRecord({ id: 'a' }), sampleRecord({ id: 'b', outcome: 'missed', answeredAt: null, answeredBy: 'nobody' })]) {
     u.f.unit.emit('recorded', await u.f.journal.append(r));
   }
@@ -29,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await local.close();
   await u.stop();
+  await rm(configDir, { recursive: true, force: true });
 });
 
 const templates = Object.keys(ROUTE_PERMISSIONS).map((k) => k.split(' ') as [string, string]);
