@@ -61,7 +61,10 @@ async function createSipLine(config: Config, dataDir: string, logger: AppLogger,
   const audio = await handsetAudio(config.audio);
   if (audio.headlessReason) logger.warn({ reason: audio.headlessReason }, 'the handset has no audio: calls are silent both ways');
   else logger.info({ devices: audio.devices }, 'handset audio');
-  return new BaresipLine({ sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }), audio: audio.devices, env: audio.env, prompts });
+  return new BaresipLine({
+    sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }), audio: audio.devices, env: audio.env, prompts,
+    greetingAtPickup: config.greetings.playAtEveryPickup,
+  });
 }
 
 export async function startUnit(config: Config, logger: AppLogger, overrides: ComposeOverrides = {}): Promise<RunningUnit> {
@@ -78,6 +81,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       unitId: config.unitId,
       timeZone: config.timeZone,
       autoAnswerAfterRings: config.greetings.autoAnswerAfterRings,
+      greetingAtPickup: config.greetings.playAtEveryPickup,
     },
     sip,
     panel,

@@ -23,6 +23,8 @@ export interface DeskSettings {
   timeZone: string;
   /** R3: answer with the greeting this many rings past the budget when nobody picks up; 0 or absent = never. */
   autoAnswerAfterRings?: number;
+  /** R3, optional: the SIP line plays the greeting at every pick-up too (recorded as greetingPlayed). */
+  greetingAtPickup?: boolean;
 }
 
 export interface Reduction {
@@ -148,7 +150,7 @@ function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: A
     late: call.late,
     holds,
     talkMs: connected !== null ? Math.max(0, now - connected - holdMsSince(call, connected, now)) : 0,
-    greetingPlayed: auto,
+    greetingPlayed: auto || (answered && call.direction === 'incoming' && s.greetingAtPickup === true),
     transferTarget: transfer ? transfer.target.label : null,
     transferResult: transfer ? (reason === 'transferred' ? 'succeeded' : 'failed') : null,
     hungUpFirst: hungUpBy(call, reason),

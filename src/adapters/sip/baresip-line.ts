@@ -55,6 +55,8 @@ export interface BaresipLineOptions {
   startTimeoutMs?: number;
   /** What a held caller hears (R4); without it a held caller hears silence. */
   prompts?: HoldPrompts;
+  /** R3 (config greetings.playAtEveryPickup): the caller hears the greeting at every pick-up, then the handset. */
+  greetingAtPickup?: boolean;
 }
 
 /** Switch a file source this long before its end: aufile hangs the call up when its file runs out. */
@@ -211,7 +213,33 @@ export class BaresipLine implements SipLine {
   }
 
   answer(callId: string): Promise<void> {
+    if (this.opts.greetingAtPickup) return this.greetThenConnect(callId);
     return this.accept(callId, 'answer', []);
+  }
+
+  /**
+   * R3, optional: answered from the handset, the caller first hears the greeting with the earpiece muted; the
+   * handset is connected just before the file ends (the end of an aufile source would hang the call up).
+   * Resolves once the call is established; hold or hang-up during the greeting cancel the switch.
+   */
+  private async greetThenConnect(callId: string): Promise<void> {
+    this.held.set(callId, null);
+    try {
+      await this.accept(callId, 'answer', [['auplay', MUTED_PLAYER]]);
+    } catch (err) {
+      this.held.delete(callId);
+      throw err;
+    }
+    const greeting = await this.opts.prompts?.greetingFor(Date.now());
+    if (!greeting) return this.resume(callId);
+    await this.enqueue(async () => {
+      await this.onCall(this.requireCtrl('greeting', callId), callId, 'greeting', [['ausrc', `aufile,${greeting.path}`]]);
+    });
+    const timer = setTimeout(() => {
+      if (this.held.get(callId) !== timer) return;
+      this.resume(callId).catch((err: unknown) => this.log.warn({ err: (err as Error).message, callId }, 'handset not connected after the greeting'));
+    }, Math.max(0, greeting.durationMs - FILE_END_LEAD_MS));
+    this.held.set(callId, timer);
   }
 
   autoAnswer(callId: string): Promise<void> {

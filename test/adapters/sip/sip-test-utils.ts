@@ -63,6 +63,8 @@ export async function startTestLine(opts: {
   prepare?: (dataDir: string) => HoldPrompts;
   /** Other SIP settings (e.g. a short transferTimeoutMs). */
   sip?: Partial<SipConfig>;
+  /** R3: the greeting at every pick-up (config greetings.playAtEveryPickup). */
+  greetingAtPickup?: boolean;
 }): Promise<TestLine> {
   const data = await makeDataDir();
   const line = new BaresipLine({
@@ -70,6 +72,7 @@ export async function startTestLine(opts: {
     dataDir: data.dir,
     logger: memoryLogger(opts.logs),
     prompts: opts.prepare ? opts.prepare(data.dir) : opts.prompts,
+    greetingAtPickup: opts.greetingAtPickup ?? false,
   });
   const rec = new EventRecorder(line);
   await line.start();
