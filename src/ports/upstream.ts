@@ -23,6 +23,11 @@ export interface UpstreamSink {
   /** True when the protocol confirms receipt; false for syslog (best effort). */
   readonly confirms: boolean;
   send(batch: UpstreamBatch): Promise<void>;
+  /**
+   * Optional: encode `batch` now, ahead of its `send` (the sync engine calls it while an earlier batch is on
+   * its way, so encoding overlaps the far end's work). Never throws; `send` gives the same result without it.
+   */
+  prepare?(batch: UpstreamBatch): void;
   check(): Promise<SinkCheck>;
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * PostgreSQL sink (issue 10 item 2): one statement per batch (./postgres-upsert.ts: events inserted, calls
  * upserted by one multi-row INSERT … ON CONFLICT, rows as one typed array per column), so a batch lands whole
- * or not at all and a resend changes nothing. The statement is prepared once per connection.
+ * or not at all and a resend changes nothing. The statement is prepared once per connection; a batch is
+ * encoded once (ahead of time when the sync engine asks, see `prepare`), however often it is resent.
  * Works with any server speaking the PostgreSQL protocol and supporting ON CONFLICT and unnest.
  * Config keys: upstream.postgres.url (libpq URL; TLS by sslmode/sslrootcert/sslcert/sslkey),
  * upstream.postgres.migrate, upstream.postgres.connectTimeoutMs, upstream.postgres.queryTimeoutMs.
@@ -10,10 +11,10 @@ import pg from 'pg';
 import { UpstreamError } from '../../core/errors.ts';
 import type { PostgresSinkConfig } from '../../config/upstream-schema.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { AnyJournalEntry } from '../../ports/call-journal.ts';
 import type { SinkCheck, UpstreamBatch } from '../../ports/upstream.ts';
 import { appliedVersion, listMigrations, migrate } from './postgres-migrate.ts';
-import { toRows } from './postgres-rows.ts';
-import { UPSERT_SQL, upsertParams } from './postgres-upsert.ts';
+import { encodeBatch, UPSERT_SQL } from './postgres-upsert.ts';
 import { SinkBase } from './sink-base.ts';
 import { describeProblem } from './sink-problem.ts';
 
@@ -25,6 +26,8 @@ export interface PostgresSinkDeps {
 export class PostgresSink extends SinkBase {
   private readonly pool: pg.Pool;
   private schemaReady = false;
+  /** Encoded batches by their entries, while the engine holds them (prepared ahead, kept across retries). */
+  private readonly encoded = new WeakMap<readonly AnyJournalEntry[], { unitId: string; values: unknown[] }>();
 
   constructor(private readonly deps: PostgresSinkDeps) {
     super('postgres', true, deps.logger);
@@ -44,14 +47,13 @@ export class PostgresSink extends SinkBase {
   }
 
   protected async deliver(batch: UpstreamBatch): Promise<void> {
-    const rows = toRows(batch.unitId, batch.entries);
-    for (const problem of rows.problems) this.log.warn(problem);
+    const values = this.encode(batch);
     await this.ensureSchema();
     const client = await this.pool.connect();
     let failure: unknown;
     try {
       // Named: prepared once per connection, then only bound and run.
-      await client.query({ name: 'deskphone_upsert', text: UPSERT_SQL, values: upsertParams(rows) });
+      await client.query({ name: 'deskphone_upsert', text: UPSERT_SQL, values });
     } catch (err) {
       failure = err;
       throw err;
@@ -60,6 +62,24 @@ export class PostgresSink extends SinkBase {
       // reuse it, or every later batch would queue behind a reply that never comes.
       client.release(failure instanceof Error ? failure : failure !== undefined);
     }
+  }
+
+  prepare(batch: UpstreamBatch): void {
+    try {
+      this.encode(batch);
+    } catch (err) {
+      // Nothing is lost: send() encodes again and reports the failure there.
+      this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'encoding a batch ahead failed');
+    }
+  }
+
+  private encode(batch: UpstreamBatch): unknown[] {
+    const known = this.encoded.get(batch.entries);
+    if (known && known.unitId === batch.unitId) return known.values;
+    const { values, problems } = encodeBatch(batch.unitId, batch.entries);
+    for (const problem of problems) this.log.warn(problem);
+    this.encoded.set(batch.entries, { unitId: batch.unitId, values });
+    return values;
   }
 
   /** Applies missing migrations; returns their names. */

@@ -5,8 +5,12 @@
  * turned back into rows by `unnest(…)`. The statement is the same for every batch size (so it is prepared once
  * per connection), and PostgreSQL parses each value straight into its column type; rows as one JSON document
  * (json_populate_recordset) cost twice as much per row, nearly all of it in parsing the JSON.
+ * `encodeBatch` does all the work on this side (rows, columns, and the array literals node-postgres would make
+ * while sending), so that it can run while an earlier batch is on its way.
  */
-import { ANNOTATED_COLUMNS, COLUMN_TYPES, RECORD_COLUMNS, type BatchRows, type EventRow, type SqlType } from './postgres-rows.ts';
+import pg from 'pg';
+import type { AnyJournalEntry } from '../../ports/call-journal.ts';
+import { ANNOTATED_COLUMNS, COLUMN_TYPES, RECORD_COLUMNS, toRows, type BatchRows, type EventRow, type SqlType } from './postgres-rows.ts';
 
 const SEQ_COLUMN_TYPES = Object.fromEntries(ANNOTATED_COLUMNS.map((c) => [`${c}_seq`, 'bigint'])) as Record<string, SqlType>;
 const CALL_TYPES: Record<string, SqlType> = { ...COLUMN_TYPES, record_seq: 'bigint', ...SEQ_COLUMN_TYPES };
@@ -53,4 +57,20 @@ export const UPSERT_SQL = buildUpsert();
 export function upsertParams(rows: BatchRows): unknown[][] {
   const column = <R>(list: readonly R[], key: string) => list.map((r) => (r as Record<string, unknown>)[key] ?? null);
   return [...EVENT_COLUMNS.map((c) => column(rows.events, c)), ...CALL_INSERT_COLUMNS.map((c) => column(rows.calls, c))];
+}
+
+/** node-postgres's own encoder of a parameter (an array becomes its array literal); when absent, pg encodes while sending. */
+const pgEncode = (pg as unknown as { utils?: { prepareValue?: (value: unknown) => unknown } }).utils?.prepareValue;
+
+export interface EncodedBatch {
+  /** The parameters of UPSERT_SQL, ready to send. */
+  values: unknown[];
+  /** Values that could not be stored as they were, by seq and field (see ./postgres-rows.ts), for the log. */
+  problems: string[];
+}
+
+export function encodeBatch(unitId: string, entries: readonly AnyJournalEntry[]): EncodedBatch {
+  const rows = toRows(unitId, entries);
+  const params = upsertParams(rows);
+  return { values: pgEncode ? params.map((p) => pgEncode(p)) : params, problems: rows.problems };
 }

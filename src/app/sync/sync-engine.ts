@@ -4,7 +4,7 @@
  * is retried with exponential backoff, jitter and a cap (p-retry); every sink's write is idempotent, so a
  * batch resent after a crash changes nothing. Work is bounded: one batch per turn of the event loop per sink,
  * so the call path (SIP events, panel, status) is never held up for long. While a backlog drains, the next
- * batch is read from the journal while the current one is on its way.
+ * batch is read from the journal (and encoded by sinks that can: `prepare`) while the current one is on its way.
  * Config keys: upstream.batchSize, upstream.pollMs, upstream.retryMinMs, upstream.retryMaxMs.
  */
 import pRetry from 'p-retry';
@@ -161,7 +161,7 @@ export class SyncEngine {
     let ahead: Promise<AnyJournalEntry[]> | null = null;
     while (!this.stopped) {
       try {
-        let entries = ahead ? await ahead : [];
+        let entries: AnyJournalEntry[] = ahead ? await ahead : [];
         ahead = null;
         if (entries.length === 0) entries = await this.deps.journal.readFrom(s.cursor, batchSize);
         if (entries.length === 0) {
@@ -171,7 +171,10 @@ export class SyncEngine {
         if (entries.length === batchSize) {
           // A backlog: read the next batch from the journal while this one is on its way, so that reading
           // and parsing here overlap the far end's work. Entries past the cursor never change.
-          ahead = this.deps.journal.readFrom(lastSeqOf(entries), batchSize);
+          ahead = this.deps.journal.readFrom(lastSeqOf(entries), batchSize).then((next) => {
+            if (next.length > 0) s.sink.prepare?.({ unitId: this.deps.settings.unitId, entries: next });
+            return next;
+          });
           ahead.catch(() => undefined);
         }
         await this.deliver(s, entries);

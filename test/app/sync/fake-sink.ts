@@ -5,6 +5,8 @@ import type { SinkCheck, UpstreamBatch, UpstreamSink } from '../../../src/ports/
 export class FakeSink implements UpstreamSink {
   readonly confirms = true;
   readonly batches: number[][] = [];
+  /** The seqs of every batch the engine asked to encode ahead. */
+  readonly prepared: number[][] = [];
   /** Wall-clock (fake timers) time of every attempt, successful or not. */
   readonly attempts: number[] = [];
   failNext = 0;
@@ -20,6 +22,10 @@ export class FakeSink implements UpstreamSink {
       throw new UpstreamError(this.name, 'connection refused (fake)', { retryAfterMs: this.retryAfterMs });
     }
     this.batches.push(batch.entries.map((e) => e.seq));
+  }
+
+  prepare(batch: UpstreamBatch): void {
+    this.prepared.push(batch.entries.map((e) => e.seq));
   }
 
   get seqs(): number[] {

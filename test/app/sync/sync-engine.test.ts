@@ -147,9 +147,10 @@ describe('SyncEngine', () => {
     const engine = make([sink]);
     engine.start();
     await vi.advanceTimersByTimeAsync(1);
-    // The first batch is still on its way, and the second has been read.
+    // The first batch is still on its way, and the second has been read and handed to the sink to encode.
     expect(sink.batches).toEqual([]);
     expect(reads.mock.calls).toEqual([[0, 10], [10, 10]]);
+    expect(sink.prepared).toEqual([Array.from({ length: 10 }, (_, i) => 11 + i)]);
     release();
     await vi.advanceTimersByTimeAsync(1);
     expect(engine.stats()[0]!.cursor).toBe(0);
