@@ -9,9 +9,11 @@
  * takes. The unit sees every burst call (call_max_calls 32) and turns it away busy itself (R6); plain baresip
  * runs with call_max_calls 1 and turns the burst away inside baresip, so that its bare `accept` has one call to
  * answer (with two ringing calls baresip 1.0.0 answers none: STACK-NOTES).
+ * Also the ctrl_tcp reply times that explain part of the figures (see ctrlReplies).
  * Ports (32000-32499): unit SIP 32060 / ctrl 32044, plain baresip SIP 32080 / ctrl 32045, measured callers
  * 32100 and 32110 (media 32200, 32220), bursts 32130 and 32140 (media 32300, 32350).
  */
+import { performance } from 'node:perf_hooks';
 import { startBurst } from '../test/peers/sipp-burst.ts';
 import { bootUnit, waitFor, type TestUnit } from '../test/e2e/unit-harness.ts';
 import { record } from './report.ts';
@@ -19,8 +21,8 @@ import { percentile, summary } from './stats.ts';
 import { startPlainBaresip, type PlainBaresip } from './support/plain-baresip.ts';
 import { startTracedCall, wallClockUs, type TracedCall } from './support/traced-sipp-call.ts';
 
-const AT_REST_CALLS = Number(process.env.T1_REST ?? 30);
-const BURST_CALLS = Number(process.env.T1_BURST ?? 20);
+const AT_REST_CALLS = Number(process.env.TELEPHONY_BENCH_REST_CALLS ?? 30);
+const BURST_CALLS = Number(process.env.TELEPHONY_BENCH_BURST_CALLS ?? 20);
 const RATE = 20;
 /** How long the burst runs before the hook is lifted, and in all per measured call. */
 const BURST_LEAD_MS = 1000;
@@ -80,7 +82,10 @@ async function unitSample(u: TestUnit, burst: boolean, i: number): Promise<numbe
     });
     const result = await sipp.done;
     await waitFor('unit idle', async () => desk.status().call === null, 10_000);
-    if (liftedAt === null) return null;
+    if (liftedAt === null) {
+      console.log(`  call ${i}${burst ? ' (burst)' : ''}: hook lifted, not answered within ${ANSWER_WAIT_MS} ms; caller sipp exit ${result.code}, 200 OK ${result.okAtUs === null ? 'never' : 'later'}`);
+      return null;
+    }
     if (result.code !== 0 || result.okAtUs === null) throw new Error(`unit: measured call ended with sipp exit ${result.code}, 200 OK ${result.okAtUs === null ? 'never seen' : 'seen'}`);
     return (result.okAtUs - liftedAt) / 1000;
   } finally {
@@ -133,6 +138,26 @@ async function compare(u: TestUnit, plain: PlainBaresip, burst: boolean, n: numb
   }
 }
 
+/**
+ * Why a command that waits for an earlier one's reply can lose ~40 ms: baresip writes each reply as its own TCP
+ * segment and the link has Nagle on baresip's side; the second reply of one write waits for the client's delayed
+ * ACK. Measured on plain baresip with no call: one write of one command, and one write of two.
+ */
+async function ctrlReplies(plain: PlainBaresip, n: number): Promise<void> {
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await plain.ctrl.send('reginfo');
+    one.push(performance.now() - t);
+    t = performance.now();
+    await plain.ctrl.sendAll([['reginfo'], ['reginfo']]);
+    two.push(performance.now() - t);
+  }
+  console.log(summary('ctrl_tcp, one write of one command → its reply', one));
+  console.log(summary('ctrl_tcp, one write of two commands → both replies', two));
+}
+
 export default async function run(): Promise<void> {
   const u = await bootUnit({ sipPort: UNIT.sip, ctrlPort: UNIT.ctrl, autoAnswerAfterRings: 0 });
   let plain: PlainBaresip | null = null;
@@ -141,6 +166,7 @@ export default async function run(): Promise<void> {
     await waitFor('SIP up', async () => u.running.unit.status().sipUp);
     // Settle first: the unit makes its built-in greetings (espeak-ng, sox) in the background after start.
     await u.running.greetings.whenReady();
+    await ctrlReplies(plain, 50);
     await compare(u, plain, false, AT_REST_CALLS);
     await compare(u, plain, true, BURST_CALLS);
   } finally {

@@ -18,7 +18,7 @@ import { summary } from './stats.ts';
 import { listenRtpArrivals, type RtpArrivals } from './support/rtp-arrivals.ts';
 import { startTracedCall, wallClockUs } from './support/traced-sipp-call.ts';
 
-const CALLS = Number(process.env.T1_GREET ?? 40);
+const CALLS = Number(process.env.TELEPHONY_BENCH_GREETING_CALLS ?? 40);
 /** A packet counts as the greeting when a sample in it is this loud (the tone peaks at about 16000). */
 const AUDIBLE = 1000;
 const PORTS = { sip: 32400, ctrl: 32046, caller: 32410, callerMedia: 32420, rtp: 32450 };
