@@ -17,7 +17,7 @@ const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-const memory = () => ({ rssMB: process.memoryUsage().rss / 1e6, arrayBuffersMB: process.memoryUsage().arrayBuffers / 1e6, heapTotalMB: process.memoryUsage().heapTotal / 1e6, peakRssMB: process.resourceUsage().maxRSS / 1e3, cpuMs: cpuMs() });
+const memory = () => ({ rssMB: process.memoryUsage().rss / 1e6, peakRssMB: process.resourceUsage().maxRSS / 1e3, cpuMs: cpuMs() });
 
 (globalThis as { gc?: () => void }).gc?.();
 const baseRssMB = process.memoryUsage().rss / 1e6;

@@ -48,7 +48,8 @@ export interface CallJournal {
   /**
    * Optional, for long reads (loading, reports, export): every entry with seq above `afterSeq`, up to `lastSeq`
    * when given, oldest first, in chunks read ahead from disk; a chunk's entries are decoded one at a time as the
-   * caller iterates it, so only raw bytes are held, never a chunk of records. Without it, callers page with readFrom.
+   * caller iterates it, so only raw bytes are held, never a chunk of records. A chunk is valid until the next one
+   * is asked for (its bytes may be reused). Without it, callers page with readFrom.
    */
   scan?(afterSeq: number, lastSeq?: number): AsyncIterable<Iterable<AnyJournalEntry>>;
   /** The highest seq written so far (0 for an empty journal). */

@@ -35,7 +35,8 @@ export function csvStream(batches: AsyncIterable<readonly Row[]>, columns: strin
     yield head(columns);
     for await (const rows of batches) if (rows.length > 0) yield lines(rows, columns);
   }
-  return Readable.from(text());
+  // One batch waits at most: what waits outlives the young generation and is copied to the old one.
+  return Readable.from(text(), { highWaterMark: 1 });
 }
 
 /** A small table as CSV text (reports). */

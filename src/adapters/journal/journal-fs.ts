@@ -25,6 +25,11 @@ export interface JournalFs {
   readFile(path: string): Promise<Buffer>;
   /** Up to `length` bytes from `position` (fewer at the end of the file). */
   read(path: string, position: number, length: number): Promise<Buffer>;
+  /**
+   * Optional: as `read`, into `target` at `offset` (long reads reuse one buffer instead of leaving a new one per
+   * read for the garbage collector); resolves to the bytes read.
+   */
+  readInto?(path: string, position: number, length: number, target: Buffer, offset: number): Promise<number>;
   /** fsync of a directory: entries created, renamed or removed in it survive a power cut once this resolves. */
   syncDir(dir: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;

@@ -30,7 +30,7 @@ import { JournalHealth, type HealthListener } from './journal-health.ts';
 import { JournalIndex } from './journal-index.ts';
 import { encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
 import { nodeJournalFs } from './node-journal-fs.ts';
-import { decodeRuns, readLines, readRuns } from './read-lines.ts';
+import { decodeRuns, ReadBuffer, readLines, readRuns } from './read-lines.ts';
 import { readDailyFile, recoverFile } from './recover-file.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
 
@@ -165,15 +165,20 @@ export class JsonlJournal implements CallJournal {
     return readLines(this.fs, this.dir, this.index.after(afterSeq, limit), this.log);
   }
 
-  /** See the port: chunks of SCAN_CHUNK lines, the next one read while the caller decodes this one. */
+  /**
+   * See the port: chunks of SCAN_CHUNK lines, the next one read while the caller decodes this one, into two
+   * buffers used in turn (a chunk must be taken before the next is asked for: the port's contract).
+   */
   async *scan(afterSeq: number, lastSeq = Infinity): AsyncGenerator<Iterable<AnyJournalEntry>> {
     if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
       throw new BadInputError('afterSeq', `must be an integer of 0 or more, got ${String(afterSeq)}`);
     this.assertOpen();
+    const buffers = [new ReadBuffer(), new ReadBuffer()];
+    let turn = 0;
     const readChunk = (after: number) => {
       const entries = this.index.after(after, SCAN_CHUNK);
       const wanted = entries.filter((e) => e.seq <= lastSeq);
-      const runs = readRuns(this.fs, this.dir, wanted);
+      const runs = readRuns(this.fs, this.dir, wanted, buffers[turn++ % 2]);
       runs.catch(() => undefined); // raised where awaited; never unhandled if the caller stops early
       return { full: entries.length === SCAN_CHUNK && wanted.length === entries.length, last: wanted[wanted.length - 1]?.seq, runs };
     };

@@ -18,6 +18,15 @@ function appendHandle(handle: FileHandle): AppendHandle {
   };
 }
 
+async function readAt(path: string, position: number, length: number, target: Buffer, offset: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    return (await handle.read(target, offset, length, position)).bytesRead;
+  } finally {
+    await handle.close();
+  }
+}
+
 export const nodeJournalFs: JournalFs = {
   mkdirp: async (dir) => {
     await mkdir(dir, { recursive: true });
@@ -33,15 +42,10 @@ export const nodeJournalFs: JournalFs = {
   },
   readFile: (path) => readFile(path),
   read: async (path, position, length) => {
-    const handle = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buf, 0, length, position);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    const buf = Buffer.alloc(length);
+    return buf.subarray(0, await readAt(path, position, length, buf, 0));
   },
+  readInto: (path, position, length, target, offset) => readAt(path, position, length, target, offset),
   syncDir: async (dir) => {
     const handle = await open(dir, 'r');
     try {

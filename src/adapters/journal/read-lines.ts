@@ -7,6 +7,22 @@ import type { IndexEntry } from './journal-index.ts';
 import type { JournalFs } from './journal-fs.ts';
 import { decodeLine } from './line-format.ts';
 
+/**
+ * One buffer that the runs of a long read (a scan's chunk) are read into, again and again: the garbage collector
+ * frees a buffer only when it collects the old generation, so a new buffer per read piles up tens of MB. Every
+ * reuse starts a new generation; runs read in an older one refuse to decode.
+ */
+export class ReadBuffer {
+  private buf = Buffer.alloc(0);
+  generation = 0;
+
+  take(size: number): Buffer {
+    if (this.buf.length < size) this.buf = Buffer.allocUnsafe(Math.max(size, this.buf.length * 2));
+    this.generation++;
+    return this.buf;
+  }
+}
+
 /** Neighbouring lines of one file, read with one read() and not yet decoded. */
 export interface RawRun {
   path: string;
@@ -14,29 +30,73 @@ export interface RawRun {
   start: number;
   buf: Buffer;
   entries: IndexEntry[];
+  /** Set when `buf` is part of a ReadBuffer: the generation it was read in. */
+  reuse?: { from: ReadBuffer; generation: number };
+}
+
+interface Span {
+  path: string;
+  start: number;
+  length: number;
+  entries: IndexEntry[];
+}
+
+function spansOf(dir: string, entries: IndexEntry[]): Span[] {
+  const spans: Span[] = [];
+  let i = 0;
+  while (i < entries.length) {
+    let j = i + 1;
+    while (j < entries.length && entries[j]?.file === entries[i]?.file) j++;
+    const run = entries.slice(i, j);
+    let start = Infinity;
+    let end = 0;
+    for (const e of run) {
+      start = Math.min(start, e.offset);
+      end = Math.max(end, e.offset + e.length);
+    }
+    spans.push({ path: join(dir, (run[0] as IndexEntry).file), start, length: end - start, entries: run });
+    i = j;
+  }
+  return spans;
+}
+
+async function readSpan<T>(path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new JournalError(path, 'cannot read journal file', { cause: err });
+  }
 }
 
 /**
  * Reads the entries' lines as raw runs, in the order given; neighbouring lines of one file are read with one
  * read(), and the reads of different files run side by side (a batch spanning many daily files does not wait
- * on each in turn).
+ * on each in turn). With `into` (and a file system that can), all runs go into that reused buffer.
  */
-export function readRuns(fs: JournalFs, dir: string, entries: IndexEntry[]): Promise<RawRun[]> {
-  const runs: Promise<RawRun>[] = [];
-  let i = 0;
-  while (i < entries.length) {
-    let j = i + 1;
-    while (j < entries.length && entries[j]?.file === entries[i]?.file) j++;
-    runs.push(readRun(fs, dir, entries.slice(i, j)));
-    i = j;
+export function readRuns(fs: JournalFs, dir: string, entries: IndexEntry[], into?: ReadBuffer): Promise<RawRun[]> {
+  const spans = spansOf(dir, entries);
+  const readInto = fs.readInto?.bind(fs);
+  if (!into || !readInto) {
+    return Promise.all(spans.map(async ({ path, start, length, entries: run }) => ({ path, start, entries: run, buf: await readSpan(path, () => fs.read(path, start, length)) })));
   }
-  return Promise.all(runs);
+  const target = into.take(spans.reduce((n, s) => n + s.length, 0));
+  const generation = into.generation;
+  let offset = 0;
+  return Promise.all(
+    spans.map(async ({ path, start, length, entries: run }) => {
+      const at = offset;
+      offset += length;
+      const got = await readSpan(path, () => readInto(path, start, length, target, at));
+      return { path, start, entries: run, buf: target.subarray(at, at + got), reuse: { from: into, generation } };
+    }),
+  );
 }
 
 /** The runs' entries, decoded one at a time as they are taken; a line that changed since open is logged and skipped. */
 export function* decodeRuns(runs: RawRun[], log: Logger): Generator<AnyJournalEntry> {
-  for (const { path, start, buf, entries } of runs) {
+  for (const { path, start, buf, entries, reuse } of runs) {
     for (const e of entries) {
+      if (reuse && reuse.from.generation !== reuse.generation) throw new Error('journal chunk decoded after the next one was read over it: take a scan chunk before asking for the next');
       const decoded = decodeLine(buf.subarray(e.offset - start, e.offset - start + e.length));
       if (decoded.ok && decoded.value.seq === e.seq) yield decoded.value;
       else
@@ -51,19 +111,4 @@ export function* decodeRuns(runs: RawRun[], log: Logger): Generator<AnyJournalEn
 /** The entries' lines, in the order given. */
 export async function readLines(fs: JournalFs, dir: string, entries: IndexEntry[], log: Logger): Promise<AnyJournalEntry[]> {
   return [...decodeRuns(await readRuns(fs, dir, entries), log)];
-}
-
-async function readRun(fs: JournalFs, dir: string, entries: IndexEntry[]): Promise<RawRun> {
-  const path = join(dir, (entries[0] as IndexEntry).file);
-  let start = Infinity;
-  let end = 0;
-  for (const e of entries) {
-    start = Math.min(start, e.offset);
-    end = Math.max(end, e.offset + e.length);
-  }
-  try {
-    return { path, start, buf: await fs.read(path, start, end - start), entries };
-  } catch (err) {
-    throw new JournalError(path, 'cannot read journal file', { cause: err });
-  }
 }

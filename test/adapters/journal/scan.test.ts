@@ -72,6 +72,14 @@ describe('JsonlJournal.scan', () => {
     expect(logger.lines.some((l) => l.level === 'warn' && String(l.msg).includes('journal seq 42'))).toBe(true);
   });
 
+  it('a chunk kept past the next ones refuses to decode bytes read over it (never wrong entries)', async () => {
+    const kept: Iterable<AnyJournalEntry>[] = [];
+    for await (const chunk of journal.scan(0)) kept.push(chunk);
+    expect(kept.length).toBeGreaterThan(2);
+    expect(() => [...(kept[0] as Iterable<AnyJournalEntry>)]).toThrow(/decoded after the next one/);
+    expect([...(kept[kept.length - 1] as Iterable<AnyJournalEntry>)].length).toBeGreaterThan(0);
+  });
+
   it('a reader that stops after the first chunk leaves no read pending or failing', async () => {
     let seen = 0;
     for await (const chunk of journal.scan(0)) {
