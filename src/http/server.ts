@@ -91,7 +91,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     webRoutes(scope);
     if (records) {
       messageRoutes(scope, records);
-      callbackRoutes(scope, records);
+      callbackRoutes(scope, records, directory && { unit, directory });
       reportRoutes(scope, records.reportSource, () => records.ready());
     }
     if (feed) eventRoutes(scope, feed);

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.ts';
 import { isCallEntry } from '../../src/ports/call-journal.ts';
+import { DirectoryBook } from '../../src/app/calls/directory-book.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
 import { recordsFor } from './records-fixture.ts';
@@ -36,6 +37,15 @@ async function setup(nowIso = '2026-11-25T10:00') {
     return entry;
   };
   return { f, app, records, record, setNow: (iso: string) => (now = local(iso)) };
+}
+
+/** A second records service over the same fake unit and journal (for a listener with call control). */
+async function setupRecords(f: ReturnType<typeof fakeUnit>) {
+  const now = local('2026-11-25T10:00');
+  const records = recordsFor({ unit: f.unit, journal: f.journal, clock: { now: () => now, monotonic: () => now }, timeZone: ZONE });
+  await records.start();
+  cleanups.push(() => records.stop());
+  return records;
 }
 
 describe('notes and categories (R8)', () => {
@@ -147,13 +157,22 @@ describe('call-backs (R10)', () => {
     expect([badState.statusCode, badState.json().error.field]).toEqual([400, 'querystring.state']);
   });
 
-  it('dial answers 501 saying why', async () => {
-    const { app, record } = await setup();
-    await record({ id: 'm', outcome: 'missed' });
+  it('dial places a call to the call-back number on the free line; done call-backs and unknown ids are refused', async () => {
+    const { f, app, record } = await setup();
+    await record({ id: 'm', outcome: 'missed', callerNumber: '+8613800000000' });
+    // Without call control on the listener: 501 saying why.
     const res = await app.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' });
     expect(res.statusCode).toBe(501);
-    expect(res.json().error.message).toContain('no outbound call');
+    expect(res.json().error.message).toContain('no call control');
     expect((await app.inject({ method: 'POST', url: '/api/v1/callbacks/none/dial' })).statusCode).toBe(404);
+    const withCalls = buildHttp({ unit: f.unit, unitId: 'u1', logger: createLogger('silent'), records: (await setupRecords(f)), directory: new DirectoryBook([], 'pbx.example') });
+    cleanups.push(() => withCalls.close());
+    const placed = await withCalls.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' });
+    expect(placed.statusCode, placed.body).toBe(201);
+    expect(placed.json()).toMatchObject({ callId: 'out-1', callbackId: 'm' });
+    expect(f.sip.commands).toContain('dial:sip:+8613800000000@pbx.example');
+    // The line is now in use: a second dial is a conflict.
+    expect((await withCalls.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' })).statusCode).toBe(409);
   });
 
   it('CALLBACK is on while call-backs are due and blinks when one is overdue by more than an hour', async () => {

@@ -72,7 +72,8 @@ export class RecordsBook {
 
   private applyRecord(seq: number, r: CallRecord): boolean {
     if (!this.calls.add(seq, r.id, Date.parse(r.startedAt))) return false;
-    if ((r.outcome === 'missed' || r.outcome === 'abandoned') && r.callerNumber) {
+    // R10: callers the desk missed or lost get a call-back; an unanswered call the unit placed does not.
+    if (r.direction !== 'outgoing' && (r.outcome === 'missed' || r.outcome === 'abandoned') && r.callerNumber) {
       const dueAt = Date.parse(r.endedAt);
       const old = this.callbacks.get(r.id);
       this.callbacks.set(r.id, {

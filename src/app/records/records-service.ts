@@ -6,7 +6,7 @@
  * themselves stay in the journal and are read back when asked for.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, NotImplementedError } from '../../core/api-errors.ts';
+import { ConflictError, NotFoundError } from '../../core/api-errors.ts';
 import { BadInputError } from '../../core/errors.ts';
 import type { CallRecord } from '../../core/record.ts';
 import type { RecordsConfig } from '../../config/http-schema.ts';
@@ -249,10 +249,12 @@ export class RecordsService {
     return this.view(cb, this.deps.clock.now());
   }
 
-  async dial(id: string): Promise<never> {
+  /** The number a call-back calls (R10); ConflictError once it is done. */
+  async numberToDial(id: string): Promise<string> {
     await this.loaded;
-    this.callback(id);
-    throw new NotImplementedError('the SIP line has no outbound call yet: dial the number from the desk phone, then mark the call-back done');
+    const cb = this.callback(id);
+    if (cb.doneAt) throw new ConflictError('params.id', `call-back "${id}" was done at ${cb.doneAt}`);
+    return cb.number;
   }
 
   /** R10: CALLBACK on while call-backs are due, blinking when one waited longer than overdueMs. */

@@ -88,8 +88,10 @@ export function newTally(): Tally {
   };
 }
 
+/** Calls the desk answers are what R7/R12 measure: calls the unit placed (call-backs, transfers out) are left out. */
 export function addCall(t: Tally, call: ReportCall, limits: TallyThresholds): void {
   const r = call.record;
+  if (r.direction === 'outgoing') return;
   const hour = t.byHour[call.hour];
   if (!hour) throw new RangeError(`hour ${call.hour} is not 0-23`);
   t.calls++;

@@ -1,8 +1,11 @@
-/** Call-backs (R10; issue 8 item 5): list by state, mark done, dial (501 until the SIP line can call out). */
+/** Call-backs (R10; issue 8 item 5): list by state, mark done, dial (a call placed on the free line). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { DirectoryBook } from '../../app/calls/directory-book.ts';
+import type { DeskUnit } from '../../app/desk-unit.ts';
 import type { CallbackView, RecordsService } from '../../app/records/records-service.ts';
+import { NotImplementedError } from '../../core/api-errors.ts';
 import { showCaller, viewerLabel, type Viewer } from '../auth/viewer.ts';
 import { idParam, text } from './schemas.ts';
 
@@ -17,7 +20,7 @@ function showCallback(viewer: Viewer): (cb: CallbackView) => CallbackView {
   };
 }
 
-export function callbackRoutes(app: FastifyInstance, records: RecordsService): void {
+export function callbackRoutes(app: FastifyInstance, records: RecordsService, calls?: { unit: DeskUnit; directory: DirectoryBook }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/v1/callbacks', { schema: { querystring: listQuery } }, async (request) => ({
     callbacks: (await records.listCallbacks(request.query.state)).map(showCallback(request.viewer)),
@@ -25,5 +28,12 @@ export function callbackRoutes(app: FastifyInstance, records: RecordsService): v
   api.post('/api/v1/callbacks/:id/done', { schema: { params: idParam, body: doneBody } }, async (request) =>
     showCallback(request.viewer)(await records.markCallbackDone(request.params.id, request.body.outcome, viewerLabel(request.viewer))),
   );
-  api.post('/api/v1/callbacks/:id/dial', { schema: { params: idParam } }, async (request) => records.dial(request.params.id));
+  api.post('/api/v1/callbacks/:id/dial', { schema: { params: idParam } }, async (request, reply) => {
+    const number = await records.numberToDial(request.params.id);
+    if (!calls) throw new NotImplementedError('this listener has no call control');
+    // The number as a SIP target (through the registrar); the placed call gets its own outgoing record.
+    const target = calls.directory.resolve(number, 'params.id');
+    const placed = await calls.unit.placeCall(target.uri);
+    return reply.status(201).send({ ...placed, callbackId: request.params.id });
+  });
 }

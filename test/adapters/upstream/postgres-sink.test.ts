@@ -43,7 +43,7 @@ describe('PostgreSQL sink', () => {
   it('creates the schema by versioned migrations, once', async () => {
     const sink = sinkFor(await freshDb('mig'));
     const files = (await listMigrations()).map((m) => m.name);
-    expect(files.slice(0, 3)).toEqual(['001-calls.sql', '002-fleet-views.sql', '003-picked-up-at.sql']);
+    expect(files.slice(0, 5)).toEqual(['001-calls.sql', '002-fleet-views.sql', '003-picked-up-at.sql', '004-transfer.sql', '005-fleet-views-incoming.sql']);
     expect(await sink.migrate()).toEqual(files);
     expect(await sink.migrate()).toEqual([]);
     expect(await sink.check()).toMatchObject({ ok: true });
@@ -117,24 +117,27 @@ describe('PostgreSQL sink', () => {
   });
 });
 
-/** The figures of deskphone.desk_day computed here from the records, with luxon for the local day. */
+/**
+ * The figures of deskphone.desk_day computed here from the records, with luxon for the local day, with the unit's
+ * daily-report definitions: incoming calls only; answered = outcome answered; the share is of answered calls.
+ */
 function expectedDeskDays(records: CallRecord[]): Map<string, Record<string, number | null>> {
   const groups = new Map<string, CallRecord[]>();
-  for (const r of records) {
+  for (const r of records.filter((x) => x.direction === 'incoming')) {
     const day = DateTime.fromISO(r.startedAt, { zone: r.timeZone }).toISODate();
     const key = `${r.unitId} ${day}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const out = new Map<string, Record<string, number | null>>();
   for (const [key, rs] of groups) {
-    const answered = rs.filter((r) => r.answeredAt !== null);
+    const answered = rs.filter((r) => r.outcome === 'answered');
     const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
     out.set(key, {
       calls: rs.length,
       answered: answered.length,
       within_budget: answered.filter((r) => !r.late).length,
-      within_budget_share: answered.filter((r) => !r.late).length / rs.length,
-      avg_answer_ms: mean(answered.map((r) => Date.parse(r.answeredAt!) - Date.parse(r.startedAt))),
+      within_budget_share: answered.length === 0 ? null : answered.filter((r) => !r.late).length / answered.length,
+      avg_answer_ms: mean(answered.filter((r) => r.answeredAt !== null).map((r) => Date.parse(r.answeredAt!) - Date.parse(r.startedAt))),
       avg_talk_ms: mean(answered.map((r) => r.talkMs)),
       over_3_min: rs.filter((r) => r.talkMs > 180_000).length,
       over_5_min: rs.filter((r) => r.talkMs > 300_000).length,
@@ -168,11 +171,11 @@ describe('fleet views', () => {
     }
     const fleet = await pg.query<Record<string, unknown>>("SELECT *, to_char(day, 'YYYY-MM-DD') AS d FROM deskphone.fleet_day", [], 'views');
     for (const row of fleet) {
-      const day = records.filter((r) => DateTime.fromISO(r.startedAt, { zone: r.timeZone }).toISODate() === row.d);
-      const answered = day.filter((r) => r.answeredAt !== null);
+      const day = records.filter((r) => r.direction === 'incoming' && DateTime.fromISO(r.startedAt, { zone: r.timeZone }).toISODate() === row.d);
+      const answered = day.filter((r) => r.outcome === 'answered');
       expect(Number(row.calls)).toBe(day.length);
       expect(Number(row.avg_talk_ms)).toBeCloseTo(answered.reduce((a, r) => a + r.talkMs, 0) / answered.length, 3);
-      expect(Number(row.within_budget_share)).toBeCloseTo(answered.filter((r) => !r.late).length / day.length, 6);
+      expect(Number(row.within_budget_share)).toBeCloseTo(answered.filter((r) => !r.late).length / answered.length, 6);
     }
   });
 });
