@@ -2,7 +2,7 @@
 export interface Session {
   unitId: string;
   viewer: { kind: 'local' | 'token' | 'anonymous'; name?: string; role?: 'it' | 'reception' | 'installer' };
-  may: { drivePanel: boolean; writeRecords: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean };
+  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean };
   panelKind: string;
   timeZone: string | null;
   categories: string[];

@@ -13,7 +13,7 @@ import { addToken } from '../../src/app/records/tokens.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
 import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
 import { SEEDED_MONTH, seedMonth, type SeededMonth } from './month-fixture.ts';
-import { launchChromium, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+import { launchChromium, pageErrors, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
 
 const SIP_PORT = 31060;
 const LAN_PORT = 31443;
@@ -27,6 +27,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let seeded: SeededMonth;
+let errors: string[] = [];
 const tokens: Record<'reception' | 'it' | 'installer', string> = { reception: '', it: '', installer: '' };
 
 interface Status {
@@ -37,6 +38,8 @@ interface Call {
   id: string;
   seq: number;
   outcome: string;
+  transferTarget?: string | null;
+  transferResult?: string | null;
   message: string | null;
   callerNumber: string | null;
 }
@@ -49,6 +52,7 @@ beforeAll(async () => {
     // Hold check-in and limit long enough to read the countdown; call length limits far away.
     rules: { holdCheckInMs: 4000, holdLimitMs: 8000, lengthWarnMs: 60_000, lengthLimitMs: 120_000, apologiseMs: 2000 },
     http: { port: 31080, lan: { enabled: true, host: '127.0.0.1', port: LAN_PORT } },
+    directory: [{ name: '张经理', department: '销售部', uri: 'sip:zhang@127.0.0.1:31070' }, { name: 'Front office', uri: 'sip:office@127.0.0.1:31075' }],
     seed: async (dir) => {
       seeded = await seedMonth(dir);
     },
@@ -58,6 +62,7 @@ beforeAll(async () => {
   await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
   context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   page = await context.newPage();
+  errors = pageErrors(page);
 }, 90_000);
 
 afterAll(async () => {
@@ -68,6 +73,8 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
+  // Statuses the tests provoke are fine; a script that throws is not.
+  expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   await killAllSipp();
   const s = await u.get<Status>('/api/v1/status');
   if (s.call) await u.post('/api/v1/sim/hook', { state: 'off' });
@@ -106,6 +113,21 @@ async function tabTo(id: string, max = 60): Promise<void> {
 async function view(name: string): Promise<void> {
   await page.locator(`nav.tabs a[href="#/${name}"]`).click();
   await page.locator(`nav.tabs a[href="#/${name}"][aria-current="page"]`).waitFor();
+}
+
+/** What each view shows once its data is in (the desk's live stream never lets the network go idle). */
+const LOADED: Record<string, string> = {
+  desk: '.live-state[data-connected="yes"]',
+  callbacks: '[data-quiet-hours] ~ ul, [data-quiet-hours] ~ p',
+  messages: '[data-message]',
+  directory: '.directory li',
+  reports: '[data-kpi="calls"]',
+  status: '[data-status="sip"]',
+};
+
+async function loaded(name: string): Promise<void> {
+  await page.locator(LOADED[name]!).first().waitFor();
+  await expect.poll(() => page.locator('main').innerText()).not.toMatch(/Loading|正在加载/);
 }
 
 async function noSeriousViolations(name: string): Promise<void> {
@@ -182,6 +204,11 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(slips.messages.find((m) => m.id === annotated.message)).toMatchObject({ callId: record.id, to: '张经理', content: '请明天上午回电，关于合同续签。', takenBy: '前台小王' });
     await page.locator(`[data-call-id="${record.id}"] [data-message="${annotated.message}"]`).waitFor();
     await shoot(page, 'desk');
+    // On a phone: one column, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shoot(page, 'desk-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('a missed call appears in the call-back list and is marked done', async () => {
@@ -209,18 +236,34 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(done.callbacks.find((c) => c.id === missed.id)?.outcome).toBe('已回电，客户明天再来');
   });
 
-  it('messages and directory views; an API error is shown in words', async () => {
+  it('messages view; the directory transfers the call in progress (R13); a refused action is said in words', async () => {
     await view('messages');
     await page.locator('[data-message]').first().waitFor();
     await noSeriousViolations('messages');
     await shoot(page, 'messages');
+
     await view('directory');
-    await page.locator('#dir-title').waitFor();
-    await page.waitForLoadState('networkidle');
-    const text = await page.locator('main').innerText();
-    expect(text).not.toMatch(/[{}"]|E_[A-Z_]+/); // never raw JSON or a bare error code
+    await page.getByText('销售部').waitFor();
     await noSeriousViolations('directory');
     await shoot(page, 'directory');
+    // No call on the line: the unit refuses the transfer and the page says so in words, never raw JSON.
+    await page.getByRole('button', { name: '转接 张经理' }).click();
+    const refused = page.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).not.toMatch(/[{}"]|E_[A-Z_]+/);
+
+    const seq = await lastSeq();
+    const caller = startSippCall({ scenario: 'uac-refer', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(),
+      vars: { caller: '+8613600002222', answer_ms: 20_000, refer_code: 202, final_code: 200, final_reason: 'OK', notify_ms: 500 } });
+    await waitFor('ringing', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'ringing');
+    await u.post('/api/v1/sim/hook', { state: 'off' });
+    await waitFor('talking', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'talking');
+    await page.getByRole('button', { name: '转接 张经理' }).click();
+    await page.getByRole('status').filter({ hasText: '正在转接给 张经理' }).waitFor();
+    await u.post('/api/v1/sim/hook', { state: 'on' }); // put down at once, as after any blind transfer
+    const record = await nextRecord(seq);
+    expect(record).toMatchObject({ outcome: 'transferred', transferTarget: '张经理', transferResult: 'succeeded' });
+    expect((await caller.done).code).toBe(0);
   });
 
   it('the English switch changes every visible string on each reception view', async () => {
@@ -229,7 +272,7 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     for (const name of ['desk', 'callbacks', 'messages', 'directory']) {
       await view(name);
-      await page.waitForLoadState('networkidle');
+      await loaded(name);
       expect(untranslated(await visibleText(page)), name).toEqual([]);
     }
     await page.getByRole('button', { name: '中文' }).click();
@@ -274,7 +317,7 @@ describe('IT: reports and status', () => {
     await page.getByRole('button', { name: 'English' }).click();
     for (const name of ['reports', 'status']) {
       await view(name);
-      await page.waitForLoadState('networkidle');
+      await loaded(name);
       expect(untranslated(await visibleText(page)), name).toEqual([]);
     }
     await page.getByRole('button', { name: '中文' }).click();

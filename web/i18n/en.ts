@@ -171,7 +171,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'directory.hint': 'Tell the caller whom you are putting them through to; if the colleague is away, offer to take a message.',
   'directory.empty': 'The directory is empty',
   'directory.transfer': 'Transfer',
-  'directory.transferTo': 'Transfer to {name}',
   'directory.transferring': 'Transferring to {name}…',
 
   'reports.title': 'Reports',
@@ -197,6 +196,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'reports.chart.answerTime': 'Rings before the answer (budget {budget})',
   'reports.chart.sharePerDay': 'Share answered within the budget, per day',
   'reports.chart.outcomes': 'Outcomes',
+  'reports.axis.hour': 'Hour',
+  'reports.axis.ring': 'Rings',
+  'reports.axis.day': 'Day',
+  'reports.axis.outcome': 'Outcome',
   'kpi.calls': 'Calls',
   'kpi.answered': 'Answered',
   'kpi.answeredWithinBudget': 'Answered in time',

@@ -169,7 +169,6 @@ export const zh = {
   'directory.hint': '转接前请告诉来电人将转给谁；同事不在时可改为留言。',
   'directory.empty': '通讯录为空',
   'directory.transfer': '转接',
-  'directory.transferTo': '转接给 {name}',
   'directory.transferring': '正在转接给 {name}…',
 
   'reports.title': '报表',
@@ -195,6 +194,10 @@ export const zh = {
   'reports.chart.answerTime': '接听前响铃声数分布（限 {budget} 声）',
   'reports.chart.sharePerDay': '每日按时接听率',
   'reports.chart.outcomes': '通话结果',
+  'reports.axis.hour': '小时',
+  'reports.axis.ring': '响铃声数',
+  'reports.axis.day': '日期',
+  'reports.axis.outcome': '结果',
   'kpi.calls': '来电数',
   'kpi.answered': '已接听',
   'kpi.answeredWithinBudget': '按时接听',

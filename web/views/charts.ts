@@ -23,33 +23,45 @@ interface ChartProps {
   labels: string[];
   series: Series[];
   kind: 'bars' | 'line';
+  /** What the categories are (the legend's first entry). */
+  xLabel: string;
   /** Value axis as a share (0-1 shown as %). */
   share?: boolean;
+  /** Bars of several series side by side (default); false when they never share a category. */
+  sideBySide?: boolean;
 }
 
 const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60], gap: 2 }) : undefined;
 
 function options(props: ChartProps, width: number): uPlot.Options {
-  const many = props.series.length > 1;
+  const many = props.series.length > 1 && props.sideBySide !== false;
+  const n = props.labels.length;
+  const isBars = props.kind === 'bars';
   return {
     width,
     height: 260,
     cursor: { show: true, drag: { x: false, y: false } },
     legend: { show: true },
-    scales: { x: { time: false }, y: props.share ? { range: [0, 1] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    // Bars sit on whole numbers with half a slot of room at each end.
+    scales: { x: { time: false, ...(isBars ? { range: (): uPlot.Range.MinMax => [-0.5, n - 0.5] } : {}) }, y: props.share ? { range: [0, 1] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [
-      { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (props.labels[s] ?? '') : '')), font: '14px sans-serif', stroke: '#111' },
+      {
+        ...(isBars ? { splits: () => props.labels.map((_, i) => i).filter((i) => n <= 12 || i % Math.ceil(n / 12) === 0) } : {}),
+        values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (props.labels[s] ?? '') : '')),
+        font: '14px sans-serif',
+        stroke: '#111',
+      },
       { values: (_u, splits) => splits.map((s) => (props.share ? `${Math.round(s * 100)}%` : String(s))), font: '14px sans-serif', stroke: '#111' },
     ],
     series: [
-      { label: '', value: (_u, v) => (v === null ? '' : (props.labels[v] ?? '')) },
+      { label: props.xLabel, value: (_u, v) => (v === null ? '—' : (props.labels[v] ?? '—')) },
       ...props.series.map((s, i) => ({
         label: s.label,
         stroke: s.stroke,
         width: 2,
         ...(s.fill ? { fill: s.fill } : {}),
         ...(s.dash ? { dash: s.dash } : {}),
-        ...(props.kind === 'bars' && bars
+        ...(isBars && bars
           ? { paths: many ? uPlot.paths.bars!({ size: [0.7 / props.series.length, 60], align: (i === 0 ? -1 : 1) as 1 | -1, gap: 1 }) : bars, points: { show: false } }
           : {}),
         value: (_u: uPlot, v: number | null) => (v === null ? '—' : props.share ? `${Math.round(v * 100)}%` : String(v)),

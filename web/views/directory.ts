@@ -18,7 +18,8 @@ export function DirectoryView({ session }: { session: Session }) {
   const [result, setResult] = useState<{ ok: boolean; to: string; error?: unknown } | null>(null);
   const transfer = (c: Colleague) => async () => {
     try {
-      await api('POST', '/api/v1/calls/current/transfer', { to: c.uri });
+      // By name: the caller hears "transferring you to <name>" and the record names the colleague (R13).
+      await api('POST', '/api/v1/calls/current/transfer', { to: c.name });
       setResult({ ok: true, to: c.name });
     } catch (err) {
       setResult({ ok: false, to: c.name, error: err });
@@ -35,7 +36,7 @@ export function DirectoryView({ session }: { session: Session }) {
       ${(data?.items ?? []).map(
         (c) => html`<li>
           <span data-user-text><strong>${c.name}</strong>${c.department ? html` <span class="tag">${c.department}</span>` : null}</span>
-          ${session.may.writeRecords ? html`<button type="button" onClick=${transfer(c)} aria-label=${t('directory.transferTo', { name: c.name })}>${t('directory.transfer')}</button>` : null}
+          ${session.may.controlCalls ? html`<button type="button" onClick=${transfer(c)}>${t('directory.transfer')}<span class="sr-only" data-user-text> ${c.name}</span></button>` : null}
         </li>`,
       )}
     </ul>

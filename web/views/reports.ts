@@ -63,23 +63,23 @@ function Charts({ report, answered, session }: { report: Report; answered: Answe
   const days = report.byDay ?? [];
   const outcomes = ['answered', 'missed', 'abandoned', 'busy', 'autoAnswered'] as const;
   return html`<div class="charts">
-    <${Chart} id="per-hour" kind="bars" caption=${t('reports.chart.perHour')} labels=${hours}
+    <${Chart} id="per-hour" kind="bars" caption=${t('reports.chart.perHour')} xLabel=${t('reports.axis.hour')} labels=${hours}
       series=${[
         { label: t('kpi.calls'), values: report.byHour.map((h) => h.calls), stroke: COLORS.a, fill: 'rgba(11,79,156,0.45)' },
         { label: t('kpi.answered'), values: report.byHour.map((h) => h.answered), stroke: COLORS.c, fill: 'rgba(27,110,32,0.45)', dash: [6, 3] },
       ]} />
     ${rings
-      ? html`<${Chart} id="answer-time" kind="bars" caption=${t('reports.chart.answerTime', { budget })} labels=${rings.labels}
+      ? html`<${Chart} id="answer-time" kind="bars" sideBySide=${false} caption=${t('reports.chart.answerTime', { budget })} xLabel=${t('reports.axis.ring')} labels=${rings.labels}
           series=${[
             { label: t('reports.withinBudget'), values: rings.within, stroke: COLORS.c, fill: 'rgba(27,110,32,0.55)' },
             { label: t('reports.pastBudget'), values: rings.late, stroke: COLORS.b, fill: 'rgba(179,38,30,0.55)', dash: [4, 4] },
           ]} />`
       : null}
     ${days.length
-      ? html`<${Chart} id="share-per-day" kind="line" share=${true} caption=${t('reports.chart.sharePerDay')} labels=${days.map((d) => d.date.slice(5))}
+      ? html`<${Chart} id="share-per-day" kind="line" share=${true} caption=${t('reports.chart.sharePerDay')} xLabel=${t('reports.axis.day')} labels=${days.map((d) => d.date.slice(5))}
           series=${[{ label: t('kpi.withinBudgetShare'), values: days.map((d) => d.withinBudgetShare), stroke: COLORS.a }]} />`
       : null}
-    <${Chart} id="outcomes" kind="bars" caption=${t('reports.chart.outcomes')} labels=${outcomes.map((o) => t(`kpi.${o}`))}
+    <${Chart} id="outcomes" kind="bars" caption=${t('reports.chart.outcomes')} xLabel=${t('reports.axis.outcome')} labels=${outcomes.map((o) => t(`kpi.${o}`))}
       series=${[{ label: t('kpi.calls'), values: outcomes.map((o) => report[o]), stroke: COLORS.a, fill: 'rgba(11,79,156,0.45)' }]} />
   </div>`;
 }

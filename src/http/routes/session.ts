@@ -19,6 +19,7 @@ export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: stri
       may: {
         drivePanel: viewerMay(viewer, 'panel.drive'),
         writeRecords: viewerMay(viewer, 'records.write'),
+        controlCalls: viewerMay(viewer, 'calls.control'),
         readCalls: viewerMay(viewer, 'calls.read'),
         readReports: viewerMay(viewer, 'reports.read'),
         exportCalls: viewerMay(viewer, 'calls.export'),

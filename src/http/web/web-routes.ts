@@ -21,22 +21,32 @@ function send(reply: FastifyReply, asset: WebAsset, cache: string, headers: Reco
     .send(asset.body);
 }
 
+/** index.html with `prefill` inside the #app element. */
+function withPrefill(index: WebAsset, prefill: string | undefined): WebAsset {
+  if (prefill === undefined) return index;
+  return { ...index, body: Buffer.from(index.body.toString('utf8').replace('<div id="app"></div>', () => `<div id="app">${prefill}</div>`)) };
+}
+
 /**
- * `prefill`: HTML put inside the page's #app element, shown before the script runs and without it (the refused-
- * config page lists its problems there, so curl and a browser without JavaScript see them too).
+ * `bundle`: the built page; when not given, read from dist/web on the first request that finds it there (a unit
+ * started before the page was built serves it once it is). `prefill`: HTML put inside the page's #app element,
+ * shown before the script runs and without it (the refused-config page lists its problems there, so curl and a
+ * browser without JavaScript see them too).
  */
-export function webRoutes(app: FastifyInstance, bundle: WebBundle | null = loadWebBundle(), prefill?: string): void {
+export function webRoutes(app: FastifyInstance, bundle?: WebBundle | null, prefill?: string): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const index = bundle && prefill !== undefined
-    ? { ...bundle.index, body: Buffer.from(bundle.index.body.toString('utf8').replace('<div id="app"></div>', () => `<div id="app">${prefill}</div>`)) }
-    : bundle?.index;
+  let found = bundle ?? null;
+  const current = () => (found ??= bundle === undefined ? loadWebBundle() : null);
+  let index: WebAsset | null = null;
   api.get('/', { schema: { hide: true } }, async (_request, reply) => {
-    if (!index) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
+    const built = current();
+    if (!built) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
+    index ??= withPrefill(built.index, prefill);
     // uPlot sizes its canvas with inline styles; everything else comes from the unit itself.
     return send(reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
   });
   api.get('/assets/:file', { schema: { params: assetParams, hide: true } }, async (request, reply) => {
-    const asset = bundle?.assets.get(request.params.file);
+    const asset = current()?.assets.get(request.params.file);
     if (!asset) throw new NotFoundError('params.file', `no asset ${request.params.file}`);
     return send(reply, asset, 'public, max-age=31536000, immutable');
   });
