@@ -61,7 +61,14 @@ const lastSeqOf = (entries: readonly AnyJournalEntry[]): number => (entries[entr
 
 interface SinkState {
   sink: UpstreamSink;
+  /** The last seq the sink confirmed. */
   cursor: number;
+  /** The last cursor known to be in the state store (at most `cursor`). */
+  stored: number;
+  /** The store write under way, if any; it goes on until `stored` reaches `cursor` or a write fails. */
+  saving: Promise<void> | null;
+  /** The last store write failed (shown as lastError until a write succeeds or a batch is confirmed). */
+  saveFailed: boolean;
   lastSuccessAt: string | null;
   lastError: { message: string; at: string } | null;
   sent: number;
@@ -80,7 +87,7 @@ export class SyncEngine {
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.log = deps.logger.child({ module: 'sync' });
-    this.states = deps.sinks.map((sink) => ({ sink, cursor: 0, lastSuccessAt: null, lastError: null, sent: 0, failures: 0, wake: null }));
+    this.states = deps.sinks.map((sink) => ({ sink, cursor: 0, stored: 0, saving: null, saveFailed: false, lastSuccessAt: null, lastError: null, sent: 0, failures: 0, wake: null }));
   }
 
   /** Loads the cursors and starts one loop per sink. The journal must be open. */
@@ -88,6 +95,7 @@ export class SyncEngine {
     for (const s of this.states) {
       const stored = this.deps.store.get(cursorKey(s.sink.name));
       s.cursor = typeof stored === 'number' && Number.isInteger(stored) && stored >= 0 ? stored : 0;
+      s.stored = s.cursor;
     }
     this.notify();
     this.loops = this.states.map((s) => this.run(s));
@@ -95,7 +103,7 @@ export class SyncEngine {
     this.watchTimer.unref?.();
   }
 
-  /** Stops the loops; a batch in flight is abandoned (it will be resent: sinks are idempotent). */
+  /** Stops the loops and stores the cursors; a batch in flight is abandoned (it will be resent: sinks are idempotent). */
   async stop(): Promise<void> {
     if (this.watchTimer) clearInterval(this.watchTimer);
     this.watchTimer = null;
@@ -103,6 +111,7 @@ export class SyncEngine {
     for (const s of this.states) s.wake?.();
     await Promise.all(this.deps.sinks.map((sink) => sink.close().catch((err: unknown) => this.log.warn({ err, sink: sink.name }, 'sink close failed'))));
     await Promise.all(this.loops);
+    await Promise.all(this.states.map((s) => this.storeCursor(s)));
   }
 
   /** Something was appended to the journal: note it and wake idle sinks. */
@@ -165,7 +174,9 @@ export class SyncEngine {
         ahead = null;
         if (entries.length === 0) entries = await this.deps.journal.readFrom(s.cursor, batchSize);
         if (entries.length === 0) {
-          await this.idle(s, pollMs);
+          // All sent: the cursor must be in the store before the sink rests.
+          const stored = await this.storeCursor(s);
+          await this.idle(s, stored ? pollMs : this.deps.settings.retryMinMs);
           continue;
         }
         if (entries.length === batchSize) {
@@ -208,14 +219,44 @@ export class SyncEngine {
       },
     });
     const last = lastSeqOf(entries);
-    await this.deps.store.set(cursorKey(s.sink.name), last);
     s.cursor = last;
+    // Confirmed: the cursor is stored while the next batch goes out (a crash before it is stored only means a
+    // resend, which changes nothing upstream).
+    void this.storeCursor(s);
     s.sent += entries.length;
     s.lastSuccessAt = new Date(this.deps.clock.now()).toISOString();
     if (s.lastError) this.log.info({ sink: s.sink.name, cursor: last }, 'upstream sink recovered');
     s.lastError = null;
     this.backlog.prune(this.confirmedThrough());
     this.report();
+  }
+
+  /**
+   * Writes the sink's cursor to the state store, one write at a time: a write that finds the cursor moved on
+   * meanwhile writes again. Resolves true once the stored cursor has caught up; false when a write failed (it
+   * is reported, and the next batch or the next idle turn tries again).
+   */
+  private storeCursor(s: SinkState): Promise<boolean> {
+    s.saving ??= (async () => {
+      try {
+        while (s.stored < s.cursor) {
+          const want = s.cursor;
+          await this.deps.store.set(cursorKey(s.sink.name), want);
+          s.stored = want;
+        }
+        if (s.saveFailed) {
+          s.saveFailed = false;
+          s.lastError = null;
+          this.log.info({ sink: s.sink.name, cursor: s.stored }, 'sync cursor stored again');
+        }
+      } catch (err) {
+        this.failed(s, err);
+        s.saveFailed = true;
+      } finally {
+        s.saving = null;
+      }
+    })();
+    return s.saving.then(() => s.stored >= s.cursor);
   }
 
   private failed(s: SinkState, err: unknown): void {

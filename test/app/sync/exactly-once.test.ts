@@ -2,8 +2,10 @@
  * Issue 10: at-least-once delivery made exactly-once upstream. A child process runs the sync engine on a real
  * journal against PostgreSQL 15 (TLS) through a fault-injecting TCP proxy, while the test drops connections,
  * cuts requests in half, stalls responses (the server commits, the unit never hears), refuses connections,
- * stops and SIGKILLs the database, and SIGKILLs the unit mid-batch and restarts it. At least 50 faults in one
- * run; afterwards every record is upstream exactly once with all its fields and the newest annotations.
+ * stops and SIGKILLs the database, and SIGKILLs the unit mid-batch and restarts it: each kind in turn, the
+ * drops and SIGKILLs while the child reports a batch on its way, and a fault counts only when it hit. At least
+ * 50 faults in one run; afterwards every record is upstream exactly once with all its fields and the newest
+ * annotations, and every event once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
