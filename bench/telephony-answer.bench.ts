@@ -58,17 +58,20 @@ async function withBurst<T>(side: Side, burst: boolean, prefix: string, measure:
     await sleep(BURST_LEAD_MS);
     return await measure();
   } finally {
-    await b.done.catch(() => undefined);
+    const result = await b.done.catch((err: unknown) => ({ code: null, errors: String(err) }));
     b.kill();
+    // A burst call that got anything but 486/487 (e.g. a 200: answered by mistake) makes sipp fail: say so.
+    if (result.code !== 0) console.log(`  burst to ${side.sip}: sipp exit ${result.code}; ${result.errors.trim().split('\n')[0] ?? ''}`);
   }
 }
 
 /**
  * One call to the unit: ringing, hook lifted, talking, hook down. Returns ms from the lift to the 200 OK, or null
- * when the unit did not answer (the SIP line gives up after sip.answerTimeoutMs; the caller then gives up too).
+ * when the unit did not answer (the SIP line gives up after sip.answerTimeoutMs). baresip then keeps that call
+ * for its own 120 s timeout, even past the caller's CANCEL: the caller is dropped and the unit restarted instead.
  */
-async function unitSample(u: TestUnit, burst: boolean, i: number): Promise<number | null> {
-  const desk = u.running.unit;
+async function unitSample(units: Units, burst: boolean, i: number): Promise<number | null> {
+  const desk = units.current.running.unit;
   const sipp = call(UNIT);
   try {
     await waitFor('measured call ringing', async () => desk.status().call?.state === 'ringing', 10_000);
@@ -80,12 +83,15 @@ async function unitSample(u: TestUnit, burst: boolean, i: number): Promise<numbe
       desk.simulate({ type: 'hook', state: 'on' });
       return talking ? at : null;
     });
-    const result = await sipp.done;
-    await waitFor('unit idle', async () => desk.status().call === null, 10_000);
     if (liftedAt === null) {
-      console.log(`  call ${i}${burst ? ' (burst)' : ''}: hook lifted, not answered within ${ANSWER_WAIT_MS} ms; caller sipp exit ${result.code}, 200 OK ${result.okAtUs === null ? 'never' : 'later'}`);
+      console.log(`  call ${i}${burst ? ' (burst)' : ''}: hook lifted, not answered within ${ANSWER_WAIT_MS} ms; unit restarted`);
+      sipp.kill();
+      await sipp.done;
+      await units.restart();
       return null;
     }
+    const result = await sipp.done;
+    await waitFor('unit idle', async () => desk.status().call === null, 10_000);
     if (result.code !== 0 || result.okAtUs === null) throw new Error(`unit: measured call ended with sipp exit ${result.code}, 200 OK ${result.okAtUs === null ? 'never seen' : 'seen'}`);
     return (result.okAtUs - liftedAt) / 1000;
   } finally {
@@ -116,12 +122,12 @@ async function plainSample(plain: PlainBaresip, burst: boolean, i: number): Prom
   }
 }
 
-async function compare(u: TestUnit, plain: PlainBaresip, burst: boolean, n: number): Promise<void> {
+async function compare(units: Units, plain: PlainBaresip, burst: boolean, n: number): Promise<void> {
   const unit: number[] = [];
   const bare: number[] = [];
   let unanswered = 0;
   for (let i = 0; i < n; i++) {
-    const sample = await unitSample(u, burst, i);
+    const sample = await unitSample(units, burst, i);
     if (sample === null) unanswered++;
     else unit.push(sample);
     bare.push(await plainSample(plain, burst, i));
@@ -158,19 +164,41 @@ async function ctrlReplies(plain: PlainBaresip, n: number): Promise<void> {
   console.log(summary('ctrl_tcp, one write of two commands → both replies', two));
 }
 
-export default async function run(): Promise<void> {
+/** The unit under test, restarted after a call it could not answer. */
+interface Units {
+  current: TestUnit;
+  restart(): Promise<void>;
+}
+
+async function bootReadyUnit(): Promise<TestUnit> {
   const u = await bootUnit({ sipPort: UNIT.sip, ctrlPort: UNIT.ctrl, autoAnswerAfterRings: 0 });
-  let plain: PlainBaresip | null = null;
   try {
-    plain = await startPlainBaresip({ sipPort: PLAIN.sip, ctrlPort: PLAIN.ctrl, maxCalls: 1 });
     await waitFor('SIP up', async () => u.running.unit.status().sipUp);
     // Settle first: the unit makes its built-in greetings (espeak-ng, sox) in the background after start.
     await u.running.greetings.whenReady();
+    return u;
+  } catch (err) {
+    await u.stop();
+    throw err;
+  }
+}
+
+export default async function run(): Promise<void> {
+  let plain: PlainBaresip | null = null;
+  const units: Units = {
+    current: await bootReadyUnit(),
+    async restart() {
+      await this.current.stop();
+      this.current = await bootReadyUnit();
+    },
+  };
+  try {
+    plain = await startPlainBaresip({ sipPort: PLAIN.sip, ctrlPort: PLAIN.ctrl, maxCalls: 1 });
     await ctrlReplies(plain, 50);
-    await compare(u, plain, false, AT_REST_CALLS);
-    await compare(u, plain, true, BURST_CALLS);
+    await compare(units, plain, false, AT_REST_CALLS);
+    await compare(units, plain, true, BURST_CALLS);
   } finally {
     await plain?.stop();
-    await u.stop();
+    await units.current.stop();
   }
 }
