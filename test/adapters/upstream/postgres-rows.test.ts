@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toRows } from '../../../src/adapters/upstream/postgres-rows.ts';
-import { UPSERT_SQL, upsertParams } from '../../../src/adapters/upstream/postgres-upsert.ts';
+import { encodeBatch, UPSERT_SQL, upsertParams } from '../../../src/adapters/upstream/postgres-upsert.ts';
 import type { CallRecord } from '../../../src/core/record.ts';
 import { makeCall, prng } from './call-fixtures.ts';
 
@@ -56,5 +56,10 @@ describe('postgres rows', () => {
     expect(callIds).toEqual(['desk-1-call-1']);
     expect(JSON.parse(String(bodies![0]))).toMatchObject({ category: 'booking' });
     for (const column of params.slice(6)) expect(column).toHaveLength(2);
+    // Encoded ahead of sending: every parameter is already the array literal node-postgres would send.
+    const { values } = encodeBatch('desk-1', entries);
+    expect(values).toHaveLength(params.length);
+    expect(values.slice(0, 2)).toEqual(['{"desk-1"}', '{"2"}']);
+    for (const v of values) expect(v).toMatch(/^\{.*\}$/s);
   });
 });
