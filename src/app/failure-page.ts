@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { errorHandler } from '../http/error-map.ts';
-import { loadWebBundle } from '../http/web/web-bundle.ts';
 import { webRoutes } from '../http/web/web-routes.ts';
 import type { Logger } from '../ports/logger.ts';
 import { createSdNotifier } from './sd-notify.ts';
@@ -45,16 +44,10 @@ export async function startFailurePage(options: { configPath: string; issues: st
   // The web page's session answers with the problems too, so the page shows them on its status view (issue 9).
   app.get('/api/v1/session', async (_req, reply) => reply.status(503).send(body));
   const problems = problemsHtml(options.configPath, options.issues);
-  const bundle = loadWebBundle();
-  if (bundle) {
-    app.setValidatorCompiler(validatorCompiler);
-    app.setErrorHandler(errorHandler);
-    webRoutes(app, bundle, problems);
-  } else {
-    app.get('/', async (_req, reply) =>
-      reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>deskphone: 配置错误 / config refused</title>${problems}</html>`),
-    );
-  }
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  const plain = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>deskphone: 配置错误 / config refused</title>${problems}</html>`;
+  webRoutes(app, undefined, problems, plain);
   const { host, port } = failurePageAddress(options.raw);
   const url = await app.listen({ host, port });
   options.logger.warn({ url, issues: options.issues }, 'config refused: serving the problems at the local API address until restarted');

@@ -255,7 +255,10 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     const seq = await lastSeq();
     const caller = startSippCall({ scenario: 'uac-refer', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(),
       vars: { caller: '+8613600002222', answer_ms: 20_000, refer_code: 202, final_code: 200, final_reason: 'OK', notify_ms: 500 } });
-    await waitFor('ringing', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'ringing');
+    await waitFor('ringing', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'ringing', 20_000).catch(async (err: Error) => {
+      caller.kill();
+      throw new Error(`${err.message}; sipp: ${(await caller.done).stderr.slice(-2000)}`);
+    });
     await u.post('/api/v1/sim/hook', { state: 'off' });
     await waitFor('talking', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'talking');
     await page.getByRole('button', { name: '转接 张经理' }).click();

@@ -16,11 +16,11 @@ import { startLanUnit, type LanUnit } from '../http/lan-support.ts';
 
 let dir: string;
 
-function appWith(bundleDir: string | null, prefill?: string): FastifyInstance {
+function appWith(bundleDir: string | null, prefill?: string, unbuilt?: string): FastifyInstance {
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
-  webRoutes(app, bundleDir === null ? null : loadWebBundle(bundleDir), prefill);
+  webRoutes(app, bundleDir === null ? null : loadWebBundle(bundleDir), prefill, unbuilt);
   return app;
 }
 
@@ -68,6 +68,11 @@ describe('the web page routes', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json().error.message).toContain('npm run build:web');
     expect(loadWebBundle(join(dir, 'nothing-here'))).toBeNull();
+    // A page that must answer anyway (the refused config's) serves its plain version instead.
+    const plain = await appWith(null, undefined, '<p>plain</p>').inject({ url: '/' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(plain.body).toBe('<p>plain</p>');
   });
 
   it('put the prefill inside #app (the refused config lists its problems there)', async () => {

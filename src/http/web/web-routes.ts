@@ -31,15 +31,16 @@ function withPrefill(index: WebAsset, prefill: string | undefined): WebAsset {
  * `bundle`: the built page; when not given, read from dist/web on the first request that finds it there (a unit
  * started before the page was built serves it once it is). `prefill`: HTML put inside the page's #app element,
  * shown before the script runs and without it (the refused-config page lists its problems there, so curl and a
- * browser without JavaScript see them too).
+ * browser without JavaScript see them too). `unbuilt`: the page served while there is no bundle, instead of a 404.
  */
-export function webRoutes(app: FastifyInstance, bundle?: WebBundle | null, prefill?: string): void {
+export function webRoutes(app: FastifyInstance, bundle?: WebBundle | null, prefill?: string, unbuilt?: string): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   let found = bundle ?? null;
   const current = () => (found ??= bundle === undefined ? loadWebBundle() : null);
   let index: WebAsset | null = null;
   api.get('/', { schema: { hide: true } }, async (_request, reply) => {
     const built = current();
+    if (!built && unbuilt !== undefined) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(unbuilt);
     if (!built) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
     index ??= withPrefill(built.index, prefill);
     // uPlot sizes its canvas with inline styles; everything else comes from the unit itself.
