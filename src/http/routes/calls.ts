@@ -100,7 +100,8 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
       if (format === 'json') yield '\n]\n';
     }
     void reply.header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
-    return reply.send(Readable.from(lines()));
+    // One chunk waits at most (see csvStream).
+    return reply.send(Readable.from(lines(), { highWaterMark: 1 }));
   });
 
   if (!records) return;
