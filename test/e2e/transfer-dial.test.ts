@@ -1,9 +1,9 @@
 /**
  * Calls placed and transferred through the LAN API, end to end (issue 7 items 6 and 7, SPEC R13): the real unit
  * with baresip; sipp as the colleague who takes a placed call (uas-callee.xml) and as the caller who is
- * transferred (uac-refer.xml takes the REFER and NOTIFYs the outcome). The transfer announcement is made by
+ * transferred (uac-refer.xml takes the REFER, follows it to the colleague with a second leg, and NOTIFYs the outcome). The transfer announcement is made by
  * espeak-ng from the colleague's name, as on a fresh unit.
- * Ports: SIP 25660, ctrl_tcp 25044, sipp callers 25670-25679, sipp callees 25680-25689, RTP 25700-25799.
+ * Ports: SIP 25660, ctrl_tcp 25044, sipp callers 25670-25678 (25679: a transferee's second leg), sipp callees 25680-25689, RTP 25700-25799.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/record.ts';
@@ -108,7 +108,9 @@ describe('announced transfer (R13)', () => {
 
   it('a transfer that works: the record says transferred, to whom, and that it succeeded', async () => {
     const before = await lastSeq();
-    const sipp = await takeCall({ final_code: 200, final_reason: 'OK', notify_ms: 300 });
+    // The caller follows the REFER to 王经理's phone (a second sipp), which answers.
+    const colleague = startSippCallee({ localPort: COLLEAGUE_PORT, mediaPort: 25790, ringMs: 200 });
+    const sipp = await takeCall({ final_code: 200, final_reason: 'OK', notify_ms: 1500, follow_port: 25679, follow_media: 25780 });
     const res = await u.post('/api/v1/calls/current/transfer', { to: '王经理' });
     expect(res.status).toBe(202);
     // The receptionist puts the handset down at once, as after any blind transfer: the caller is not cut off.
@@ -117,6 +119,8 @@ describe('announced transfer (R13)', () => {
     expect(record).toMatchObject({ outcome: 'transferred', transferTarget: '王经理', transferResult: 'succeeded', hungUpFirst: null });
     const done = await sipp.done;
     expect(done.code, done.stderr).toBe(0);
+    const took = await colleague.done;
+    expect(took.code, took.stderr).toBe(0);
   });
 
   it('a transfer nobody takes brings the caller back on hold with HOLD lit; lifting the handset takes them back', async () => {

@@ -42,6 +42,7 @@ const DEFAULT_VARS: Record<string, Record<string, string>> = {
   'uac-busy': { caller: '+15550100', caller_name: 'Test Caller' },
   'uac-refer': {
     caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', refer_code: '202', final_code: '200', final_reason: 'OK', notify_ms: '300',
+    follow_scenario: fileURLToPath(new URL('./sipp/uac-follow.xml', import.meta.url)), follow_port: '0', follow_media: '0',
   },
 };
 

@@ -1,8 +1,8 @@
 // Integration (issue 7 items 6 and 7): outbound calls and announced blind transfers on a real baresip 1.0.0.
-// sipp plays the callee of a placed call (uas-callee.xml) and the transferee (uac-refer.xml: it takes the
-// REFER and NOTIFYs the outcome). The announcement is a 1200 Hz tone heard by the caller (RTP peer) before the
+// sipp plays the callee of a placed call (uas-callee.xml), the transferee (uac-refer.xml: it takes the REFER,
+// follows it with a second leg to the Refer-To target, uac-follow.xml, and NOTIFYs the outcome) and the colleague. The announcement is a 1200 Hz tone heard by the caller (RTP peer) before the
 // REFER leaves; hold audio (600 Hz) follows.
-// Ports: SIP 15360, ctrl_tcp 14740, sipp 15370-15379, callee sipp 15380-15389, RTP 16400-16499, RTP peer 15395.
+// Ports: SIP 15360, ctrl_tcp 14740, sipp 15370-15377, transferee's second leg 15378, callee sipp 15380-15389, RTP 16400-16499, RTP peer 15395.
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
@@ -106,8 +106,10 @@ describe('outbound calls (real baresip, sipp callee)', () => {
 });
 
 describe('announced blind transfer (R13; real baresip, sipp transferee)', () => {
-  it('the caller hears the announcement before the REFER; a 2xx NOTIFY closes the call as transferred', async () => {
-    const { sipp, callId } = await answeredTransferee({ final_code: 200, final_reason: 'OK', notify_ms: 300 });
+  it('the caller hears the announcement before the REFER, follows it to the colleague; a 2xx NOTIFY closes the call as transferred', async () => {
+    // The colleague (a second sipp) takes the call the transferee places to the Refer-To target.
+    const colleague = startSippCallee({ localPort: 15389, mediaPort: 16490, ringMs: 200 });
+    const { sipp, callId } = await answeredTransferee({ final_code: 200, final_reason: 'OK', notify_ms: 1500, follow_port: 15378, follow_media: 16480 });
     const mark = peer.received().length;
     await line.transfer(callId, { uri: 'sip:wang@127.0.0.1:15389', announcement });
     await expect(rec.next('call.closed', 10_000, (e) => e.callId === callId)).resolves.toMatchObject({ reason: 'transferred' });
@@ -117,6 +119,8 @@ describe('announced blind transfer (R13; real baresip, sipp transferee)', () => 
     expect(dominantTone(heard.slice(800, 6400), [600, 1200, 440], 5)).toBe(1200);
     const res = await sipp.done;
     expect(res.code, res.stderr).toBe(0);
+    const took = await colleague.done;
+    expect(took.code, took.stderr).toBe(0);
   });
 
   // baresip 1.0.0 destroys a call whose transfer failed (REFER refused, or a failed NOTIFY): the caller is cut
@@ -130,11 +134,13 @@ describe('announced blind transfer (R13; real baresip, sipp transferee)', () => 
   });
 
   it('a busy target (failed NOTIFY) rejects with its status; the dropped call closes as lost', async () => {
-    const { sipp, callId } = await answeredTransferee({ final_code: 486, final_reason: 'Busy Here', notify_ms: 200 });
+    const colleague = startSippCallee({ localPort: 15389, mediaPort: 16490, answerCode: 486, ringMs: 100 });
+    const { sipp, callId } = await answeredTransferee({ final_code: 486, final_reason: 'Busy Here', notify_ms: 1000, follow_port: 15378, follow_media: 16480 });
     await expect(line.transfer(callId, { uri: 'sip:wang@127.0.0.1:15389', announcement: null })).rejects.toThrow(/486/);
     await expect(rec.next('call.closed', 10_000, (e) => e.callId === callId)).resolves.toMatchObject({ reason: 'lost' });
     const res = await sipp.done;
     expect(res.code, res.stderr).toBe(0);
+    expect((await colleague.done).code).toBe(0);
   });
 
   it('a target that never answers times out (sip.transferTimeoutMs) and the call stays up', async () => {
