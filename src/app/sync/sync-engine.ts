@@ -182,8 +182,12 @@ export class SyncEngine {
         if (entries.length === batchSize) {
           // A backlog: read the next batch from the journal while this one is on its way, so that reading
           // and parsing here overlap the far end's work. Entries past the cursor never change.
-          ahead = this.deps.journal.readFrom(lastSeqOf(entries), batchSize).then((next) => {
-            if (next.length > 0) s.sink.prepare?.({ unitId: this.deps.settings.unitId, entries: next });
+          ahead = this.deps.journal.readFrom(lastSeqOf(entries), batchSize).then(async (next) => {
+            if (next.length > 0 && s.sink.prepare) {
+              // Requests that came in while the journal was parsed go first, then the sink encodes.
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              s.sink.prepare({ unitId: this.deps.settings.unitId, entries: next });
+            }
             return next;
           });
           ahead.catch(() => undefined);
