@@ -12,7 +12,7 @@ import type { CallRecord, Outcome } from '../../src/core/record.ts';
 
 export const SEEDED_MONTH = '2026-10';
 export const ZONE = 'Asia/Shanghai';
-const PER_DAY = 12;
+export const SEEDED_PER_DAY = 12;
 const OUTCOMES: Outcome[] = ['answered', 'answered', 'answered', 'answered', 'missed', 'answered', 'abandoned', 'answered', 'busy', 'answered', 'answered', 'answered'];
 
 export interface SeededMonth {
@@ -50,7 +50,7 @@ export async function seedMonth(dataDir: string): Promise<SeededMonth> {
   const want: SeededMonth = { calls: 0, answered: 0, answeredWithinBudget: 0, missed: 0 };
   let seq = 0;
   for (let day = 0; day < days; day++) {
-    for (let i = 0; i < PER_DAY; i++) {
+    for (let i = 0; i < SEEDED_PER_DAY; i++) {
       const call = seededCall(day, i);
       const name = dailyFileName(Date.parse(call.startedAt));
       files.set(name, [...(files.get(name) ?? []), encodeLine(++seq, call)]);

@@ -12,7 +12,7 @@ import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
 import { addToken } from '../../src/app/records/tokens.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
 import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { SEEDED_MONTH, seedMonth, type SeededMonth } from './month-fixture.ts';
+import { SEEDED_MONTH, SEEDED_PER_DAY, seedMonth, type SeededMonth } from './month-fixture.ts';
 import { launchChromium, pageErrors, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
 
 const SIP_PORT = 31060;
@@ -203,6 +203,13 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     const slips = await u.get<{ messages: { id: string; callId: string; to: string; content: string; takenBy: string }[] }>('/api/v1/messages');
     expect(slips.messages.find((m) => m.id === annotated.message)).toMatchObject({ callId: record.id, to: '张经理', content: '请明天上午回电，关于合同续签。', takenBy: '前台小王' });
     await page.locator(`[data-call-id="${record.id}"] [data-message="${annotated.message}"]`).waitFor();
+    // Notes and category of the last call (R8): Ctrl+Enter in the notes saves.
+    await page.getByLabel('类别').selectOption('complaint');
+    await page.getByLabel('备注').focus();
+    await page.keyboard.type('客户投诉送货晚了两天');
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('status').filter({ hasText: '备注已保存' }).waitFor();
+    expect(await u.get<Call & { notes: string; category: string }>(`/api/v1/calls/${record.id}`)).toMatchObject({ notes: '客户投诉送货晚了两天', category: 'complaint' });
     await shoot(page, 'desk');
     // On a phone: one column, nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -308,7 +315,16 @@ describe('IT: reports and status', () => {
     const callRows = parse(await readFile((await callsCsv.path())!, 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
     expect(callRows).toHaveLength(seeded.calls);
     expect(new Set(callRows.map((r) => r.outcome))).toEqual(new Set(['answered', 'missed', 'abandoned', 'busy']));
-    expect(callRows.every((r) => r.startedAt?.startsWith('2026-09-30') || r.startedAt?.startsWith(SEEDED_MONTH))).toBe(true);
+    expect(callRows.every((r) => r.startedAt?.startsWith(SEEDED_MONTH))).toBe(true);
+
+    // One day of it: 12 calls seeded each day.
+    await page.getByLabel('日报').check();
+    await page.getByLabel('日期', { exact: true }).fill(`${SEEDED_MONTH}-15`);
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.getByText(`统计期间：${SEEDED_MONTH}-15`).waitFor();
+    expect(await page.locator('[data-kpi="calls"] td').textContent()).toBe(String(SEEDED_PER_DAY));
+    await page.locator('[data-chart="per-hour"] canvas').waitFor();
+    expect(await page.locator('[data-chart="share-per-day"]').count()).toBe(0);
   });
 
   it('the status view shows SIP, panel, journal and the config with secrets hidden; English on reports and status', async () => {
