@@ -21,7 +21,7 @@ import { percentile, summary } from './stats.ts';
 import { startPlainBaresip, type PlainBaresip } from './support/plain-baresip.ts';
 import { startTracedCall, wallClockUs, type TracedCall } from './support/traced-sipp-call.ts';
 
-const AT_REST_CALLS = Number(process.env.TELEPHONY_BENCH_REST_CALLS ?? 30);
+const AT_REST_CALLS = Number(process.env.TELEPHONY_BENCH_REST_CALLS ?? 100);
 const BURST_CALLS = Number(process.env.TELEPHONY_BENCH_BURST_CALLS ?? 20);
 const RATE = 20;
 /** How long the burst runs before the hook is lifted, and in all per measured call. */
