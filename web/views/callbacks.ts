@@ -9,6 +9,7 @@ import { when } from '../format.ts';
 import { lang, t, tMaybe } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
 
 interface CallbackItem {
@@ -35,16 +36,10 @@ function QuietHours({ session }: { session: Session }) {
 function Item({ cb, session, onChanged }: { cb: CallbackItem; session: Session; onChanged: () => void }) {
   const [outcome, setOutcome] = useState('');
   const [closing, setClosing] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const act = (path: string, body?: unknown) => async (e?: Event) => {
     e?.preventDefault();
-    try {
-      await api('POST', path, body);
-      setError(null);
-      onChanged();
-    } catch (err) {
-      setError(err);
-    }
+    if (await action.run(() => api('POST', path, body))) onChanged();
   };
   const id = encodeURIComponent(cb.id);
   return html`<li class=${`callback ${cb.overdue ? 'overdue' : ''}`} data-callback=${cb.id} data-state=${cb.state}>
@@ -66,7 +61,7 @@ function Item({ cb, session, onChanged }: { cb: CallbackItem; session: Session; 
             </form>`
           : null}`
       : null}
-    <${ErrorLine} error=${error} />
+    <${ErrorLine} error=${action.error} />
   </li>`;
 }
 

@@ -3,25 +3,20 @@
  * the desk's own handset and button are used, and the page says so.
  */
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import type { DeskStatus } from './use-desk.ts';
 
 export function DeskControls({ session, status, onDone }: { session: Session; status: DeskStatus | null; onDone: () => void }) {
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   if (session.panelKind !== 'simulated' || !session.may.drivePanel) {
     return html`<p class="hint">${t('controls.realBoard')}</p>`;
   }
   const run = (path: string, body: unknown) => async () => {
-    try {
-      await api('POST', path, body);
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
+    await action.run(() => api('POST', path, body));
     onDone();
   };
   const lifted = status?.panel.hook === 'off';
@@ -32,6 +27,6 @@ export function DeskControls({ session, status, onDone }: { session: Session; st
     <button type="button" class="big" data-action="hold" aria-pressed=${held ? 'true' : 'false'} onClick=${run('/api/v1/sim/button', { name: 'hold' })}>
       ${held ? t('controls.resume') : t('controls.hold')}</button>
     <p class="hint">${t('controls.handset', { hook: lifted ? t('controls.handsetUp') : t('controls.handsetDown') })}</p>
-    <${ErrorLine} error=${error} />
+    <${ErrorLine} error=${action.error} />
   </div>`;
 }

@@ -5,6 +5,7 @@ import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
 
 interface Colleague {
@@ -15,22 +16,19 @@ interface Colleague {
 
 export function DirectoryView({ session }: { session: Session }) {
   const { data, error } = useLoad(() => api<{ items: Colleague[] }>('GET', '/api/v1/directory'), []);
-  const [result, setResult] = useState<{ ok: boolean; to: string; error?: unknown } | null>(null);
+  const action = useAction();
+  const [target, setTarget] = useState('');
   const transfer = (c: Colleague) => async () => {
-    try {
-      // By name: the caller hears "transferring you to <name>" and the record names the colleague (R13).
-      await api('POST', '/api/v1/calls/current/transfer', { to: c.name });
-      setResult({ ok: true, to: c.name });
-    } catch (err) {
-      setResult({ ok: false, to: c.name, error: err });
-    }
+    setTarget(c.name);
+    // By name: the caller hears "transferring you to <name>" and the record names the colleague (R13).
+    await action.run(() => api('POST', '/api/v1/calls/current/transfer', { to: c.name }));
   };
   return html`<section class="card" aria-labelledby="dir-title">
     <h2 id="dir-title">${t('directory.title')}</h2>
     <p class="hint">${t('directory.hint')}</p>
     <${ErrorLine} error=${error} />
-    ${result?.ok ? html`<p class="ok" role="status">${t('directory.transferring', { name: result.to })}</p>` : null}
-    ${result && !result.ok ? html`<${ErrorLine} error=${result.error} />` : null}
+    ${action.done ? html`<p class="ok" role="status">${t('directory.transferring', { name: target })}</p>` : null}
+    <${ErrorLine} error=${action.error} />
     ${data && data.items.length === 0 ? html`<p>${t('directory.empty')}</p>` : null}
     <ul class="directory">
       ${(data?.items ?? []).map(

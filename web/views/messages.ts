@@ -1,11 +1,11 @@
 /** Message slips per colleague (R9), newest first, with "delivered". */
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { when } from '../format.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
 
 interface MessageSlip {
@@ -22,21 +22,15 @@ interface MessageSlip {
 
 export function MessagesView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<{ messages: MessageSlip[] }>('GET', '/api/v1/messages'), []);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
   const deliver = (id: string) => async () => {
-    try {
-      await api('POST', `/api/v1/messages/${encodeURIComponent(id)}/delivered`);
-      setActionError(null);
-      reload();
-    } catch (err) {
-      setActionError(err);
-    }
+    if (await action.run(() => api('POST', `/api/v1/messages/${encodeURIComponent(id)}/delivered`))) reload();
   };
   const groups = new Map<string, MessageSlip[]>();
   for (const m of data?.messages ?? []) groups.set(m.to, [...(groups.get(m.to) ?? []), m]);
   return html`<section class="card" aria-labelledby="msg-title">
     <h2 id="msg-title">${t('messages.title')}</h2>
-    <${ErrorLine} error=${error ?? actionError} />
+    <${ErrorLine} error=${error ?? action.error} />
     <button type="button" onClick=${reload}>${t('app.refresh')}</button>
     ${data && groups.size === 0 ? html`<p>${t('messages.none')}</p>` : null}
     ${[...groups].map(

@@ -6,30 +6,23 @@ import { clock, when } from '../format.ts';
 import { lang, t, tMaybe } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import type { CallRecord } from './use-desk.ts';
 
 export function LastCall({ session, call, onSaved }: { session: Session; call: CallRecord | null; onSaved: () => void }) {
   const [notes, setNotes] = useState('');
   const [category, setCategory] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const action = useAction();
   useEffect(() => {
     setNotes(call?.notes ?? '');
     setCategory(call?.category ?? '');
-    setSaved(false);
+    action.reset();
   }, [call?.id]);
   if (!call) return html`<section class="card"><h2>${t('last.title')}</h2><p>${t('last.none')}</p></section>`;
 
   const save = async (e: Event) => {
     e.preventDefault();
-    try {
-      await api('PATCH', `/api/v1/calls/${encodeURIComponent(call.id)}`, { notes: notes.trim() ? notes : null, category: category || null });
-      setError(null);
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
+    if (await action.run(() => api('PATCH', `/api/v1/calls/${encodeURIComponent(call.id)}`, { notes: notes.trim() ? notes : null, category: category || null }))) onSaved();
   };
   return html`<section class="card" aria-labelledby="last-title" data-call-id=${call.id}>
     <h2 id="last-title">${t('last.title')}</h2>
@@ -53,8 +46,8 @@ export function LastCall({ session, call, onSaved }: { session: Session; call: C
         <textarea id="note-notes" rows="2" value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLTextAreaElement).value)}
           onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void save(e)}></textarea>
       </div>
-      <${ErrorLine} error=${error} />
-      ${saved ? html`<p class="ok" role="status">${t('last.saved')}</p>` : null}
+      <${ErrorLine} error=${action.error} />
+      ${action.done ? html`<p class="ok" role="status">${t('last.saved')}</p>` : null}
       <button type="submit">${t('last.save')}</button>
     </form>
   </section>`;

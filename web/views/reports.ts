@@ -12,6 +12,7 @@ import { t, tMaybe, type MessageKey } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { Chart } from './charts.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
 
 interface Fields {
@@ -103,7 +104,7 @@ export function ReportsView({ session }: { session: Session }) {
   const [asked, setAsked] = useState({ kind: 'monthly' as 'daily' | 'monthly', period: today.toFormat('yyyy-MM') });
   const [from, setFrom] = useState(today.startOf('month').toISODate() ?? '');
   const [to, setTo] = useState(today.toISODate() ?? '');
-  const [dlError, setDlError] = useState<unknown>(null);
+  const downloading = useAction();
   const query = asked.kind === 'daily' ? `daily?date=${asked.period}` : `monthly?month=${asked.period}`;
   const { data, error } = useLoad(async () => {
     const report = await api<Report>('GET', `/api/v1/reports/${query}`);
@@ -124,14 +125,7 @@ export function ReportsView({ session }: { session: Session }) {
     setKind(k);
     setPeriod(k === 'daily' ? (today.toISODate() ?? '') : today.toFormat('yyyy-MM'));
   };
-  const csv = (path: string, name: string) => async () => {
-    try {
-      await download(path, name);
-      setDlError(null);
-    } catch (err) {
-      setDlError(err);
-    }
-  };
+  const csv = (path: string, name: string) => () => downloading.run(() => download(path, name));
   const rangeIso = (d: string, end: boolean) => {
     const day = DateTime.fromISO(d, { zone });
     return encodeURIComponent((end ? day.plus({ days: 1 }) : day).startOf('day').toUTC().toISO() ?? '');
@@ -168,6 +162,6 @@ export function ReportsView({ session }: { session: Session }) {
           <button type="submit" data-download="calls">${t('reports.downloadCalls')}</button>
         </form>`
       : null}
-    <${ErrorLine} error=${dlError} />
+    <${ErrorLine} error=${downloading.error} />
   </section>`;
 }

@@ -9,6 +9,7 @@ import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { useAction } from './use-action.ts';
 import type { CallRecord } from './use-desk.ts';
 
 const TAKEN_BY_KEY = 'deskphone.takenBy';
@@ -32,27 +33,22 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
   const empty = (): Slip => ({ to: '', from: '', callbackNumber: '', content: '', takenBy: localStorage.getItem(TAKEN_BY_KEY) ?? session.viewer.name ?? '' });
   const [slip, setSlip] = useState<Slip>(empty);
   const [link, setLink] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const action = useAction();
   const set = (k: keyof Slip) => (v: string) => setSlip((s) => ({ ...s, [k]: v }));
 
   const save = async (e?: Event) => {
     e?.preventDefault();
-    try {
-      await api('POST', '/api/v1/messages', {
+    const ok = await action.run(() =>
+      api('POST', '/api/v1/messages', {
         ...(link && lastCall ? { callId: lastCall.id } : {}),
         to: slip.to, from: slip.from, content: slip.content, takenBy: slip.takenBy,
         ...(slip.callbackNumber.trim() ? { callbackNumber: slip.callbackNumber.trim() } : {}),
-      });
-      localStorage.setItem(TAKEN_BY_KEY, slip.takenBy);
-      setSlip(empty());
-      setError(null);
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-      setSaved(false);
-    }
+      }),
+    );
+    if (!ok) return;
+    localStorage.setItem(TAKEN_BY_KEY, slip.takenBy);
+    setSlip(empty());
+    onSaved();
   };
   const ctrlEnter = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void save(e);
@@ -75,8 +71,8 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
         <input id="slip-link" type="checkbox" checked=${link && lastCall !== null} disabled=${lastCall === null} onChange=${(e: Event) => setLink((e.target as HTMLInputElement).checked)} />
         <label for="slip-link">${lastCall ? t('slip.linkLast', { caller: lastCall.callerNumber ?? t('call.unknownCaller') }) : t('slip.noCall')}</label>
       </div>
-      <${ErrorLine} error=${error} />
-      ${saved ? html`<p class="ok" role="status">${t('slip.saved')}</p>` : null}
+      <${ErrorLine} error=${action.error} />
+      ${action.done ? html`<p class="ok" role="status">${t('slip.saved')}</p>` : null}
       <button type="submit" class="primary">${t('slip.save')}</button>
     </form>
   </section>`;
