@@ -13,7 +13,9 @@ export function liveTargetsOf(running: Pick<RunningUnit, 'unit' | 'greetings' | 
       running.unit.applySettings({ autoAnswerAfterRings: greetings.autoAnswerAfterRings });
       // New announcement texts are spoken again in the background; calls meanwhile hear the previous files.
       running.greetings.reconfigure(greetings).then(
-        (failed) => failed.length && logger.error({ failed }, 'greetings applied, but some built-ins could not be made again'),
+        (failed) => {
+          if (failed.length) logger.error({ failed }, 'greetings applied, but some built-ins could not be made again');
+        },
         (err: unknown) => logger.error({ err }, 'greetings applied, but the built-ins could not be made again'),
       );
     },

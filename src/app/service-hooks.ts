@@ -45,6 +45,8 @@ export async function attachServiceHooks(
     return loaded.config;
   };
   const live = new LiveConfig(config, load, liveTargetsOf(running, log), log);
+  // PUT /api/v1/config writes this file and applies it through the same reload.
+  running.configWriter.attach({ file: configPath, reload: () => live.reload(), current: () => live.config });
   running.configWriter.attach({ file: configPath, reload: () => live.reload(), current: () => live.config });
   const onHangup = () => {
     log.info('SIGHUP: re-reading the config');

@@ -4,7 +4,7 @@
  * file. A save changes the directory, the greetings (library and auto-answer ring count) at once; a save that does
  * not validate keeps the running config and logs every problem; other keys are named as needing a restart. Tokens
  * added and revoked by the CLI in another process work and stop working at once. GET /api/v1/status shows the
- * provisioning outcome. Ports: local API 28780, LAN API 28781.
+ * provisioning outcome. PUT /api/v1/config goes through the same reload. Ports: local API 28780, LAN API 28781.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +146,18 @@ describe('a running unit and its config file', () => {
     save(baseConfig({ directory: [{ name: 'Li Wei', uri: 'sip:li@pbx.lan' }, { name: 'Zhang Min', department: 'Sales', uri: 'sip:zhang@pbx.lan' }], greetings: { holidays: [{ name: 'founders-day', from: '06-01', to: '06-01' }], autoAnswerAfterRings: 0 }, sip: { listenPort: 5070 } }));
     const restart = await until('the restart warning', () => lines.slice(logged).find((l) => String(l.msg).includes('only after a restart')), (l) => l !== undefined);
     expect(restart!.restartNeeded).toEqual(['sip']);
+  });
+
+  it('PUT /api/v1/config writes the same file and applies through the same reload', async () => {
+    const doc = await getJson('/api/v1/config');
+    const res = await fetch(`${API}/api/v1/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...doc, directory: [{ name: 'Wang Fang', uri: 'sip:wang@pbx.lan' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ applied: ['directory'] });
+    expect(await directoryNames()).toEqual(['Wang Fang']);
   });
 
   it('a token added by the CLI in another process works at once, and stops working once revoked', async () => {
