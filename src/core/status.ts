@@ -7,6 +7,12 @@ import type { DeskRules } from './rules.ts';
 
 export interface CallStatus {
   state: CallState;
+  /** The SIP line the call is on (R6: 2 for the second line). */
+  line: number;
+  /** `outgoing`: a call the unit placed. */
+  direction: 'incoming' | 'outgoing';
+  /** R13: whom the call is being (or was last) transferred to, and how that went; null when never. */
+  transfer: { target: string; result: 'pending' | 'succeeded' | 'failed' } | null;
   callerNumber: string | null;
   callerName: string | null;
   startedAt: string;
@@ -47,6 +53,9 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
     waitingCalls: state.waiting.filter((w) => !w.rejected).length,
     call: c && {
       state: c.state,
+      line: c.line,
+      direction: c.direction,
+      transfer: c.transfer && { target: c.transfer.target.label, result: c.transfer.result },
       callerNumber: c.number,
       callerName: c.displayName,
       startedAt: new Date(wall - (now - c.startedAt)).toISOString(),
