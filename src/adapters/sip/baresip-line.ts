@@ -59,6 +59,8 @@ export interface BaresipLineOptions {
   greetingAtPickup?: boolean;
 }
 
+/** While an answer is not established, look this often for a ringing call that arrived unmarked (see accept). */
+const ACCEPT_RECHECK_MS = 250;
 /** Switch a file source this long before its end: aufile hangs the call up when its file runs out. */
 const FILE_END_LEAD_MS = 300;
 /** An aubridge device nobody feeds or reads: silence that never ends, and a muted earpiece. */
@@ -346,26 +348,49 @@ export class BaresipLine implements SipLine {
   private accept(callId: string, label: string, before: Command[]): Promise<void> {
     if (!this.calls.has(callId)) return Promise.reject(new SipError(`no call with id ${callId} (${label})`));
     const established = this.waitEstablished(callId);
-    const sent = this.enqueue(async () => {
-      const ctrl = this.requireCtrl(label, callId);
-      // baresip 1.0.0's `accept` (ua_hold_answer) first puts the account's other call on hold; for a call that
-      // still rings that hold fails (EINVAL) and nothing is answered. Holding the ringing call ourselves first
-      // also fails with EINVAL but marks it held, after which `accept` answers ours (measured, STACK-NOTES).
-      for (const [id, phase] of this.calls) {
-        // Only calls of the same account: `accept` holds the previous call of its own account only.
-        if (id === callId || phase !== 'ringing' || this.markedHeld.has(id) || this.callAor.get(id) !== this.callAor.get(callId)) continue;
-        await this.onCall(ctrl, id, 'hold', [['hold']], { tolerate: true });
-        this.markedHeld.add(id);
+    let settled = false;
+    established.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const sent = (async () => {
+      await this.enqueue(() => this.sendAccept(callId, label, before));
+      // An INVITE that reached baresip after the last event seen here is a ringing call nobody marked held: then
+      // `accept` answers nothing (and still replies ok). Send it again, with that call marked, until it works.
+      while (!settled) {
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RECHECK_MS));
+        if (!settled && this.unmarkedRinging(callId).length > 0) await this.enqueue(() => this.sendAccept(callId, label, before));
       }
-      if (this.markedHeld.has(callId)) {
-        // Marked held earlier for another call's sake: `resume` clears the mark so `accept` can answer it.
-        await this.onCall(ctrl, callId, 'resume', [['resume']], { tolerate: true });
-        this.markedHeld.delete(callId);
-      }
-      await this.onCall(ctrl, callId, label, [...before, ['accept']]);
-    });
+    })();
     sent.catch((err: unknown) => this.settleAnswer(callId, err as Error));
     return Promise.all([sent, established]).then(() => undefined);
+  }
+
+  /** Ringing calls of `callId`'s account, other than it, not marked held yet. */
+  private unmarkedRinging(callId: string): string[] {
+    const aor = this.aorOf(callId);
+    return [...this.calls].filter(([id, phase]) => id !== callId && phase === 'ringing' && !this.markedHeld.has(id) && this.aorOf(id) === aor).map(([id]) => id);
+  }
+
+  /**
+   * baresip 1.0.0's `accept` (ua_hold_answer) first puts the account's other call on hold; for a call that still
+   * rings that hold fails (EINVAL) and nothing is answered. Holding the ringing call ourselves first also fails
+   * with EINVAL but marks it held, after which `accept` answers ours (measured, STACK-NOTES). Everything goes in
+   * one write: the marks, un-marking ours (marked earlier for another call's sake), and the accept, so no reply
+   * is awaited in between (a reply that follows another in the same write waits ~40 ms for TCP's delayed ACK).
+   */
+  private async sendAccept(callId: string, label: string, before: Command[]): Promise<void> {
+    const ctrl = this.requireCtrl(label, callId);
+    const marks = this.unmarkedRinging(callId);
+    const commands: Command[] = [['uafind', this.aorOf(callId)]];
+    for (const id of marks) commands.push(['callfind', id], ['hold']);
+    if (this.markedHeld.has(callId)) commands.push(['callfind', callId], ['resume']);
+    const own = commands.length;
+    commands.push(['callfind', callId], ...before, ['accept']);
+    const replies = await ctrl.sendAll(commands);
+    for (const id of marks) this.markedHeld.add(id);
+    this.markedHeld.delete(callId);
+    this.checkReplies(callId, label, replies.slice(own));
   }
 
   hangup(callId: string): Promise<void> {
@@ -468,7 +493,12 @@ export class BaresipLine implements SipLine {
    * longer has is closed as lost; a refused command throws unless `tolerate`.
    */
   private async onCall(ctrl: CtrlClient, callId: string, label: string, commands: Command[], opts: { tolerate?: boolean } = {}): Promise<void> {
-    const [, found, ...rest] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...commands]);
+    const [, ...replies] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...commands]);
+    this.checkReplies(callId, label, replies, opts);
+  }
+
+  /** The replies to `callfind <callId>` and the commands after it: a call baresip no longer has closes as lost. */
+  private checkReplies(callId: string, label: string, [found, ...rest]: PromiseSettledResult<string>[], opts: { tolerate?: boolean } = {}): void {
     if (found?.status === 'rejected') throw found.reason;
     if (found && NOT_FOUND.test(plainText(found.value))) {
       // Rare: the call ended inside baresip an instant ago; the commands that followed found no call or the
