@@ -3,14 +3,21 @@
  * LibreOffice open Chinese names correctly. Each batch of rows becomes one chunk in one call (a stream chunk
  * or a library call per row costs more than the row itself: the export benchmark measured csv-stringify at
  * 9-15 µs a row, papaparse at 3-6); batches are pulled only as fast as the reader takes them, so memory stays
- * flat. null and undefined are empty cells, booleans true/false. Config keys: none.
+ * flat. null and undefined are empty cells, booleans true/false; text a spreadsheet would take for a formula is
+ * escaped (FORMULA_START). Config keys: none.
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 
 const BOM = '\ufeff';
 const CRLF = '\r\n';
-const unparseConfig = { newline: CRLF, header: false, quotes: false } as const;
+/**
+ * Cells a spreadsheet would run as a formula (CSV injection: a caller's display name comes from the network) get
+ * a leading apostrophe: text starting with = @ tab or CR, or with + or - followed by anything but digits, so a
+ * phone number such as +8613800000000 stays as it is.
+ */
+export const FORMULA_START = /^(?:[=@\t\r]|[+-](?![0-9*#]*$))/;
+const unparseConfig = { newline: CRLF, header: false, quotes: false, escapeFormulae: FORMULA_START } as const;
 
 type Row = readonly unknown[] | Record<string, unknown>;
 
