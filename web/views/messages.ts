@@ -4,21 +4,10 @@ import { api } from '../api.ts';
 import { when } from '../format.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
+import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
-
-interface MessageSlip {
-  id: string;
-  callId: string | null;
-  to: string;
-  from: string;
-  callbackNumber: string | null;
-  content: string;
-  takenBy: string;
-  takenAt: string;
-  deliveredAt: string | null;
-}
 
 export function MessagesView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<{ messages: MessageSlip[] }>('GET', '/api/v1/messages'), []);

@@ -8,18 +8,9 @@ import { api } from '../api.ts';
 import { openLive } from '../live.ts';
 import type { Lights } from './panel.ts';
 
-export interface CallStatus {
-  state: string;
-  callerNumber: string | null;
-  callerName: string | null;
-  startedAt: string;
-  rings: number;
-  late: boolean;
-  elapsedMs: number;
-  lengthMs: number | null;
-  holdMs: number | null;
-  totalHoldMs: number;
-}
+/** The current call as GET /api/v1/status gives it (the unit's own type: the page never drifts from it). */
+export type { CallStatus } from '../../src/core/status.ts';
+import type { CallStatus } from '../../src/core/status.ts';
 
 export interface DeskStatus {
   unitId: string;

@@ -2,10 +2,10 @@
 // greeting (900 Hz tone, 1.5 s) before the handset (headless here: silence) is connected; the end of the file
 // never hangs the call up.
 // Ports: SIP 15560, ctrl_tcp 14940, sipp 15570-15579, RTP 16600-16699, RTP peer 15590.
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
 import { startSippCall } from '../../peers/sipp.ts';
+import { toneFile } from '../../support/tone-file.ts';
 import { dominantTone } from '../../support/tone.ts';
 import { startTestLine, type TestLine } from './sip-test-utils.ts';
 
@@ -19,9 +19,7 @@ beforeAll(async () => {
     ctrlPort: 14940,
     greetingAtPickup: true,
     prepare: (dir) => {
-      const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', `${dir}/greeting.wav`, 'synth', '1.5', 'sine', '900']);
-      if (r.status !== 0) throw new Error(`sox: ${r.stderr}`);
-      const greeting = { path: `${dir}/greeting.wav`, durationMs: 1500 };
+      const greeting = { path: toneFile(`${dir}/greeting.wav`, 900, 1.5), durationMs: 1500 };
       return { holdMusic: async () => null, holdAnnouncement: async () => null, greetingFor: async () => greeting };
     },
   });

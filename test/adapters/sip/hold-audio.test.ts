@@ -4,11 +4,11 @@
 // hold audio 600 Hz (2 s, so it must loop), announcement 1500 Hz (1 s), greeting 900 Hz (1.5 s). Auto-answer
 // (R3): the greeting starts with the answer, hold audio follows, resume hands the call to the handset.
 // Ports: SIP 15260, ctrl_tcp 14640, sipp 15270-15279, RTP peer 15290.
-import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
+import { toneFile } from '../../support/tone-file.ts';
 import { dominantTone } from '../../support/tone.ts';
 import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
@@ -18,11 +18,7 @@ let rec: EventRecorder;
 let peer: RtpPeer;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tone = (file: string, hz: number, seconds: number) => {
-  const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', String(hz)]);
-  if (r.status !== 0) throw new Error(`sox: ${r.stderr}`);
-  return file;
-};
+const tone = toneFile;
 const TONES = [600, 1500, 900, 440, 1000];
 
 /** A caller (sipp signalling, the RTP peer's media) that waits for the unit to hang up. */

@@ -3,11 +3,11 @@
 // hold" is a 1000 Hz tone (1 s), hold audio 600 Hz (2 s, looping). What one line's caller hears must never
 // change with what the other line does (baresip switches audio per account).
 // Ports: SIP 15460, ctrl_tcp 14840, sipp 15470-15479, RTP 16500-16599, RTP peers 15490 (line 1), 15491 (line 2).
-import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall } from '../../peers/sipp.ts';
+import { toneFile } from '../../support/tone-file.ts';
 import { dominantTone } from '../../support/tone.ts';
 import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
@@ -19,11 +19,7 @@ let peer2: RtpPeer;
 let sippPort = 15470;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tone = (file: string, hz: number, seconds: number) => {
-  const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', String(hz)]);
-  if (r.status !== 0) throw new Error(`sox: ${r.stderr}`);
-  return file;
-};
+const tone = toneFile;
 const TONES = [600, 1000, 440, 880];
 /** The tone `peer` heard over the last `ms` (null: silence or no clear tone). */
 async function heard(peer: RtpPeer, ms: number): Promise<number | null> {

@@ -3,12 +3,12 @@
 // follows it with a second leg to the Refer-To target, uac-follow.xml, and NOTIFYs the outcome) and the colleague. The announcement is a 1200 Hz tone heard by the caller (RTP peer) before the
 // REFER leaves; hold audio (600 Hz) follows.
 // Ports: SIP 15360, ctrl_tcp 14740, sipp 15370-15377, transferee's second leg 15378, callee sipp 15380-15389, RTP 16400-16499, RTP peer 15395.
-import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { SipError, SipTimeoutError } from '../../../src/core/errors.ts';
 import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, startSippCallee } from '../../peers/sipp.ts';
+import { toneFile } from '../../support/tone-file.ts';
 import { dominantTone } from '../../support/tone.ts';
 import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
@@ -20,11 +20,7 @@ let callerPort = 15370;
 let calleePort = 15380;
 let announcement: { path: string; durationMs: number };
 
-const tone = (file: string, hz: number, seconds: number) => {
-  const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', String(hz)]);
-  if (r.status !== 0) throw new Error(`sox: ${r.stderr}`);
-  return file;
-};
+const tone = toneFile;
 
 /** A caller that will be transferred, its media on the RTP peer. */
 function transferee(vars: Record<string, string | number>) {
