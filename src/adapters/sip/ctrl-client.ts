@@ -4,6 +4,12 @@
  * ctrl_tcp serves one client at a time and drops events while none is connected, so after every
  * (re)connect the owner resyncs (baresip-line.ts sends `listcalls`). Garbage on the socket drops the
  * connection and reconnects; it never throws out of an event handler.
+ *
+ * Replies to a write of several commands: baresip sends each reply as its own small TCP segment, and its Nagle
+ * algorithm holds the next one until this side ACKs the first, which Linux delays up to ~40 ms when there is
+ * nothing to send. So when a reply arrives while others are still awaited, the client sends a tiny command of its
+ * own (NUDGE, its reply ignored) that carries the ACK at once (measured: 44 ms for the second reply before, see
+ * the telephony bench).
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
@@ -27,6 +33,9 @@ export interface CtrlClientEvents {
   disconnected: [reason: string];
   event: [event: BaresipEvent];
 }
+
+/** A harmless command whose only job is to carry an ACK; its reply has no pending entry and is dropped. */
+const NUDGE = { command: 'reginfo', params: '', token: 'nudge' } as const;
 
 interface Pending {
   command: string;
@@ -154,33 +163,38 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
       this.dropSocket(`bad framing: ${(err as Error).message}`);
       return;
     }
-    for (const text of messages) this.onMessage(text);
+    let replied = false;
+    for (const text of messages) replied = this.onMessage(text) || replied;
+    // Only after a real reply (not a nudge's own): nudging can never feed itself.
+    if (replied && this.pending.size > 0) socket.write(encodeNetstring(JSON.stringify(NUDGE)));
   }
 
-  private onMessage(text: string): void {
+  /** Handles one message; true when it answered a command still awaited. */
+  private onMessage(text: string): boolean {
     let msg: unknown;
     try {
       msg = JSON.parse(text);
     } catch {
       this.log.warn({ length: text.length }, 'control link message is not JSON; ignored');
-      return;
+      return false;
     }
     if (isBaresipEvent(msg)) {
       this.emit('event', msg);
-      return;
+      return false;
     }
     const reply = msg as { response?: unknown; ok?: unknown; data?: unknown; token?: unknown };
     if (reply.response !== true || typeof reply.token !== 'string') {
       this.log.debug('control link message is neither an event nor a reply to us; ignored');
-      return;
+      return false;
     }
     const p = this.pending.get(reply.token);
-    if (!p) return; // timed out already
+    if (!p) return false; // timed out already, or a nudge's reply
     this.pending.delete(reply.token);
     clearTimeout(p.timer);
     const data = typeof reply.data === 'string' ? reply.data : '';
     if (reply.ok === true) p.resolve(data);
     else p.reject(new SipError(`baresip refused '${p.command}': ${data.trim() || 'no reason given'}`));
+    return true;
   }
 
   private dropSocket(reason: string): void {

@@ -81,6 +81,32 @@ describe('CtrlClient', () => {
     expect(new Set(fake.received.map((r) => r.token)).size).toBe(2);
   });
 
+  it('a reply held back until this side sends something (Nagle waiting for an ACK) is released by a nudge', async () => {
+    // The fake server behaves like baresip behind Nagle: after the first reply of a write, the next one goes out
+    // only once the client sends data (which would carry the delayed ACK).
+    const owed: { token: string; command: string }[] = [];
+    let sock: net.Socket | null = null;
+    const reply = (c: { token: string; command: string }) => encodeNetstring(JSON.stringify({ response: true, ok: true, data: `did ${c.command}`, token: c.token }));
+    fake.onCommand = (cmd, s) => {
+      sock = s;
+      if (cmd.token === 'nudge') {
+        const next = owed.shift();
+        if (next) s.write(reply(next));
+        s.write(encodeNetstring(JSON.stringify({ response: true, ok: true, data: 'registration', token: 'nudge' })));
+        return;
+      }
+      owed.push(cmd);
+      if (owed.length === 1) setTimeout(() => sock?.write(reply(owed.shift()!)), 5);
+    };
+    const connected = waitFor(client, 'connected');
+    client.start();
+    await connected;
+    // commandTimeoutMs is 300: without the nudge the second and third replies would never come.
+    const replies = await client.sendAll([['uafind', 'sip:a@b'], ['callfind', 'x'], ['hold']]);
+    expect(replies.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['did uafind', 'did callfind', 'did hold']);
+    expect(fake.received.filter((c) => c.token === 'nudge').map((c) => c.command)).toEqual(['reginfo', 'reginfo']);
+  });
+
   it('ok:false rejects with SipError carrying baresip\'s text', async () => {
     fake.onCommand = (cmd, sock) => sock.write(encodeNetstring(JSON.stringify({ response: true, ok: false, data: 'Invalid argument', token: cmd.token })));
     const connected = waitFor(client, 'connected');
