@@ -136,6 +136,11 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     return deskStatus(this.deps.settings.rules, this.state, now, this.wallAt(now));
   }
 
+  /** The panel board's firmware name and version while connected, else null (simulated panel, or no board). */
+  get panelFirmware(): string | null {
+    return this.deps.panel.firmware ?? null;
+  }
+
   get panelKind(): Panel['kind'] {
     return this.deps.panel.kind;
   }

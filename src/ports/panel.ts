@@ -13,6 +13,8 @@ export type PanelInput =
  */
 export interface Panel {
   readonly kind: 'simulated' | 'board';
+  /** The board's firmware name and version while it is connected ("deskphone 2.5"); absent or null otherwise. */
+  readonly firmware?: string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
   setLight(name: LightName, state: LightState): void;

@@ -67,8 +67,9 @@ describe('a whole call on the real firmware in the simulator', () => {
 
   it('rings, answers from the hook switch, holds, warns on length, and logs the call', async () => {
     await waitFor('READY steady on the board', async () => {
-      const s = await u.get<{ sip: { up: boolean }; panel: { fault: boolean } }>('/api/v1/status');
-      return s.sip.up && !s.panel.fault && sim.level(L.READY) === 1;
+      const s = await u.get<{ sip: { up: boolean }; panel: { fault: boolean; firmware: string | null } }>('/api/v1/status');
+      // The status names the board's firmware as the board reported itself (shown on the web page's status view).
+      return s.sip.up && !s.panel.fault && s.panel.firmware === 'deskphone 2.5' && sim.level(L.READY) === 1;
     });
     const call = startSippCall({
       scenario: 'uac-talk',

@@ -229,6 +229,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'status.panel': 'Light panel',
   'status.panelSimulated': 'simulated panel',
   'status.panelBoard': 'board',
+  'status.firmware': 'firmware',
   'status.noFault': 'no fault',
   'status.fault': 'fault',
   'status.journal': 'Call journal',

@@ -227,6 +227,7 @@ export const zh = {
   'status.panel': '指示灯面板',
   'status.panelSimulated': '模拟面板',
   'status.panelBoard': '控制板',
+  'status.firmware': '固件',
   'status.noFault': '正常',
   'status.fault': '故障',
   'status.journal': '通话日志',

@@ -39,7 +39,7 @@ export function StatusView({ session }: { session: Session }) {
       ? html`<dl class="facts status-facts">
           <div><dt>${t('status.unit')}</dt><dd>${s.unitId}</dd></div>
           <div><dt>${t('status.sip')}</dt><dd data-status="sip">${yesNo(s.sip.up, t('status.sipUp'), t('status.sipDown'))}</dd></div>
-          <div><dt>${t('status.panel')}</dt><dd>${s.panel.kind === 'simulated' ? t('status.panelSimulated') : t('status.panelBoard')} · ${yesNo(!s.panel.fault, t('status.noFault'), t('status.fault'))}</dd></div>
+          <div><dt>${t('status.panel')}</dt><dd>${s.panel.kind === 'simulated' ? t('status.panelSimulated') : t('status.panelBoard')}${s.panel.firmware ? ` · ${t('status.firmware')} ${s.panel.firmware}` : ''} · ${yesNo(!s.panel.fault, t('status.noFault'), t('status.fault'))}</dd></div>
           <div><dt>${t('status.journal')}</dt><dd>${yesNo(!s.journal.fault, t('status.writing'), t('status.journalFault'))}
             · ${t('status.unwritten', { count: s.journal.unwrittenRecords })}${data.records !== null ? ` · ${t('status.records', { count: data.records })}` : ''}</dd></div>
         </dl>

@@ -15,7 +15,7 @@ import type { CallStatus } from '../../src/core/status.ts';
 export interface DeskStatus {
   unitId: string;
   sip: { up: boolean };
-  panel: { kind: string; fault: boolean; hook: 'on' | 'off'; ringer: boolean };
+  panel: { kind: string; firmware: string | null; fault: boolean; hook: 'on' | 'off'; ringer: boolean };
   lights: Lights;
   call: CallStatus | null;
   waitingCalls: number;

@@ -72,6 +72,13 @@ export class BoardPanel implements Panel {
       );
   }
 
+  /** The board's firmware as it reported itself ("deskphone 2.5"), while it is connected; null otherwise. */
+  get firmware(): string | null {
+    const fw = this.conn?.ready ? this.conn.link.io.firmware : undefined;
+    if (!fw?.name) return null;
+    return fw.version ? `${fw.name} ${fw.version.major}.${fw.version.minor}` : fw.name;
+  }
+
   /** True while the board is connected and answering. */
   get connected(): boolean {
     return this.conn?.ready === true;

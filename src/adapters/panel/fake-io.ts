@@ -10,6 +10,8 @@ import { DESK_HEARTBEAT } from './desk-sysex.ts';
 
 export class FakeIo extends EventEmitter implements IoPlugin {
   readonly name = 'FakeIo';
+  /** As the project's firmware reports itself (firmware/PROTOCOL.md). */
+  readonly firmware = { name: 'deskphone', version: { major: 2, minor: 5 } };
   readonly MODES = { ...PIN_MODE };
   readonly HIGH = 1;
   readonly LOW = 0;

@@ -22,6 +22,8 @@ export interface IoPlugin extends EventEmitter {
   readonly LOW: number;
   readonly pins: IoPin[];
   readonly analogPins: number[];
+  /** What the board said of itself (Firmata REPORT_FIRMWARE), once it has. */
+  readonly firmware?: { name?: string; version?: { major: number; minor: number } };
   pinMode(pin: number, mode: number): void;
   digitalWrite(pin: number, value: number): void;
   /** Turns on reporting for the pin's port and calls back with every reported level. */

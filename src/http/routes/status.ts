@@ -11,7 +11,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
     return {
       unitId,
       sip: { up: status.sipUp },
-      panel: { kind: unit.panelKind, fault: status.panelFault, hook: status.hook, ringer: status.ringer },
+      panel: { kind: unit.panelKind, firmware: unit.panelFirmware, fault: status.panelFault, hook: status.hook, ringer: status.ringer },
       lights: status.lights,
       call,
       waitingCalls: status.waitingCalls,

@@ -55,8 +55,10 @@ afterEach(() => {
 describe('BoardPanel with a fake IO plugin', () => {
   it('on connect sets the watchdog, sends every light and the ringer, then heartbeats', async () => {
     const { panel, io } = rig();
+    expect(panel.firmware).toBeNull();
     await panel.start();
     expect(panel.connected).toBe(true);
+    expect(panel.firmware).toBe('deskphone 2.5');
     expect(io().sysex[0]).toEqual([0x03, 3000 & 0x7f, 3000 >> 7]);
     const sent = patterns(io());
     expect(sent).toHaveLength(LIGHT_NAMES.length + 1);
@@ -158,6 +160,8 @@ describe('BoardPanel with a fake IO plugin', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(inputs).toEqual([{ type: 'fault', fault: true }]);
     expect(panel.connected).toBe(false);
+    // A board that is gone says nothing of its firmware.
+    expect(panel.firmware).toBeNull();
     // The core keeps setting lights while the board is away; the latest state wins on restore.
     panel.setLight('RING3', 'on');
     await vi.advanceTimersByTimeAsync(1000);
