@@ -7,9 +7,10 @@
  *
  * Replies to a write of several commands: baresip sends each reply as its own small TCP segment, and its Nagle
  * algorithm holds the next one until this side ACKs the first, which Linux delays up to ~40 ms when there is
- * nothing to send. So when a reply arrives while others are still awaited, the client sends a tiny command of its
- * own (NUDGE, its reply ignored) that carries the ACK at once (measured: 44 ms for the second reply before, see
- * the telephony bench).
+ * nothing to send. So when a reply arrives while others are still awaited, the client sends a tiny message of its
+ * own (NUDGE) that carries the ACK at once (measured: 44 ms for the second reply before, see the telephony bench).
+ * The nudge has no "command", so ctrl_tcp answers nothing (it logs "missing json entries" at debug level): a
+ * reply to it would itself wait for an ACK and hold up the next command's reply the same way.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
@@ -34,8 +35,8 @@ export interface CtrlClientEvents {
   event: [event: BaresipEvent];
 }
 
-/** A harmless command whose only job is to carry an ACK; its reply has no pending entry and is dropped. */
-const NUDGE = { command: 'reginfo', params: '', token: 'nudge' } as const;
+/** A message whose only job is to carry an ACK: no command, so ctrl_tcp sends no reply. */
+const NUDGE = encodeNetstring(JSON.stringify({ nudge: true }));
 
 interface Pending {
   command: string;
@@ -166,7 +167,7 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
     let replied = false;
     for (const text of messages) replied = this.onMessage(text) || replied;
     // Only after a real reply (not a nudge's own): nudging can never feed itself.
-    if (replied && this.pending.size > 0) socket.write(encodeNetstring(JSON.stringify(NUDGE)));
+    if (replied && this.pending.size > 0) socket.write(NUDGE);
   }
 
   /** Handles one message; true when it answered a command still awaited. */
@@ -188,7 +189,7 @@ export class CtrlClient extends EventEmitter<CtrlClientEvents> {
       return false;
     }
     const p = this.pending.get(reply.token);
-    if (!p) return false; // timed out already, or a nudge's reply
+    if (!p) return false; // timed out already
     this.pending.delete(reply.token);
     clearTimeout(p.timer);
     const data = typeof reply.data === 'string' ? reply.data : '';
