@@ -356,10 +356,12 @@ export class BaresipLine implements SipLine {
     const sent = (async () => {
       await this.enqueue(() => this.sendAccept(callId, label, before));
       // An INVITE that reached baresip after the last event seen here is a ringing call nobody marked held: then
-      // `accept` answers nothing (and still replies ok). Send it again, with that call marked, until it works.
+      // `accept` answers nothing (and still replies ok), even if that call is turned away a moment later. Send it
+      // again, with what is ringing now marked, until the call is up (a repeated accept of an answered call that
+      // is not yet established is ignored by baresip).
       while (!settled) {
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RECHECK_MS));
-        if (!settled && this.unmarkedRinging(callId).length > 0) await this.enqueue(() => this.sendAccept(callId, label, before));
+        if (!settled && this.calls.get(callId) === 'ringing') await this.enqueue(() => this.sendAccept(callId, label, before));
       }
     })();
     sent.catch((err: unknown) => this.settleAnswer(callId, err as Error));
