@@ -122,12 +122,12 @@ build_if_needed() {
 install_program() {
   dir /opt 0755 root:root
   dir "$APP" 0755 root:root
-  # dist/: copy what changed, drop what an older version left behind.
+  # dist/: copy what changed (the web page's whole bundle in dist/web/ too), drop what an older version left behind.
   local f rel
   while IFS= read -r -d '' f; do
     rel=${f#"$SRC"/}
     put "$f" "$APP/$rel" 0644 root:root
-  done < <(find "$SRC/dist" "$SRC/hardware" -type f \( -name '*.js' -o -name '*.js.map' -o -name '*.json' -o -name '*.sql' \) -print0)
+  done < <(find "$SRC/dist" "$SRC/hardware" -type f \( -name '*.js' -o -name '*.js.map' -o -name '*.json' -o -name '*.sql' -o -path "$SRC/dist/web/*" \) -print0)
   while IFS= read -r -d '' f; do
     rel=${f#"$ROOT$APP"/}
     if [ ! -f "$SRC/$rel" ]; then rm -f "$f"; changed=1; fi

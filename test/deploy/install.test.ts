@@ -92,6 +92,8 @@ describe('deploy/install.sh --root', () => {
       'opt/deskphone/dist/cli/main.js': { mode: '644', owner: '0:0' },
       // The central store's SQL migrations ship beside the sink that applies them.
       'opt/deskphone/dist/adapters/upstream/migrations/001-calls.sql': { mode: '644', owner: '0:0' },
+      // The web page's bundle (index and hashed assets) ships whole: the unit serves it at /.
+      'opt/deskphone/dist/web/index.html': { mode: '644', owner: '0:0' },
       'opt/deskphone/hardware/nano-r1.json': { mode: '644', owner: '0:0' },
       'opt/deskphone/package-lock.json': { mode: '644', owner: '0:0' },
       'opt/deskphone/config.schema.json': { mode: '644', owner: '0:0' },
@@ -109,6 +111,8 @@ describe('deploy/install.sh --root', () => {
     expect(config.dataDir).toBe('/var/lib/deskphone');
     expect(config.panel).toMatchObject({ kind: 'board', port: '/dev/deskphone-panel' });
     expect(existsSync(join(root, 'opt/deskphone/node_modules/typescript'))).toBe(false); // production only
+    const assets = readdirSync(join(root, 'opt/deskphone/dist/web/assets'));
+    expect(assets.some((f) => /^app-[A-Z0-9]+\.js$/.test(f)) && assets.some((f) => /^app-[A-Z0-9]+\.css$/.test(f))).toBe(true);
     first = snapshot();
   });
 
