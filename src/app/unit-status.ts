@@ -12,7 +12,7 @@ export interface UnitStatusBody {
   journal?: { fault?: boolean; unwrittenRecords?: number };
   call?: { state?: string; rings?: number } | null;
   waitingCalls?: number;
-  provisioning?: { outcome?: string; at?: string | null } | null;
+  provisioning?: { outcome?: string; fault?: string | null; at?: string | null; problems?: string[] } | null;
   /** Upstream sync per sink (issue 10). */
   sync?: { sinks?: { sink: string; backlog?: number; oldestUnsentAgeMs?: number | null; lastSuccessAt?: string | null; lastError?: { message: string } | null }[] };
   [key: string]: unknown;

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.ts';
 import { localApiUrl, parseMetrics } from '../../src/app/unit-status.ts';
 import { runCli } from '../../src/cli/main.ts';
+import { formatStatus } from '../../src/cli/commands/status.ts';
 import { EXIT } from '../../src/cli/exit-codes.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
@@ -51,6 +52,18 @@ describe('deskphone status', () => {
     expect(json.code).toBe(EXIT.ok);
     const parsed = JSON.parse(json.text);
     expect(parsed).toMatchObject({ reachable: true, healthy: true, problems: [], status: { unitId: 'desk-9', sip: { up: true } } });
+  });
+
+  it('provisioning: the outcome, why the fetched files are not in force, and each problem', async () => {
+    const text = formatStatus({
+      url: 'http://127.0.0.1:8080', reachable: true, healthy: true, problems: [], error: null, metrics: null,
+      status: {
+        unitId: 'desk-9', sip: { up: true },
+        provisioning: { outcome: 'last-good', fault: 'refused', at: '2026-11-25T08:00:00.000Z', problems: ['deskphone-desk-9.json: rules.ringBudget: must be at most 20'] },
+      },
+    } as Parameters<typeof formatStatus>[0]);
+    expect(text).toContain('配置下发 / provisioning: last-good (2026-11-25T08:00:00.000Z), 下发的配置被拒绝 / the fetched config was refused');
+    expect(text).toContain('    - deskphone-desk-9.json: rules.ringBudget: must be at most 20');
   });
 
   it('SIP down: exit 1 and the problem named', async () => {

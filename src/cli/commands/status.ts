@@ -21,6 +21,11 @@ const PROBLEM_TEXT: Record<Problem, string> = {
   'records-unwritten': '有通话记录尚未写入 / call records waiting to be written',
 };
 
+const PROVISIONING_FAULT: Record<string, string> = {
+  refused: '下发的配置被拒绝 / the fetched config was refused',
+  unreachable: '配置服务器无法访问 / provisioning server unreachable',
+};
+
 const yes = (ok: boolean | undefined, good: string, bad: string) => (ok ? good : bad);
 
 export function formatStatus(s: UnitStatus): string {
@@ -41,7 +46,12 @@ export function formatStatus(s: UnitStatus): string {
     const err = k.lastError ? `, 错误 / error: ${k.lastError.message}` : '';
     lines.push(`  上传 / sync ${k.sink}: 待发 / backlog ${k.backlog ?? 0}${age}, 上次成功 / last success ${k.lastSuccessAt ?? '—'}${err}`);
   }
-  if (st.provisioning) lines.push(`  配置下发 / provisioning: ${st.provisioning.outcome ?? '?'}${st.provisioning.at ? ` (${st.provisioning.at})` : ''}`);
+  if (st.provisioning) {
+    const p = st.provisioning;
+    const fault = p.fault ? `, ${PROVISIONING_FAULT[p.fault] ?? p.fault}` : '';
+    lines.push(`  配置下发 / provisioning: ${p.outcome ?? '?'}${p.at ? ` (${p.at})` : ''}${fault}`);
+    for (const problem of p.problems ?? []) lines.push(`    - ${problem}`);
+  }
   lines.push(
     s.healthy ? '  健康 / health: 正常 / healthy' : `  健康 / health: 有问题 / problems:\n${s.problems.map((p) => `    - ${PROBLEM_TEXT[p]}`).join('\n')}`,
   );
