@@ -19,6 +19,7 @@ import { DeskUnit } from './desk-unit.ts';
 import { ConfigWriter } from './config-writer.ts';
 import { RecordsService } from './records/records-service.ts';
 import { DirectoryBook, spokenName } from './calls/directory-book.ts';
+import { ProvisioningStatusSource } from './provisioning/provisioning-status.ts';
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
@@ -40,6 +41,8 @@ export interface RunningUnit {
   sync: RunningSync;
   /** PUT /api/v1/config; the service hooks attach the config file and the live-config path to it. */
   configWriter: ConfigWriter;
+  /** Fleet provisioning's latest outcome for the status (the service hooks attach it). */
+  provisioning: ProvisioningStatusSource;
   stop(): Promise<void>;
 }
 
@@ -101,11 +104,12 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
   const configWriter = new ConfigWriter(logger.child({ module: 'config' }));
+  const provisioning = new ProvisioningStatusSource();
   let listeners: Listeners;
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, clock, logger });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger });
   } catch (err) {
     records.stop();
     await sync.stop();
@@ -125,6 +129,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     records,
     sync,
     configWriter,
+    provisioning,
     async stop() {
       await listeners.close();
       records.stop();

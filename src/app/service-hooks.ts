@@ -12,7 +12,6 @@ import { LiveConfig } from './live-config.ts';
 import { liveTargetsOf } from './live-targets.ts';
 import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
 import type { ProvisioningOutcome } from './provisioning/provision.ts';
-import { attachProvisioningStatus } from './provisioning/provisioning-status.ts';
 import type { AppLogger } from './logger.ts';
 import { announceReady, createSdNotifier } from './sd-notify.ts';
 
@@ -38,7 +37,7 @@ export async function attachServiceHooks(
   const log = logger.child({ module: 'service' });
   const notifier = createSdNotifier({ logger: log, healthy: () => running.http.server.listening });
   let provisioning = options.provisioning;
-  attachProvisioningStatus(running.unit, () => provisioning);
+  running.provisioning.attach(() => provisioning);
   const load = async () => {
     const loaded = await loadProvisionedConfig(configPath, log);
     provisioning = loaded.outcome;
@@ -46,7 +45,6 @@ export async function attachServiceHooks(
   };
   const live = new LiveConfig(config, load, liveTargetsOf(running, log), log);
   // PUT /api/v1/config writes this file and applies it through the same reload.
-  running.configWriter.attach({ file: configPath, reload: () => live.reload(), current: () => live.config });
   running.configWriter.attach({ file: configPath, reload: () => live.reload(), current: () => live.config });
   const onHangup = () => {
     log.info('SIGHUP: re-reading the config');

@@ -11,6 +11,7 @@ import { UnitMetrics } from '../adapters/metrics/prometheus.ts';
 import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
 import type { DirectoryBook } from '../app/calls/directory-book.ts';
 import type { ConfigWriter } from '../app/config-writer.ts';
+import type { ProvisioningStatusSource } from '../app/provisioning/provisioning-status.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
@@ -38,6 +39,7 @@ export interface ListenerDeps {
   sync?: SyncStatusSource;
   /** Writes the config (PUT /api/v1/config, installer role). */
   configWriter?: ConfigWriter;
+  provisioning?: ProvisioningStatusSource;
   clock: Clock;
   logger: Logger;
   /** Tests record the slow-down instead of waiting. */
@@ -72,7 +74,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   // What both listeners serve; the LAN one adds TLS and the token gate.
   const shared: HttpOptions = {
     unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics,
-    ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}),
+    ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}), ...(deps.provisioning ? { provisioning: deps.provisioning } : {}),
   };
   try {
     if (deps.http.enabled) {

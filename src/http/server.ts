@@ -14,6 +14,7 @@ import type { ConfigWriter } from '../app/config-writer.ts';
 import type { DeskUnit } from '../app/desk-unit.ts';
 import type { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
+import type { ProvisioningStatusSource } from '../app/provisioning/provisioning-status.ts';
 import type { SyncStatusSource } from '../app/sync/sync-status.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -54,13 +55,15 @@ export interface HttpOptions {
   config?: Config;
   /** The upstream sync, for the status's `sync` section (empty without it). */
   sync?: SyncStatusSource;
+  /** Fleet provisioning's latest outcome, for the status's `provisioning` section (null without it). */
+  provisioning?: ProvisioningStatusSource;
   /** Writes the config (PUT /api/v1/config); without it the config is read-only. */
   configWriter?: ConfigWriter;
   /** Colleagues to call and transfer to (R13): call control is mounted when given. */
   directory?: DirectoryBook;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -83,7 +86,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
   void app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     healthRoutes(scope, unit);
-    statusRoutes(scope, unit, unitId, sync);
+    statusRoutes(scope, unit, unitId, sync, provisioning);
     callRoutes(scope, unit, records);
     simRoutes(scope, unit);
     if (directory) callControlRoutes(scope, unit, directory);

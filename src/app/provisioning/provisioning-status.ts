@@ -1,6 +1,6 @@
 /**
- * Where the status route finds the outcome of fleet provisioning: main.ts attaches the latest outcome (at boot,
- * then after each reload) to the desk unit, and GET /api/v1/status (so `deskphone status`) shows it. No personal
+ * Where the status route finds the outcome of fleet provisioning: the service hooks attach the latest outcome (at
+ * boot, then after each reload), and GET /api/v1/status (so `deskphone status`) shows it. No personal
  * data and no secrets: file URLs, times and problems naming the file and the field.
  */
 import type { ProvisioningOutcome } from './provision.ts';
@@ -17,15 +17,21 @@ export interface ProvisioningStatus {
   problems: string[];
 }
 
-const outcomes = new WeakMap<object, () => ProvisioningOutcome>();
+/**
+ * The latest outcome, for GET /api/v1/status: made with the unit (compose.ts) and handed to the HTTP layer; the
+ * entry point attaches the outcome at boot and after each reload.
+ */
+export class ProvisioningStatusSource {
+  private latest: (() => ProvisioningOutcome) | null = null;
 
-export function attachProvisioningStatus(unit: object, latest: () => ProvisioningOutcome): void {
-  outcomes.set(unit, latest);
-}
+  attach(latest: () => ProvisioningOutcome): void {
+    this.latest = latest;
+  }
 
-/** The `provisioning` section of the status, or null when the unit was started without the entry point. */
-export function provisioningStatusOf(unit: object): ProvisioningStatus | null {
-  const o = outcomes.get(unit)?.();
-  if (!o) return null;
-  return { outcome: o.state, fault: o.fault, at: o.state === 'off' ? null : o.at, sources: o.sources, problems: o.issues };
+  /** The `provisioning` section of the status, or null when the unit was started without the entry point. */
+  current(): ProvisioningStatus | null {
+    const o = this.latest?.();
+    if (!o) return null;
+    return { outcome: o.state, fault: o.fault, at: o.state === 'off' ? null : o.at, sources: o.sources, problems: o.issues };
+  }
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
-import { provisioningStatusOf } from '../../app/provisioning/provisioning-status.ts';
+import type { ProvisioningStatusSource } from '../../app/provisioning/provisioning-status.ts';
 import { syncStatusFrom, type SyncStatusSource } from '../../app/sync/sync-status.ts';
 import { showCaller } from '../auth/viewer.ts';
 
-export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource): void {
+export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource, provisioning?: ProvisioningStatusSource): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
     const call = status.call && showCaller(request.viewer)(status.call);
@@ -18,7 +18,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
       sync: syncStatusFrom(sync),
-      provisioning: provisioningStatusOf(unit),
+      provisioning: provisioning?.current() ?? null,
     };
   });
 }
