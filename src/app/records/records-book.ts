@@ -72,8 +72,10 @@ export class RecordsBook {
 
   private applyRecord(seq: number, r: CallRecord): boolean {
     if (!this.calls.add(seq, r.id, Date.parse(r.startedAt))) return false;
-    // R10: callers the desk missed or lost get a call-back; an unanswered call the unit placed does not.
-    if (r.direction !== 'outgoing' && (r.outcome === 'missed' || r.outcome === 'abandoned') && r.callerNumber) {
+    // R10: callers the desk missed or lost get a call-back, and so does a caller the SIP stack cut off when a
+    // transfer failed (baresip 1.0.0 frees such a call); an unanswered call the unit placed does not.
+    const cutOff = r.outcome === 'interrupted' && r.transferResult === 'failed';
+    if (r.direction !== 'outgoing' && (r.outcome === 'missed' || r.outcome === 'abandoned' || cutOff) && r.callerNumber) {
       const dueAt = Date.parse(r.endedAt);
       const old = this.callbacks.get(r.id);
       this.callbacks.set(r.id, {

@@ -1,4 +1,7 @@
-/** Calls the unit places are not the desk's answering (R7, R12) and never become call-backs (R10). */
+/**
+ * Calls the unit places are not the desk's answering (R7, R12) and never become call-backs (R10); a caller cut off
+ * by a failed transfer does.
+ */
 import { describe, expect, it } from 'vitest';
 import { RecordsBook } from '../../../src/app/records/records-book.ts';
 import { addCall, finishTally, newTally } from '../../../src/core/reports/tally.ts';
@@ -21,5 +24,12 @@ describe('outgoing calls', () => {
     book.apply({ seq: 1, record: sampleRecord({ id: 'out', direction: 'outgoing', outcome: 'missed', callerNumber: '+861' }) });
     book.apply({ seq: 2, record: sampleRecord({ id: 'in', direction: 'incoming', outcome: 'missed', callerNumber: '+862' }) });
     expect([...book.callbacks.keys()]).toEqual(['in']);
+  });
+
+  it('a caller cut off by a failed transfer gets a call-back; a call interrupted otherwise does not', () => {
+    const book = new RecordsBook((due) => due);
+    book.apply({ seq: 1, record: sampleRecord({ id: 'cut', outcome: 'interrupted', transferTarget: '王经理', transferResult: 'failed', callerNumber: '+861' }) });
+    book.apply({ seq: 2, record: sampleRecord({ id: 'crash', outcome: 'interrupted', callerNumber: '+862' }) });
+    expect([...book.callbacks.keys()]).toEqual(['cut']);
   });
 });
