@@ -64,8 +64,9 @@ export const sipSchema = z
     registrar: registrarSchema.nullable().default(null),
     /**
      * R6, the second line: a second SIP account (user part `user`, default "<sip.user>-2") that a PBX hunts to
-     * when line 1 is busy; a call there is answered with "please hold" after the ring budget. With a registrar it
-     * registers with its own username/password when given, else with line 1's. null: one line only.
+     * when line 1 is busy; a call there is answered with "please hold" after the ring budget. With a registrar
+     * it exists only when `user` names its extension, and registers with its own username/password when given,
+     * else with line 1's. null: one line only.
      */
     line2: z
       .object({

@@ -84,11 +84,13 @@ function line2User(sip: SipConfig): string {
 
 /**
  * The address of record of each line's account, as baresip names it in events (`accountaor`) and `uafind`
- * takes it. line2 is null when the unit has one line only.
+ * takes it. line2 is null when the unit has one line only: `sip.line2` null, or a registrar without a
+ * `sip.line2.user` (a PBX needs an extension of its own for line 2; registering an invented one is refused).
  */
 export function lineAors(sip: SipConfig): { line1: string; line2: string | null } {
   const at = sip.registrar ? hostPort(sip.registrar.host, sip.registrar.port) : hostPort(sip.listenAddress, sip.listenPort);
-  return { line1: `sip:${sip.user}@${at}`, line2: sip.line2 ? `sip:${line2User(sip)}@${at}` : null };
+  const hasLine2 = sip.line2 !== null && (sip.registrar === null || sip.line2.user !== undefined);
+  return { line1: `sip:${sip.user}@${at}`, line2: hasLine2 ? `sip:${line2User(sip)}@${at}` : null };
 }
 
 function audioModules(audio: AudioDevices): string[] {

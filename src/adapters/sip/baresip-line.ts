@@ -622,6 +622,12 @@ export class BaresipLine implements SipLine {
 
   private onBaresipEvent(ev: BaresipEvent): void {
     this.adoptOutgoing(ev);
+    if (this.aors.line2 && ev.accountaor === this.aors.line2 && (ev.type === 'REGISTER_OK' || ev.type === 'REGISTER_FAIL')) {
+      // Line 2's registration says nothing about line 1: READY follows line 1; line 2's state is logged.
+      if (ev.type === 'REGISTER_FAIL') this.log.warn({ reason: ev.param ?? null }, 'line 2 not registered: second calls cannot reach it');
+      else this.log.info('line 2 registered');
+      return;
+    }
     if (ev.type === 'TRANSFER_FAILED' && ev.id) {
       this.settle(this.transferWaits, ev.id, new SipError(`transfer refused or failed: ${ev.param ?? 'no reason given'}`));
       // baresip 1.0.0 destroys the call on a failed transfer (src/ua.c: CALL_EVENT_TRANSFER_FAILED ->

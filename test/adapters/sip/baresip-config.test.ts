@@ -39,11 +39,15 @@ describe('baresip config generation', () => {
   });
 
   it('registrar mode: auth user, password and register interval on the registrar address', () => {
+    // With a registrar, line 2 needs an extension of its own (sip.line2.user): without one, one line only.
     expect(renderBaresipConfig(registrar).accounts).toBe(
-      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n' +
-        '<sip:2001-2@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n',
+      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n',
     );
-    // Line 2 with its own extension and credentials.
+    expect(lineAors(registrar).line2).toBeNull();
+    // Line 2's extension with line 1's credentials, then with its own.
+    expect(renderBaresipConfig({ ...registrar, line2: { user: '2002' } }).accounts.split('\n')[1]).toBe(
+      '<sip:2002@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA',
+    );
     const own = { ...registrar, line2: { user: '2002', username: 'u2002', password: 'Other!pw' } };
     expect(renderBaresipConfig(own).accounts.split('\n')[1]).toBe(
       '<sip:2002@pbx.lan:5070>;auth_user=u2002;auth_pass=Other!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA',

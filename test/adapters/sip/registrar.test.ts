@@ -1,7 +1,7 @@
 // Integration: the SipLine in registrar mode, on a real baresip 1.0.0 registering with a real kamailio 5.6
 // (test/peers/kamailio/), called through kamailio by a real sipp.
-// Ports: SIP 35060 (kamailio), 35061 and 35064 (baresip; its TLS takes the SIP port + 1), 35070 (sipp), 35080 (sipp media);
-// ctrl_tcp 34440-34441 (baresip), 34442 (kamailio ctl).
+// Ports: SIP 35060 (kamailio), 35061, 35064 and 35067 (baresip; its TLS takes the SIP port + 1), 35070 (sipp), 35080
+// (sipp media); ctrl_tcp 34440-34441 and 34443 (baresip), 34442 (kamailio ctl).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { SipError } from '../../../src/core/errors.ts';
@@ -19,7 +19,7 @@ let kam: Kamailio;
 const dirs: Array<Awaited<ReturnType<typeof makeDataDir>>> = [];
 const lines: BaresipLine[] = [];
 
-async function newLine(opts: { listenPort: number; ctrlPort: number; password: string; logs: LogEntry[]; startTimeoutMs?: number }) {
+async function newLine(opts: { listenPort: number; ctrlPort: number; password: string; logs: LogEntry[]; startTimeoutMs?: number; line2User?: string }) {
   const data = await makeDataDir();
   dirs.push(data);
   const line = new BaresipLine({
@@ -28,6 +28,7 @@ async function newLine(opts: { listenPort: number; ctrlPort: number; password: s
       ctrlPort: opts.ctrlPort,
       user: USER,
       registrar: { host: '127.0.0.1', port: 35060, username: USER, password: opts.password, registerIntervalS: 60 },
+      ...(opts.line2User ? { line2: { user: opts.line2User } } : {}),
     }),
     dataDir: data.dir,
     logger: memoryLogger(opts.logs),
@@ -105,5 +106,17 @@ describe('BaresipLine in registrar mode with a real kamailio', () => {
     expect(failures.length, badLogs.map((e) => e.line).join('\n')).toBeGreaterThan(0);
     for (const e of badLogs) expect(e.line).not.toContain(WRONG_PASSWORD);
     expect(await kam.rpc('ul.dump')).not.toContain('127.0.0.1:35064');
+  });
+
+  it('line 2 refused by the registrar does not take line 1 down: READY follows line 1, the refusal is logged', async () => {
+    const own: LogEntry[] = [];
+    const two = await newLine({ listenPort: 35067, ctrlPort: 34443, password: PASSWORD, logs: own, line2User: 'no-such-extension' });
+    const events = new EventRecorder(two);
+    await two.start();
+    const refused = () => own.some((l) => String(l.msg).includes('line 2 not registered'));
+    for (let i = 0; i < 100 && !refused(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(refused()).toBe(true);
+    expect(events.events).toEqual([{ type: 'sip.up' }]);
+    await two.stop();
   });
 });
