@@ -124,7 +124,9 @@ export async function startRsyslog(port: number, ca: TestCa | null): Promise<Rsy
       } catch {
         return [];
       }
-      return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as ParsedSyslog);
+      // rsyslog may be half-way through writing the last line: only lines ended by a newline are whole.
+      const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+      return whole.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as ParsedSyslog);
     },
     async stop() {
       if (!gone) {
