@@ -11,7 +11,11 @@ export interface Clock {
   monotonic(): number;
 }
 
+/**
+ * The monotonic clock in whole milliseconds: record stamps are `wall - (now - t)`, and with fractional
+ * milliseconds the float error of that sum could flip a stamp by 1 ms between two reads of the same call.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  monotonic: () => performance.now(),
+  monotonic: () => Math.floor(performance.now()),
 };
