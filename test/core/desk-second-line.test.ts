@@ -8,6 +8,15 @@ function line2(d: Desk, callId: string, number = '+861000'): void {
   d.send({ type: 'call.incoming', callId, recordId: `rec-${callId}`, number, displayName: null, line: 2 });
 }
 
+/** A desk whose first call (line 1) was answered from the handset and is up. */
+function talkingOnLine1(): Desk {
+  const d = new Desk();
+  d.incoming('c1');
+  d.send({ type: 'hook', state: 'off' });
+  d.send({ type: 'call.established', callId: 'c1' });
+  return d;
+}
+
 describe('the second line (R6)', () => {
   it('two calls ringing at once: the first rings on the desk, the second on LINE 2 softly; lifting takes the first', () => {
     const d = new Desk();
@@ -31,10 +40,7 @@ describe('the second line (R6)', () => {
   });
 
   it('after the ring budget the second call is answered with "please hold", then offered to the desk when the first ends', () => {
-    const d = new Desk();
-    d.incoming('c1');
-    d.send({ type: 'hook', state: 'off' });
-    d.send({ type: 'call.established', callId: 'c1' });
+    const d = talkingOnLine1();
     d.advanceTo(1000);
     line2(d, 'c2');
     d.advanceTo(9900);
@@ -68,10 +74,7 @@ describe('the second line (R6)', () => {
   });
 
   it('a third call gets 486 (busy) and its own record; a queued caller who gives up abandoned the call', () => {
-    const d = new Desk();
-    d.incoming('c1');
-    d.send({ type: 'hook', state: 'off' });
-    d.send({ type: 'call.established', callId: 'c1' });
+    const d = talkingOnLine1();
     line2(d, 'c2');
     d.advanceTo(9000);
     d.send({ type: 'call.established', callId: 'c2' });
@@ -87,10 +90,7 @@ describe('the second line (R6)', () => {
   });
 
   it("a second call on the first call's own line is never answered with \"please hold\" (it would put the first on SIP hold)", () => {
-    const d = new Desk();
-    d.incoming('c1');
-    d.send({ type: 'hook', state: 'off' });
-    d.send({ type: 'call.established', callId: 'c1' });
+    const d = talkingOnLine1();
     d.incoming('c2', '+861000');
     d.advanceTo(30_000);
     expect(d.sipCommands()).toEqual(['answer:c1']);
@@ -98,10 +98,7 @@ describe('the second line (R6)', () => {
   });
 
   it('a "please hold" answer that fails is not retried: the call rings on softly', () => {
-    const d = new Desk();
-    d.incoming('c1');
-    d.send({ type: 'hook', state: 'off' });
-    d.send({ type: 'call.established', callId: 'c1' });
+    const d = talkingOnLine1();
     line2(d, 'c2');
     d.advanceTo(9000);
     d.send({ type: 'answer.failed', callId: 'c2', reason: 'refused' });
