@@ -7,6 +7,7 @@
  * line, and file names interned once; entry objects exist only for the pages handed out.
  */
 import type { EntryKind } from './line-format.ts';
+import { lowerBound } from '../../core/lower-bound.ts';
 
 export interface IndexEntry {
   seq: number;
@@ -170,14 +171,7 @@ export class JournalIndex {
 
   /** The first position whose seq is >= seq. */
   private lowerBound(seq: number): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.seqs[mid] as number) < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.seqs, this.n, seq);
   }
 }
 

@@ -5,6 +5,7 @@
  * the caller confirms the id from the journal line (two ids may share a hash).
  */
 import { crc32 } from 'node:zlib';
+import { lowerBound } from '../../core/lower-bound.ts';
 
 const INITIAL_CAPACITY = 1024;
 
@@ -62,15 +63,9 @@ export class CallIndex {
   }
 
   private lowerBound(seq: number): number {
+    // Appends come in seq order: the common case is past the end.
     if (this.n === 0 || (this.seqs[this.n - 1] as number) < seq) return this.n;
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.seqs[mid] as number) < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.seqs, this.n, seq);
   }
 
   private grow(): void {
