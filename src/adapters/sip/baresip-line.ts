@@ -88,8 +88,16 @@ interface PendingDial {
 const OUTGOING_FIRST = new Set(['CALL_RINGING', 'CALL_PROGRESS', 'CALL_ESTABLISHED', 'CALL_CLOSED']);
 
 const NOT_FOUND = /call not found/;
-/** `reginfo` status column in 1.0.0: "OK" = registered, "ERR" = the last REGISTER failed, "zzz" = no reply yet. */
-const REG_STATUS = /^>?\s*<?sips?:\S+\s+(OK|ERR|zzz)\b/m;
+/**
+ * `reginfo` in 1.0.0: one line per account, its address then a status: "OK" = registered, "ERR" = the last
+ * REGISTER failed, "zzz" = no reply yet.
+ */
+const REG_STATUS = /^>?\s*<?(sips?:[^\s>]+)>?\s+(OK|ERR|zzz)\b/gm;
+
+/** Each account's registration status from a `reginfo` reply, in the order baresip lists them (line 1 first). */
+function regStatuses(text: string): [aor: string, status: string][] {
+  return [...plainText(text).matchAll(REG_STATUS)].map((m) => [m[1] as string, m[2] as string]);
+}
 
 function plainText(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -623,9 +631,7 @@ export class BaresipLine implements SipLine {
   private onBaresipEvent(ev: BaresipEvent): void {
     this.adoptOutgoing(ev);
     if (this.aors.line2 && ev.accountaor === this.aors.line2 && (ev.type === 'REGISTER_OK' || ev.type === 'REGISTER_FAIL')) {
-      // Line 2's registration says nothing about line 1: READY follows line 1; line 2's state is logged.
-      if (ev.type === 'REGISTER_FAIL') this.log.warn({ reason: ev.param ?? null }, 'line 2 not registered: second calls cannot reach it');
-      else this.log.info('line 2 registered');
+      this.line2Registered(ev.type === 'REGISTER_OK', ev.param ?? null);
       return;
     }
     if (ev.type === 'TRANSFER_FAILED' && ev.id) {
@@ -681,9 +687,15 @@ export class BaresipLine implements SipLine {
     }
   }
 
+  /** Line 2's registration says nothing about line 1: READY follows line 1 alone; line 2's state is logged. */
+  private line2Registered(ok: boolean, reason: string | null): void {
+    if (ok) this.log.info('line 2 registered');
+    else this.log.warn({ reason }, 'line 2 not registered: second calls cannot reach it');
+  }
+
   /**
    * REGISTER_OK/FAIL events are lost while no client is connected, and at start baresip usually registers
-   * before the control link is up: ask baresip where registration stands.
+   * before the control link is up: ask baresip where registration stands, for both lines.
    */
   private syncRegistration(): Promise<void> {
     return this.enqueue(async () => {
@@ -691,8 +703,11 @@ export class BaresipLine implements SipLine {
       if (!ctrl) return;
       let status: string | undefined;
       try {
-        status = REG_STATUS.exec(plainText(await ctrl.send('reginfo')))?.[1];
+        const statuses = regStatuses(await ctrl.send('reginfo'));
+        status = (statuses.find(([aor]) => aor === this.aors.line1) ?? statuses[0])?.[1];
         if (!status) this.log.warn('reginfo reply not understood; waiting for registration events');
+        const line2 = statuses.find(([aor]) => aor === this.aors.line2)?.[1];
+        if (line2 === 'OK' || line2 === 'ERR') this.line2Registered(line2 === 'OK', line2 === 'ERR' ? 'reginfo: ERR' : null);
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'reginfo failed; waiting for registration events');
       }
