@@ -18,7 +18,6 @@ let rec: EventRecorder;
 let peer: RtpPeer;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tone = toneFile;
 const TONES = [600, 1500, 900, 440, 1000];
 
 /** A caller (sipp signalling, the RTP peer's media) that waits for the unit to hang up. */
@@ -30,9 +29,9 @@ beforeAll(async () => {
     listenPort: 15260,
     ctrlPort: 14640,
     prepare: (dir) => {
-      const music = { path: tone(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
-      const thanks = { path: tone(`${dir}/thanks.wav`, 1500, 1), durationMs: 1000 };
-      const greeting = { path: tone(`${dir}/greeting.wav`, 900, 1.5), durationMs: 1500 };
+      const music = { path: toneFile(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
+      const thanks = { path: toneFile(`${dir}/thanks.wav`, 1500, 1), durationMs: 1000 };
+      const greeting = { path: toneFile(`${dir}/greeting.wav`, 900, 1.5), durationMs: 1500 };
       return { holdMusic: async () => music, holdAnnouncement: async () => thanks, greetingFor: async () => greeting };
     },
   });

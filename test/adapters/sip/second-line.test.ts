@@ -19,7 +19,6 @@ let peer2: RtpPeer;
 let sippPort = 15470;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tone = toneFile;
 const TONES = [600, 1000, 440, 880];
 /** The tone `peer` heard over the last `ms` (null: silence or no clear tone). */
 async function heard(peer: RtpPeer, ms: number): Promise<number | null> {
@@ -41,8 +40,8 @@ beforeAll(async () => {
     listenPort: 15460,
     ctrlPort: 14840,
     prepare: (dir) => {
-      const music = { path: tone(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
-      const pleaseHold = { path: tone(`${dir}/please-hold.wav`, 1000, 1), durationMs: 1000 };
+      const music = { path: toneFile(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
+      const pleaseHold = { path: toneFile(`${dir}/please-hold.wav`, 1000, 1), durationMs: 1000 };
       return { holdMusic: async () => music, holdAnnouncement: async () => music, greetingFor: async () => music, pleaseHold: async () => pleaseHold };
     },
   });

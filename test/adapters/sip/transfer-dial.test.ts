@@ -20,7 +20,6 @@ let callerPort = 15370;
 let calleePort = 15380;
 let announcement: { path: string; durationMs: number };
 
-const tone = toneFile;
 
 /** A caller that will be transferred, its media on the RTP peer. */
 function transferee(vars: Record<string, string | number>) {
@@ -39,8 +38,8 @@ beforeAll(async () => {
     ctrlPort: 14740,
     sip: { transferTimeoutMs: 2000 },
     prepare: (dir) => {
-      const music = { path: tone(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
-      announcement = { path: tone(`${dir}/transferring.wav`, 1200, 1), durationMs: 1000 };
+      const music = { path: toneFile(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
+      announcement = { path: toneFile(`${dir}/transferring.wav`, 1200, 1), durationMs: 1000 };
       return { holdMusic: async () => music, holdAnnouncement: async () => music, greetingFor: async () => music };
     },
   });
