@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { csvStream } from '../../adapters/csv/csv-stream.ts';
+import { csvLine, csvStream } from '../../adapters/csv/csv-stream.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import { exportCalls } from '../../app/records/export-calls.ts';
 import type { RecordsService } from '../../app/records/records-service.ts';
@@ -51,11 +51,11 @@ const patchBody = z
 
 const RECORD_COLUMNS = CSV_COLUMNS.slice(1) as Exclude<(typeof CSV_COLUMNS)[number], 'seq'>[];
 
-/** One CSV row in CSV_COLUMNS order: holds as JSON text so the row parses back to the record; null as an empty cell. */
-function csvRow(seq: number, r: CallRecord): unknown[] {
-  const row: unknown[] = [seq];
-  for (const column of RECORD_COLUMNS) row.push(column === 'holds' ? JSON.stringify(r.holds) : r[column]);
-  return row;
+/** One CSV line in CSV_COLUMNS order: holds as JSON text so the row parses back to the record; null as an empty cell. */
+function csvRecordLine(seq: number, r: CallRecord): string {
+  const cells: unknown[] = [seq];
+  for (const column of RECORD_COLUMNS) cells.push(column === 'holds' ? JSON.stringify(r.holds) : r[column]);
+  return csvLine(cells);
 }
 
 export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: RecordsService): void {
@@ -81,27 +81,28 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
     const filter = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(q.outcome ? { outcomes: q.outcome } : {}) };
     const format = q.format ?? 'json';
     if (format === 'csv') {
-      const rows = exportCalls(records.journal, records.book, filter, (seq, record) => csvRow(seq, show(record)));
+      const chunks = exportCalls(records.journal, records.book, filter, (seq, record) => csvRecordLine(seq, show(record)));
       void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="calls.csv"');
-      return reply.send(csvStream(rows, [...CSV_COLUMNS]));
+      return reply.send(csvStream(chunks, CSV_COLUMNS));
     }
-    const rows = exportCalls(records.journal, records.book, filter, (seq, record) => JSON.stringify({ seq, ...show(record) }));
-    async function* lines() {
-      let first = true;
+    // JSON: an array, one record a line; NDJSON: one record a line.
+    let first = true;
+    const jsonLine = (seq: number, record: CallRecord) => {
+      const line = JSON.stringify({ seq, ...show(record) });
+      if (format === 'ndjson') return `${line}\n`;
+      const lead = first ? '\n' : ',\n';
+      first = false;
+      return lead + line;
+    };
+    const chunks = exportCalls(records.journal, records.book, filter, jsonLine);
+    async function* text() {
       if (format === 'json') yield '[';
-      for await (const batch of rows) {
-        let chunk = '';
-        for (const line of batch) {
-          chunk += format === 'json' ? (first ? '\n' : ',\n') + line : line + '\n';
-          first = false;
-        }
-        yield chunk;
-      }
+      yield* chunks;
       if (format === 'json') yield '\n]\n';
     }
     void reply.header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     // One chunk waits at most (see csvStream).
-    return reply.send(Readable.from(lines(), { highWaterMark: 1 }));
+    return reply.send(Readable.from(text(), { highWaterMark: 1 }));
   });
 
   if (!records) return;
