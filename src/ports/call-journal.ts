@@ -48,8 +48,9 @@ export interface CallJournal {
   /**
    * Optional, for long reads (loading, reports, export): every entry with seq above `afterSeq`, up to `lastSeq`
    * when given, oldest first, in chunks read ahead from disk; a chunk's entries are decoded one at a time as the
-   * caller iterates it, so only raw bytes are held, never a chunk of records. A chunk is valid until the next one
-   * is asked for (its bytes may be reused). Without it, callers page with readFrom.
+   * caller iterates it, so only raw bytes are held, never a chunk of records; each entry is a fresh object the caller
+   * owns. A chunk is valid until the next one is asked for (its bytes may be reused). Without it, callers page
+   * with readFrom (whose entries may be shared: never change them).
    */
   scan?(afterSeq: number, lastSeq?: number): AsyncIterable<Iterable<AnyJournalEntry>>;
   /** The highest seq written so far (0 for an empty journal). */

@@ -18,9 +18,15 @@ const CRLF = '\r\n';
  */
 export const FORMULA_START = /^(?:[=@\t\r]|[+-](?![0-9*#]*$))/;
 
+/** Text that may need a formula escape or quotes; most cells (times, ids, names) need neither and pass as they are. */
+const MAYBE_SPECIAL = /^[=@\t\r+-]|[",\r\n]/;
+
 /** One cell's text: quoted when it holds a comma, a quote or a line break; a formula-like text escaped first. */
-function csvCell(cell: unknown): string {
-  if (typeof cell === 'string') return csvFormatValue(FORMULA_START.test(cell) ? `'${cell}` : cell);
+export function csvCell(cell: unknown): string {
+  if (typeof cell === 'string') {
+    if (!MAYBE_SPECIAL.test(cell)) return cell;
+    return csvFormatValue(FORMULA_START.test(cell) ? `'${cell}` : cell);
+  }
   return cell === null || cell === undefined ? '' : String(cell);
 }
 
@@ -30,6 +36,11 @@ function csvCell(cell: unknown): string {
  */
 export function csvLine(cells: readonly unknown[]): string {
   return cells.map(csvCell).join(',') + CRLF;
+}
+
+/** A line of cell texts already made with csvCell. */
+export function csvJoin(texts: string[]): string {
+  return texts.join(',') + CRLF;
 }
 
 /** The byte-order mark and the header line. */

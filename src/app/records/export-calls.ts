@@ -36,6 +36,8 @@ export async function* exportCalls(journal: CallJournal, book: RecordsBook, filt
     after = range.first - 1;
     last = range.last;
   }
+  // A scan decodes each entry afresh for the caller (the port), so annotations may be written into it.
+  const owned = journal.scan !== undefined;
   const anyTime = !Number.isFinite(from) && !Number.isFinite(to);
   let lines: string[] = [];
   let chars = 0;
@@ -48,7 +50,7 @@ export async function* exportCalls(journal: CallJournal, book: RecordsBook, filt
         const started = Date.parse(r.startedAt);
         if (started < from || started >= to) continue;
       }
-      const line = toLine(entry.seq, book.annotate(r));
+      const line = toLine(entry.seq, owned ? book.annotateInPlace(r) : book.annotate(r));
       lines.push(line);
       chars += line.length;
       if (chars >= CHUNK_CHARS) {

@@ -142,17 +142,29 @@ export class RecordsBook {
 
   /** A record with its latest annotations and call-back state laid over it (every read shows these). */
   annotate(record: CallRecord): CallRecord {
+    return this.layOver(record, null);
+  }
+
+  /**
+   * The same, written into `record` itself rather than a copy: only for a record just decoded that nothing
+   * else holds (the export, where a copy of every fourth record cost as much as its CSV line).
+   */
+  annotateInPlace(record: CallRecord): CallRecord {
+    return this.layOver(record, record);
+  }
+
+  private layOver(record: CallRecord, into: CallRecord | null): CallRecord {
     const a = this.annotations.get(record.id);
     const cb = this.callbacks.get(record.id);
     const message = this.messageOfCall.get(record.id);
     if (!a && !cb && !message) return record;
-    return {
-      ...record,
+    const overlay = {
       notes: a ? a.notes : record.notes,
       category: a ? a.category : record.category,
       message: message ?? record.message,
       callbackDue: cb ? new Date(cb.scheduledFor).toISOString() : record.callbackDue,
       callbackDone: cb?.doneAt ?? record.callbackDone,
     };
+    return into ? Object.assign(into, overlay) : { ...record, ...overlay };
   }
 }

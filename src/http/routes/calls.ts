@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { csvLine, csvStream } from '../../adapters/csv/csv-stream.ts';
+import { csvCell, csvJoin, csvStream } from '../../adapters/csv/csv-stream.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import { exportCalls } from '../../app/records/export-calls.ts';
 import type { RecordsService } from '../../app/records/records-service.ts';
@@ -53,9 +53,9 @@ const RECORD_COLUMNS = CSV_COLUMNS.slice(1) as Exclude<(typeof CSV_COLUMNS)[numb
 
 /** One CSV line in CSV_COLUMNS order: holds as JSON text so the row parses back to the record; null as an empty cell. */
 function csvRecordLine(seq: number, r: CallRecord): string {
-  const cells: unknown[] = [seq];
-  for (const column of RECORD_COLUMNS) cells.push(column === 'holds' ? JSON.stringify(r.holds) : r[column]);
-  return csvLine(cells);
+  const texts: string[] = [String(seq)];
+  for (const column of RECORD_COLUMNS) texts.push(csvCell(column === 'holds' ? JSON.stringify(r.holds) : r[column]));
+  return csvJoin(texts);
 }
 
 export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: RecordsService): void {
