@@ -3,32 +3,25 @@
  * RSS ≤ 150 MB), and how long a unit with those 200k calls takes to start (journal open, records ready).
  * The journal is seeded here; the serving side runs in a fresh child process (./export-child.ts) so its
  * memory is its own, run as the installed unit runs: compiled to JavaScript (esbuild) and started by plain node
- * with the V8 flags of deploy/deskphone.service. The response is read over a real loopback socket and thrown away.
+ * with the V8 flags and environment of deploy/deskphone.service. The response is read over a real loopback socket and thrown away.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { serviceEnvironment, serviceNodeFlags } from '../test/deploy/service-node-flags.ts';
 import { seedJournal } from '../test/http/export-fixture.ts';
 import { record } from './report.ts';
 
 const N = 200_000;
 const PORT = 29990;
 const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url));
-const SERVICE = fileURLToPath(new URL('../deploy/deskphone.service', import.meta.url));
 /** Inside the project, so the compiled child finds node_modules. */
 const BUILD_DIR = fileURLToPath(new URL('../.tmp/bench-build', import.meta.url));
-
-/** The node flags the installed unit starts with (deploy/deskphone.service ExecStart, between node and the script). */
-async function unitNodeFlags(): Promise<string[]> {
-  const match = /^ExecStart=\S+ (.*?)\s*\S+\/main\.js/m.exec(await readFile(SERVICE, 'utf8'));
-  if (!match?.[1]) throw new Error(`no ExecStart with node flags in ${SERVICE}`);
-  return match[1].split(/\s+/);
-}
 
 /** The child compiled to one JavaScript file (packages stay external), so it runs without a TypeScript loader. */
 async function compiledChild(dir: string): Promise<string> {
@@ -70,9 +63,9 @@ function download(path: string): Promise<number> {
 }
 
 /** Starts the serving child with `flags`, records start and export figures (named with `label`), and stops it. */
-async function serve(script: string, journalDir: string, flags: string[], label: string, formats: string[], goals: boolean): Promise<void> {
+async function serve(script: string, journalDir: string, flags: string[], env: Record<string, string>, label: string, formats: string[], goals: boolean): Promise<void> {
   console.log(`serving process (${label}): node ${[...flags, '--expose-gc'].join(' ')} (compiled)`);
-  const child = fork(script, [journalDir, String(PORT)], { execArgv: [...flags, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [journalDir, String(PORT)], { execArgv: [...flags, '--expose-gc'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const ready = await reply<{ baseRssMB: number; openMs: number; loadMs: number; heapMB: number; calls: number } & Memory>(child, 'ready');
     console.log(
@@ -112,9 +105,9 @@ export default async function run(): Promise<void> {
     await seedJournal(join(dir, 'journal'), N);
     await mkdir(BUILD_DIR, { recursive: true });
     const script = await compiledChild(BUILD_DIR);
-    await serve(script, join(dir, 'journal'), await unitNodeFlags(), 'unit flags', ['csv', 'ndjson'], true);
+    await serve(script, join(dir, 'journal'), serviceNodeFlags(), serviceEnvironment(), 'unit flags', ['csv', 'ndjson'], true);
     // For comparison: node's own young generation (16 MB instead of the unit's 1 MB) on the same journal.
-    await serve(script, join(dir, 'journal'), [], 'node defaults', ['csv'], false);
+    await serve(script, join(dir, 'journal'), [], {}, 'node defaults', ['csv'], false);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { serviceNodeFlags } from '../test/deploy/service-node-flags.ts';
+import { serviceEnvironment, serviceNodeFlags } from '../test/deploy/service-node-flags.ts';
 import { startNotifySocket } from '../test/peers/notify-socket.ts';
 import { record } from './report.ts';
 
@@ -53,7 +53,7 @@ async function startBuild(outDir: string, dir: string, configFile: string): Prom
   const t0 = performance.now();
   const unit = spawn(process.execPath, [...serviceNodeFlags(), join(outDir, 'app', 'main.js'), '--config', configFile], {
     cwd: dir,
-    env: { ...process.env, NOTIFY_SOCKET: socket.path, LC_ALL: 'C' },
+    env: { ...process.env, ...serviceEnvironment(), NOTIFY_SOCKET: socket.path, LC_ALL: 'C' },
     stdio: 'ignore',
   });
   const stop = async () => {
@@ -88,7 +88,7 @@ export default async function run(): Promise<void> {
       log: { level: 'warn' },
     }),
   );
-  console.log(`node flags: ${serviceNodeFlags().join(' ') || '(none)'}`);
+  console.log(`node flags: ${serviceNodeFlags().join(' ') || '(none)'}; environment: ${JSON.stringify(serviceEnvironment())}`);
   try {
     // The first start makes the certificate and the built-in greetings (espeak-ng and sox run beside it).
     const first = await startBuild(outDir, dir, configFile);

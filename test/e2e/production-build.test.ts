@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceNodeFlags } from '../deploy/service-node-flags.ts';
+import { serviceEnvironment, serviceNodeFlags } from '../deploy/service-node-flags.ts';
 import { startNotifySocket, type NotifySocket } from '../peers/notify-socket.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
 import { FAST_RULES, waitFor } from './unit-harness.ts';
@@ -58,7 +58,7 @@ beforeAll(async () => {
   // With the node flags the installed service uses (deploy/deskphone.service).
   unit = spawn(process.execPath, [...serviceNodeFlags(), 'dist/app/main.js', '--config', configFile], {
     cwd: ROOT,
-    env: { ...process.env, NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '1000000', LC_ALL: 'C' },
+    env: { ...process.env, ...serviceEnvironment(), NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '1000000', LC_ALL: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   unit.stdout!.on('data', (d: Buffer) => (output += d.toString()));
