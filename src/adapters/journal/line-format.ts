@@ -21,7 +21,8 @@ const NEWLINE = 0x0a;
 export type EntryKind = 'record' | 'event';
 
 export type DecodeResult = { ok: true; value: AnyJournalEntry } | { ok: false; reason: string };
-export type CheckResult = { ok: true; seq: number; kind: EntryKind } | { ok: false; reason: string };
+/** `payloadAt`: where the record's or event's `{` is in the buffer (its `}` is the last byte before the CRC member). */
+export type CheckResult = { ok: true; seq: number; kind: EntryKind; payloadAt: number } | { ok: false; reason: string };
 
 function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
@@ -86,26 +87,26 @@ export function checkLine(buf: Buffer, start = 0, end = buf.length): CheckResult
     return { ok: false, reason: 'seq: CRC matches but the line does not start with {"seq":<positive integer>,"record"|"event":{' };
   if (!Number.isSafeInteger(seq)) return { ok: false, reason: 'seq: not a safe integer' };
   if (buf[suffixAt - 1] !== 0x7d) return { ok: false, reason: 'CRC matches but the record or event does not end with }' };
-  return { ok: true, seq, kind };
+  return { ok: true, seq, kind, payloadAt: at + (kind === 'record' ? RECORD_LEAD : EVENT_LEAD).length - 1 };
 }
 
-/** Checks and parses one line given without its trailing newline. Never throws. */
+/**
+ * Checks and parses one line given without its trailing newline. Never throws. Only the record or event is
+ * parsed (checkLine has read the seq and the kind from the fixed start, and found the `}` that ends it just
+ * before the CRC member): no copy of the line is made to parse it, and no wrapper object.
+ */
 export function decodeLine(line: Buffer): DecodeResult {
   if (line.includes(NEWLINE)) return { ok: false, reason: 'line contains a newline' };
   const checked = checkLine(line);
   if (!checked.ok) return checked;
-  let parsed: unknown;
+  let payload: unknown;
   try {
-    parsed = JSON.parse(line.subarray(0, line.length - CRC_SUFFIX_LENGTH).toString('utf8') + '}');
+    payload = JSON.parse(line.toString('utf8', checked.payloadAt, line.length - CRC_SUFFIX_LENGTH));
   } catch (err) {
     return { ok: false, reason: `CRC matches but JSON does not parse: ${(err as Error).message}` };
   }
-  const { seq, record, event } = parsed as { seq?: unknown; record?: unknown; event?: unknown };
-  if (seq !== checked.seq) return { ok: false, reason: 'seq: does not match the start of the line' };
-  const payload = checked.kind === 'record' ? record : event;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
     return { ok: false, reason: `${checked.kind}: not an object` };
-  if (record !== undefined && event !== undefined) return { ok: false, reason: 'holds both a record and an event' };
   return checked.kind === 'record'
     ? { ok: true, value: { seq: checked.seq, record: payload as CallRecord } }
     : { ok: true, value: { seq: checked.seq, event: payload as JournalEvent } };
