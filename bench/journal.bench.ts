@@ -21,6 +21,7 @@ import { JsonlJournal } from '../src/adapters/journal/jsonl-journal.ts';
 import { encodeLine } from '../src/adapters/journal/line-format.ts';
 import type { CallRecord } from '../src/core/record.ts';
 import type { Logger } from '../src/ports/logger.ts';
+import { record as recordFigure } from './report.ts';
 import { percentile, summary } from './stats.ts';
 
 const DAY_MS = 86_400_000;
@@ -104,6 +105,8 @@ export default async function run(): Promise<void> {
         `journal with ${n} records: open (fresh process) ${o.openMs.toFixed(0)} ms wall, ${o.cpuMs.toFixed(0)} ms CPU; ` +
           `JS heap after GC ${o.heapAboveEmptyMB.toFixed(1)} MB above an empty journal (array buffers ${o.arrayBuffersMB.toFixed(1)} MB, rss ${o.rssMB.toFixed(0)} MB)`,
       );
+      recordFigure(`journal open, fresh process, ${n} records`, o.openMs, 'ms', n === LARGE ? { max: 1000 } : undefined);
+      if (n === LARGE) recordFigure(`JS heap after open, above an empty journal, ${n} records`, o.heapAboveEmptyMB, 'MB', { max: 30 });
       if (n !== SMALL && n !== LARGE) await rm(dir, { recursive: true, force: true });
     }
 
@@ -118,10 +121,12 @@ export default async function run(): Promise<void> {
         bytes += (await writeBytes()) - b0;
       }
     }
-    console.log(`  at ${SMALL} records: ${summary('append (write + fdatasync)', times.small)}`);
-    console.log(`  at ${LARGE} records: ${summary('append (write + fdatasync)', times.large)}`);
+    console.log(`  ${summary(`append at ${SMALL} records (write + fdatasync)`, times.small)}`);
+    console.log(`  ${summary(`append at ${LARGE} records (write + fdatasync)`, times.large)}`);
     const ratio = (p: number): string => (percentile(times.large, p) / percentile(times.small, p)).toFixed(2);
     console.log(`  append at ${LARGE} vs ${SMALL} records: p50 ratio ${ratio(50)}, p99 ratio ${ratio(99)} (goal <= 1.2)`);
+    recordFigure(`append p50 at ${LARGE} / at ${SMALL} records`, Number(ratio(50)), '×', { max: 1.2 });
+    recordFigure('bytes written to the device per append', bytes / (2 * APPENDS) / 1024, 'KB');
     console.log(`  ${(bytes / (2 * APPENDS) / 1024).toFixed(1)} KB written to the device per append (/proc/self/io write_bytes)`);
 
     const newest: number[] = [];
@@ -142,6 +147,7 @@ export default async function run(): Promise<void> {
       }
     });
     console.log(`  at ${LARGE} records: readFrom every entry in batches of ${READ_BATCH}: ${read} entries in ${readAllMs.toFixed(0)} ms`);
+    recordFigure(`readFrom every entry of ${LARGE}, batches of ${READ_BATCH}`, readAllMs, 'ms');
     await small.close();
     await large.close();
   } finally {
