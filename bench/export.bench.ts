@@ -33,6 +33,8 @@ async function compiledChild(dir: string): Promise<string> {
 interface Memory {
   rssMB: number;
   peakRssMB: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 function reply<T>(child: ChildProcess, kind: string): Promise<T> {
@@ -89,7 +91,9 @@ async function serve(script: string, journalDir: string, flags: string[], env: R
       record(`export ${format} of ${N} calls (${label}), rows/s`, N / s, 'rows/s', goal ? { min: 100_000 } : undefined);
       record(`export ${format} of ${N} calls (${label}), rows per CPU second of the serving process`, N / cpuS, 'rows/s');
       record(`export ${format} of ${N} calls (${label}), peak RSS of the serving process (start included)`, mem.peakRssMB, 'MB', goal ? { max: 150 } : undefined);
-      console.log(`export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s (${cpuS.toFixed(2)} s CPU), peak RSS ${mem.peakRssMB.toFixed(0)} MB`);
+      record(`export ${format} of ${N} calls (${label}), event loop held up (what a call event waits), p99`, mem.loopDelayP99Ms, 'ms');
+      record(`export ${format} of ${N} calls (${label}), event loop held up, longest`, mem.loopDelayMaxMs, 'ms');
+      console.log(`export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s (${cpuS.toFixed(2)} s CPU), peak RSS ${mem.peakRssMB.toFixed(0)} MB, event loop held up p99 ${mem.loopDelayP99Ms.toFixed(1)} ms (longest ${mem.loopDelayMaxMs.toFixed(1)} ms)`);
     }
   } finally {
     if (child.exitCode === null) {
