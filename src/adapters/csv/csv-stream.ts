@@ -1,8 +1,8 @@
 /**
- * CSV out through d3-dsv's row formatter: RFC 4180 quoting, CRLF line ends and a UTF-8 byte-order mark, so Excel
+ * CSV out through d3-dsv's cell formatter: RFC 4180 quoting, CRLF line ends and a UTF-8 byte-order mark, so Excel
  * and LibreOffice open Chinese names correctly. null and undefined are empty cells, numbers and booleans as
- * written (true/false); text a spreadsheet would take for a formula is escaped (FORMULA_START). d3-dsv formats a
- * row at well under a microsecond a cell; the export benchmark measured papaparse at about 100 ns a cell plus
+ * written (true/false); text a spreadsheet would take for a formula is escaped (FORMULA_START). d3-dsv quotes a
+ * cell in well under 100 ns; the export benchmark measured papaparse at about 100 ns a cell plus
  * 8 µs a call, and csv-stringify slower still, which kept the 200k-call export far from its goal.
  * Config keys: none.
  */
