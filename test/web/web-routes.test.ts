@@ -5,16 +5,18 @@
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/error-map.ts';
 import { loadWebBundle } from '../../src/http/web/web-bundle.ts';
-import { webRoutes } from '../../src/http/web/web-routes.ts';
+import { acceptsGzip, webRoutes } from '../../src/http/web/web-routes.ts';
 import { startLanUnit, type LanUnit } from '../http/lan-support.ts';
 
 let dir: string;
+const BIG = 'console.log("前台电话 deskphone");\n'.repeat(500);
 
 function appWith(bundleDir: string | null, prefill?: string, unbuilt?: string): FastifyInstance {
   const app = Fastify();
@@ -31,6 +33,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'assets', 'app-ABC123.js'), 'console.log(1)');
   await writeFile(join(dir, 'assets', 'app-ABC123.css'), 'body{}');
   await writeFile(join(dir, 'assets', 'notes.txt'), 'not served');
+  await writeFile(join(dir, 'assets', 'app-BIG.js'), BIG);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -50,6 +53,35 @@ describe('the web page routes', () => {
     expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(js.body).toBe('console.log(1)');
     expect((await app.inject({ url: '/assets/app-ABC123.css' })).headers['content-type']).toBe('text/css; charset=utf-8');
+  });
+
+  it('send text gzipped to a browser that accepts it, as it is to one that does not, and small files as they are', async () => {
+    const app = appWith(dir);
+    const zipped = await app.inject({ url: '/assets/app-BIG.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept-encoding');
+    expect(zipped.rawPayload.length).toBeLessThan(Buffer.byteLength(BIG) / 10);
+    expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(BIG);
+    for (const header of [undefined, 'gzip;q=0, identity', 'br']) {
+      const plain = await app.inject({ url: '/assets/app-BIG.js', headers: header === undefined ? {} : { 'accept-encoding': header } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toBe(BIG);
+    }
+    const small = await app.inject({ url: '/assets/app-ABC123.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.body).toBe('console.log(1)');
+  });
+
+  it('read Accept-Encoding as HTTP says: gzip or * with a q above 0', () => {
+    expect(acceptsGzip('gzip')).toBe(true);
+    expect(acceptsGzip('deflate, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip;q=0.0, br')).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('*;q=0')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 
   it('answer 404 naming the file for an unknown asset and 400 for a name that is not a file name', async () => {

@@ -1,30 +1,41 @@
 /**
  * Serves the web page (issue 9) at `/` on both listeners, from the built bundle in memory: index.html is
- * revalidated on every load (`no-cache`), the hashed assets are cached for a year (`immutable`). `GET /` and
+ * revalidated on every load (`no-cache`), the hashed assets are cached for a year (`immutable`); text goes gzipped
+ * to browsers that accept it. `GET /` and
  * `GET /assets/:file` are public on the LAN listener: the page signs in with a token itself, the API stays gated.
  * Without a built bundle `/` answers 404 saying how to build it. Config keys read: none.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/api-errors.ts';
-import { loadWebBundle, type WebAsset, type WebBundle } from './web-bundle.ts';
+import { loadWebBundle, withGzip, type WebAsset, type WebBundle } from './web-bundle.ts';
 
 const assetParams = z.object({ file: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be an asset file name') }).strict();
 
-function send(reply: FastifyReply, asset: WebAsset, cache: string, headers: Record<string, string> = {}): FastifyReply {
-  return reply
-    .headers(headers)
-    .type(asset.contentType)
-    .header('cache-control', cache)
-    .header('x-content-type-options', 'nosniff')
-    .send(asset.body);
+/** Whether the client takes gzip: named in Accept-Encoding with a q above 0, or, when not named, `*` is. */
+export function acceptsGzip(header: string | undefined): boolean {
+  const qOf = new Map<string, number>();
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    if (coding) qOf.set(coding, q ? Number(q.slice(2)) : 1);
+  }
+  return (qOf.get('gzip') ?? qOf.get('*') ?? 0) > 0;
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, asset: WebAsset, cache: string, headers: Record<string, string> = {}): FastifyReply {
+  void reply.headers(headers).type(asset.contentType).header('cache-control', cache).header('x-content-type-options', 'nosniff');
+  if (!asset.gzipped) return reply.send(asset.body);
+  void reply.header('vary', 'accept-encoding');
+  if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(asset.body);
+  return reply.header('content-encoding', 'gzip').send(asset.gzipped);
 }
 
 /** index.html with `prefill` inside the #app element. */
 function withPrefill(index: WebAsset, prefill: string | undefined): WebAsset {
   if (prefill === undefined) return index;
-  return { ...index, body: Buffer.from(index.body.toString('utf8').replace('<div id="app"></div>', () => `<div id="app">${prefill}</div>`)) };
+  return withGzip({ contentType: index.contentType, body: Buffer.from(index.body.toString('utf8').replace('<div id="app"></div>', () => `<div id="app">${prefill}</div>`)) });
 }
 
 /**
@@ -38,17 +49,17 @@ export function webRoutes(app: FastifyInstance, bundle?: WebBundle | null, prefi
   let found = bundle ?? null;
   const current = () => (found ??= bundle === undefined ? loadWebBundle() : null);
   let index: WebAsset | null = null;
-  api.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  api.get('/', { schema: { hide: true } }, async (request, reply) => {
     const built = current();
     if (!built && unbuilt !== undefined) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(unbuilt);
     if (!built) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
     index ??= withPrefill(built.index, prefill);
     // uPlot sizes its canvas with inline styles; everything else comes from the unit itself.
-    return send(reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
+    return send(request, reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
   });
   api.get('/assets/:file', { schema: { params: assetParams, hide: true } }, async (request, reply) => {
     const asset = current()?.assets.get(request.params.file);
     if (!asset) throw new NotFoundError('params.file', `no asset ${request.params.file}`);
-    return send(reply, asset, 'public, max-age=31536000, immutable');
+    return send(request, reply, asset, 'public, max-age=31536000, immutable');
   });
 }
