@@ -22,7 +22,7 @@ export const FORMULA_START = /^(?:[=@\t\r]|[+-](?![0-9*#]*$))/;
 const MAYBE_SPECIAL = /^[=@\t\r+-]|[",\r\n]/;
 
 /** One cell's text: quoted when it holds a comma, a quote or a line break; a formula-like text escaped first. */
-export function csvCell(cell: unknown): string {
+function csvCell(cell: unknown): string {
   if (typeof cell === 'string') {
     if (!MAYBE_SPECIAL.test(cell)) return cell;
     return csvFormatValue(FORMULA_START.test(cell) ? `'${cell}` : cell);
@@ -36,11 +36,6 @@ export function csvCell(cell: unknown): string {
  */
 export function csvLine(cells: readonly unknown[]): string {
   return cells.map(csvCell).join(',') + CRLF;
-}
-
-/** A line of cell texts already made with csvCell. */
-export function csvJoin(texts: string[]): string {
-  return texts.join(',') + CRLF;
 }
 
 /** The byte-order mark and the header line. */

@@ -59,8 +59,6 @@ export class RecordsBook {
   readonly calls = new CallIndex();
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
-  /** Ids of the calls with anything to lay over them (an annotation, a call-back or a message): one lookup for most calls. */
-  private readonly overlaid = new Set<string>();
 
   /** `schedule` moves a due time out of quiet hours (R10). */
   constructor(private readonly schedule: (dueMs: number) => number) {}
@@ -80,7 +78,6 @@ export class RecordsBook {
     if (r.direction !== 'outgoing' && (r.outcome === 'missed' || r.outcome === 'abandoned' || cutOff) && r.callerNumber) {
       const dueAt = Date.parse(r.endedAt);
       const old = this.callbacks.get(r.id);
-      this.overlaid.add(r.id);
       this.callbacks.set(r.id, {
         id: r.id, source: 'call', callId: r.id, number: r.callerNumber, name: r.callerName, dueAt,
         scheduledFor: this.schedule(dueAt), doneAt: old?.doneAt ?? null, outcome: old?.outcome ?? null,
@@ -97,7 +94,6 @@ export class RecordsBook {
         const old = this.annotations.get(e.callId);
         if (old && old.seq > seq) return;
         // A field absent from the event keeps its earlier value; null clears it.
-        this.overlaid.add(e.callId);
         this.annotations.set(e.callId, {
           seq,
           notes: 'notes' in e ? str(e.notes) : (old?.notes ?? null),
@@ -115,10 +111,7 @@ export class RecordsBook {
           content: str(e.content) ?? '', takenBy: str(e.takenBy) ?? '', takenAt: e.at, deliveredAt: old?.deliveredAt ?? null,
         };
         this.messages.set(id, slip);
-        if (slip.callId) {
-          this.overlaid.add(slip.callId);
-          this.messageOfCall.set(slip.callId, id);
-        }
+        if (slip.callId) this.messageOfCall.set(slip.callId, id);
         if (slip.callbackNumber) {
           const dueAt = Date.parse(e.at);
           const cb = this.callbacks.get(id);
@@ -161,7 +154,6 @@ export class RecordsBook {
   }
 
   private layOver(record: CallRecord, into: CallRecord | null): CallRecord {
-    if (!this.overlaid.has(record.id)) return record;
     const a = this.annotations.get(record.id);
     const cb = this.callbacks.get(record.id);
     const message = this.messageOfCall.get(record.id);

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { csvCell, csvJoin, csvStream } from '../../adapters/csv/csv-stream.ts';
+import { csvLine, csvStream } from '../../adapters/csv/csv-stream.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import { exportCalls } from '../../app/records/export-calls.ts';
 import type { RecordsService } from '../../app/records/records-service.ts';
@@ -77,12 +77,11 @@ const CELL_OF: { [K in keyof CallRecord]-?: (r: CallRecord) => unknown } = {
 export const CSV_COLUMNS = ['seq', ...Object.keys(CELL_OF)];
 const CELLS = Object.values(CELL_OF);
 
-
 /** One CSV line in CSV_COLUMNS order; null as an empty cell. */
 function csvRecordLine(seq: number, r: CallRecord): string {
-  const texts: string[] = [String(seq)];
-  for (const cell of CELLS) texts.push(csvCell(cell(r)));
-  return csvJoin(texts);
+  const cells: unknown[] = [seq];
+  for (const cell of CELLS) cells.push(cell(r));
+  return csvLine(cells);
 }
 
 export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: RecordsService): void {

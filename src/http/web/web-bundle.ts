@@ -1,7 +1,8 @@
 /**
  * The web page's built bundle (issue 9): index.html and the hashed assets esbuild wrote (scripts/build-web.mjs),
- * read once into memory (text assets also gzipped once, so the page loads quickly over a slow LAN link). The bundle lives in dist/web/ beside the compiled server, three folders above this file
- * both in src/ (tsx) and in dist/ (the production build). Nothing is fetched from outside the unit.
+ * read once into memory, text assets also gzipped once (the page loads quickly over a slow LAN link). The bundle
+ * lives in dist/web/ beside the compiled server, three folders above this file both in src/ (tsx) and in dist/
+ * (the production build). Nothing is fetched from outside the unit.
  * Config keys read: none.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

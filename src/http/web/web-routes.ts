@@ -1,9 +1,8 @@
 /**
  * Serves the web page (issue 9) at `/` on both listeners, from the built bundle in memory: index.html is
- * revalidated on every load (`no-cache`), the hashed assets are cached for a year (`immutable`); text goes gzipped
- * to browsers that accept it. `GET /` and
- * `GET /assets/:file` are public on the LAN listener: the page signs in with a token itself, the API stays gated.
- * Without a built bundle `/` answers 404 saying how to build it. Config keys read: none.
+ * revalidated on every load (`no-cache`), the hashed assets are cached for a year (`immutable`); text goes
+ * gzipped to browsers that accept it. `GET /` and `GET /assets/:file` are public on the LAN listener: the page
+ * signs in with a token itself, the API stays gated. Without a built bundle `/` answers 404 saying how to build it. Config keys read: none.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
