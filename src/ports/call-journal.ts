@@ -29,6 +29,21 @@ export interface JournalEventEntry {
 /** Any line of the journal, in seq order: a call record or an event. */
 export type AnyJournalEntry = JournalEntry | JournalEventEntry;
 
+/**
+ * One entry as stored, not parsed: `text[start, end)` is the UTF-8 JSON text of its record (kind 'record') or event,
+ * checked against the line's CRC. One object is reused for every entry of a scan, and `text` is the scan's
+ * read buffer: both are valid only until the next entry is taken. `parse` makes the entry from the text (null,
+ * logged, when the text is not JSON: such a line is skipped, as `scan` skips it).
+ */
+export interface StoredText {
+  readonly seq: number;
+  readonly kind: 'record' | 'event';
+  readonly text: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  parse(): AnyJournalEntry | null;
+}
+
 export function isCallEntry(entry: AnyJournalEntry): entry is JournalEntry {
   return 'record' in entry;
 }
@@ -53,6 +68,11 @@ export interface CallJournal {
    * with readFrom (whose entries may be shared: never change them).
    */
   scan?(afterSeq: number, lastSeq?: number): AsyncIterable<Iterable<AnyJournalEntry>>;
+  /**
+   * Optional, the same read without parsing: each entry's stored JSON text (see StoredText), for a reader that
+   * copies records out as they are (the CSV export) and parses only the few it must.
+   */
+  scanText?(afterSeq: number, lastSeq?: number): AsyncIterable<Iterable<StoredText>>;
   /** The highest seq written so far (0 for an empty journal). */
   lastSeq(): number;
   /**

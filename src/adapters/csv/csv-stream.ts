@@ -22,7 +22,7 @@ export const FORMULA_START = /^(?:[=@\t\r]|[+-](?![0-9*#]*$))/;
 const MAYBE_SPECIAL = /^[=@\t\r+-]|[",\r\n]/;
 
 /** One cell's text: quoted when it holds a comma, a quote or a line break; a formula-like text escaped first. */
-function csvCell(cell: unknown): string {
+export function csvCell(cell: unknown): string {
   if (typeof cell === 'string') {
     if (!MAYBE_SPECIAL.test(cell)) return cell;
     return csvFormatValue(FORMULA_START.test(cell) ? `'${cell}` : cell);
@@ -44,10 +44,11 @@ export function csvHead(columns: readonly string[]): string {
 }
 
 /**
- * A readable stream of CSV text: the header (with the byte-order mark) first, then each chunk of lines as it
- * comes (made with csvLine). Chunks are pulled only as fast as the reader takes them, so memory stays flat.
+ * A readable stream of CSV: the header (with the byte-order mark) first, then each chunk of lines as it comes
+ * (text made with csvLine, or UTF-8 bytes from ./csv-rows.ts). Chunks are pulled only as fast as the reader takes
+ * them, so memory stays flat.
  */
-export function csvStream(chunks: AsyncIterable<string>, columns: readonly string[]): Readable {
+export function csvStream(chunks: AsyncIterable<string | Uint8Array>, columns: readonly string[]): Readable {
   async function* text() {
     yield csvHead(columns);
     yield* chunks;

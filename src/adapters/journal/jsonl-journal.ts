@@ -20,7 +20,7 @@ import PQueue from 'p-queue';
 import pRetry from 'p-retry';
 import { BadInputError, JournalError } from '../../core/errors.ts';
 import type { CallRecord } from '../../core/record.ts';
-import { isCallEntry, type AnyJournalEntry, type CallJournal, type JournalEntry, type JournalEvent, type JournalEventEntry } from '../../ports/call-journal.ts';
+import { isCallEntry, type AnyJournalEntry, type CallJournal, type JournalEntry, type JournalEvent, type JournalEventEntry, type StoredText } from '../../ports/call-journal.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { checkEvent } from './check-event.ts';
@@ -30,7 +30,7 @@ import { JournalHealth, type HealthListener } from './journal-health.ts';
 import { JournalIndex } from './journal-index.ts';
 import { encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
 import { nodeJournalFs } from './node-journal-fs.ts';
-import { decodeRuns, ReadBuffer, readLines, readRuns } from './read-lines.ts';
+import { checkRuns, decodeRuns, ReadBuffer, readLines, readRuns, type RawRun } from './read-lines.ts';
 import { readDailyFile, recoverFile } from './recover-file.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
 
@@ -170,6 +170,16 @@ export class JsonlJournal implements CallJournal {
    * buffers used in turn (a chunk must be taken before the next is asked for: the port's contract).
    */
   async *scan(afterSeq: number, lastSeq = Infinity): AsyncGenerator<Iterable<AnyJournalEntry>> {
+    for await (const runs of this.scanRuns(afterSeq, lastSeq)) yield decodeRuns(runs, this.log);
+  }
+
+  /** See the port: as scan, each entry's checked JSON text instead of the parsed entry. */
+  async *scanText(afterSeq: number, lastSeq = Infinity): AsyncGenerator<Iterable<StoredText>> {
+    for await (const runs of this.scanRuns(afterSeq, lastSeq)) yield checkRuns(runs, this.log);
+  }
+
+  /** The raw runs of the lines with seq in (afterSeq, lastSeq], a chunk at a time (see scan). */
+  private async *scanRuns(afterSeq: number, lastSeq: number): AsyncGenerator<RawRun[]> {
     if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
       throw new BadInputError('afterSeq', `must be an integer of 0 or more, got ${String(afterSeq)}`);
     this.assertOpen();
@@ -188,7 +198,7 @@ export class JsonlJournal implements CallJournal {
       const last = chunk.last;
       const more = chunk.full && last !== undefined && last < lastSeq;
       if (more) chunk = readChunk(last);
-      if (runs.length > 0) yield decodeRuns(runs, this.log);
+      if (runs.length > 0) yield runs;
       if (!more) return;
     }
   }

@@ -21,8 +21,8 @@ const NEWLINE = 0x0a;
 export type EntryKind = 'record' | 'event';
 
 export type DecodeResult = { ok: true; value: AnyJournalEntry } | { ok: false; reason: string };
-/** `payloadAt`: where the record's or event's `{` is in the buffer (its `}` is the last byte before the CRC member). */
-export type CheckResult = { ok: true; seq: number; kind: EntryKind; payloadAt: number } | { ok: false; reason: string };
+/** The record's or event's JSON is buf[payloadAt, payloadEnd): from its `{` to its `}`, just before the CRC member. */
+export type CheckResult = { ok: true; seq: number; kind: EntryKind; payloadAt: number; payloadEnd: number } | { ok: false; reason: string };
 
 function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
@@ -87,7 +87,7 @@ export function checkLine(buf: Buffer, start = 0, end = buf.length): CheckResult
     return { ok: false, reason: 'seq: CRC matches but the line does not start with {"seq":<positive integer>,"record"|"event":{' };
   if (!Number.isSafeInteger(seq)) return { ok: false, reason: 'seq: not a safe integer' };
   if (buf[suffixAt - 1] !== 0x7d) return { ok: false, reason: 'CRC matches but the record or event does not end with }' };
-  return { ok: true, seq, kind, payloadAt: at + (kind === 'record' ? RECORD_LEAD : EVENT_LEAD).length - 1 };
+  return { ok: true, seq, kind, payloadAt: at + (kind === 'record' ? RECORD_LEAD : EVENT_LEAD).length - 1, payloadEnd: suffixAt };
 }
 
 /**
@@ -99,17 +99,19 @@ export function decodeLine(line: Buffer): DecodeResult {
   if (line.includes(NEWLINE)) return { ok: false, reason: 'line contains a newline' };
   const checked = checkLine(line);
   if (!checked.ok) return checked;
+  return parsePayload(checked.seq, checked.kind, line, checked.payloadAt, checked.payloadEnd);
+}
+
+/** The entry from a checked line's record or event JSON, buf[start, end). Never throws. */
+export function parsePayload(seq: number, kind: EntryKind, buf: Buffer, start: number, end: number): DecodeResult {
   let payload: unknown;
   try {
-    payload = JSON.parse(line.toString('utf8', checked.payloadAt, line.length - CRC_SUFFIX_LENGTH));
+    payload = JSON.parse(buf.toString('utf8', start, end));
   } catch (err) {
     return { ok: false, reason: `CRC matches but JSON does not parse: ${(err as Error).message}` };
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    return { ok: false, reason: `${checked.kind}: not an object` };
-  return checked.kind === 'record'
-    ? { ok: true, value: { seq: checked.seq, record: payload as CallRecord } }
-    : { ok: true, value: { seq: checked.seq, event: payload as JournalEvent } };
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, reason: `${kind}: not an object` };
+  return kind === 'record' ? { ok: true, value: { seq, record: payload as CallRecord } } : { ok: true, value: { seq, event: payload as JournalEvent } };
 }
 
 /**

@@ -1,11 +1,11 @@
 /** Reads indexed lines back from the daily files: only the bytes asked for, never a whole file. */
 import { join } from 'node:path';
 import { JournalError } from '../../core/errors.ts';
-import type { AnyJournalEntry } from '../../ports/call-journal.ts';
+import type { AnyJournalEntry, StoredText } from '../../ports/call-journal.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { IndexEntry } from './journal-index.ts';
 import type { JournalFs } from './journal-fs.ts';
-import { decodeLine } from './line-format.ts';
+import { checkLine, decodeLine, parsePayload, type EntryKind } from './line-format.ts';
 
 /**
  * One buffer that the runs of a long read (a scan's chunk) are read into, again and again: the garbage collector
@@ -92,18 +92,73 @@ export function readRuns(fs: JournalFs, dir: string, entries: IndexEntry[], into
   );
 }
 
+/** Checks that a run's buffer is still the one it was read into (see ReadBuffer). */
+function assertCurrent(reuse: RawRun['reuse']): void {
+  if (reuse && reuse.from.generation !== reuse.generation) throw new Error('journal chunk decoded after the next one was read over it: take a scan chunk before asking for the next');
+}
+
+function logChanged(log: Logger, path: string, e: IndexEntry, reason: string): void {
+  log.warn({ file: path, offset: e.offset, seq: e.seq, reason }, `journal seq ${e.seq} at byte ${e.offset} of ${path} changed on disk since open; skipped`);
+}
+
 /** The runs' entries, decoded one at a time as they are taken; a line that changed since open is logged and skipped. */
 export function* decodeRuns(runs: RawRun[], log: Logger): Generator<AnyJournalEntry> {
   for (const { path, start, buf, entries, reuse } of runs) {
     for (const e of entries) {
-      if (reuse && reuse.from.generation !== reuse.generation) throw new Error('journal chunk decoded after the next one was read over it: take a scan chunk before asking for the next');
+      assertCurrent(reuse);
       const decoded = decodeLine(buf.subarray(e.offset - start, e.offset - start + e.length));
       if (decoded.ok && decoded.value.seq === e.seq) yield decoded.value;
-      else
-        log.warn(
-          { file: path, offset: e.offset, seq: e.seq, reason: decoded.ok ? `holds seq ${decoded.value.seq}` : decoded.reason },
-          `journal seq ${e.seq} at byte ${e.offset} of ${path} changed on disk since open; skipped`,
-        );
+      else logChanged(log, path, e, decoded.ok ? `holds seq ${decoded.value.seq}` : decoded.reason);
+    }
+  }
+}
+
+/** The one StoredText a scan hands out, pointed at each entry in turn. */
+class StoredLine implements StoredText {
+  seq = 0;
+  kind: EntryKind = 'record';
+  text: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  path = '';
+  entry: IndexEntry | null = null;
+
+  constructor(private readonly log: Logger) {}
+
+  parse(): AnyJournalEntry | null {
+    const parsed = parsePayload(this.seq, this.kind, this.text, this.start, this.end);
+    if (parsed.ok) return parsed.value;
+    if (this.entry) logChanged(this.log, this.path, this.entry, parsed.reason);
+    return null;
+  }
+}
+
+/**
+ * The runs' entries as their checked JSON text, one at a time as they are taken (one StoredText, moved on each
+ * time); a line that changed since open is logged and skipped, as decodeRuns does.
+ */
+export function* checkRuns(runs: RawRun[], log: Logger): Generator<StoredText> {
+  const line = new StoredLine(log);
+  for (const { path, start, buf, entries, reuse } of runs) {
+    for (const e of entries) {
+      assertCurrent(reuse);
+      const at = e.offset - start;
+      const end = at + e.length;
+      // The first newline from the line's start is its own end (runs are whole lines): anything sooner is not one line.
+      const newline = buf.indexOf(0x0a, at);
+      const checked = newline !== -1 && newline < end ? { ok: false as const, reason: 'line contains a newline' } : checkLine(buf, at, end);
+      if (!checked.ok || checked.seq !== e.seq) {
+        logChanged(log, path, e, checked.ok ? `holds seq ${checked.seq}` : checked.reason);
+        continue;
+      }
+      line.seq = e.seq;
+      line.kind = checked.kind;
+      line.text = buf;
+      line.start = checked.payloadAt;
+      line.end = checked.payloadEnd;
+      line.path = path;
+      line.entry = e;
+      yield line;
     }
   }
 }

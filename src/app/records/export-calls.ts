@@ -1,11 +1,16 @@
 /**
  * Export (issue 8 item 7): every call record in journal order whose `startedAt` is in [from, to) and whose
- * outcome is one of `outcomes`, with its latest annotations, each turned into a line of text by `toLine` as soon
- * as it is read (a record is never held longer). The journal is scanned in chunks (./journal-scan.ts), so
- * memory stays flat whatever the range; the HTTP layer makes the lines JSON, NDJSON or CSV.
+ * outcome is one of `outcomes`, with its latest annotations, each made into a row by the format's ExportRows as
+ * soon as it is read (a record is never held longer). The journal is scanned in chunks (./journal-scan.ts), so
+ * memory stays flat whatever the range; the HTTP layer supplies the rows: JSON, NDJSON or CSV.
+ *
+ * A format may also copy rows straight from a record's stored JSON text (StoredRows, the CSV export does), when
+ * the journal can hand that text out (`scanText`), with what the book lays over a call (a note, a call-back, a
+ * message slip) put in place of the stored fields. Only text the format cannot copy is parsed.
  */
 import type { CallRecord, Outcome } from '../../core/record.ts';
-import { isCallEntry, type CallJournal } from '../../ports/call-journal.ts';
+import { isCallEntry, type CallJournal, type StoredText } from '../../ports/call-journal.ts';
+import type { ExportRows } from '../../ports/export-rows.ts';
 import { scanJournal } from './journal-scan.ts';
 import type { RecordsBook } from './records-book.ts';
 
@@ -16,53 +21,99 @@ export interface ExportFilter {
 }
 
 /**
- * Characters of lines handed on at a time. Small enough that a chunk dies young (the unit runs with a 1 MB young
- * generation: what outlives it is copied to the old one and waits there for a full collection), large enough
- * that each write to the socket carries many lines. The export benchmark: 16 KB chunks ran as fast as 4 KB ones at
- * the same peak; 64 KB ones were a quarter slower and peaked 60 MB higher.
+ * Characters of lines handed on at a time by lineRows. Small enough that a chunk dies young (the unit runs with a
+ * 1 MB young generation: what outlives it is copied to the old one and waits there for a full collection), large
+ * enough that each write to the socket carries many lines. The export benchmark: 16 KB chunks ran as fast as 4 KB
+ * ones at the same peak; 64 KB ones were a quarter slower and peaked 60 MB higher.
  */
 const CHUNK_CHARS = 16 * 1024;
 
-/** Yields the lines of the matching calls, joined into chunks of about CHUNK_CHARS characters. */
-export async function* exportCalls(journal: CallJournal, book: RecordsBook, filter: ExportFilter, toLine: (seq: number, record: CallRecord) => string): AsyncGenerator<string> {
+/** Rows as lines of text made by `toLine`, handed on joined in chunks of about CHUNK_CHARS characters. */
+export function lineRows(toLine: (seq: number, record: CallRecord) => string): ExportRows<string> {
+  let lines: string[] = [];
+  let chars = 0;
+  return {
+    add(seq, record) {
+      const line = toLine(seq, record);
+      lines.push(line);
+      chars += line.length;
+    },
+    full: () => chars >= CHUNK_CHARS,
+    take() {
+      if (lines.length === 0) return null;
+      const chunk = lines.join('');
+      lines = [];
+      chars = 0;
+      return chunk;
+    },
+  };
+}
+
+/** Yields the rows of the matching calls in chunks, as `rows` makes them. */
+export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBook, filter: ExportFilter, rows: ExportRows<Chunk>): AsyncGenerator<Chunk> {
   const from = filter.from ?? -Infinity;
   const to = filter.to ?? Infinity;
-  const outcomes = filter.outcomes && filter.outcomes.length > 0 ? new Set<string>(filter.outcomes) : null;
+  const outcomes = filter.outcomes && filter.outcomes.length > 0 ? new Set<unknown>(filter.outcomes) : null;
+  const anyTime = !Number.isFinite(from) && !Number.isFinite(to);
   let after = 0;
   let last = Infinity;
-  if (Number.isFinite(from) || Number.isFinite(to)) {
+  if (!anyTime) {
     // Read only from the first to the last call in range (seq order is not time order, so look at all).
     const range = book.calls.seqRange(from, to);
     if (!range) return;
     after = range.first - 1;
     last = range.last;
   }
+  const inTime = (startedAt: unknown): boolean => {
+    if (anyTime) return true;
+    const started = Date.parse(String(startedAt));
+    return !(started < from || started >= to);
+  };
   // A scan decodes each entry afresh for the caller (the port), so annotations may be written into it.
-  const owned = journal.scan !== undefined;
-  const anyTime = !Number.isFinite(from) && !Number.isFinite(to);
-  let lines: string[] = [];
-  let chars = 0;
-  for await (const entries of scanJournal(journal, after, last)) {
-    for (const entry of entries) {
-      if (!isCallEntry(entry)) continue;
-      const r = entry.record;
-      if (outcomes && !outcomes.has(r.outcome)) continue;
-      if (!anyTime) {
-        const started = Date.parse(r.startedAt);
-        if (started < from || started >= to) continue;
+  const owned = journal.scan !== undefined || journal.scanText !== undefined;
+  const addRecord = (seq: number, r: CallRecord) => {
+    if ((!outcomes || outcomes.has(r.outcome)) && inTime(r.startedAt)) rows.add(seq, owned ? book.annotateInPlace(r) : book.annotate(r));
+  };
+  const stored = rows.stored;
+  if (stored && journal.scanText) {
+    const keep = () => (!outcomes || outcomes.has(stored.field('outcome'))) && inTime(stored.field('startedAt'));
+    const addText = (t: StoredText) => {
+      if (t.kind !== 'record') return;
+      if (stored.read(t.text, t.start, t.end)) {
+        // Most calls have nothing laid over them: no need to make their id to look.
+        if (!book.mayHaveOverlay(t.seq)) {
+          if (keep()) stored.add(t.seq, null);
+          return;
+        }
+        const id = stored.field('id');
+        if (id !== null) {
+          if (keep()) stored.add(t.seq, book.overlayOf(id));
+          return;
+        }
       }
-      const line = toLine(entry.seq, owned ? book.annotateInPlace(r) : book.annotate(r));
-      lines.push(line);
-      chars += line.length;
-      if (chars >= CHUNK_CHARS) {
-        yield lines.join('');
-        lines = [];
-        chars = 0;
-        // Let the call path in: a reader that never pushes back (loopback, a fast LAN) would otherwise keep the
-        // export running in promise callbacks, which hold up timers and sockets until a whole scan ends.
-        await new Promise(setImmediate);
-      }
-    }
+      const entry = t.parse();
+      if (entry && isCallEntry(entry)) addRecord(entry.seq, entry.record);
+    };
+    yield* chunksOf(journal.scanText(after, last), addText, rows);
+    return;
   }
-  if (lines.length > 0) yield lines.join('');
+  yield* chunksOf(scanJournal(journal, after, last), (entry) => {
+    if (isCallEntry(entry)) addRecord(entry.seq, entry.record);
+  }, rows);
+}
+
+/** Hands each scanned item to `add` (which adds its row, or not), and yields the rows' chunks as they fill. */
+async function* chunksOf<T, Chunk>(scanned: AsyncIterable<Iterable<T>>, add: (item: T) => void, rows: ExportRows<Chunk>): AsyncGenerator<Chunk> {
+  for await (const items of scanned)
+    for (const item of items) {
+      add(item);
+      if (!rows.full()) continue;
+      const chunk = rows.take();
+      if (chunk !== null) yield chunk;
+      // Let the call path in: a reader that never pushes back (loopback, a fast LAN) would otherwise keep the
+      // export running in promise callbacks, which hold up timers and sockets until a whole scan ends.
+      await new Promise(setImmediate);
+    }
+  const rest = rows.take();
+  if (rest !== null) yield rest;
 }

@@ -52,6 +52,9 @@ export interface Callback {
   outcome: string | null;
 }
 
+/** What the book lays over a stored call record (see overlayOf). */
+export type Overlay = Partial<Pick<CallRecord, 'notes' | 'category' | 'message' | 'callbackDue' | 'callbackDone'>>;
+
 export class RecordsBook {
   readonly annotations = new Map<string, Annotation>();
   readonly messages = new Map<string, MessageSlip>();
@@ -60,11 +63,15 @@ export class RecordsBook {
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
 
+  /** Seqs of the calls that may have something laid over them (see mayHaveOverlay); made again after any change. */
+  private overlaid: Set<number> | null = null;
+
   /** `schedule` moves a due time out of quiet hours (R10). */
   constructor(private readonly schedule: (dueMs: number) => number) {}
 
   /** false when this call record was applied before (an event applied again changes nothing). */
   apply(entry: AnyJournalEntry): boolean {
+    this.overlaid = null;
     if (isCallEntry(entry)) return this.applyRecord(entry.seq, entry.record);
     this.applyEvent(entry.seq, entry.event);
     return true;
@@ -140,6 +147,41 @@ export class RecordsBook {
     }
   }
 
+  /**
+   * Whether something may be laid over the call at `seq` (see overlayOf): false means it reads as stored. A set
+   * lookup, for a reader of many calls (the export) that would otherwise make each call's id to ask overlayOf.
+   * May say true for a call with nothing laid over it (ids are matched by their hash), never false for one with.
+   */
+  mayHaveOverlay(seq: number): boolean {
+    if (!this.overlaid) {
+      const ids = [...this.annotations.keys(), ...this.callbacks.keys(), ...this.messageOfCall.keys()];
+      this.overlaid = this.calls.seqsOfIds(ids);
+    }
+    return this.overlaid.has(seq);
+  }
+
+  /**
+   * The fields laid over the call `id` (its latest annotation, the message slip taken on it, its call-back), or
+   * null when nothing is: then it reads as stored. A call-back not yet done leaves the stored callbackDone.
+   */
+  overlayOf(id: string): Overlay | null {
+    const a = this.annotations.get(id);
+    const cb = this.callbacks.get(id);
+    const message = this.messageOfCall.get(id);
+    if (!a && !cb && !message) return null;
+    const over: Overlay = {};
+    if (a) {
+      over.notes = a.notes;
+      over.category = a.category;
+    }
+    if (message) over.message = message;
+    if (cb) {
+      over.callbackDue = new Date(cb.scheduledFor).toISOString();
+      if (cb.doneAt !== null) over.callbackDone = cb.doneAt;
+    }
+    return over;
+  }
+
   /** A record with its latest annotations and call-back state laid over it (every read shows these). */
   annotate(record: CallRecord): CallRecord {
     return this.layOver(record, null);
@@ -154,20 +196,7 @@ export class RecordsBook {
   }
 
   private layOver(record: CallRecord, into: CallRecord | null): CallRecord {
-    const a = this.annotations.get(record.id);
-    const cb = this.callbacks.get(record.id);
-    const message = this.messageOfCall.get(record.id);
-    if (!a && !cb && !message) return record;
-    const out = into ?? { ...record };
-    if (a) {
-      out.notes = a.notes;
-      out.category = a.category;
-    }
-    if (message) out.message = message;
-    if (cb) {
-      out.callbackDue = new Date(cb.scheduledFor).toISOString();
-      out.callbackDone = cb.doneAt ?? record.callbackDone;
-    }
-    return out;
+    const over = this.overlayOf(record.id);
+    return over ? Object.assign(into ?? { ...record }, over) : record;
   }
 }

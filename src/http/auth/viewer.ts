@@ -32,7 +32,8 @@ export function viewerMay(viewer: Viewer, permission: Permission): boolean {
   return roleMay(viewer.role, permission);
 }
 
-function seesFull(viewer: Viewer): boolean {
+/** Whether this viewer sees caller fields as stored (showCaller leaves them as they are). */
+export function seesFull(viewer: Viewer): boolean {
   return (viewer.kind === 'local' && viewer.loopback) || (viewer.kind === 'token' && viewer.role === 'it');
 }
 

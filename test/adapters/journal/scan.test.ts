@@ -1,7 +1,8 @@
 /**
  * JsonlJournal.scan, the long read behind loading, reports and export: every entry after a seq and up to a
  * seq, in seq order across daily files and chunks, records and events alike, the same as readFrom gives; a line
- * changed on disk since open is skipped and logged; a reader that stops early leaves nothing pending.
+ * changed on disk since open is skipped and logged; a reader that stops early leaves nothing pending. scanText
+ * gives the same entries as their stored JSON text.
  */
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,6 +57,17 @@ describe('JsonlJournal.scan', () => {
     await expect(all(journal.scan(-1))).rejects.toMatchObject({ field: 'afterSeq' });
   });
 
+  it('scanText gives each entry as its stored JSON text, the same entries as scan', async () => {
+    const viaText: { seq: number; kind: string; json: unknown; parsed: AnyJournalEntry | null }[] = [];
+    for await (const chunk of journal.scanText(1990, 2100))
+      for (const t of chunk) viaText.push({ seq: t.seq, kind: t.kind, json: JSON.parse(Buffer.from(t.text.subarray(t.start, t.end)).toString('utf8')), parsed: t.parse() });
+    const viaScan: AnyJournalEntry[] = [];
+    for await (const chunk of journal.scan(1990, 2100)) viaScan.push(...chunk);
+    expect(viaText.map((t) => t.parsed)).toEqual(viaScan);
+    expect(viaText.map((t) => t.json)).toEqual(viaScan.map((e) => ('record' in e ? e.record : e.event)));
+    expect(viaText.map((t) => t.kind)).toEqual(viaScan.map((e) => ('record' in e ? 'record' : 'event')));
+  });
+
   it('skips and logs a line changed on disk since open, and goes on', async () => {
     const [victim] = await journal.readFrom(41, 1);
     expect(victim?.seq).toBe(42);
@@ -69,6 +81,11 @@ describe('JsonlJournal.scan', () => {
     }
     const seqs = await all(journal.scan(0, 100));
     expect(seqs).toEqual(range(1, 100).filter((s) => s !== 42));
+    expect(logger.lines.some((l) => l.level === 'warn' && String(l.msg).includes('journal seq 42'))).toBe(true);
+    logger.lines.length = 0;
+    const textSeqs: number[] = [];
+    for await (const chunk of journal.scanText(0, 100)) for (const t of chunk) textSeqs.push(t.seq);
+    expect(textSeqs).toEqual(seqs);
     expect(logger.lines.some((l) => l.level === 'warn' && String(l.msg).includes('journal seq 42'))).toBe(true);
   });
 
