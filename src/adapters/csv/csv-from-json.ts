@@ -1,15 +1,16 @@
 /**
  * One CSV line written straight from a record's stored JSON text into a byte buffer: no JSON.parse, no string
- * per cell, nothing left for the garbage collector. It is the CSV export's fast path (issue 8: 200k calls at
- * 100k rows/s or more on the unit, whose young generation is 1 MB): parsing each record and building its line
+ * per cell, next to nothing left for the garbage collector. It is the CSV export's fast path (issue 8: 200k calls
+ * at 100k rows/s or more on the unit, whose young generation is small): parsing each record and building its line
  * from strings made about 6 KB of garbage a row.
  *
  * The line is the one csvLine (./csv-stream.ts) makes from the parsed object: the same cells, byte for byte (a
  * property test holds the two equal). That holds for the JSON the journal writes, which is JSON.stringify's own
  * output: no white space, integers written as String() writes them, nested values (a JSON-text column such as
- * holds) already the text JSON.stringify would give. For anything else (white space, a fraction, an exponent,
- * a key with an escape, an object where a cell is expected) `read` says no and the caller parses the record
- * the usual way. No library turns JSON into CSV without building the objects first; hence this file.
+ * holds) already the text JSON.stringify would give. For anything else (white space, a fraction or an exponent
+ * in a cell, a key with an escape, an object where a cell is expected, text that is not JSON) `read` says no and
+ * the caller parses the record the usual way. No library turns JSON into CSV without building the objects first;
+ * hence this file.
  * Config keys: none.
  */
 import { csvCell } from './csv-stream.ts';

@@ -49,16 +49,6 @@ export class CallIndex {
     return out;
   }
 
-  /** Seqs of the calls whose id may be one of `ids` (a superset: ids are matched by their hash). */
-  seqsOfIds(ids: Iterable<string>): Set<number> {
-    const hashes = new Set<number>();
-    for (const id of ids) hashes.add(idHash(id));
-    const seqs = new Set<number>();
-    if (hashes.size === 0) return seqs;
-    for (let i = 0; i < this.n; i++) if (hashes.has(this.hashes[i] as number)) seqs.add(this.seqs[i] as number);
-    return seqs;
-  }
-
   /** The lowest and highest seq of the calls that started in [fromMs, toMs), or null when none did. */
   seqRange(fromMs: number, toMs: number): { first: number; last: number } | null {
     let first = -1;

@@ -80,11 +80,6 @@ export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBoo
     const addText = (t: StoredText) => {
       if (t.kind !== 'record') return;
       if (stored.read(t.text, t.start, t.end)) {
-        // Most calls have nothing laid over them: no need to make their id to look.
-        if (!book.mayHaveOverlay(t.seq)) {
-          if (keep()) stored.add(t.seq, null);
-          return;
-        }
         const id = stored.field('id');
         if (id !== null) {
           if (keep()) stored.add(t.seq, book.overlayOf(id));

@@ -63,15 +63,11 @@ export class RecordsBook {
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
 
-  /** Seqs of the calls that may have something laid over them (see mayHaveOverlay); made again after any change. */
-  private overlaid: Set<number> | null = null;
-
   /** `schedule` moves a due time out of quiet hours (R10). */
   constructor(private readonly schedule: (dueMs: number) => number) {}
 
   /** false when this call record was applied before (an event applied again changes nothing). */
   apply(entry: AnyJournalEntry): boolean {
-    this.overlaid = null;
     if (isCallEntry(entry)) return this.applyRecord(entry.seq, entry.record);
     this.applyEvent(entry.seq, entry.event);
     return true;
@@ -145,19 +141,6 @@ export class RecordsBook {
         return;
       }
     }
-  }
-
-  /**
-   * Whether something may be laid over the call at `seq` (see overlayOf): false means it reads as stored. A set
-   * lookup, for a reader of many calls (the export) that would otherwise make each call's id to ask overlayOf.
-   * May say true for a call with nothing laid over it (ids are matched by their hash), never false for one with.
-   */
-  mayHaveOverlay(seq: number): boolean {
-    if (!this.overlaid) {
-      const ids = [...this.annotations.keys(), ...this.callbacks.keys(), ...this.messageOfCall.keys()];
-      this.overlaid = this.calls.seqsOfIds(ids);
-    }
-    return this.overlaid.has(seq);
   }
 
   /**
