@@ -15,7 +15,7 @@ import type { AnyJournalEntry, JournalEvent } from '../../ports/call-journal.ts'
 
 const CRC_SUFFIX_LENGTH = 18; // ,"crc":"hhhhhhhh"}
 const CRC_LEAD = Buffer.from(',"crc":"', 'latin1');
-const CLOSE_BRACE = Buffer.from('}');
+const CLOSE_BRACE = 0x7d;
 const NEWLINE = 0x0a;
 
 export type EntryKind = 'record' | 'event';
@@ -40,6 +40,16 @@ export function encodeLine(seq: number, record: CallRecord): Buffer {
 /** The bytes to write for one event, newline included. Throws if the event cannot be serialised. */
 export function encodeEventLine(seq: number, event: JournalEvent): Buffer {
   return frame(JSON.stringify({ seq, event }));
+}
+
+/**
+ * zlib's CRC-32 of some bytes (`crc`) extended by one more byte, bit by bit: the same as crc32(Buffer.of(byte), crc)
+ * without a second native call for every line read (the export checks 200k of them).
+ */
+function crc32OneMore(crc: number, byte: number): number {
+  let c = ~crc ^ byte;
+  for (let bit = 0; bit < 8; bit++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  return ~c >>> 0;
 }
 
 /** The 8 hex digits of a CRC as a number, or -1 when they are not 8 lower-case hex digits. */
@@ -75,7 +85,7 @@ export function checkLine(buf: Buffer, start = 0, end = buf.length): CheckResult
   const expected = parseHex8(buf, suffixAt + CRC_LEAD.length);
   if (!startsWithAt(buf, suffixAt, end, CRC_LEAD) || expected < 0 || buf[end - 2] !== 0x22 || buf[end - 1] !== 0x7d)
     return { ok: false, reason: 'no ,"crc":"<8 hex>"} at the end of the line' };
-  const actual = crc32(CLOSE_BRACE, crc32(buf.subarray(start, suffixAt)));
+  const actual = crc32OneMore(crc32(buf.subarray(start, suffixAt)), CLOSE_BRACE);
   if (actual !== expected) return { ok: false, reason: `CRC mismatch: line says ${hex8(expected)}, bytes give ${hex8(actual)}` };
   // {"seq":N,"record":{  or  {"seq":N,"event":{  with N a positive integer without leading zeros
   let at = start + SEQ_LEAD.length;
