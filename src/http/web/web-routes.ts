@@ -6,21 +6,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import Negotiator from 'negotiator';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/api-errors.ts';
 import { loadWebBundle, withGzip, type WebAsset, type WebBundle } from './web-bundle.ts';
 
 const assetParams = z.object({ file: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be an asset file name') }).strict();
 
-/** Whether the client takes gzip: named in Accept-Encoding with a q above 0, or, when not named, `*` is. */
+/** Whether the client takes gzip (negotiator reads Accept-Encoding as HTTP says: gzip or `*` with a q above 0). */
 export function acceptsGzip(header: string | undefined): boolean {
-  const qOf = new Map<string, number>();
-  for (const part of (header ?? '').toLowerCase().split(',')) {
-    const [coding, ...params] = part.split(';').map((p) => p.trim());
-    const q = params.find((p) => p.startsWith('q='));
-    if (coding) qOf.set(coding, q ? Number(q.slice(2)) : 1);
-  }
-  return (qOf.get('gzip') ?? qOf.get('*') ?? 0) > 0;
+  return new Negotiator({ headers: header === undefined ? {} : { 'accept-encoding': header } }).encodings(['gzip']).length > 0;
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, asset: WebAsset, cache: string, headers: Record<string, string> = {}): FastifyReply {
