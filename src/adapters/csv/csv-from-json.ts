@@ -290,14 +290,7 @@ export class CsvFromJson {
     for (let k = 0; k < n; k++) {
       const c = (guess + k) % n;
       const key = this.keys[c] as Uint8Array;
-      if (key.length !== end - at) continue;
-      let same = true;
-      for (let i = 0; i < key.length; i++)
-        if (key[i] !== src[at + i]) {
-          same = false;
-          break;
-        }
-      if (same) return c;
+      if (key.length === end - at && hasAt(src, at, end, key)) return c;
     }
     return -1;
   }

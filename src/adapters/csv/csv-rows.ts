@@ -48,8 +48,7 @@ export class CsvRows implements ExportRows<Buffer> {
   take(): Buffer | null {
     if (this.pos === 0) return null;
     const chunk = this.buf.subarray(0, this.pos);
-    // Sized for a chunk like this one (the export may take a whole scan's rows at once), so it seldom grows.
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.pos) + SLACK);
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES + SLACK);
     this.pos = 0;
     return chunk;
   }

@@ -69,10 +69,9 @@ export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBoo
     const started = Date.parse(String(startedAt));
     return !(started < from || started >= to);
   };
-  // A scan decodes each entry afresh for the caller (the port), so annotations may be written into it.
-  const owned = journal.scan !== undefined || journal.scanText !== undefined;
-  const addRecord = (seq: number, r: CallRecord) => {
-    if ((!outcomes || outcomes.has(r.outcome)) && inTime(r.startedAt)) rows.add(seq, owned ? book.annotateInPlace(r) : book.annotate(r));
+  /** `fresh`: decoded for this export alone (a scan's entry, a parsed stored text), so annotations may go into it. */
+  const addRecord = (seq: number, r: CallRecord, fresh: boolean) => {
+    if ((!outcomes || outcomes.has(r.outcome)) && inTime(r.startedAt)) rows.add(seq, fresh ? book.annotateInPlace(r) : book.annotate(r));
   };
   const stored = rows.stored;
   if (stored && journal.scanText) {
@@ -87,13 +86,15 @@ export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBoo
         }
       }
       const entry = t.parse();
-      if (entry && isCallEntry(entry)) addRecord(entry.seq, entry.record);
+      if (entry && isCallEntry(entry)) addRecord(entry.seq, entry.record, true);
     };
     yield* chunksOf(journal.scanText(after, last), addText, rows);
     return;
   }
+  // Without `scan`, scanJournal pages with readFrom, whose entries may be shared (the port).
+  const fresh = journal.scan !== undefined;
   yield* chunksOf(scanJournal(journal, after, last), (entry) => {
-    if (isCallEntry(entry)) addRecord(entry.seq, entry.record);
+    if (isCallEntry(entry)) addRecord(entry.seq, entry.record, fresh);
   }, rows);
 }
 

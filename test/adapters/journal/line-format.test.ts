@@ -68,6 +68,12 @@ describe('event lines and checking without parsing', () => {
     expect(decodeLine(line)).toEqual({ ok: true, value: { seq: 9, event } });
     expect(checkLine(line)).toMatchObject({ ok: true, seq: 9, kind: 'event' });
     expect(checkLine(withoutNewline(encodeLine(123456789, makeRecord('r'))))).toMatchObject({ ok: true, seq: 123456789, kind: 'record' });
+    // Where the record or event sits in the line: exactly its JSON, which the CSV export copies from.
+    const checked = checkLine(line);
+    expect(checked.ok && line.toString('utf8', checked.payloadAt, checked.payloadEnd)).toBe(JSON.stringify(event));
+    const recordLine = withoutNewline(encodeLine(123456789, makeRecord('r')));
+    const checkedRecord = checkLine(recordLine);
+    expect(checkedRecord.ok && recordLine.toString('utf8', checkedRecord.payloadAt, checkedRecord.payloadEnd)).toBe(JSON.stringify(makeRecord('r')));
   });
 
   it('refuses a line whose CRC is right but whose start is not the fixed form', () => {
