@@ -3,6 +3,7 @@
  * the CALL_CLOSED reasons below are stable English strings (see STACK-NOTES, SIP section).
  */
 import type { CloseReason } from '../../core/events.ts';
+import { dialableNumber } from '../../core/phone-number.ts';
 import type { SipLineEvent } from '../../ports/sip-line.ts';
 
 /** The fields of a baresip event this adapter reads; everything else is ignored. */
@@ -25,16 +26,25 @@ export function isBaresipEvent(msg: unknown): msg is BaresipEvent {
     typeof (msg as { type?: unknown }).type === 'string';
 }
 
-/** `sip:+1555@host;user=phone` -> `+1555`; `sip:host` (no user part) -> null. */
+/**
+ * The caller's number from their address: the user part of a sip/sips URI (`sip:+1555@host;user=phone` ->
+ * `+1555`) or a tel URI, percent-decoded, and only when it is a dialable number (digits, optional leading +,
+ * visual separators dropped; see core/phone-number). Anything else is no number (null): the caller chose what
+ * their From header says, so `sip:x@elsewhere` (or an encoded one as the user part) must never become
+ * something the unit would dial back.
+ */
 export function numberFromUri(uri: string | undefined): string | null {
   if (!uri) return null;
-  const m = /^(?:sips?|tel):([^@;?]+)@/i.exec(uri) ?? /^tel:([^;?]+)/i.exec(uri);
-  if (!m?.[1]) return null;
+  const m = /^sips?:([^@]+)@/i.exec(uri) ?? /^tel:([^;?]+)/i.exec(uri);
+  const user = m?.[1]?.split(';')[0];
+  if (!user) return null;
+  let decoded: string;
   try {
-    return decodeURIComponent(m[1]);
+    decoded = decodeURIComponent(user);
   } catch {
-    return m[1];
+    return null;
   }
+  return dialableNumber(decoded);
 }
 
 export function closeReason(param: string | undefined): CloseReason {

@@ -1,6 +1,7 @@
 /** An in-memory SipLine for unit tests and demos: records commands, lets the test raise SIP events. */
 import { SipError } from '../../core/errors.ts';
 import type { SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import { numberFromUri } from './event-map.ts';
 
 export class FakeSipLine implements SipLine {
   readonly commands: string[] = [];
@@ -55,7 +56,7 @@ export class FakeSipLine implements SipLine {
   async dial(uri: string): Promise<string> {
     await this.run('dial', uri);
     const callId = `out-${++this.dialed}`;
-    this.raise({ type: 'call.outgoing', callId, number: /^sips?:([^@;]+)@/.exec(uri)?.[1] ?? null, displayName: null });
+    this.raise({ type: 'call.outgoing', callId, number: numberFromUri(uri), displayName: null });
     return callId;
   }
 

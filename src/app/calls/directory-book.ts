@@ -1,10 +1,13 @@
 /**
  * The colleagues' directory in force (config `directory`, SPEC R13), replaceable while the unit runs (a saved
  * config applies live), and the one place where what the receptionist typed becomes a SIP URI to dial or to
- * transfer to: a directory name, a SIP URI, or an extension/number (through the registrar).
+ * transfer to: a directory name, a SIP URI, or an extension/number (through the registrar). A number the unit
+ * has stored for someone else (a caller's number, a call-back number on a message slip) goes out only through
+ * `numberUri`: a dialable number through the registrar, never a URI.
  */
 import type { TransferTarget } from '../../core/events.ts';
 import { BadInputError } from '../../core/errors.ts';
+import { dialableNumber } from '../../core/phone-number.ts';
 import type { DirectoryEntry } from '../../config/directory-schema.ts';
 
 const SIP_URI = /^sips?:[^\s<>"@]+@[^\s<>"]+$/;
@@ -44,6 +47,16 @@ export class DirectoryBook {
     if (entry) return { label: entry.name, uri: this.uriFor(entry.uri, `directory entry "${entry.name}"`) };
     if (SIP_URI.test(typed) || NUMBER.test(typed)) return { label: typed, uri: this.uriFor(typed, field) };
     throw new BadInputError(field, `"${typed}" is not a colleague in the directory, a SIP URI (sip:user@host) or a number`);
+  }
+
+  /**
+   * The SIP URI that dials a stored number (a call-back): only digits with an optional leading + (visual
+   * separators dropped), only through the registrar. Null when `number` is no such number (a caller's SIP
+   * address, letters); BadInputError naming `field` when there is no registrar to dial numbers through.
+   */
+  numberUri(number: string, field: string): string | null {
+    const dialable = dialableNumber(number);
+    return dialable === null ? null : this.uriFor(dialable, field);
   }
 
   private uriFor(target: string, field: string): string {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { DirectoryBook } from '../../app/calls/directory-book.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import type { CallbackView, RecordsService } from '../../app/records/records-service.ts';
-import { NotImplementedError } from '../../core/api-errors.ts';
+import { ConflictError, NotImplementedError } from '../../core/api-errors.ts';
 import { showCaller, viewerLabel, type Viewer } from '../auth/viewer.ts';
 import { idParam, text } from './schemas.ts';
 
@@ -31,9 +31,14 @@ export function callbackRoutes(app: FastifyInstance, records: RecordsService, ca
   api.post('/api/v1/callbacks/:id/dial', { schema: { params: idParam } }, async (request, reply) => {
     const number = await records.numberToDial(request.params.id);
     if (!calls) throw new NotImplementedError('this listener has no call control');
-    // The number as a SIP target (through the registrar); the placed call gets its own outgoing record.
-    const target = calls.directory.resolve(number, 'params.id');
-    const placed = await calls.unit.placeCall(target.uri);
+    // Only a number (digits, optional leading +) through the registrar: never a URI a caller put in From.
+    // The reason names no number: the reader may see this call-back's number masked.
+    const uri = calls.directory.numberUri(number, 'params.id');
+    if (uri === null) {
+      throw new ConflictError('params.id', `call-back "${request.params.id}" has no dialable number (only digits with an optional leading + are dialled, never an address)`);
+    }
+    // The placed call gets its own outgoing record.
+    const placed = await calls.unit.placeCall(uri);
     return reply.status(201).send({ ...placed, callbackId: request.params.id });
   });
 }

@@ -24,6 +24,21 @@ describe('event-map', () => {
     expect(numberFromUri('tel:+4930123;phone-context=x')).toBe('+4930123');
     expect(numberFromUri('sip:h.example.com')).toBeNull();
     expect(numberFromUri(undefined)).toBeNull();
+    expect(numberFromUri('sip:+86%20138-0000-0000@h')).toBe('+8613800000000');
+    expect(numberFromUri('sip:+1555;phone-context=pbx@h;user=phone')).toBe('+1555');
+  });
+
+  it('a caller address that is not a dialable number gives no number (issue 17: never something to dial back)', () => {
+    // A From header the caller chose: an address planted as the user part, names, service codes.
+    for (const uri of ['sip:sip%3Ax%40elsewhere.example@pbx', 'sip:x@elsewhere.example', 'sips:alice@h', 'sip:*97@h', 'sip:%ZZ@h', 'tel:sip%3Ax']) {
+      expect(numberFromUri(uri), uri).toBeNull();
+    }
+    expect(mapEvent({ ...base, type: 'CALL_INCOMING', peeruri: 'sip:sip%3Ax%40elsewhere.example@pbx', peerdisplayname: 'Bank' })).toEqual({
+      type: 'call.incoming',
+      callId: 'abc@host',
+      number: null,
+      displayName: 'Bank',
+    });
   });
 
   it('CALL_ESTABLISHED -> call.established', () => {
