@@ -4,10 +4,12 @@
  * the old file or the new one, never a torn one (lowdb's own steno writer never fsyncs).
  * Config keys: none (the path comes from the state store, under `dataDir`).
  */
+import { constants } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { BadInputError } from '../../core/errors.ts';
+import { ownOpenFileLikeParent } from '../support/owned-like-parent.ts';
 
 export async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
@@ -41,8 +43,10 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const handle = await open(this.tmp, 'w', 0o600);
+    // Never through a link; as root (the CLI), the file takes its directory's owner: the service's.
+    const handle = await open(this.tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
     try {
+      await ownOpenFileLikeParent(handle, this.tmp);
       await handle.writeFile(JSON.stringify(data));
       await handle.datasync();
     } finally {

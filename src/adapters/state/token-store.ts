@@ -4,11 +4,12 @@
  * unit share the file: `list()` re-reads it whenever it changed on disk, so a revoked token stops at once.
  * Config keys read: dataDir (through the path the composition root passes).
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { BadInputError } from '../../core/errors.ts';
 import type { StoredToken, TokenStore } from '../../ports/token-store.ts';
+import { makeDirOwned } from '../support/owned-like-parent.ts';
 import { DurableJsonFile } from './durable-file-adapter.ts';
 
 interface TokenFile {
@@ -45,7 +46,7 @@ export class FileTokenStore implements TokenStore {
 
   async add(token: StoredToken): Promise<void> {
     await this.refresh();
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    await makeDirOwned(dirname(this.path), 0o700);
     await this.db.update((data) => data.tokens.push(token));
     this.seen = '';
   }

@@ -6,9 +6,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
+import { makeDirOwned, ownOpenFileLikeParent } from '../support/owned-like-parent.ts';
 
 export interface TlsMaterial {
   cert: string;
@@ -37,9 +39,17 @@ function fingerprintOf(cert: string, field: string): string {
   }
 }
 
+/** Written whole then renamed into place; never through a link; made as root, it takes its directory's owner. */
 async function writePrivate(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600, flush: true });
+  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+  try {
+    await ownOpenFileLikeParent(handle, tmp);
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, path);
 }
 
@@ -86,7 +96,7 @@ export async function loadOrCreateCertificate(options: { dataDir: string; certFi
       { name: 'subjectAltName', altNames: [{ type: 2, value: name }, { type: 2, value: `${name}.local` }, { type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
     ],
   });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirOwned(dir, 0o700);
   await writePrivate(keyPath, pems.private);
   await writePrivate(certPath, pems.cert);
   return { cert: pems.cert, key: pems.private, fingerprint: fingerprintOf(pems.cert, certPath), created: true };

@@ -7,8 +7,9 @@
  * .json beside each file says where it came from.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { makeDirOwned, ownLikeParent } from '../../adapters/support/owned-like-parent.ts';
 import type { Voice } from '../../config/greetings-schema.ts';
 import type { AudioMeasures } from '../../ports/greeting-audio.ts';
 
@@ -62,7 +63,9 @@ export class GreetingStore {
     describe: (m: AudioMeasures) => Omit<GreetingMeta, 'durationMs' | 'peakDbfs'>,
     accept: (m: AudioMeasures) => void = () => {},
   ): Promise<StoredFile> {
-    await mkdir(dirname(path), { recursive: true });
+    // Made by `sudo deskphone greeting …` too: directories and files take the service's ownership (the data
+    // directory's), so the running unit can still replace and remove them.
+    await makeDirOwned(dirname(path), 0o750);
     const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       const measures = await produce(tmp);
@@ -72,8 +75,10 @@ export class GreetingStore {
         durationMs: measures.durationMs,
         peakDbfs: Number.isFinite(measures.peakDbfs) ? measures.peakDbfs : null,
       };
+      await ownLikeParent(tmp);
       await rename(tmp, path);
-      await writeFile(`${tmp}.json`, `${JSON.stringify(meta, null, 2)}\n`);
+      await writeFile(`${tmp}.json`, `${JSON.stringify(meta, null, 2)}\n`, { flag: 'wx' });
+      await ownLikeParent(`${tmp}.json`);
       await rename(`${tmp}.json`, metaPath(path));
       return { path, durationMs: meta.durationMs, meta };
     } finally {

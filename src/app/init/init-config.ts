@@ -2,8 +2,9 @@
  * `deskphone init` without the prompts: the answers an installer gives, turned into a config that validates,
  * written with a backup of any config already there. The CLI (src/cli/commands/init.ts) asks or takes flags.
  */
-import { chmod, chown, copyFile, stat } from 'node:fs/promises';
+import { chmod, copyFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeDirOwned, ownLikeParent } from '../../adapters/support/owned-like-parent.ts';
 import { parseConfig } from '../../config/load.ts';
 import { backupPath, CONFIG_VERSION } from '../../config/migrate.ts';
 import { writeConfigFile } from '../../config/write-config-file.ts';
@@ -74,24 +75,22 @@ export function configFromAnswers(a: InitAnswers): Record<string, unknown> {
 
 /**
  * Writes the config (mode 0640: it may hold the SIP password): an existing file is kept as a backup first; the
- * new text goes through a flushed temporary file and a rename. Returns the backup's path, if one was made.
+ * new text goes through a flushed temporary file and a rename. Run as root (`sudo deskphone init`), the file and
+ * its backup take the owner and group of the config directory (the service's), so the service can read it.
+ * Returns the backup's path, if one was made.
  */
 export async function writeInitConfig(file: string, doc: Record<string, unknown>, now = new Date()): Promise<string | null> {
   let backup: string | null = null;
+  await makeDirOwned(dirname(file), 0o750);
   const existing = await stat(file).catch(() => null);
   if (existing) {
     backup = backupPath(file, typeof doc.version === 'number' ? doc.version : CONFIG_VERSION, now);
     await copyFile(file, backup);
+    await ownLikeParent(backup);
   }
   await writeConfigFile(file, `${file}.init`, 0o640, doc, async (tmp) => {
     if (existing) await chmod(tmp, existing.mode & 0o7777);
-    // The service reads the config through its group: keep the old file's owner, or take the directory's group
-    // (/etc/deskphone is root:deskphone).
-    if (process.getuid?.() === 0) {
-      const owner = existing ?? { uid: 0, gid: (await stat(dirname(file))).gid };
-      await chown(tmp, owner.uid, owner.gid);
-      if (backup && existing) await chown(backup, existing.uid, existing.gid);
-    }
+    await ownLikeParent(tmp);
   });
   return backup;
 }
