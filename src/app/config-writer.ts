@@ -1,23 +1,47 @@
 /**
- * Writing the unit's configuration over the LAN API (issue 8: the installer reads and writes configuration).
- * A document is validated whole by the config schema (every problem named by field, nothing written when one is
- * wrong), written durably over the unit's config file (temp file, fsync, rename, directory fsync; the file's
- * mode and owner kept), then re-read through the live-config path (./live-config.ts), which applies the keys that
- * can change live and names the ones that need a restart. Secrets shown hidden ("***") by GET /api/v1/config
- * keep their running values when sent back hidden; no answer or log carries a secret.
+ * Reading and writing the unit's configuration over the API (issue 8: the installer reads and writes it).
+ * GET shows the document as stored in the config file (not the settings in force: a second edit before a restart
+ * must start from the first), secrets hidden, with an ETag (a hash of the stored bytes). A write must name that
+ * ETag (If-Match): none is 428, a stale one 412, so two editors never overwrite each other unseen. The document
+ * is validated whole by the config schema (every problem named by field, nothing written when one is wrong);
+ * secrets sent back hidden ("***") keep their stored values only while their destination is unchanged
+ * (src/config/hidden-secrets.ts); fields the schema marks box-only (program paths, listener addresses, the data
+ * directory, the provisioning source, audio devices) cannot change here at all (403 naming the field). The file
+ * is written durably in its own directory (temp file, fsync, rename, directory fsync; mode and owner kept), then
+ * re-read through the live-config path (./live-config.ts), which applies the keys that can change live and
+ * names the ones that need a restart. No answer or log carries a secret.
  * Config keys: the whole document; the file is the one the unit was started with (attached by the service hooks).
  */
-import { chown, stat } from 'node:fs/promises';
-import { redactConfig, parseConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
-import { writeConfigFile } from '../config/write-config-file.ts';
+import { createHash } from 'node:crypto';
+import { chown, readFile, stat } from 'node:fs/promises';
+import { boxOnlyChanges } from '../config/box-only-changes.ts';
+import { restoreHiddenSecrets } from '../config/hidden-secrets.ts';
+import { CONFIG_SECRETS, parseConfig, redactConfig } from '../config/load.ts';
+import { boxOnlyPaths } from '../config/marks.ts';
+import { configSchema, type Config } from '../config/schema.ts';
+import { tempBeside, writeConfigFile } from '../config/write-config-file.ts';
 import { NotImplementedError } from '../core/api-errors.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, DeskphoneError, FieldError } from '../core/errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ReloadOutcome } from './live-config.ts';
 
-/** How a secret is shown by GET /api/v1/config (and sent back unchanged). */
-export const HIDDEN = '***';
+export { HIDDEN } from '../config/redact.ts';
+
+const BOX_ONLY = boxOnlyPaths(configSchema);
+
+/** A write without If-Match (HTTP 428). */
+export class IfMatchRequiredError extends DeskphoneError {
+  constructor() {
+    super('E_IF_MATCH_REQUIRED', 'If-Match is required: send the ETag of the GET /api/v1/config you edited');
+  }
+}
+
+/** The file changed since the client read it (HTTP 412). */
+export class StaleConfigError extends DeskphoneError {
+  constructor(readonly etag: string) {
+    super('E_STALE_CONFIG', `the config changed since it was read (now ${etag}): GET it again, re-apply the edit, and send the new ETag`);
+  }
+}
 
 export interface ConfigTarget {
   /** The unit's config file. */
@@ -28,57 +52,45 @@ export interface ConfigTarget {
   current(): Config;
 }
 
+/** The stored document, secrets hidden, and its ETag. */
+export interface StoredConfig {
+  doc: unknown;
+  etag: string;
+}
+
 export interface ConfigWriteResult {
   /** Top-level keys applied at once. */
   applied: string[];
   restartRequired: boolean;
-  /** Top-level keys that changed and apply only after a restart. */
+  /** Top-level keys whose stored value differs from the one in force: they apply after a restart. */
   restartKeys: string[];
   /** Keys that could not be applied live, with why (the file is written all the same). */
   issues: string[];
-  /** The settings in force now, secrets hidden. */
-  config: Config;
+  /** The document as now stored, secrets hidden (what GET shows). */
+  config: unknown;
+  /** The new ETag. */
+  etag: string;
 }
 
-type Doc = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Puts back each secret sent hidden from `current`; returns the fields that stay hidden (no value to keep). */
-function restoreHidden(doc: Doc, current: Config): string[] {
-  const unresolved: string[] = [];
-  const registrar = isObject(doc.sip) && isObject(doc.sip.registrar) ? doc.sip.registrar : null;
-  if (registrar?.password === HIDDEN) {
-    if (current.sip.registrar?.password !== undefined) registrar.password = current.sip.registrar.password;
-    else unresolved.push('sip.registrar.password');
-  }
-  const upstream = isObject(doc.upstream) ? doc.upstream : null;
-  const https = upstream && isObject(upstream.https) ? upstream.https : null;
-  if (https?.token === HIDDEN) {
-    if (current.upstream.https?.token) https.token = current.upstream.https.token;
-    else unresolved.push('upstream.https.token');
-  }
-  const postgres = upstream && isObject(upstream.postgres) ? upstream.postgres : null;
-  if (typeof postgres?.url === 'string') {
-    const kept = current.upstream.postgres?.url;
-    if (postgres.url === HIDDEN) {
-      if (kept) postgres.url = kept;
-      else unresolved.push('upstream.postgres.url');
-    } else if (URL.canParse(postgres.url)) {
-      const url = new URL(postgres.url);
-      if (url.password === HIDDEN) {
-        if (kept && URL.canParse(kept) && new URL(kept).password) {
-          url.password = new URL(kept).password;
-          postgres.url = url.toString();
-        } else unresolved.push('upstream.postgres.url');
-      }
-    }
-  }
-  return unresolved;
-}
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A schema issue ("rules.x: message") named as the request field ("body.rules.x: message"). */
 const asBodyIssue = (issue: string) => (issue.startsWith('(top level)') ? `body${issue.slice('(top level)'.length)}` : `body.${issue}`);
+
+export const etagOf = (bytes: Buffer | string): string => `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"`;
+
+/** Whether an If-Match header names `etag` (a list of entity tags; a weak one never matches). */
+function matches(ifMatch: string, etag: string): boolean {
+  return ifMatch.split(',').some((tag) => tag.trim() === etag);
+}
+
+const tryParse = (doc: unknown): Config | null => {
+  try {
+    return parseConfig(doc);
+  } catch {
+    return null;
+  }
+};
 
 export class ConfigWriter {
   private target: ConfigTarget | null = null;
@@ -97,42 +109,74 @@ export class ConfigWriter {
     return this.target?.current() ?? null;
   }
 
-  write(doc: unknown, by: string): Promise<ConfigWriteResult> {
-    const next = this.chain.then(() => this.writeNow(doc, by));
+  /** The stored document (secrets hidden) and its ETag; null before a config file is attached. */
+  async read(): Promise<StoredConfig | null> {
+    if (!this.target) return null;
+    const { doc, etag } = await this.stored(this.target.file);
+    return { doc: redactConfig(doc), etag };
+  }
+
+  write(doc: unknown, by: string, ifMatch: string | undefined): Promise<ConfigWriteResult> {
+    const next = this.chain.then(() => this.writeNow(doc, by, ifMatch));
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  private async writeNow(input: unknown, by: string): Promise<ConfigWriteResult> {
+  private async stored(file: string): Promise<{ doc: unknown; etag: string; bytes: Buffer }> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      throw new ConfigError([`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    }
+    try {
+      return { doc: JSON.parse(bytes.toString('utf8')) as unknown, etag: etagOf(bytes), bytes };
+    } catch (err) {
+      throw new ConfigError([`${file}: not valid JSON (${(err as Error).message}); fix it on the unit`]);
+    }
+  }
+
+  private async writeNow(input: unknown, by: string, ifMatch: string | undefined): Promise<ConfigWriteResult> {
     const target = this.target;
     if (!target) throw new NotImplementedError('this unit was started without a config file to write (configuration can only be read here)');
+    if (ifMatch === undefined || ifMatch.trim() === '') throw new IfMatchRequiredError();
+    const file = target.file;
+    const stored = await this.stored(file);
+    if (!matches(ifMatch, stored.etag)) throw new StaleConfigError(stored.etag);
     if (!isObject(input)) throw new ConfigError(['body: must be a JSON object (the whole config document)']);
     const doc = structuredClone(input);
-    const hidden = restoreHidden(doc, target.current());
+    const hidden = restoreHiddenSecrets(doc, stored.doc, CONFIG_SECRETS);
+    let parsed: Config | null = null;
     let issues: string[] = [];
     try {
-      parseConfig(doc);
+      parsed = parseConfig(doc);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues = err.issues;
     }
-    issues.push(...hidden.map((field) => `${field}: is hidden ("${HIDDEN}") and the unit has no value to keep: send the value itself`));
+    const storedParsed = tryParse(stored.doc);
+    const boxOnly = boxOnlyChanges(BOX_ONLY, doc, stored.doc, parsed && storedParsed && { sent: parsed, stored: storedParsed });
+    if (boxOnly.length) {
+      throw new FieldError('E_FORBIDDEN', `body.${boxOnly[0]}`, `cannot be changed over the API (${boxOnly.join(', ')}): program paths, listener addresses, the data directory, the provisioning source and audio devices are set in the config file on the unit itself`);
+    }
+    issues.push(...hidden);
     if (issues.length) throw new ConfigError(issues.map(asBodyIssue));
-    const file = target.file;
     const st = await stat(file).catch(() => null);
     // The service reads the config through its group: the new file keeps the old one's mode and owner.
     const keepOwner = async (path: string) => {
       if (st && process.getuid?.() === 0) await chown(path, st.uid, st.gid);
     };
-    await writeConfigFile(file, `${file}.api`, st ? st.mode & 0o7777 : 0o640, doc, keepOwner);
+    await writeConfigFile(file, tempBeside(file), st ? st.mode & 0o7777 : 0o640, doc, keepOwner);
     const outcome = await target.reload();
-    this.logger.info({ by, applied: outcome.applied, restartKeys: outcome.restartNeeded, issues: outcome.issues }, 'config written over the LAN API');
+    const now = await this.stored(file);
+    this.logger.info({ by, applied: outcome.applied, restartKeys: outcome.restartNeeded, issues: outcome.issues }, 'config written over the API');
     return {
       applied: outcome.applied,
       restartRequired: outcome.restartNeeded.length > 0,
       restartKeys: outcome.restartNeeded,
       issues: outcome.issues,
-      config: redactConfig(target.current()),
+      config: redactConfig(now.doc),
+      etag: now.etag,
     };
   }
 }

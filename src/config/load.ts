@@ -5,7 +5,8 @@ import { migrateDocument } from './migrate.ts';
 import { ruleOrderIssues } from './rule-order.ts';
 import { loadPinMap } from './pin-map.ts';
 import { configSchema, type Config } from './schema.ts';
-import { redactUpstream } from './upstream-schema.ts';
+import { secretFields } from './marks.ts';
+import { redactDocument } from './redact.ts';
 
 /**
  * Validate a parsed config object (of this or an older version); every problem is reported at once, each naming
@@ -66,9 +67,10 @@ export async function loadConfig(path: string): Promise<Config> {
   return parseConfig(json);
 }
 
-/** The config with secrets replaced, for logs and the LAN page. */
-export function redactConfig(config: Config): Config {
-  const upstream = redactUpstream(config.upstream);
-  if (!config.sip.registrar) return { ...config, upstream };
-  return { ...config, upstream, sip: { ...config.sip, registrar: { ...config.sip.registrar, password: '***' } } };
+/** Every field the config schema marks secret (passwords, tokens, URLs that may carry credentials). */
+export const CONFIG_SECRETS = secretFields(configSchema);
+
+/** The config (or a stored config document) with every secret the schema marks hidden, for logs and the API. */
+export function redactConfig<T = Config>(config: T): T {
+  return redactDocument(config, CONFIG_SECRETS);
 }

@@ -7,7 +7,7 @@
 import { chown, copyFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
-import { writeConfigFile } from './write-config-file.ts';
+import { tempBeside, writeConfigFile } from './write-config-file.ts';
 
 export interface Migration {
   from: number;
@@ -96,6 +96,6 @@ export async function migrateConfigFile(
   };
   await copyFile(file, backup);
   await keepOwner(backup);
-  await writeConfigFile(file, `${file}.migrating`, mode, result.doc, keepOwner);
+  await writeConfigFile(file, tempBeside(file), mode, result.doc, keepOwner);
   return { ...result, backup };
 }

@@ -5,14 +5,18 @@
  * local file. `caFile` pins the server's CA (only that CA is trusted); null trusts the system's CAs.
  */
 import { z } from 'zod';
+import { secret } from './marks.ts';
 
 export const provisioningSchema = z
   .object({
     /** Base URL, https only; null: no provisioning. */
-    url: z
-      .string()
-      .url('must be a URL')
-      .refine((u) => u.startsWith('https://'), 'must be an https:// URL (the files can hold secrets)')
+    url: secret(
+      z
+        .string()
+        .url('must be a URL')
+        .refine((u) => u.startsWith('https://'), 'must be an https:// URL (the files can hold secrets)'),
+      { kind: 'url', userIsSecret: true },
+    )
       .nullable()
       .default(null),
     caFile: z.string().min(1).nullable().default(null),

@@ -9,6 +9,7 @@ import { directorySchema } from './directory-schema.ts';
 import { greetingsSchema } from './greetings-schema.ts';
 import { httpSchema, recordsSchema } from './http-schema.ts';
 import { journalSchema } from './journal-schema.ts';
+import { boxOnly, secret } from './marks.ts';
 import { provisioningSchema } from './provisioning-schema.ts';
 import { ruleOrderIssues } from './rule-order.ts';
 import { CONFIG_VERSION } from './migrate.ts';
@@ -44,7 +45,7 @@ export const registrarSchema = z
     port: port.default(5060),
     // baresip's accounts line cannot carry these characters in a parameter.
     username: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'),
-    password: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'),
+    password: secret(z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'), { kind: 'value', destination: ['host', 'port'] }),
     registerIntervalS: z.number().int().min(30).max(3600).default(60),
   })
   .strict();
@@ -72,14 +73,19 @@ export const sipSchema = z
       .object({
         user: z.string().regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits and . _ + - only').optional(),
         username: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces').optional(),
-        password: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces').optional(),
+        // Sent to line 1's registrar.
+        password: secret(z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'), {
+          kind: 'value',
+          destination: ['/sip/registrar/host', '/sip/registrar/port'],
+        }).optional(),
       })
       .strict()
       .nullable()
       .default({}),
     /** baresip's ctrl_tcp port; always bound to 127.0.0.1 (ctrl_tcp has no authentication). */
     ctrlPort: port.default(4444),
-    baresipPath: z.string().min(1).default('baresip'),
+    /** The program the unit runs: set in the file on the unit only, never over the API. */
+    baresipPath: boxOnly(z.string().min(1)).default('baresip'),
     restartInitialMs: ms.default(500),
     restartMaxMs: ms.default(30_000),
     commandTimeoutMs: ms.default(2000),
@@ -125,17 +131,21 @@ export const configSchema = z
         }
       }, 'not a known IANA time zone')
       .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
-    dataDir: z.string().min(1).default('./data'),
+    /** Journal, tokens, certificates: set in the file on the unit only, never over the API. */
+    dataDir: boxOnly(z.string().min(1)).default('./data'),
     rules: rulesSchema.default({}),
     sip: sipSchema.default({}),
     panel: panelSchema.default({ kind: 'simulated' }),
-    audio: audioSchema.default({}),
+    // ALSA device names can name plugins that write files or pipe to programs: set on the unit only.
+    audio: boxOnly(audioSchema).default({}),
     greetings: greetingsSchema.default({}),
-    http: httpSchema.default({}),
+    // Listener addresses and ports: set on the unit only.
+    http: boxOnly(httpSchema).default({}),
     records: recordsSchema.default({}),
     upstream: upstreamSchema.default({}),
     journal: journalSchema.default({}),
-    provisioning: provisioningSchema.default({}),
+    // Where the unit takes its config from (and so its program paths): set on the unit only.
+    provisioning: boxOnly(provisioningSchema).default({}),
     /** SPEC R13: colleagues to transfer callers to and to call (name, department, SIP URI or extension). */
     directory: directorySchema.default([]),
     log: z

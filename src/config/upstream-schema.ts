@@ -4,6 +4,7 @@
  * and syslog carries numbers and names only over TLS.
  */
 import { z } from 'zod';
+import { secret } from './marks.ts';
 
 const ms = z.number().int().positive();
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '']);
@@ -28,10 +29,13 @@ export function postgresUrlProblem(text: string): string | null {
 export const postgresSinkSchema = z
   .object({
     /** A libpq connection URL; TLS by its parameters (sslmode, sslrootcert, sslcert, sslkey). */
-    url: z.string().superRefine((v, ctx) => {
-      const problem = postgresUrlProblem(v);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    url: secret(
+      z.string().superRefine((v, ctx) => {
+        const problem = postgresUrlProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+      { kind: 'url', userIsSecret: false },
+    ),
     /** Apply the SQL migrations at start (off: IT runs `deskphone upstream migrate`). */
     migrate: z.boolean().default(true),
     connectTimeoutMs: ms.default(10_000),
@@ -41,12 +45,15 @@ export const postgresSinkSchema = z
 
 export const httpsSinkSchema = z
   .object({
-    url: z
-      .string()
-      .url()
-      .refine((v) => v.startsWith('https://'), 'must be an https:// URL (caller data is personal)'),
-    /** Sent as `Authorization: Bearer <token>`. */
-    token: z.string().min(1).nullable().default(null),
+    url: secret(
+      z
+        .string()
+        .url()
+        .refine((v) => v.startsWith('https://'), 'must be an https:// URL (caller data is personal)'),
+      { kind: 'url', userIsSecret: true },
+    ),
+    /** Sent as `Authorization: Bearer <token>` to `url`. */
+    token: secret(z.string().min(1), { kind: 'value', destination: ['url'] }).nullable().default(null),
     /** PEM file with the CA that signed the collector's certificate (default: the system's CAs). */
     caFile: z.string().min(1).nullable().default(null),
     timeoutMs: ms.default(30_000),
@@ -88,19 +95,3 @@ export type UpstreamConfig = z.infer<typeof upstreamSchema>;
 export type PostgresSinkConfig = NonNullable<UpstreamConfig['postgres']>;
 export type HttpsSinkConfig = NonNullable<UpstreamConfig['https']>;
 export type SyslogSinkConfig = NonNullable<UpstreamConfig['syslog']>;
-
-/** The upstream section with secrets hidden (the password in the PostgreSQL URL, the HTTPS token). */
-export function redactUpstream(u: UpstreamConfig): UpstreamConfig {
-  let postgres = u.postgres;
-  if (postgres) {
-    try {
-      const url = new URL(postgres.url);
-      if (url.password) url.password = '***';
-      postgres = { ...postgres, url: url.toString() };
-    } catch {
-      postgres = { ...postgres, url: '***' };
-    }
-  }
-  const https = u.https && { ...u.https, token: u.https.token === null ? null : '***' };
-  return { ...u, postgres, https };
-}

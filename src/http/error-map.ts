@@ -16,6 +16,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_NOT_FOUND: 404,
   E_CONFLICT: 409,
   E_NOT_IMPLEMENTED: 501,
+  E_IF_MATCH_REQUIRED: 428,
+  E_STALE_CONFIG: 412,
+  E_CONFIG_READONLY: 503,
 };
 
 export interface ErrorBody {

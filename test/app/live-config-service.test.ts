@@ -149,10 +149,11 @@ describe('a running unit and its config file', () => {
   });
 
   it('PUT /api/v1/config writes the same file and applies through the same reload', async () => {
-    const doc = await getJson('/api/v1/config');
+    const got = await fetch(`${API}/api/v1/config`);
+    const doc = (await got.json()) as Record<string, unknown>;
     const res = await fetch(`${API}/api/v1/config`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'if-match': got.headers.get('etag') ?? '' },
       body: JSON.stringify({ ...doc, directory: [{ name: 'Wang Fang', uri: 'sip:wang@pbx.lan' }] }),
     });
     expect(res.status).toBe(200);

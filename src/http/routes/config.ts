@@ -1,7 +1,8 @@
 /**
- * `GET /api/v1/config`: the settings in force, secrets hidden (the installer's and IT's view).
- * `PUT /api/v1/config`: the installer writes the whole config document (src/app/config-writer.ts): 400 naming
- * every problem by field, else 200 with the keys applied live and `restartRequired` naming the others.
+ * `GET /api/v1/config`: the document as stored in the config file, secrets hidden, with its ETag (without a file
+ * attached: the settings in force, no ETag). `PUT /api/v1/config`: the whole document, with `If-Match: <ETag>`
+ * (src/app/config-writer.ts): 428 without it, 412 when the file changed since, 403 naming a box-only field, 400
+ * naming every problem by field, else 200 with the new ETag, the keys applied live and `restartKeys`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -12,10 +13,22 @@ import type { Config } from '../../config/schema.ts';
 import { viewerLabel } from '../auth/viewer.ts';
 
 /** The document is checked whole by the config schema in the use case, so that every problem is named at once. */
-const configDocument = z.object({}).passthrough().describe('the whole config document, as GET /api/v1/config shows it; secrets left "***" keep their values');
+const configDocument = z.object({}).passthrough().describe('the whole config document, as GET /api/v1/config shows it; secrets left "***" keep their values while their destination is unchanged');
+const putHeaders = z.object({ 'if-match': z.string().optional().describe('the ETag of the GET /api/v1/config the document was edited from (required: 428 without it, 412 when stale)') }).passthrough();
 
 export function configRoutes(app: FastifyInstance, config: Config, writer?: ConfigWriter): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/v1/config', async () => redactConfig(writer?.current() ?? config));
-  if (writer) api.put('/api/v1/config', { schema: { body: configDocument } }, async (request) => writer.write(request.body, viewerLabel(request.viewer)));
+  api.get('/api/v1/config', async (_request, reply) => {
+    const stored = await writer?.read();
+    if (!stored) return redactConfig(writer?.current() ?? config);
+    void reply.header('etag', stored.etag).header('cache-control', 'no-store');
+    return stored.doc;
+  });
+  if (writer) {
+    api.put('/api/v1/config', { schema: { body: configDocument, headers: putHeaders } }, async (request, reply) => {
+      const result = await writer.write(request.body, viewerLabel(request.viewer), request.headers['if-match']);
+      void reply.header('etag', result.etag);
+      return result;
+    });
+  }
 }
