@@ -7,7 +7,7 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effects.ts';
-import { startLanUnit, type LanUnit } from './lan-support.ts';
+import { sampleRecord, startLanUnit, type LanUnit } from './lan-support.ts';
 import { openSse } from './sse-client.ts';
 
 const PORT = 29530;
@@ -74,5 +74,49 @@ describe('live events over the LAN listener (HTTPS, reception token)', () => {
     expect(record.callerNumber.endsWith('5678')).toBe(true);
     expect(record.callerName).not.toBe('王小明');
     again.close();
+  });
+
+  it('installer gets the panel only: no record, note, slip, call-back outcome or caller number, neither replayed nor live', async () => {
+    const NOTE = 'note-marker-7731';
+    const SLIP = 'slip-marker-7732';
+    const OUTCOME = 'outcome-marker-7733';
+    const NUMBER = '13900007734';
+    const plant = async (id: string) => {
+      u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id, callerNumber: `+86${NUMBER}`, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: null })));
+      await u.records.annotate(id, { notes: `${NOTE}-${id}` }, 'test');
+      await u.records.takeMessage({ callId: id, to: 'Li', from: 'Wang', callbackNumber: `+86${NUMBER}`, content: `${SLIP}-${id}`, takenBy: 'desk' }, 'test');
+      const due = (await u.records.listCallbacks()).find((c) => c.state !== 'done');
+      if (due) await u.records.markCallbackDone(due.id, `${OUTCOME}-${id}`, 'test');
+    };
+    await plant('before');
+    const streams = { installer: open(u.token.installer), reception: open(u.token.reception), it: open(u.token.it) };
+    for (const s of Object.values(streams)) {
+      await s.ready;
+      expect(s.status()).toBe(200);
+    }
+    await plant('live');
+    await new Promise((r) => setTimeout(r, 100));
+    // Two light changes every role sees close the run: everything before them has been sent.
+    const lights = (s: (typeof streams)['it']) => s.events.filter((e) => e.event === 'light').length;
+    const before = new Map(Object.values(streams).map((s) => [s, lights(s)]));
+    u.f.unit.emit('effect', { type: 'light', name: 'sync', state: 'on' } satisfies Effect);
+    u.f.unit.emit('effect', { type: 'light', name: 'sync', state: 'off' } satisfies Effect);
+    const lightSeen = (s: (typeof streams)['it']) => new Promise<void>((resolve) => {
+      const check = () => (lights(s) >= (before.get(s) ?? 0) + 2 ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    await Promise.all(Object.values(streams).map(lightSeen));
+    const text = (s: (typeof streams)['it']) => JSON.stringify(s.events);
+    for (const s of Object.values(streams)) s.close();
+    const installer = text(streams.installer);
+    for (const marker of [NOTE, SLIP, OUTCOME, NUMBER, NUMBER.slice(-4)]) expect(installer).not.toContain(marker);
+    expect(new Set(streams.installer.events.map((e) => e.event))).toEqual(new Set(['light', 'call']));
+    // The stream did carry them, replayed and live, to the roles that read records.
+    for (const marker of [`${NOTE}-before`, `${NOTE}-live`, `${SLIP}-before`, `${SLIP}-live`, `${OUTCOME}-before`]) {
+      expect(text(streams.reception)).toContain(marker);
+      expect(text(streams.it)).toContain(marker);
+    }
+    expect(text(streams.reception)).not.toContain(NUMBER);
+    expect(text(streams.it)).toContain(NUMBER);
   });
 });

@@ -2,21 +2,38 @@
  * `GET /api/v1/events`: Server-Sent Events (issue 8 item 8). Each event has an `id:`; a client reconnecting
  * with `Last-Event-ID` (header, or `?lastEventId=` for clients that cannot set headers) gets every event
  * after it that is still in memory, then live ones; `event: gap` says older ones were dropped. Caller data is
- * masked per viewer, like every other route. A comment line every 15 s keeps proxies from closing the stream.
+ * masked per viewer, like every other route, and each event goes only to viewers whose
+ * role may read its kind elsewhere (replay included). A comment line every 15 s keeps proxies from closing the stream.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LiveEvent, LiveFeed } from '../../app/records/live-feed.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { showCaller, showSlipCaller, type Viewer } from '../auth/viewer.ts';
+import type { Permission } from '../auth/permissions.ts';
+import { showCaller, showSlipCaller, viewerMay, type Viewer } from '../auth/viewer.ts';
 
 const query = z.object({ lastEventId: z.coerce.number().int().min(0).optional() }).strict();
 const KEEPALIVE_MS = 15_000;
 
-function present(viewer: Viewer): (e: LiveEvent) => unknown {
+/**
+ * What each kind of event needs: lights and the call's state are the live panel; records, journal events (notes,
+ * message slips, call-back outcomes) and the call-back count are the records, shown only to a viewer who may read
+ * them elsewhere (GET /api/v1/calls, /messages, /callbacks).
+ */
+const NEEDS: Readonly<Record<LiveEvent['type'], Permission>> = {
+  light: 'live',
+  call: 'live',
+  record: 'calls.read',
+  'journal-event': 'calls.read',
+  callbacks: 'calls.read',
+};
+
+/** The event as this viewer may see it, or null when it is not theirs to see (live and replayed alike). */
+export function present(viewer: Viewer): (e: LiveEvent) => unknown {
   const caller = showCaller(viewer);
   return (e) => {
+    if (!viewerMay(viewer, NEEDS[e.type])) return null;
     if (e.type === 'record') return { seq: e.data.seq, ...caller(e.data.record) };
     if (e.type === 'journal-event') {
       const ev = e.data.event;
@@ -41,7 +58,10 @@ export function eventRoutes(app: FastifyInstance, feed: LiveFeed): void {
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
-    const send = (e: LiveEvent) => res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(show(e))}\n\n`);
+    const send = (e: LiveEvent) => {
+      const shown = show(e);
+      if (shown !== null) res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n`);
+    };
     // Tell a client that missed events no longer in memory, before the replay: it should reload its lists.
     if (feed.missedSince(after)) res.write(`event: gap\ndata: ${JSON.stringify({ after })}\n\n`);
     const unsubscribe = feed.subscribe(after, send);
