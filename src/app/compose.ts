@@ -5,6 +5,8 @@
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { JsonlJournal } from '../adapters/journal/jsonl-journal.ts';
+import { SeqHighWater } from '../adapters/journal/seq-high-water.ts';
+import { LowdbStateStore } from '../adapters/state/lowdb-state-store.ts';
 import { SimulatedPanel } from '../adapters/panel/simulated-panel.ts';
 import { BaresipLine } from '../adapters/sip/baresip-line.ts';
 import { handsetAudio } from '../adapters/sip/handset-audio.ts';
@@ -23,7 +25,7 @@ import { ProvisioningStatusSource } from './provisioning/provisioning-status.ts'
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
-import { startSync, type RunningSync } from './sync/start-sync.ts';
+import { startSync, storedCursorFloor, type RunningSync } from './sync/start-sync.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -72,7 +74,11 @@ async function createSipLine(config: Config, dataDir: string, logger: AppLogger,
 
 export async function startUnit(config: Config, logger: AppLogger, overrides: ComposeOverrides = {}): Promise<RunningUnit> {
   const dataDir = resolve(config.dataDir);
-  const journal = overrides.journal ?? new JsonlJournal({ dir: join(dataDir, 'journal'), logger: logger.child({ module: 'journal' }) });
+  // Small durable state: the sync cursors and the journal's seq high-water mark (the file keeps its first name).
+  const state = new LowdbStateStore(join(dataDir, 'state', 'sync.json'));
+  await state.open();
+  const highWater = new SeqHighWater({ store: state, logger: logger.child({ module: 'journal' }), also: () => storedCursorFloor(state) });
+  const journal = overrides.journal ?? new JsonlJournal({ dir: join(dataDir, 'journal'), logger: logger.child({ module: 'journal' }), highWater });
   const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });
   // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
   greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
@@ -98,7 +104,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const clock = overrides.clock ?? systemClock;
   // Upstream sync: the journal is the spool; the backlog drives the SYNC light.
   const sync = await startSync({
-    upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, dataDir, journal, clock, logger,
+    upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, store: state, journal, clock, logger,
     dispatch: (event) => unit.dispatch(event),
   });
   unit.on('recorded', () => sync.notify());
@@ -115,6 +121,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     await sync.stop();
     await unit.stop();
     await greetings.close();
+    await state.close();
     throw err;
   }
   const { app: http, url } = listeners.local ?? { app: listeners.lan?.app as FastifyInstance, url: listeners.lan?.url ?? '' };
@@ -136,6 +143,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       await sync.stop();
       await unit.stop();
       await greetings.close();
+      await state.close();
     },
   };
 }

@@ -33,6 +33,7 @@ import { nodeJournalFs } from './node-journal-fs.ts';
 import { checkRuns, decodeRuns, ReadBuffer, readLines, readRuns, type RawRun } from './read-lines.ts';
 import { readDailyFile, recoverFile } from './recover-file.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
+import type { SeqFloor } from './seq-high-water.ts';
 
 export interface JsonlJournalOptions {
   dir: string;
@@ -43,6 +44,8 @@ export interface JsonlJournalOptions {
   fs?: JournalFs;
   /** Backoff between attempts to reopen a broken journal. */
   reopenRetry?: { minTimeoutMs?: number; maxTimeoutMs?: number };
+  /** The seq high-water mark kept in the state store (./seq-high-water.ts): seqs never go back below it. */
+  highWater?: SeqFloor;
 }
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -74,6 +77,7 @@ export class JsonlJournal implements CallJournal {
   private readonly fs: JournalFs;
   private readonly retry: { minTimeout: number; maxTimeout: number };
   private readonly health: JournalHealth;
+  private readonly highWater: SeqFloor | null;
   private index = new JournalIndex();
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private nextSeq = 1;
@@ -92,6 +96,7 @@ export class JsonlJournal implements CallJournal {
     this.clock = options.clock ?? systemClock;
     this.fs = options.fs ?? nodeJournalFs;
     this.health = new JournalHealth(this.log);
+    this.highWater = options.highWater ?? null;
     this.retry = { minTimeout: options.reopenRetry?.minTimeoutMs ?? 1000, maxTimeout: options.reopenRetry?.maxTimeoutMs ?? 60_000 };
   }
 
@@ -224,6 +229,7 @@ export class JsonlJournal implements CallJournal {
     this.reopening?.abort(new JournalError(this.dir, 'journal closed while reopening'));
     await this.queue.onIdle();
     await this.closeCurrent().catch((err: unknown) => this.log.warn({ err }, 'closing the journal file failed'));
+    await this.highWater?.flush();
     this.health.clear();
     this.state = 'closed';
   }
@@ -269,8 +275,16 @@ export class JsonlJournal implements CallJournal {
     index.sort();
     this.index = index;
     this.warnDuplicates();
-    // Never below a seq this run already spent: a failed write may have reached the disk.
-    this.nextSeq = Math.max(this.nextSeq, index.highestSeq + 1, highestClaimed + 1);
+    // Never below a seq this run already spent (a failed write may have reached the disk), nor below any seq
+    // ever issued (the high-water mark: files lost or an older copy restored).
+    const floor = this.highWater?.floor() ?? 0;
+    const onDisk = Math.max(index.highestSeq, highestClaimed);
+    this.nextSeq = Math.max(this.nextSeq, onDisk + 1, floor + 1);
+    if (floor > onDisk)
+      this.log.warn(
+        { highestOnDisk: onDisk, highWater: floor, nextSeq: this.nextSeq },
+        'the journal ends below its high-water mark (files lost or an older copy restored); new entries continue after the mark',
+      );
     if (highestClaimed > index.highestSeq)
       this.log.warn(
         { highestValid: index.highestSeq, highestClaimed, nextSeq: this.nextSeq },
@@ -304,6 +318,7 @@ export class JsonlJournal implements CallJournal {
     const offset = file.size;
     // The seq is spent from here on: a failed write may still have reached the disk.
     this.nextSeq = seq + 1;
+    this.highWater?.note(seq);
     try {
       const written = await file.handle.append(line);
       if (written !== line.length) throw new Error(`short write: ${written} of ${line.length} bytes`);

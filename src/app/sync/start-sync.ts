@@ -2,18 +2,18 @@
  * Builds what the upstream config asks for: the sinks, the durable state store for their cursors, the sync
  * engine (its backlog drives the SYNC light through the desk core) and the retention schedule. Nothing runs
  * when no sink is configured and retention is off.
- * Config keys: upstream.*, journal.retentionDays, unitId, dataDir (state file `<dataDir>/state/sync.json`).
+ * The state store (cursors; the journal's seq high-water mark beside them) is opened and closed by the caller.
+ * Config keys: upstream.*, journal.retentionDays, unitId.
  */
-import { join } from 'node:path';
-import { LowdbStateStore } from '../../adapters/state/lowdb-state-store.ts';
 import type { UpstreamConfig } from '../../config/upstream-schema.ts';
 import type { CoreEvent } from '../../core/events.ts';
 import type { CallJournal } from '../../ports/call-journal.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { StateStore } from '../../ports/state-store.ts';
 import type { UpstreamSink } from '../../ports/upstream.ts';
 import { RetentionSchedule, type RetentionJournal } from './retention-schedule.ts';
-import { SyncEngine } from './sync-engine.ts';
+import { cursorKey, SyncEngine } from './sync-engine.ts';
 import type { SyncStatusSource } from './sync-status.ts';
 
 export interface RunningSync extends SyncStatusSource {
@@ -27,12 +27,24 @@ export interface SyncDeps {
   upstream: UpstreamConfig;
   retentionDays: number | null;
   unitId: string;
-  dataDir: string;
+  /** The durable state store, open (the caller closes it after stop()). */
+  store: StateStore;
   journal: CallJournal;
   clock: Clock;
   logger: Logger;
   /** The desk unit's dispatch: the SYNC light follows the backlog (SPEC panel). */
   dispatch: (event: CoreEvent) => void;
+}
+
+/** Every sink kind there is (their names, as cursor keys use them). */
+export const SINK_NAMES = ['postgres', 'https', 'syslog'] as const;
+
+/** The highest sync cursor stored for any sink, configured now or before: the journal's seqs stay above it. */
+export function storedCursorFloor(store: Pick<StateStore, 'get'>): number {
+  return SINK_NAMES.reduce((max, name) => {
+    const v = store.get(cursorKey(name));
+    return typeof v === 'number' && Number.isSafeInteger(v) && v > max ? v : max;
+  }, 0);
 }
 
 /** Each sink's module (and its client library: pg) is loaded only when configured: an idle unit stays small. */
@@ -61,10 +73,8 @@ export async function startSync(deps: SyncDeps): Promise<RunningSync> {
   const log = deps.logger.child({ module: 'sync' });
   const sinks = await createSinks(deps.upstream, log);
   let engine: SyncEngine | null = null;
-  let store: LowdbStateStore | null = null;
   if (sinks.length > 0) {
-    store = new LowdbStateStore(join(deps.dataDir, 'state', 'sync.json'));
-    await store.open();
+    const store = deps.store;
     const { batchSize, pollMs, retryMinMs, retryMaxMs } = deps.upstream;
     engine = new SyncEngine({
       journal: deps.journal,
@@ -99,7 +109,6 @@ export async function startSync(deps: SyncDeps): Promise<RunningSync> {
     async stop() {
       await retention?.stop();
       await engine?.stop();
-      await store?.close();
     },
   };
 }
