@@ -5,7 +5,15 @@
  *   installer gives `certFile` + `keyFile`).
  * - `records`: note categories (R8) and the quiet hours call-backs avoid (R10), in the unit's time zone.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** localhost, 127.0.0.0/8 or ::1: the addresses only the unit itself reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
+}
 
 const port = z.number().int().min(0).max(65535);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00 to 23:59)');
@@ -32,9 +40,13 @@ export const lanSchema = z
 
 export const httpSchema = z
   .object({
-    /** The local plain-HTTP listener. */
+    /** The local plain-HTTP listener: every permission without a token, so loopback only (LAN access is `lan`'s job). */
     enabled: z.boolean().default(true),
-    host: z.string().min(1).default('127.0.0.1'),
+    host: z
+      .string()
+      .min(1)
+      .refine(isLoopbackHost, 'must be a loopback address (127.0.0.1, ::1 or localhost): the local listener grants every permission without a token; the LAN is served by http.lan')
+      .default('127.0.0.1'),
     port: port.default(8080),
     lan: lanSchema.default({}),
   })

@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_IF_MATCH_REQUIRED: 428,
   E_STALE_CONFIG: 412,
   E_CONFIG_READONLY: 503,
+  E_MISDIRECTED: 421,
 };
 
 export interface ErrorBody {

@@ -16,6 +16,10 @@ describe('http and records config', () => {
     [{ http: { lan: { certFile: '/etc/deskphone/cert.pem' } } }, 'http.lan.keyFile: certFile and keyFile go together'],
     [{ http: { enabled: false, lan: { enabled: false } } }, 'http.enabled: the local and the LAN listener cannot both be off'],
     [{ http: { lan: { port: 70000 } } }, 'http.lan.port: Number must be less than or equal to 65535'],
+    ...['0.0.0.0', '::', '192.168.1.20', 'deskphone.local'].map((host) => [
+      { http: { host } },
+      'http.host: must be a loopback address (127.0.0.1, ::1 or localhost): the local listener grants every permission without a token; the LAN is served by http.lan',
+    ]),
     [{ records: { quietHours: [{ from: '24:00', to: '06:00' }] } }, 'records.quietHours.0.from: must be HH:MM (00:00 to 23:59)'],
     [{ records: { quietHours: [{ from: '12:00', to: '12:00' }] } }, 'records.quietHours.0.to: must differ from from'],
     [{ records: { holidays: ['2026-13-01'] } }, 'records.holidays.0: must be YYYY-MM-DD'],
@@ -23,6 +27,10 @@ describe('http and records config', () => {
     [{ records: { categories: [''] } }, 'records.categories.0: String must contain at least 1 character(s)'],
   ])('%j is refused: %s', (input, issue) => {
     expect(issues(input)).toContain(issue);
+  });
+
+  it('accepts loopback addresses for the local listener', () => {
+    for (const host of ['127.0.0.1', '127.0.1.1', '::1', 'localhost']) expect(issues({ http: { host } })).toEqual([]);
   });
 
   it('accepts an installer certificate with its key, and the local listener switched off', () => {

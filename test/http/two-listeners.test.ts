@@ -55,7 +55,8 @@ describe('two listeners from the composition root', () => {
     const anonymous = await lanGet('/api/v1/status');
     expect(anonymous.status).toBe(401);
     expect(anonymous.fingerprint).toBe(running.lan?.fingerprint);
-    expect((await lanGet('/healthz')).status).toBe(200);
+    // Public: answered without a token (503 while the fake SIP line is not up: /healthz tells the truth).
+    expect([200, 503]).toContain((await lanGet('/healthz')).status);
     const token = await addToken(tokenStoreIn(dir), 'it', 'it', new Date());
     expect((await lanGet('/api/v1/calls?format=csv', token)).status).toBe(200);
   });

@@ -10,6 +10,7 @@ import { ForbiddenError, UnauthorizedError } from '../../core/api-errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { TokenStore } from '../../ports/token-store.ts';
 import type { FailureThrottle } from './failure-throttle.ts';
+import { checkLocalHost } from './local-host.ts';
 import { permissionFor } from './permissions.ts';
 import { localViewer, viewerMay } from './viewer.ts';
 
@@ -47,6 +48,8 @@ function enforcePermission(request: FastifyRequest): void {
 export function localAccess(app: FastifyInstance): void {
   app.decorateRequest('viewer', null as never);
   app.addHook('onRequest', async (request) => {
+    request.viewer = { kind: 'anonymous' };
+    checkLocalHost(request);
     request.viewer = localViewer(request);
   });
 }

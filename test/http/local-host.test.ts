@@ -1,0 +1,53 @@
+/**
+ * The local listener (every permission, no token) answers only requests that name it: Host localhost, 127.0.0.1
+ * or [::1] with its own port. A page elsewhere that got a browser on the unit to resolve its name to 127.0.0.1
+ * (DNS rebinding) sends its own name and gets 421. Real sockets (the port check needs one). Port 29560.
+ */
+import { request } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/app/logger.ts';
+import { buildHttp } from '../../src/http/server.ts';
+import { fakeUnit } from '../support/fake-unit.ts';
+
+const PORT = 29560;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  const f = fakeUnit();
+  await f.unit.start();
+  app = buildHttp({ unit: f.unit, unitId: 'u1', logger: createLogger('silent') });
+  await app.listen({ host: '127.0.0.1', port: PORT });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+function get(path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('local listener Host check', () => {
+  it.each([`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`, `LOCALHOST:${PORT}`])('Host %s: answered', async (host) => {
+    expect((await get('/api/v1/status', host)).status).toBe(200);
+  });
+
+  it.each(['evil.example', `evil.example:${PORT}`, `localhost:${PORT + 1}`, 'localhost', `127.0.0.1.evil.example:${PORT}`, `deskphone.local:${PORT}`])(
+    'Host %s: 421, nothing shown',
+    async (host) => {
+      const r = await get('/api/v1/status', host);
+      expect(r.status).toBe(421);
+      expect(JSON.parse(r.body).error.code).toBe('E_MISDIRECTED');
+      expect(r.body).not.toContain('lights');
+    },
+  );
+});
