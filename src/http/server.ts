@@ -85,7 +85,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
   });
   void app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
-    healthRoutes(scope, unit);
+    healthRoutes(scope, unit, sync);
     statusRoutes(scope, unit, unitId, sync, provisioning);
     callRoutes(scope, unit, records);
     simRoutes(scope, unit);

@@ -25,6 +25,7 @@ beforeAll(async () => {
   configDir = await mkdtemp(join(tmpdir(), 'deskphone-fuzz-config-'));
   const { config, configWriter } = await writableConfig(configDir, { dataDir: join(configDir, 'data') });
   u = await startLanUnit(29050, { config, configWriter });
+  u.f.sip.raise({ type: 'sip.up' }); // a unit that can take calls: /healthz answers 200, not 503
   for (const r of [sampleRecord({ id: 'a' }), sampleRecord({ id: 'b', outcome: 'missed', answeredAt: null, answeredBy: 'nobody' })]) {
     u.f.unit.emit('recorded', await u.f.journal.append(r));
   }

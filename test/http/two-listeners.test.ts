@@ -26,7 +26,9 @@ beforeAll(async () => {
     dataDir: dir, timeZone: 'Asia/Shanghai', http: { host: '127.0.0.1', port: 0, lan: { host: '127.0.0.1', port: LAN_PORT } },
     sip: { registrar: { host: 'pbx.example', username: 'desk', password: 'S3cret-pass' } },
   });
-  running = await startUnit(config, silent, { sip: new FakeSipLine(), journal: new MemoryJournal() });
+  const sip = new FakeSipLine();
+  running = await startUnit(config, silent, { sip, journal: new MemoryJournal() });
+  sip.raise({ type: 'sip.up' }); // /healthz answers 200 only while the unit can take calls
 }, 60_000);
 afterAll(async () => {
   await running?.stop();
