@@ -22,6 +22,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TokenStore } from '../ports/token-store.ts';
 import { FailureThrottle } from './auth/failure-throttle.ts';
+import { OpenStreams } from './auth/open-streams.ts';
 import { buildHttp, type HttpOptions } from './server.ts';
 
 export interface ListenerDeps {
@@ -65,7 +66,9 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     syncSinks: () => syncStatusFrom(deps.sync).sinks,
   });
   const stopObserving = deps.records.onCall((record) => metrics.observeCall(record));
+  let streams: OpenStreams | null = null;
   const close = async () => {
+    streams?.stop();
     for (const app of opened.splice(0)) await app.close();
     feed.stop();
     stopObserving();
@@ -86,9 +89,10 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     if (lan.enabled) {
       const tls = await loadOrCreateCertificate({ dataDir: deps.dataDir, certFile: lan.certFile, keyFile: lan.keyFile });
       const throttle = new FailureThrottle({ freeFailures: lan.authFreeFailures, maxDelayMs: lan.authMaxDelayMs }, () => deps.clock.monotonic());
+      streams = new OpenStreams(deps.tokens, log);
       const app = buildHttp({
         ...shared,
-        lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
+        lan: { https: { cert: tls.cert, key: tls.key }, auth: { tokens: deps.tokens, streams, throttle, logger: deps.logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) } },
       });
       opened.push(app);
       try {

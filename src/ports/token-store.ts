@@ -13,4 +13,6 @@ export interface TokenStore {
   add(token: StoredToken): Promise<void>;
   /** false when no token has this name. */
   remove(name: string): Promise<boolean>;
+  /** Calls `onChange` when the stored tokens may have changed (another process, a deleted file); returns the stop. */
+  watch?(onChange: () => void): () => void;
 }

@@ -10,12 +10,15 @@ import { ForbiddenError, UnauthorizedError } from '../../core/api-errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { TokenStore } from '../../ports/token-store.ts';
 import type { FailureThrottle } from './failure-throttle.ts';
+import type { OpenStreams } from './open-streams.ts';
 import { checkLocalHost } from './local-host.ts';
 import { permissionFor } from './permissions.ts';
 import { localViewer, viewerMay } from './viewer.ts';
 
 export interface BearerAuthOptions {
   tokens: TokenStore;
+  /** Where live event streams are held, to be closed when their token is revoked. */
+  streams?: OpenStreams;
   throttle: FailureThrottle;
   logger: Logger;
   /** How the answer to a failed attempt is held back; tests pass one that records the delays. */
@@ -45,8 +48,18 @@ function enforcePermission(request: FastifyRequest): void {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A long answer (live events) registers how to end it if the request's token is revoked; returns the release. */
+    holdOpen(close: () => void): () => void;
+  }
+}
+
+const nothingToRelease = () => () => undefined;
+
 export function localAccess(app: FastifyInstance): void {
   app.decorateRequest('viewer', null as never);
+  app.decorateRequest('holdOpen', nothingToRelease);
   app.addHook('onRequest', async (request) => {
     request.viewer = { kind: 'anonymous' };
     checkLocalHost(request);
@@ -58,15 +71,25 @@ export function bearerAuth(app: FastifyInstance, options: BearerAuthOptions): vo
   const sleep = options.sleep ?? defaultSleep;
   const log = options.logger.child({ module: 'auth' });
   app.decorateRequest('viewer', null as never);
+  app.decorateRequest('holdOpen', nothingToRelease);
   app.addHook('onRequest', async (request, reply) => {
     request.viewer = { kind: 'anonymous' };
     if (permissionFor(request.method, request.routeOptions.url) === 'public') return;
     const address = request.socket.remoteAddress ?? 'unknown';
     const token = bearerOf(request);
-    const owner = token === null ? null : await verifyToken(options.tokens, token);
-    if (owner) {
+    let owner: Awaited<ReturnType<typeof verifyToken>> = null;
+    try {
+      owner = token === null ? null : await verifyToken(options.tokens, token);
+    } catch (err) {
+      // A token store that cannot be read lets nobody in (every token revoked), and says why.
+      log.error({ err }, 'the token store cannot be read: every token is refused until it can (deskphone token list shows the problem)');
+    }
+    if (owner && token !== null) {
       options.throttle.succeed(address);
       request.viewer = { kind: 'token', name: owner.name, role: owner.role };
+      const streams = options.streams;
+      const who = `${owner.role}:${owner.name}`;
+      if (streams) request.holdOpen = (close) => streams.hold(token, who, close);
       enforcePermission(request);
       return;
     }

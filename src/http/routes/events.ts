@@ -66,9 +66,12 @@ export function eventRoutes(app: FastifyInstance, feed: LiveFeed): void {
     if (feed.missedSince(after)) res.write(`event: gap\ndata: ${JSON.stringify({ after })}\n\n`);
     const unsubscribe = feed.subscribe(after, send);
     const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    // A revoked token's stream ends at once.
+    const release = request.holdOpen(() => res.end());
     request.raw.on('close', () => {
       clearInterval(keepalive);
       unsubscribe();
+      release();
     });
   });
 }
