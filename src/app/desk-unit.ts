@@ -13,7 +13,7 @@ import type { Effect } from '../core/effects.ts';
 import { PanelKindError } from '../core/errors.ts';
 import type { CoreEvent, TransferTarget } from '../core/events.ts';
 import { LIGHT_NAMES } from '../core/lights.ts';
-import { nextWakeAt } from '../core/panel-view.ts';
+import { nextWakeAt } from '../core/desk-timing.ts';
 import type { CallRecord } from '../core/record.ts';
 import type { DeskRules } from '../core/rules.ts';
 import { deskStatus, type DeskStatus } from '../core/status.ts';

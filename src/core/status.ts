@@ -2,7 +2,7 @@
 import { CallState } from './call-state.ts';
 import type { DeskState } from './desk-state.ts';
 import type { Lights } from './lights.ts';
-import { holdMs, ringsAt } from './panel-view.ts';
+import { holdMs, ringsAt } from './desk-timing.ts';
 import type { DeskRules } from './rules.ts';
 
 export interface CallStatus {

@@ -3,7 +3,7 @@ import { initialDeskState, type DeskState } from '../../src/core/desk-state.ts';
 import { reduce, type DeskSettings } from '../../src/core/desk.ts';
 import type { Effect } from '../../src/core/effects.ts';
 import type { CoreEvent } from '../../src/core/events.ts';
-import { nextWakeAt } from '../../src/core/panel-view.ts';
+import { nextWakeAt } from '../../src/core/desk-timing.ts';
 import { DEFAULT_RULES, type DeskRules } from '../../src/core/rules.ts';
 import type { CallRecord } from '../../src/core/record.ts';
 

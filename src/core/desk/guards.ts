@@ -1,0 +1,14 @@
+/** What the desk can do from its current state: asked by the app before it acts. */
+import { CallState } from '../call-state.ts';
+import type { DeskState } from '../desk-state.ts';
+
+/** R13: a call that is up, with the caller on the line or waiting at the desk, can be transferred. */
+export function canTransfer(state: DeskState): boolean {
+  const c = state.call;
+  return c !== null && c.direction === 'incoming' && [CallState.Talking, CallState.Held, CallState.Greeting].includes(c.state);
+}
+
+/** The unit places a call only on a free line: nothing up, ringing or waiting. */
+export function canDial(state: DeskState): boolean {
+  return state.call === null && state.waiting.length === 0;
+}

@@ -1,0 +1,26 @@
+/** Events about the unit rather than a call: SIP up or down, faults, the sync backlog, call-backs due, ticks. */
+import type { Handler } from '../handler.ts';
+
+export const sipUp: Handler<{ type: 'sip.up' }> = (_s, state) => ({ ...state, sipUp: true });
+
+/** Registration lost or the control link down: READY blinks, but calls the stack still has go on. */
+export const sipDown: Handler<{ type: 'sip.down'; reason: string }> = (_s, state) => ({ ...state, sipUp: false });
+
+export const panelFault: Handler<{ type: 'panel.fault'; fault: boolean }> = (_s, state, event) => ({ ...state, panelFault: event.fault });
+
+export const journalFault: Handler<{ type: 'journal.fault'; fault: boolean }> = (_s, state, event) => ({ ...state, journalFault: event.fault });
+
+export const syncBacklog: Handler<{ type: 'sync.backlog'; oldestUnsentAt: number | null }> = (_s, state, event) => ({
+  ...state,
+  syncBacklogSince: event.oldestUnsentAt,
+});
+
+/** R10: call-backs due, and whether one is overdue by more than an hour. */
+export const callbacks: Handler<{ type: 'callbacks'; due: number; overdue: boolean }> = (_s, state, event) => ({
+  ...state,
+  callbacksDue: event.due,
+  callbackOverdue: event.due > 0 && event.overdue,
+});
+
+/** Time passes: the time-driven rules (desk/timed-rules.ts) and the lights run after every event. */
+export const tick: Handler<{ type: 'tick' }> = (_s, state) => state;

@@ -1,0 +1,118 @@
+/** The record each call leaves (SPEC "A call record"): closed from the core's view of the call at its end. */
+import { CallState } from '../call-state.ts';
+import type { ActiveCall, WaitingCall } from '../desk-state.ts';
+import { ringsAt } from '../desk-timing.ts';
+import type { CallRecord, HungUpFirst, Outcome } from '../record.ts';
+import { stamp, type At, type DeskSettings, type EndReason } from './settings.ts';
+
+function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' | 'displayName' | 'startedAt'>, at: At): CallRecord {
+  return {
+    id: c.recordId,
+    unitId: s.unitId,
+    line: 1,
+    direction: 'incoming',
+    callerNumber: c.number,
+    callerName: c.displayName,
+    startedAt: stamp(at, c.startedAt),
+    rings: ringsAt(s.rules, c.startedAt, at.now),
+    answeredBy: 'nobody',
+    answeredAt: null,
+    pickedUpAt: null,
+    late: false,
+    holds: [],
+    transferTarget: null,
+    transferResult: null,
+    talkMs: 0,
+    endedAt: stamp(at, at.now),
+    hungUpFirst: null,
+    outcome: 'missed',
+    greetingPlayed: false,
+    notes: null,
+    category: null,
+    message: null,
+    callbackDue: null,
+    callbackDone: null,
+    timeZone: s.timeZone,
+  };
+}
+
+/** The record of a call that never reached the desk's line (LINE 2, or turned away busy). */
+export function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason, at: At): CallRecord {
+  const base = { ...baseRecord(s, w, at), line: w.line };
+  if (w.rejected) return { ...base, outcome: 'busy', hungUpFirst: 'unit' };
+  const stopped = reason === 'lost' || reason === 'shutdown';
+  if (w.queuedAt !== null) {
+    // R6: answered with "please hold" and kept on hold audio until the caller gave up (or the unit stopped).
+    return {
+      ...base,
+      rings: ringsAt(s.rules, w.startedAt, w.queuedAt),
+      answeredBy: 'auto-greeting',
+      answeredAt: stamp(at, w.queuedAt),
+      greetingPlayed: true,
+      holds: [{ startedAt: stamp(at, w.queuedAt), ms: at.now - w.queuedAt }],
+      late: true,
+      hungUpFirst: reason === 'remote' ? 'caller' : stopped ? null : 'unit',
+      outcome: stopped ? 'interrupted' : reason === 'remote' ? 'abandoned' : 'answered',
+    };
+  }
+  if (stopped) return { ...base, outcome: 'interrupted' };
+  return { ...base, hungUpFirst: reason === 'remote' ? 'caller' : null };
+}
+
+function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
+  // R7 is about cutting a caller off: a transferred caller went on to the colleague.
+  if (reason === 'transferred') return null;
+  if (call.state === CallState.Ending) return 'receptionist';
+  if (reason === 'remote') return 'caller';
+  if (reason === 'local') return 'receptionist';
+  if (reason === 'eof') return 'unit';
+  return null;
+}
+
+function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
+  // The stack lost the call, or the unit stopped under it: it did not end normally, answered or not.
+  if (reason === 'lost' || reason === 'shutdown') return 'interrupted';
+  if (reason === 'transferred') return 'transferred';
+  if (call.answeredAt === null) return 'missed';
+  // A call that was up and ended by a failure (the network went) did not end normally either.
+  if (reason === 'error') return 'interrupted';
+  // SPEC outcome: abandoned = the caller gave up during the greeting or while on hold (or being transferred).
+  const waiting = [CallState.Held, CallState.Greeting, CallState.Transferring].includes(call.state);
+  if (waiting && call.direction === 'incoming' && reason === 'remote') return 'abandoned';
+  return 'answered';
+}
+
+/** Hold time after `from` (a queued caller's wait before the pick-up is not talk time to subtract). */
+function holdMsSince(call: ActiveCall, from: number, now: number): number {
+  return call.holds.reduce((sum, h) => sum + Math.max(0, (h.endedAt ?? now) - Math.max(h.startedAt, from)), 0);
+}
+
+/** The record of the active call, closed at `at`. */
+export function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason, at: At): CallRecord {
+  const { now } = at;
+  const holds = call.holds.map((h) => ({ startedAt: stamp(at, h.startedAt), ms: (h.endedAt ?? now) - h.startedAt }));
+  const answered = call.answeredAt !== null;
+  const auto = call.autoAnsweredAt !== null;
+  // The receptionist was on the line from the answer, or (after an auto-greeting) from their pick-up.
+  const connected = auto ? (call.state === CallState.Greeting ? null : call.pickedUpAt) : call.answeredAt;
+  const outgoing = call.direction === 'outgoing';
+  const transfer = call.transfer;
+  return {
+    ...baseRecord(s, call, at),
+    line: call.line,
+    direction: call.direction,
+    // An outgoing call rings at the other end: the desk's ring count does not apply.
+    rings: outgoing ? 0 : (call.ringsAtPickup ?? ringsAt(s.rules, call.startedAt, auto ? (call.autoAnsweredAt as number) : now)),
+    answeredBy: auto ? 'auto-greeting' : answered ? 'receptionist' : 'nobody',
+    answeredAt: answered ? stamp(at, call.answeredAt as number) : null,
+    pickedUpAt: connected !== null && call.pickedUpAt !== null ? stamp(at, call.pickedUpAt) : null,
+    late: call.late,
+    holds,
+    talkMs: connected !== null ? Math.max(0, now - connected - holdMsSince(call, connected, now)) : 0,
+    greetingPlayed: auto || (answered && call.direction === 'incoming' && s.greetingAtPickup === true),
+    transferTarget: transfer ? transfer.target.label : null,
+    transferResult: transfer ? (reason === 'transferred' ? 'succeeded' : 'failed') : null,
+    hungUpFirst: hungUpBy(call, reason),
+    outcome: outcomeOf(call, reason),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The rules that act with no event of their own, only because time passed: run after every event (a `tick`
+ * included), each at most once for what it acts on.
+ */
+import { CallState } from '../call-state.ts';
+import type { DeskState } from '../desk-state.ts';
+import { autoAnswerAt, queueAt, waitingSince } from '../desk-timing.ts';
+import type { Effect } from '../effects.ts';
+import { move } from './calls.ts';
+import type { DeskSettings } from './settings.ts';
+
+/**
+ * R3: nobody picked up within the budget: the unit answers with the greeting `autoAnswerAfterRings` rings
+ * later (once; a failed try rings on).
+ */
+export function autoAnswer(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  const call = state.call;
+  const at = call ? autoAnswerAt(s, call) : null;
+  if (!call || at === null || now < at) return state;
+  effects.push({ type: 'sip', command: 'autoAnswer', callId: call.callId });
+  return { ...state, call: { ...move(call, CallState.AutoAnswering), autoTried: true } };
+}
+
+/** R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten. */
+export function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  const call = state.call;
+  const since = call ? waitingSince(call) : null;
+  // While a transfer goes on, the caller hears its announcement and hold audio, not check-ins.
+  if (!call || since === null || call.state === CallState.Transferring) return state;
+  const due = Math.floor((now - since) / s.rules.holdCheckInMs);
+  if (due <= call.checkIns) return state;
+  effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });
+  return { ...state, call: { ...call, checkIns: due } };
+}
+
+/** R6: a call waiting on LINE 2 past the ring budget is answered with "please hold" (once). */
+export function queueWaiting(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  let changed = false;
+  const waiting = state.waiting.map((w) => {
+    const at = queueAt(s.rules, state, w);
+    if (at === null || now < at) return w;
+    effects.push({ type: 'sip', command: 'queue', callId: w.callId });
+    changed = true;
+    return { ...w, queueTried: true };
+  });
+  return changed ? { ...state, waiting } : state;
+}
