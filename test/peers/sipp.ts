@@ -54,6 +54,8 @@ export interface SippCalleeOptions {
   /** 200 answers; 486 refuses busy. */
   answerCode?: 200 | 486;
   ringMs?: number;
+  /** Never answer: only "100 Trying", then wait for the unit's CANCEL (uas-no-answer.xml). */
+  neverAnswer?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -87,14 +89,14 @@ export function startSippCallee(opts: SippCalleeOptions): SippCall {
     rtp_port: opts.mediaPort,
   };
   const args = [
-    '-sf', fileURLToPath(new URL('./sipp/uas-callee.xml', import.meta.url)),
+    '-sf', fileURLToPath(new URL(`./sipp/${opts.neverAnswer ? 'uas-no-answer' : 'uas-callee'}.xml`, import.meta.url)),
     '-i', '127.0.0.1',
     '-p', String(opts.localPort),
     '-mp', String(opts.mediaPort),
     '-m', '1',
     '-nostdin',
   ];
-  for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
+  if (!opts.neverAnswer) for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
   return spawnSipp(args);
 }
 

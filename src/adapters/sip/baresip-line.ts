@@ -39,9 +39,11 @@ import type { Logger } from '../../ports/logger.ts';
 import type { HoldPrompts, PromptFile, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { HEADLESS_AUDIO, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
+import { dialReplyCallId, parseCallList, plainText, type ListedCall } from './call-list.ts';
 import { CtrlClient } from './ctrl-client.ts';
 import { mapEvent, numberFromUri, type BaresipEvent } from './event-map.ts';
 import { LivenessProbe } from './liveness-probe.ts';
+import { OrphanDial } from './orphan-dial.ts';
 
 export interface BaresipLineOptions {
   sip: SipConfig;
@@ -79,6 +81,10 @@ interface AnswerWait {
 /** A `dial` sent, waiting for baresip's first event that names the new call. */
 interface PendingDial {
   uri: string;
+  /** The call's Call-ID once known before any call event (baresip 1.1.0's `dial` reply names it). */
+  id: string | null;
+  /** Timed out: the call, if baresip makes or has it, is an orphan to hang up. */
+  gaveUp: boolean;
   resolve: (callId: string) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -99,10 +105,6 @@ function regStatuses(text: string): [aor: string, status: string][] {
   return [...plainText(text).matchAll(REG_STATUS)].map((m) => [m[1] as string, m[2] as string]);
 }
 
-function plainText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, '');
-}
 
 export class BaresipLine implements SipLine {
   private readonly opts: BaresipLineOptions;
@@ -120,6 +122,8 @@ export class BaresipLine implements SipLine {
   private readonly answerWaits = new Map<string, AnswerWait>();
   private readonly transferWaits = new Map<string, AnswerWait>();
   private pendingDial: PendingDial | null = null;
+  /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
+  private readonly orphan: OrphanDial;
   /** Held calls, with the timer that switches their audio before a file ends. */
   private readonly held = new Map<string, NodeJS.Timeout | null>();
   private readonly commands = new PQueue({ concurrency: 1 });
@@ -134,6 +138,16 @@ export class BaresipLine implements SipLine {
     this.opts = opts;
     this.log = opts.logger.child({ adapter: 'sip' });
     this.aors = lineAors(opts.sip);
+    this.orphan = new OrphanDial({
+      line1Aor: this.aors.line1,
+      log: this.log,
+      run: (commands) =>
+        this.enqueue(async () => {
+          const ctrl = this.ctrl;
+          if (!ctrl?.isConnected) throw new SipError('baresip control link is down');
+          return ctrl.sendAll(commands);
+        }),
+    });
   }
 
   onEvent(listener: Listener): () => void {
@@ -205,6 +219,7 @@ export class BaresipLine implements SipLine {
 
   async stop(): Promise<void> {
     this.probe?.stop();
+    this.orphan.stop();
     this.ctrl?.stop();
     await this.proc?.stop();
     this.commands.clear();
@@ -279,10 +294,18 @@ export class BaresipLine implements SipLine {
 
   dial(uri: string): Promise<string> {
     if (this.pendingDial) return Promise.reject(new SipError(`another call is being dialled (${this.pendingDial.uri})`));
+    if (this.orphan.pending) return Promise.reject(new SipError('the last unanswered call is still being hung up: try again in a moment'));
+    let dial!: PendingDial;
     const named = new Promise<string>((resolve, reject) => {
       const ms = this.opts.sip.answerTimeoutMs;
-      const timer = setTimeout(() => this.failDial(new SipTimeoutError(`no answer from ${uri} within ${ms} ms of dialling`)), ms);
-      this.pendingDial = { uri, resolve, reject, timer };
+      const timer = setTimeout(() => {
+        this.failDial(new SipTimeoutError(`no answer from ${uri} within ${ms} ms of dialling`));
+        // baresip still has the call (ringing on, or waiting for a first reply): it must not ring on unseen.
+        dial.gaveUp = true;
+        this.orphan.abandon(uri, dial.id);
+      }, ms);
+      dial = { uri, id: null, gaveUp: false, resolve, reject, timer };
+      this.pendingDial = dial;
     });
     const sent = this.enqueue(async () => {
       const ctrl = this.ctrl;
@@ -290,9 +313,24 @@ export class BaresipLine implements SipLine {
       // Calls are placed from line 1's account.
       const [, dialled] = await ctrl.sendAll([['uafind', this.aors.line1], ['dial', uri]]);
       if (dialled?.status === 'rejected') throw dialled.reason;
+      dial.id = dialReplyCallId(dialled?.value ?? '');
+      // Given up before the reply came: hang up the call baresip has just made (by its id when named).
+      if (dial.gaveUp && !this.orphan.pending) this.orphan.abandon(uri, dial.id);
+      else if (dial.gaveUp) this.orphan.learnId(uri, dial.id);
     });
     sent.catch((err: unknown) => this.failDial(err as Error));
     return Promise.all([sent, named]).then(([, id]) => id);
+  }
+
+  /** baresip's own list of its calls (line 1's account in 1.0.0, every account in 1.1.0): for checks and tests. */
+  listCalls(): Promise<ListedCall[]> {
+    return this.enqueue(async () => {
+      const ctrl = this.ctrl;
+      if (!ctrl) throw new SipError('SIP line is not started (listcalls)');
+      const [, listed] = await ctrl.sendAll([['uafind', this.aors.line1], ['listcalls']]);
+      if (listed?.status !== 'fulfilled') throw listed?.reason ?? new SipError('no reply to listcalls');
+      return parseCallList(listed.value);
+    });
   }
 
   private failDial(err: Error): void {
@@ -307,6 +345,7 @@ export class BaresipLine implements SipLine {
   private adoptOutgoing(ev: BaresipEvent): void {
     const dial = this.pendingDial;
     if (!dial || !ev.id || ev.direction !== 'outgoing' || this.calls.has(ev.id) || !OUTGOING_FIRST.has(ev.type)) return;
+    if (dial.id && ev.id !== dial.id) return;
     this.pendingDial = null;
     clearTimeout(dial.timer);
     this.calls.set(ev.id, 'ringing');
@@ -626,9 +665,11 @@ export class BaresipLine implements SipLine {
     // The calls died with the process.
     for (const id of [...this.calls.keys()]) this.closeCall(id, 'lost');
     this.failDial(new SipError('baresip exited before the dialled call answered'));
+    this.orphan.onProcessGone();
   }
 
   private onBaresipEvent(ev: BaresipEvent): void {
+    if (this.orphan.onEvent(ev, (id) => this.calls.has(id))) return;
     this.adoptOutgoing(ev);
     if (this.aors.line2 && ev.accountaor === this.aors.line2 && (ev.type === 'REGISTER_OK' || ev.type === 'REGISTER_FAIL')) {
       this.line2Registered(ev.type === 'REGISTER_OK', ev.param ?? null);
@@ -685,6 +726,7 @@ export class BaresipLine implements SipLine {
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'call reconciliation after reconnect failed');
     }
+    this.orphan.onReconnected();
   }
 
   /** Line 2's registration says nothing about line 1: READY follows line 1 alone; line 2's state is logged. */

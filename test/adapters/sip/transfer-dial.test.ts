@@ -10,6 +10,7 @@ import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, startSippCallee } from '../../peers/sipp.ts';
 import { toneFile } from '../../support/tone-file.ts';
 import { dominantTone } from '../../support/tone.ts';
+import type { LogEntry } from '../../support/memory-logger.ts';
 import { startTestLine, type EventRecorder, type TestLine } from './sip-test-utils.ts';
 
 let t: TestLine;
@@ -19,6 +20,7 @@ let peer: RtpPeer;
 let callerPort = 15370;
 let calleePort = 15380;
 let announcement: { path: string; durationMs: number };
+const logs: LogEntry[] = [];
 
 
 /** A caller that will be transferred, its media on the RTP peer. */
@@ -27,7 +29,7 @@ function transferee(vars: Record<string, string | number>) {
   return startSippCall({ scenario: 'uac-refer', target: '127.0.0.1:15360', localPort: port, mediaPort: 16400 + (port - 15370) * 10, vars: { rtp_port: peer.port, ...vars } });
 }
 
-function callee(opts: { answerCode?: 200 | 486; ringMs?: number } = {}) {
+function callee(opts: { answerCode?: 200 | 486; ringMs?: number; neverAnswer?: boolean } = {}) {
   const port = calleePort++;
   return { port, sipp: startSippCallee({ localPort: port, mediaPort: 16450 + (port - 15380) * 10, ...opts }) };
 }
@@ -36,7 +38,8 @@ beforeAll(async () => {
   t = await startTestLine({
     listenPort: 15360,
     ctrlPort: 14740,
-    sip: { transferTimeoutMs: 2000 },
+    sip: { transferTimeoutMs: 2000, answerTimeoutMs: 2000 },
+    logs,
     prepare: (dir) => {
       const music = { path: toneFile(`${dir}/hold.wav`, 600, 2), durationMs: 2000 };
       announcement = { path: toneFile(`${dir}/transferring.wav`, 1200, 1), durationMs: 1000 };
@@ -67,7 +70,7 @@ describe('outbound calls (real baresip, sipp callee)', () => {
   it('dial names the call (call.outgoing), it is established when answered, and hangs up cleanly', async () => {
     const { port, sipp } = callee({ ringMs: 400 });
     const callId = await line.dial(`sip:wang@127.0.0.1:${port}`);
-    expect(await rec.next('call.outgoing')).toEqual({ type: 'call.outgoing', callId, number: 'wang', displayName: null });
+    expect(await rec.next('call.outgoing')).toEqual({ type: 'call.outgoing', callId, number: null, displayName: null });
     await expect(rec.next('call.established')).resolves.toEqual({ type: 'call.established', callId });
     await line.hangup(callId);
     await expect(rec.next('call.closed')).resolves.toEqual({ type: 'call.closed', callId, reason: 'local' });
@@ -75,10 +78,25 @@ describe('outbound calls (real baresip, sipp callee)', () => {
     expect(res.code, res.stderr).toBe(0);
   });
 
+  it('a dial nobody answers in time (only 100 Trying) fails and is hung up: the callee gets CANCEL, baresip keeps no call (issue 17)', async () => {
+    const { port, sipp } = callee({ neverAnswer: true });
+    const uri = `sip:nobody@127.0.0.1:${port}`;
+    const mark = rec.events.length;
+    await expect(line.dial(uri)).rejects.toThrow(SipTimeoutError);
+    // Before the fix the call rang on inside baresip until sipp gave up waiting for a CANCEL (exit code 1).
+    const res = await sipp.done;
+    expect(res.code, res.stdout.slice(-2000) + res.stderr).toBe(0);
+    for (let i = 0; i < 50 && (await line.listCalls()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await line.listCalls()).toEqual([]);
+    expect(logs.some((l) => /^unanswered dial/.test(l.msg ?? ''))).toBe(true);
+    // The given-up call never became a call of the unit's.
+    expect(rec.events.slice(mark).filter((e) => e.type === 'call.outgoing')).toEqual([]);
+  });
+
   it('a refused call is named, then closes as a failure; the next dial works', async () => {
     const busy = callee({ answerCode: 486, ringMs: 100 });
     const callId = await line.dial(`sip:busy@127.0.0.1:${busy.port}`);
-    await expect(rec.next('call.outgoing')).resolves.toMatchObject({ callId, number: 'busy' });
+    await expect(rec.next('call.outgoing')).resolves.toMatchObject({ callId, number: null });
     await expect(rec.next('call.closed')).resolves.toEqual({ type: 'call.closed', callId, reason: 'error' });
     expect((await busy.sipp.done).code).toBe(0);
     const ok = callee({ ringMs: 100 });
