@@ -41,6 +41,16 @@ export function maskUrl(text: string, userIsSecret: boolean): string {
   return url.toString();
 }
 
+/** `text` (a message, a problem) with the credentials of every URL in it hidden. */
+export function maskUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => {
+    // A URL at the end of a sentence ("…/deskphone.json: unreachable") keeps what follows it.
+    const tail = /[:,.;)]+$/.exec(url)?.[0] ?? '';
+    const bare = url.slice(0, url.length - tail.length);
+    return (URL.canParse(bare) ? maskUrl(bare, true) : bare) + tail;
+  });
+}
+
 /** Each concrete path (array indexes filled in) `path` names in `doc`. */
 export function concretePaths(doc: unknown, path: readonly string[]): string[][] {
   let found: { at: string[]; value: unknown }[] = [{ at: [], value: doc }];

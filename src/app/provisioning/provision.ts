@@ -9,6 +9,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/load.ts';
+import { maskUrlsIn } from '../../config/redact.ts';
 import type { Config } from '../../config/schema.ts';
 import { ConfigError } from '../../core/errors.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -153,11 +154,12 @@ export async function provision(localDoc: unknown, local: Config, options: Provi
     const config = applyAll(localDoc, files);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeAtomic(lastGoodFile, `${JSON.stringify({ at, files }, null, 2)}\n`);
-    const sources = files.map((f) => f.url);
+    const sources = files.map((f) => maskUrlsIn(f.url));
     log.info({ sources }, 'provisioning applied');
     return { config, outcome: { state: 'applied', fault: null, at, sources, issues: [] } };
   } catch (err) {
-    issues = err instanceof ConfigError ? err.issues : [(err as Error).message];
+    // The URLs may carry credentials: never in a log line or the status.
+    issues = (err instanceof ConfigError ? err.issues : [(err as Error).message]).map(maskUrlsIn);
     // A file that makes the config invalid is refused; a CA file that cannot be read, like a server that does not answer, is not reached.
     fault = err instanceof FetchProblems ? err.fault : err instanceof ConfigError ? 'refused' : 'unreachable';
   }
@@ -165,7 +167,7 @@ export async function provision(localDoc: unknown, local: Config, options: Provi
     const kept = JSON.parse(await readFile(lastGoodFile, 'utf8')) as { files: Fetched[] };
     const config = applyAll(localDoc, kept.files);
     log.warn({ issues }, 'provisioning files refused or unreachable: running on the last good copy');
-    return { config, outcome: { state: 'last-good', fault, at, sources: kept.files.map((f) => f.url), issues } };
+    return { config, outcome: { state: 'last-good', fault, at, sources: kept.files.map((f) => maskUrlsIn(f.url)), issues } };
   } catch {
     log.warn({ issues }, 'provisioning files refused or unreachable and no good copy kept: running on the local config');
     return { config: local, outcome: { state: 'local', fault, at, sources: [], issues } };
