@@ -8,6 +8,7 @@
  */
 import type { CallRecord } from '../../core/record.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../ports/call-journal.ts';
+import { CallbackBook } from './callback-book.ts';
 import { CallIndex } from './call-index.ts';
 
 export const EVENT = {
@@ -58,7 +59,8 @@ export type Overlay = Partial<Pick<CallRecord, 'notes' | 'category' | 'message' 
 export class RecordsBook {
   readonly annotations = new Map<string, Annotation>();
   readonly messages = new Map<string, MessageSlip>();
-  readonly callbacks = new Map<string, Callback>();
+  /** Compact (./callback-book.ts): a read hands out a snapshot. */
+  readonly callbacks = new CallbackBook();
   readonly calls = new CallIndex();
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
@@ -81,7 +83,7 @@ export class RecordsBook {
     if (r.direction !== 'outgoing' && (r.outcome === 'missed' || r.outcome === 'abandoned' || cutOff) && r.callerNumber) {
       const dueAt = Date.parse(r.endedAt);
       const old = this.callbacks.get(r.id);
-      this.callbacks.set(r.id, {
+      this.callbacks.set({
         id: r.id, source: 'call', callId: r.id, number: r.callerNumber, name: r.callerName, dueAt,
         scheduledFor: this.schedule(dueAt), doneAt: old?.doneAt ?? null, outcome: old?.outcome ?? null,
       });
@@ -118,7 +120,7 @@ export class RecordsBook {
         if (slip.callbackNumber) {
           const dueAt = Date.parse(e.at);
           const cb = this.callbacks.get(id);
-          this.callbacks.set(id, {
+          this.callbacks.set({
             id, source: 'message', callId: slip.callId, number: slip.callbackNumber, name: slip.from, dueAt,
             scheduledFor: this.schedule(dueAt), doneAt: cb?.doneAt ?? null, outcome: cb?.outcome ?? null,
           });
@@ -133,11 +135,7 @@ export class RecordsBook {
       }
       case EVENT.callbackDone: {
         const id = str(e.callbackId);
-        const cb = id ? this.callbacks.get(id) : undefined;
-        if (cb) {
-          cb.doneAt = e.at;
-          cb.outcome = str(e.outcome);
-        }
+        if (id) this.callbacks.markDone(id, e.at, str(e.outcome));
         return;
       }
     }

@@ -246,7 +246,8 @@ export class RecordsService {
     if (cb.doneAt) throw new ConflictError('params.id', `call-back "${id}" was done at ${cb.doneAt}`);
     await this.append({ type: EVENT.callbackDone, callbackId: id, callId: cb.callId, outcome, by });
     this.refreshLight();
-    return this.view(cb, this.deps.clock.now());
+    // The book hands out snapshots: read it again for the state after the change.
+    return this.view(this.callback(id), this.deps.clock.now());
   }
 
   /** The number a call-back calls (R10); ConflictError once it is done. */
@@ -264,15 +265,15 @@ export class RecordsService {
     let due = 0;
     let overdue = false;
     let next = now + LIGHT_RECHECK_MS;
-    for (const cb of this.book.callbacks.values()) {
-      if (cb.doneAt) continue;
-      if (cb.scheduledFor <= now) {
+    this.book.callbacks.forEachState((scheduledFor, done) => {
+      if (done) return;
+      if (scheduledFor <= now) {
         due++;
-        const overdueAt = cb.scheduledFor + this.deps.config.overdueMs;
+        const overdueAt = scheduledFor + this.deps.config.overdueMs;
         if (now > overdueAt) overdue = true;
         else next = Math.min(next, overdueAt + 1);
-      } else next = Math.min(next, cb.scheduledFor);
-    }
+      } else next = Math.min(next, scheduledFor);
+    });
     this.dueNow = due;
     const key = `${due}:${overdue}`;
     if (key !== this.lastLight) {
