@@ -8,6 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTokenStore, tokenStoreIn } from '../../src/adapters/state/token-store.ts';
+import type { DirectoryBook } from '../../src/app/calls/directory-book.ts';
 import { ConfigWriter } from '../../src/app/config-writer.ts';
 import { LiveConfig, type LiveTargets } from '../../src/app/live-config.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -54,6 +55,8 @@ export interface LanUnitOptions {
   /** Served by GET /api/v1/config; with configWriter, PUT /api/v1/config writes it. */
   config?: Config;
   configWriter?: ConfigWriter;
+  /** Colleagues to call and transfer to: call control (POST /api/v1/calls, call-back dial) is mounted with it. */
+  directory?: DirectoryBook;
 }
 
 /**
@@ -96,6 +99,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
     dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger,
     ...(options.config ? { config: options.config } : {}), ...(options.configWriter ? { configWriter: options.configWriter } : {}),
+    ...(options.directory ? { directory: options.directory } : {}),
     sleep: async (ms) => {
       delays.push(ms);
     },
