@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import { isLoopbackHost } from '../config/http-schema.ts';
 import { errorHandler } from '../http/error-map.ts';
 import { webRoutes } from '../http/web/web-routes.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -18,10 +19,13 @@ export interface FailurePage {
   close(): Promise<void>;
 }
 
-/** The listener the refused file asks for when those two keys are usable, else the default 127.0.0.1:8080. */
+/**
+ * The listener the refused file asks for when those two keys are usable, else the default 127.0.0.1:8080. The
+ * local listener is loopback only: a host that is not loopback (refused by the schema too) gives 127.0.0.1.
+ */
 export function failurePageAddress(raw: unknown): { host: string; port: number } {
   const http = (raw as { http?: { host?: unknown; port?: unknown } } | null)?.http;
-  const host = typeof http?.host === 'string' && http.host ? http.host : '127.0.0.1';
+  const host = typeof http?.host === 'string' && isLoopbackHost(http.host) ? http.host : '127.0.0.1';
   const port = typeof http?.port === 'number' && Number.isInteger(http.port) && http.port >= 0 && http.port <= 65535 ? http.port : 8080;
   return { host, port };
 }

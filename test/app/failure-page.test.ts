@@ -45,7 +45,9 @@ describe('failure page', () => {
   });
 
   it('listens where the refused file says when it can, else on 127.0.0.1:8080', () => {
-    expect(failurePageAddress({ http: { host: '0.0.0.0', port: 9000 } })).toEqual({ host: '0.0.0.0', port: 9000 });
+    expect(failurePageAddress({ http: { host: '::1', port: 9000 } })).toEqual({ host: '::1', port: 9000 });
+    // Never beyond the unit itself, whatever the refused file says.
+    expect(failurePageAddress({ http: { host: '0.0.0.0', port: 9000 } })).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(failurePageAddress({ http: { port: 'x' } })).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(failurePageAddress(null)).toEqual({ host: '127.0.0.1', port: 8080 });
   });
