@@ -244,8 +244,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'status.oldest': 'Oldest unsent',
   'status.lastSuccess': 'Last success',
   'status.lastError': 'Last error',
-  'status.config': 'Config in force',
-  'status.configHint': 'Passwords, tokens and other secrets are hidden.',
+  'status.config': 'Config file',
+  'status.configHint': 'As stored in the file; some changes apply only after a restart. Passwords, tokens and other secrets are hidden.',
   'status.key': 'Setting',
   'status.value': 'Value',
 

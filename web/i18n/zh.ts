@@ -242,8 +242,8 @@ export const zh = {
   'status.oldest': '最早未上传',
   'status.lastSuccess': '上次成功',
   'status.lastError': '上次错误',
-  'status.config': '当前配置',
-  'status.configHint': '密码、令牌等机密已隐藏。',
+  'status.config': '配置文件',
+  'status.configHint': '文件中保存的配置；部分修改需重启后生效。密码、令牌等机密已隐藏。',
   'status.key': '配置项',
   'status.value': '值',
 

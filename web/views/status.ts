@@ -1,6 +1,6 @@
 /**
  * The status view (roles it and installer): SIP registration, the panel, the journal, upstream sync per sink,
- * and the config in force with secrets hidden (as the unit shows it), one setting per row.
+ * and the config file as stored with secrets hidden (as the unit shows it), one setting per row.
  */
 import { html } from 'htm/preact';
 import { api } from '../api.ts';
