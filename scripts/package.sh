@@ -89,7 +89,9 @@ rm -f "$APP/node_modules/pino/index.html"
 find "$APP" -type d -exec chmod 0755 {} +
 find "$APP" -type f -exec chmod 0644 {} +
 find "$APP/node_modules" -type f -size -2M -exec sh -c 'for f; do [ "$(head -c2 "$f")" = "#!" ] && chmod 0755 "$f"; done; true' _ {} +
-node "$APP/dist/cli/main.js" config-schema --out "$APP/config.schema.json"
+# The config's JSON Schema, for editors; made by the build tree (its node_modules run on this machine's arch).
+node "$BUILD/dist/cli/main.js" config-schema --out "$APP/config.schema.json"
+chmod 0644 "$APP/config.schema.json"
 
 # 3. The system files.
 install -D -m 0755 /dev/stdin "$PKG/usr/bin/deskphone" <<'LAUNCH'
