@@ -56,6 +56,7 @@ declare module 'fastify' {
 }
 
 const nothingToRelease = () => () => undefined;
+const STORE_ERROR_EVERY_MS = 60_000;
 
 export function localAccess(app: FastifyInstance): void {
   app.decorateRequest('viewer', null as never);
@@ -70,6 +71,7 @@ export function localAccess(app: FastifyInstance): void {
 export function bearerAuth(app: FastifyInstance, options: BearerAuthOptions): void {
   const sleep = options.sleep ?? defaultSleep;
   const log = options.logger.child({ module: 'auth' });
+  let storeErrorLoggedAt = -Infinity;
   app.decorateRequest('viewer', null as never);
   app.decorateRequest('holdOpen', nothingToRelease);
   app.addHook('onRequest', async (request, reply) => {
@@ -81,8 +83,12 @@ export function bearerAuth(app: FastifyInstance, options: BearerAuthOptions): vo
     try {
       owner = token === null ? null : await verifyToken(options.tokens, token);
     } catch (err) {
-      // A token store that cannot be read lets nobody in (every token revoked), and says why.
-      log.error({ err }, 'the token store cannot be read: every token is refused until it can (deskphone token list shows the problem)');
+      // A token store that cannot be read lets nobody in (every token revoked), and says why (once a minute at most).
+      const now = performance.now();
+      if (now - storeErrorLoggedAt >= STORE_ERROR_EVERY_MS) {
+        storeErrorLoggedAt = now;
+        log.error({ err }, 'the token store cannot be read: every token is refused until it can (deskphone token list shows the problem)');
+      }
     }
     if (owner && token !== null) {
       options.throttle.succeed(address);
