@@ -1,7 +1,7 @@
 /**
  * The local listener (every permission, no token) answers only requests that name it: Host localhost, 127.0.0.1
  * or [::1] with its own port. A page elsewhere that got a browser on the unit to resolve its name to 127.0.0.1
- * (DNS rebinding) sends its own name and gets 421. Real sockets (the port check needs one). Port 29560.
+ * (DNS rebinding) sends its own name and gets 421; a request carrying another page's Origin gets 403. Real sockets (the port check needs one). Port 29560.
  */
 import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -23,9 +23,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-function get(path: string, host: string): Promise<{ status: number; body: string }> {
+function get(path: string, host: string, origin?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, headers: { host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, headers: { host, ...(origin ? { origin } : {}) } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -50,4 +50,13 @@ describe('local listener Host check', () => {
       expect(r.body).not.toContain('lights');
     },
   );
+
+  it.each([`http://127.0.0.1:${PORT}`, `http://localhost:${PORT}`])('Origin %s (the unit\'s own page): answered', async (origin) => {
+    expect((await get('/api/v1/status', `127.0.0.1:${PORT}`, origin)).status).toBe(200);
+  });
+
+  it.each(['https://evil.example', `http://evil.example:${PORT}`, 'null', `http://127.0.0.1:${PORT + 1}`])('Origin %s (a page from elsewhere): 403', async (origin) => {
+    const r = await get('/api/v1/status', `127.0.0.1:${PORT}`, origin);
+    expect([r.status, JSON.parse(r.body).error.code]).toEqual([403, 'E_FORBIDDEN']);
+  });
 });
