@@ -5,8 +5,9 @@
  * ETag (If-Match): none is 428, a stale one 412, so two editors never overwrite each other unseen. The document
  * is validated whole by the config schema (every problem named by field, nothing written when one is wrong);
  * secrets sent back hidden ("***") keep their stored values only while their destination is unchanged
- * (src/config/hidden-secrets.ts); fields the schema marks box-only (program paths, listener addresses, the data
- * directory, the provisioning source, audio devices) cannot change here at all (403 naming the field). The file
+ * (src/config/hidden-secrets.ts); fields the schema marks box-only (program paths, listener addresses, where the
+ * upstream sinks send caller data, the data directory, the provisioning source, audio devices) cannot change here
+ * at all (403 naming the field). The file
  * is written durably in its own directory (temp file, fsync, rename, directory fsync; mode and owner kept), then
  * re-read through the live-config path (./live-config.ts), which applies the keys that can change live and
  * names the ones that need a restart. No answer or log carries a secret.
@@ -154,12 +155,13 @@ export class ConfigWriter {
       if (!(err instanceof ConfigError)) throw err;
       issues = err.issues;
     }
+    // A secret that would go somewhere new is named first (send it again), then fields only the unit's file sets.
+    if (hidden.length) throw new ConfigError([...hidden, ...issues].map(asBodyIssue));
     const storedParsed = tryParse(stored.doc);
     const boxOnly = boxOnlyChanges(BOX_ONLY, doc, stored.doc, parsed && storedParsed && { sent: parsed, stored: storedParsed });
     if (boxOnly.length) {
-      throw new FieldError('E_FORBIDDEN', `body.${boxOnly[0]}`, `cannot be changed over the API (${boxOnly.join(', ')}): program paths, listener addresses, the data directory, the provisioning source and audio devices are set in the config file on the unit itself`);
+      throw new FieldError('E_FORBIDDEN', `body.${boxOnly[0]}`, `cannot be changed over the API (${boxOnly.join(', ')}): program paths, listener addresses, where caller data is sent, the data directory, the provisioning source and audio devices are set in the config file on the unit itself`);
     }
-    issues.push(...hidden);
     if (issues.length) throw new ConfigError(issues.map(asBodyIssue));
     const st = await stat(file).catch(() => null);
     // The service reads the config through its group: the new file keeps the old one's mode and owner.

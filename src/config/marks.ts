@@ -4,8 +4,8 @@
  *   `password=` / `token=`-like query parameters). GET /api/v1/config, logs and `check-config` show it masked
  *   (./redact.ts); a masked secret sent back over the API is kept only while its destination is unchanged
  *   (./hidden-secrets.ts).
- * - `boxOnly(schema)`: program paths, listener addresses, where the unit keeps its state or takes its config from:
- *   never writable over the API, only in the file on the unit itself.
+ * - `boxOnly(schema)`: program paths, listener addresses, where caller data is sent, where the unit keeps its
+ *   state or takes its config from: never writable over the API, only in the file on the unit itself.
  * Paths are key lists from the config root; `*` stands for any array index.
  */
 import { z } from 'zod';

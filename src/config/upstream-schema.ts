@@ -1,10 +1,12 @@
 /**
  * `upstream.*`: where the journal is copied to (issue 10). Each sink is null (off) or an object. Caller
  * numbers are personal data (SPEC R11): PostgreSQL must use TLS unless it is on this machine, HTTPS only,
- * and syslog carries numbers and names only over TLS.
+ * and syslog carries numbers and names only over TLS. Where each sink sends (its URL, host, port, TLS) is set in
+ * the file on the unit only: whoever may edit the config over the API must not be able to send every caller's
+ * data elsewhere.
  */
 import { z } from 'zod';
-import { secret } from './marks.ts';
+import { boxOnly, secret } from './marks.ts';
 
 const ms = z.number().int().positive();
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '']);
@@ -29,12 +31,15 @@ export function postgresUrlProblem(text: string): string | null {
 export const postgresSinkSchema = z
   .object({
     /** A libpq connection URL; TLS by its parameters (sslmode, sslrootcert, sslcert, sslkey). */
-    url: secret(
-      z.string().superRefine((v, ctx) => {
-        const problem = postgresUrlProblem(v);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-      { kind: 'url', userIsSecret: false },
+    // Where caller data goes: set on the unit only (box-only), never over the API.
+    url: boxOnly(
+      secret(
+        z.string().superRefine((v, ctx) => {
+          const problem = postgresUrlProblem(v);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+        { kind: 'url', userIsSecret: false },
+      ),
     ),
     /** Apply the SQL migrations at start (off: IT runs `deskphone upstream migrate`). */
     migrate: z.boolean().default(true),
@@ -45,12 +50,15 @@ export const postgresSinkSchema = z
 
 export const httpsSinkSchema = z
   .object({
-    url: secret(
-      z
-        .string()
-        .url()
-        .refine((v) => v.startsWith('https://'), 'must be an https:// URL (caller data is personal)'),
-      { kind: 'url', userIsSecret: true },
+    // Where caller data goes: set on the unit only (box-only), never over the API.
+    url: boxOnly(
+      secret(
+        z
+          .string()
+          .url()
+          .refine((v) => v.startsWith('https://'), 'must be an https:// URL (caller data is personal)'),
+        { kind: 'url', userIsSecret: true },
+      ),
     ),
     /** Sent as `Authorization: Bearer <token>` to `url`. */
     token: secret(z.string().min(1), { kind: 'value', destination: ['url'] }).nullable().default(null),
@@ -62,10 +70,11 @@ export const httpsSinkSchema = z
 
 export const syslogSinkSchema = z
   .object({
-    host: z.string().min(1),
+    // Where caller data goes: set on the unit only (box-only), never over the API.
+    host: boxOnly(z.string().min(1)),
     /** Defaults: 6514 with TLS (RFC 5425), 601 without. */
-    port: z.number().int().min(1).max(65535).nullable().default(null),
-    tls: z.boolean().default(true),
+    port: boxOnly(z.number().int().min(1).max(65535).nullable()).default(null),
+    tls: boxOnly(z.boolean()).default(true),
     caFile: z.string().min(1).nullable().default(null),
     appName: z.string().regex(/^[!-~]{1,48}$/, 'printable ASCII, no spaces, 1 to 48').default('deskphone'),
     timeoutMs: ms.default(10_000),

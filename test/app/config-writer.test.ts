@@ -35,13 +35,13 @@ afterEach(async () => {
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function unit() {
+async function unit(https = { url: 'https://collector.example/in', token: TOKEN }) {
   const dir = await mkdtemp(join(tmpdir(), 'deskphone-config-writer-'));
   dirs.push(dir);
   const doc = {
     dataDir: join(dir, 'data'),
     sip: { registrar: { host: 'pbx.example', username: 'desk', password: SIP }, line2: { user: 'desk-2', password: LINE2 } },
-    upstream: { postgres: { url: PG }, https: { url: 'https://collector.example/in', token: TOKEN } },
+    upstream: { postgres: { url: PG }, https },
   };
   const w = await writableConfig(dir, doc);
   const read = async () => {
@@ -91,32 +91,36 @@ describe('ConfigWriter', () => {
       expect(String((err as Error).message)).toMatch(/send the secret again/);
       expect(await readFile(u.file, 'utf8')).toBe(before);
     }
-    // With the secret sent again, the new destination is accepted.
-    const { doc, etag } = await u.read();
+    // With the secret sent again, the new registrar is accepted.
+    let { doc, etag } = await u.read();
+    doc.sip.registrar.host = 'pbx2.example';
+    doc.sip.registrar.password = 'fresh-pass';
+    doc.sip.line2.password = 'fresh-pass-2';
+    etag = (await u.configWriter.write(doc, 'test', etag)).etag;
+    expect((await u.onDisk()).sip.registrar).toMatchObject({ host: 'pbx2.example', password: 'fresh-pass' });
+    // Where caller data goes is not the API's to change, even with a token of one's own.
+    ({ doc, etag } = await u.read());
     doc.upstream.https.url = 'https://other.example/in';
     doc.upstream.https.token = 'fresh-token';
-    await u.configWriter.write(doc, 'test', etag);
-    expect((await u.onDisk()).upstream.https).toMatchObject({ url: 'https://other.example/in', token: 'fresh-token' });
+    await expect(u.configWriter.write(doc, 'test', etag)).rejects.toMatchObject({ code: 'E_FORBIDDEN', field: 'body.upstream.https.url' });
   });
 
-  it('credentials inside URLs: a hidden password or token= parameter is kept only for the same host, port, path and parameters', async () => {
-    const u = await unit();
+  it('credentials inside URLs: shown hidden, kept when sent back hidden, refused when the rest of the URL changed', async () => {
+    const withCredentials = 'https://user:url-S3cret@collector.example/in?token=q-S3cret&x=1';
+    const u = await unit({ url: withCredentials, token: TOKEN });
     let { doc, etag } = await u.read();
-    doc.upstream.https.url = 'https://user:url-S3cret@collector.example/in?token=q-S3cret&x=1';
-    doc.upstream.https.token = TOKEN;
-    etag = (await u.configWriter.write(doc, 'test', etag)).etag;
-    ({ doc, etag } = await u.read());
     expect(JSON.stringify(doc)).not.toMatch(/S3cret/);
     doc.unitId = 'desk-9';
     etag = (await u.configWriter.write(doc, 'test', etag)).etag;
-    expect((await u.onDisk()).upstream.https.url).toBe('https://user:url-S3cret@collector.example/in?token=q-S3cret&x=1');
+    expect((await u.onDisk()).upstream.https.url).toBe(withCredentials);
     ({ doc, etag } = await u.read());
     doc.upstream.https.url = doc.upstream.https.url.replace('x=1', 'x=2');
     const err = await u.configWriter.write(doc, 'test', etag).catch((e: unknown) => e);
     expect(fieldsOf(err)).toEqual(expect.arrayContaining(['body.upstream.https.url', 'body.upstream.https.token']));
+    expect((await u.onDisk()).upstream.https.url).toBe(withCredentials);
   });
 
-  it('program paths, listener addresses, the data directory and the provisioning source cannot be changed (403 naming the field)', async () => {
+  it('program paths, listener addresses, where caller data goes, the data directory and the provisioning source cannot be changed (403 naming the field)', async () => {
     const u = await unit();
     const before = await readFile(u.file, 'utf8');
     const cases: [string, (d: Doc) => void][] = [
@@ -126,6 +130,8 @@ describe('ConfigWriter', () => {
       ['body.dataDir', (d) => (d.dataDir = '/tmp/elsewhere')],
       ['body.provisioning', (d) => (d.provisioning = { url: 'https://evil.example/p' })],
       ['body.audio', (d) => (d.audio = { earpiece: "file:'|/tmp/evil'" })],
+      ['body.upstream.syslog.host', (d) => (d.upstream.syslog = { host: 'evil.example' })],
+      ['body.upstream.https.url', (d) => (d.upstream.https = null)],
     ];
     for (const [field, edit] of cases) {
       const { doc, etag } = await u.read();
