@@ -77,7 +77,7 @@ describe('deskphone status', () => {
 
   it('finds the local API from the config file; nothing listening: exit 7', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'deskphone-status-')), 'config.json');
-    writeFileSync(file, JSON.stringify({ http: { host: '0.0.0.0', port: 28182 } }));
+    writeFileSync(file, JSON.stringify({ http: { host: '127.0.0.1', port: 28182 } }));
     const r = await cli(['status', '--config', file, '--json']);
     expect(r.code).toBe(EXIT.unreachable);
     expect(JSON.parse(r.text)).toMatchObject({ url: 'http://127.0.0.1:28182', reachable: false, problems: ['unreachable'], error: expect.stringContaining('not running') });
