@@ -9,8 +9,9 @@
  *     with its groups (setpriv), with NOTIFY_SOCKET pointing at a socket this script listens on, until READY=1;
  *  3. `deskphone status` answers; sipp on this machine places one call, which the local API lists;
  *  4. serialport's native binding (the arm64 prebuild) loads in the installed tree.
- * Every listener is bound to 127.0.0.1 (the root shares the machine's network). Prints the figures the README
- * quotes: root creation (when not cached), apt install, start to READY. Needs root. Exit 0 when all passed.
+ * Every listener is bound to 127.0.0.1, ports 28420-28480 (the root shares the machine's network). Prints the
+ * figures the README quotes: root creation (when not cached), apt install, start to READY. Needs root. Exit 0
+ * when all passed. Run it under the peers lock like the other tests that start peers.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,9 +24,10 @@ import { buildPackage } from './container.ts';
 
 const exec = promisify(execFile);
 const ROOT_SCRIPT = new URL('../../scripts/debian-root.sh', import.meta.url).pathname;
-const SIP_PORT = 25960;
-const LOCAL_PORT = 25980;
-const LAN_PORT = 25943;
+const SIP_PORT = 28460;
+const CTRL_PORT = 28446;
+const LOCAL_PORT = 28480;
+const LAN_PORT = 28453;
 const CALLER = '+8613900139000';
 
 const started = performance.now();
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   Object.assign(config, {
     unitId: 'arm64-1',
     panel: { kind: 'simulated' },
-    sip: { ...config.sip, listenAddress: '127.0.0.1', listenPort: SIP_PORT },
+    sip: { ...config.sip, listenAddress: '127.0.0.1', listenPort: SIP_PORT, ctrlPort: CTRL_PORT },
     http: { host: '127.0.0.1', port: LOCAL_PORT, lan: { host: '127.0.0.1', port: LAN_PORT } },
   });
   writeFileSync(configFile, JSON.stringify(config, null, 2));
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
   const status = await inRoot(root, 'deskphone', 'status', '--config', '/etc/deskphone/config.json');
   log(`deskphone status: ${status.split('\n')[0]}`);
 
-  const sipp = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, localPort: 25970, mediaPort: 26000, vars: { caller: CALLER, cancel_ms: 3000 } });
+  const sipp = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, localPort: 28470, mediaPort: 28420, vars: { caller: CALLER, cancel_ms: 3000 } });
   const done = await sipp.done;
   if (done.code !== 0) throw new Error(`sipp exited ${done.code}:\n${done.stdout}${done.stderr}`);
   let calls: Array<{ callerNumber?: string }> = [];

@@ -15,9 +15,10 @@
  * nodejs 20.19.
  *
  * Traffic stays on loopback: the container shares the machine's network, so the config written before the
- * install (kept by the package: it never overwrites one) binds SIP, the local and the LAN listener to
- * 127.0.0.1, and avahi-daemon is masked in the base root. Needs root, systemd-nspawn and network access to the
- * Debian archive the first time (roots are cached under /var/cache/deskphone-roots). Run under the peers lock.
+ * install (kept by the package: it never overwrites one) binds SIP, baresip's control port, the local and the
+ * LAN listener to 127.0.0.1 (ports 28343-28410), and avahi-daemon is masked in the base root. Needs root,
+ * systemd-nspawn and network access to the Debian archive the first time (roots are cached under
+ * /var/cache/deskphone-roots). Run under the peers lock.
  * DESKPHONE_TEST_DEB=path/to/deskphone_….deb tests that package instead of building one from the tree.
  */
 import { execFile } from 'node:child_process';
@@ -31,14 +32,15 @@ import { buildPackage, Container, lanRequest, lineAfter } from './container.ts';
 
 const exec = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
-const SIP_PORT = 25860;
-const LOCAL_PORT = 25880;
-const LAN_PORT = 25843;
+const SIP_PORT = 28360;
+const CTRL_PORT = 28344;
+const LOCAL_PORT = 28380;
+const LAN_PORT = 28343;
 const CALLER = '+8613800138000';
 const DEB_DIR = '/var/cache/deskphone-test';
 
 /** The config the installer starts from: every listener on 127.0.0.1 (shared network), no panel board. */
-const LOOPBACK = { sip: { listenAddress: '127.0.0.1', listenPort: SIP_PORT }, http: { host: '127.0.0.1', port: LOCAL_PORT, lan: { host: '127.0.0.1', port: LAN_PORT } } };
+const LOOPBACK = { sip: { listenAddress: '127.0.0.1', listenPort: SIP_PORT, ctrlPort: CTRL_PORT }, http: { host: '127.0.0.1', port: LOCAL_PORT, lan: { host: '127.0.0.1', port: LAN_PORT } } };
 const PRESEED = {
   version: 2,
   unitId: 'ct-preseed',
@@ -140,7 +142,7 @@ function installTest(suite: 'trixie' | 'bookworm'): void {
       const init = await ct.ok('deskphone', 'init', '--non-interactive', '--unit-id', 'ct-1', '--panel-port', 'simulated', '--sip-listen-port', String(SIP_PORT), '--it-token', 'it-admin');
       itToken = lineAfter(init, ': it-admin');
       // Back on loopback (init writes the default listeners), as an installer would edit the file.
-      await editJson(ct, '/etc/deskphone/config.json', `c.sip.listenAddress='127.0.0.1';c.http=${JSON.stringify(LOOPBACK.http)}`);
+      await editJson(ct, '/etc/deskphone/config.json', `c.sip.listenAddress='127.0.0.1';c.sip.ctrlPort=${CTRL_PORT};c.http=${JSON.stringify(LOOPBACK.http)}`);
       await ct.ok('systemctl', 'restart', 'deskphone');
       expect(await ct.waitActive()).toBe('active');
       const add = await ct.ok('deskphone', 'token', 'add', '--config', '/etc/deskphone/config.json', '--role', 'installer', '--name', 'installer-1');
@@ -157,13 +159,16 @@ function installTest(suite: 'trixie' | 'bookworm'): void {
         expect(JSON.parse(session.body)).toMatchObject({ unitId: 'ct-1', viewer: { kind: 'token', role, name } });
       }
       expect((await lanRequest(LAN_PORT, 'GET', '/api/v1/calls', { token: 'not-a-token' })).status).toBe(401);
-      // The CLI reaches the running unit.
+      // The CLI reaches the running unit: with sudo, and without it as the README shows (a login user).
       const status = await ct.run('deskphone', 'status', '--json');
       expect(status.code, status.stdout + status.stderr).toBe(0);
+      await ct.ok('useradd', '--create-home', 'desk');
+      const plain = await ct.run('runuser', '-u', 'desk', '--', 'deskphone', 'status');
+      expect(plain.code, plain.stdout + plain.stderr).toBe(0);
     });
 
     it('a call placed by sipp from outside the container is recorded', { timeout: 120_000 }, async () => {
-      const sipp = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, localPort: 25870, mediaPort: 25900, vars: { caller: CALLER, cancel_ms: 2000 } });
+      const sipp = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, localPort: 28370, mediaPort: 28400, vars: { caller: CALLER, cancel_ms: 2000 } });
       const done = await sipp.done;
       expect(done.code, done.stdout + done.stderr).toBe(0);
       let body = '';
