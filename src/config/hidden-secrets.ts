@@ -82,7 +82,7 @@ function restoreUrl(doc: unknown, at: string[], sent: string, kept: unknown, use
   }
   if (!URL.canParse(sent)) return null;
   const url = new URL(sent);
-  const hidden = [...secretSlots(url, userIsSecret)].filter(([, v]) => decodeURIComponent(v) === HIDDEN).map(([slot]) => slot);
+  const hidden = [...secretSlots(url, userIsSecret)].filter(([, v]) => v === HIDDEN || v.replaceAll('%2A', '*') === HIDDEN).map(([slot]) => slot);
   if (!hidden.length) return null;
   const storedSlots = storedText !== null && URL.canParse(storedText) ? secretSlots(new URL(storedText), userIsSecret) : new Map<string, string>();
   if (hidden.some((slot) => !storedSlots.has(slot))) return noValue(field);
