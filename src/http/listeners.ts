@@ -16,7 +16,8 @@ import type { DeskUnit } from '../app/desk-unit.ts';
 import { LiveFeed } from '../app/records/live-feed.ts';
 import type { RecordsService } from '../app/records/records-service.ts';
 import { syncStatusFrom, type SyncStatusSource } from '../app/sync/sync-status.ts';
-import type { HttpConfig } from '../config/http-schema.ts';
+import { isLoopbackHost, type HttpConfig } from '../config/http-schema.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -81,6 +82,8 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   };
   try {
     if (deps.http.enabled) {
+      // The schema refuses it too; a config built another way must not open every permission to the network.
+      if (!isLoopbackHost(deps.http.host)) throw new ConfigError([`http.host: ${deps.http.host} is not a loopback address: the local listener grants every permission without a token (the LAN is http.lan's)`]);
       const app = buildHttp(shared);
       opened.push(app);
       result.local = { app, url: await app.listen({ host: deps.http.host, port: deps.http.port }) };

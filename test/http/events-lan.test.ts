@@ -82,7 +82,7 @@ describe('live events over the LAN listener (HTTPS, reception token)', () => {
     const OUTCOME = 'outcome-marker-7733';
     const NUMBER = '13900007734';
     const plant = async (id: string) => {
-      u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id, callerNumber: `+86${NUMBER}`, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: null })));
+      u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id, callerNumber: `+86${NUMBER}`, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: 0 })));
       await u.records.annotate(id, { notes: `${NOTE}-${id}` }, 'test');
       await u.records.takeMessage({ callId: id, to: 'Li', from: 'Wang', callbackNumber: `+86${NUMBER}`, content: `${SLIP}-${id}`, takenBy: 'desk' }, 'test');
       const due = (await u.records.listCallbacks()).find((c) => c.state !== 'done');
@@ -99,8 +99,8 @@ describe('live events over the LAN listener (HTTPS, reception token)', () => {
     // Two light changes every role sees close the run: everything before them has been sent.
     const lights = (s: (typeof streams)['it']) => s.events.filter((e) => e.event === 'light').length;
     const before = new Map(Object.values(streams).map((s) => [s, lights(s)]));
-    u.f.unit.emit('effect', { type: 'light', name: 'sync', state: 'on' } satisfies Effect);
-    u.f.unit.emit('effect', { type: 'light', name: 'sync', state: 'off' } satisfies Effect);
+    u.f.unit.emit('effect', { type: 'light', name: 'SYNC', state: 'on' } satisfies Effect);
+    u.f.unit.emit('effect', { type: 'light', name: 'SYNC', state: 'off' } satisfies Effect);
     const lightSeen = (s: (typeof streams)['it']) => new Promise<void>((resolve) => {
       const check = () => (lights(s) >= (before.get(s) ?? 0) + 2 ? resolve() : setTimeout(check, 10));
       check();

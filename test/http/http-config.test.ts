@@ -16,7 +16,7 @@ describe('http and records config', () => {
     [{ http: { lan: { certFile: '/etc/deskphone/cert.pem' } } }, 'http.lan.keyFile: certFile and keyFile go together'],
     [{ http: { enabled: false, lan: { enabled: false } } }, 'http.enabled: the local and the LAN listener cannot both be off'],
     [{ http: { lan: { port: 70000 } } }, 'http.lan.port: Number must be less than or equal to 65535'],
-    ...['0.0.0.0', '::', '192.168.1.20', 'deskphone.local'].map((host) => [
+    ...['0.0.0.0', '::', '192.168.1.20', 'deskphone.local'].map((host): [unknown, string] => [
       { http: { host } },
       'http.host: must be a loopback address (127.0.0.1, ::1 or localhost): the local listener grants every permission without a token; the LAN is served by http.lan',
     ]),

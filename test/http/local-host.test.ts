@@ -59,4 +59,16 @@ describe('local listener Host check', () => {
     const r = await get('/api/v1/status', `127.0.0.1:${PORT}`, origin);
     expect([r.status, JSON.parse(r.body).error.code]).toEqual([403, 'E_FORBIDDEN']);
   });
+
+  it('the listeners refuse a non-loopback address for the local one, even from a config the schema never saw', async () => {
+    const f = fakeUnit();
+    const { httpSchema } = await import('../../src/config/http-schema.ts');
+    const { startListeners } = await import('../../src/http/listeners.ts');
+    const { MemoryTokenStore } = await import('../../src/adapters/state/token-store.ts');
+    const http = { ...httpSchema.parse({ port: PORT + 1, lan: { enabled: false } }), host: '0.0.0.0' };
+    const records = { onCall: () => () => undefined, subscribe: () => () => undefined, onCallbacks: () => () => undefined } as never;
+    await expect(
+      startListeners({ http, dataDir: '/nonexistent', unit: f.unit, unitId: 'u1', records, tokens: new MemoryTokenStore(), clock: f.clock, logger: createLogger('silent') }),
+    ).rejects.toMatchObject({ code: 'E_CONFIG', issues: [expect.stringMatching(/^http\.host: /)] });
+  });
 });

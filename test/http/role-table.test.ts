@@ -181,7 +181,7 @@ beforeAll(async () => {
     expect(await runCli(['token', 'add', '--config', cliConfig, '--role', role, '--name', `table-${role}`], sink, sink)).toBe(0);
     tokens[role] = /dpt_[A-Za-z0-9_-]+/.exec(out.join(''))?.[0] as string;
   }
-  u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id: 'r-a', callerNumber: NUMBER, callerName: NAME, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: null })));
+  u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id: 'r-a', callerNumber: NUMBER, callerName: NAME, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: 0 })));
   await u.records.annotate('r-a', { notes: NOTE }, 'test');
   await freshSlip();
   asset = /\/assets\/[^"']+/.exec((await send('GET', '/', null)).text)?.[0] ?? '/assets/none';

@@ -43,7 +43,7 @@ let dir: string;
 let configFile: string;
 let unit: ChildProcess;
 let output = '';
-const answers: { what: string; text: string }[] = [];
+const answers: { what: string; text: string; status?: number }[] = [];
 let tokens: Record<string, string>;
 
 function plantedConfig(dataDir: string): Record<string, unknown> {
