@@ -52,6 +52,9 @@ export function renderBaresipConfig(
     // baresip's default (4) turns further INVITEs away itself, with no event: the unit would never record
     // them. Let the unit see every call; its core decides who is turned away busy (R6).
     'call_max_calls 32',
+    // baresip 1.1.0's `accept` puts every other established call on SIP hold first (a held call gets no audio):
+    // the unit keeps each line's call apart itself. 1.0.0 has no such key and ignores it.
+    'call_hold_other_calls no',
     // ctrl_tcp has no authentication: loopback only.
     `ctrl_tcp_listen 127.0.0.1:${sip.ctrlPort}`,
     `audio_player ${audio.player}`,

@@ -94,11 +94,28 @@ interface PendingDial {
 const OUTGOING_FIRST = new Set(['CALL_RINGING', 'CALL_PROGRESS', 'CALL_ESTABLISHED', 'CALL_CLOSED']);
 
 const NOT_FOUND = /call not found/;
+
 /**
- * `reginfo` in 1.0.0: one line per account, its address then a status: "OK" = registered, "ERR" = the last
- * REGISTER failed, "zzz" = no reply yet.
+ * Whether a `callfind` reply says baresip has no such call: 1.0.0 answers ok with "call not found (id=…)",
+ * 1.1.0 refuses the command (ok:false) with the same words.
  */
-const REG_STATUS = /^>?\s*<?(sips?:[^\s>]+)>?\s+(OK|ERR|zzz)\b/gm;
+function saysNotFound(reply: PromiseSettledResult<string> | undefined): boolean {
+  if (!reply) return false;
+  const text = reply.status === 'fulfilled' ? reply.value : (reply.reason as Error)?.message ?? '';
+  return NOT_FOUND.test(plainText(text));
+}
+/**
+ * `reginfo`: one line per account, its address then a status: "OK" = registered, "ERR" = the last REGISTER
+ * failed, "zzz" = no reply yet. 1.0.0 marks the current account with ">"; 1.1.0 numbers them ("0 - sip:…") and
+ * may write "FB-" before the status of an account that is not registered.
+ */
+const REG_STATUS = /^(?:>|\d+ -)?\s*<?(sips?:[^\s>]+)>?\s+(?:FB-)?(OK|ERR|zzz)\b/gm;
+
+/** 1.0.x, or a version not seen: the 1.0.0 ways. */
+function isLegacy(version: string | null): boolean {
+  const [major = 1, minor = 0] = (version ?? '1.0.0').split('.').map(Number);
+  return major < 1 || (major === 1 && minor < 1);
+}
 
 /** Each account's registration status from a `reginfo` reply, in the order baresip lists them (line 1 first). */
 function regStatuses(text: string): [aor: string, status: string][] {
@@ -131,6 +148,17 @@ export class BaresipLine implements SipLine {
   private ctrl: CtrlClient | null = null;
   private probe: LivenessProbe | null = null;
   private up = false;
+  /**
+   * baresip 1.0.0's `accept` ignores a Call-ID and answers the current call after holding the account's other
+   * one: the ringing-call marks (sendAccept) are needed. True unless the running baresip says it is 1.1 or later.
+   */
+  private legacyAccept = true;
+  /** 1.0.x: `ausrc`/`auplay` reach the current account's calls only; 1.1 and later: every call (see fitAudio). */
+  private perCallAudio = true;
+  /** 1.1: calls put on SIP hold because another call had the audio devices (see fitAudio). */
+  private readonly silenced = new Set<string>();
+  /** 1.1: calls put on SIP hold when another call of their account was answered (see holdSameAccount). */
+  private readonly sipHeld = new Set<string>();
   /** Registrar mode: REGISTER_OK seen from the current baresip process. */
   private registered = false;
 
@@ -192,7 +220,12 @@ export class BaresipLine implements SipLine {
     ctrl.on('event', (ev) => this.onBaresipEvent(ev));
     ctrl.on('connected', () => void this.onConnected());
     ctrl.on('disconnected', (reason) => this.onDisconnected(reason));
-    proc.on('ready', () => ctrl.connectNow());
+    proc.on('ready', () => {
+      this.legacyAccept = isLegacy(proc.version);
+      this.perCallAudio = isLegacy(proc.version);
+      this.log.info({ version: proc.version }, 'baresip is ready');
+      ctrl.connectNow();
+    });
     proc.on('exit', ({ code, signal }) => this.onProcessExit(code, signal));
 
     const startTimeoutMs = this.opts.startTimeoutMs ?? 10_000;
@@ -233,6 +266,8 @@ export class BaresipLine implements SipLine {
     this.calls.clear();
     this.callAor.clear();
     this.markedHeld.clear();
+    this.silenced.clear();
+    this.sipHeld.clear();
     this.pendingHangups.clear();
     this.listeners.clear();
   }
@@ -430,6 +465,15 @@ export class BaresipLine implements SipLine {
    */
   private async sendAccept(callId: string, label: string, before: Command[]): Promise<void> {
     const ctrl = this.requireCtrl(label, callId);
+    if (!this.legacyAccept) {
+      // 1.1.0: `accept <Call-ID>` answers that call, and with call_hold_other_calls off it holds nothing else.
+      // No marks: its `resume` would put the other active call on SIP hold (uag_hold_resume).
+      const fitted = this.fitAudio(callId, [...this.holdSameAccount(callId), ...(label === 'answer' ? this.takeDevicesFor(callId) : []), ...before]);
+      const replies = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...fitted, ['callfind', callId], ['accept', callId]]);
+      // What matters: the call was found, and accepted.
+      this.checkReplies(callId, label, [replies[1] as PromiseSettledResult<string>, replies[replies.length - 1] as PromiseSettledResult<string>]);
+      return;
+    }
     const marks = this.unmarkedRinging(callId);
     const commands: Command[] = [['uafind', this.aorOf(callId)]];
     for (const id of marks) commands.push(['callfind', id], ['hold']);
@@ -542,20 +586,82 @@ export class BaresipLine implements SipLine {
    * longer has is closed as lost; a refused command throws unless `tolerate`.
    */
   private async onCall(ctrl: CtrlClient, callId: string, label: string, commands: Command[], opts: { tolerate?: boolean } = {}): Promise<void> {
-    const [, ...replies] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...commands]);
+    const [, ...replies] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...this.fitAudio(callId, commands)]);
     this.checkReplies(callId, label, replies, opts);
+  }
+
+  /**
+   * 1.1, as 1.0.0's `accept` does itself: the answered calls of `callId`'s own account go on SIP hold first
+   * (`hold <Call-ID>`; a SIP-held call sends no audio). Calls of the other line are left alone (fitAudio).
+   */
+  private holdSameAccount(callId: string): Command[] {
+    if (this.perCallAudio) return [];
+    const aor = this.aorOf(callId);
+    const same = [...this.calls].filter(([id, phase]) => id !== callId && phase === 'established' && this.aorOf(id) === aor && !this.sipHeld.has(id));
+    for (const [id] of same) this.sipHeld.add(id);
+    return same.map(([id]): Command => ['hold', id]);
+  }
+
+  /** An answered call that has the audio devices' attention: not muted or SIP-held by the 1.1 workarounds. */
+  private hasAudio(id: string, phase: string): boolean {
+    return phase === 'established' && !this.silenced.has(id) && !this.sipHeld.has(id);
+  }
+
+  /**
+   * 1.1: the handset answers `callId`: every other answered call with audio of its own is muted (silent) and the
+   * handset's devices are switched in, since the last prompt switched them for every call. Nothing in 1.0.
+   */
+  private takeDevicesFor(callId: string): Command[] {
+    if (this.perCallAudio) return [];
+    const others = [...this.calls].filter(([id, phase]) => id !== callId && this.hasAudio(id, phase)).map(([id]) => id);
+    if (others.length === 0) return [];
+    const audio = this.opts.audio ?? HEADLESS_AUDIO;
+    const commands: Command[] = [];
+    for (const id of others) {
+      this.log.warn({ callId: id }, 'baresip 1.1 switches audio for every call: this call is muted while the handset takes another');
+      this.silenced.add(id);
+      commands.push(['callfind', id], ['mute']);
+    }
+    return [...commands, ['callfind', callId], ['ausrc', audio.source], ['auplay', audio.player]];
+  }
+
+  /** Whether each call can have audio of its own (baresip 1.0); with 1.1 a call is muted instead (fitAudio). */
+  get audioPerCall(): boolean {
+    return this.perCallAudio;
+  }
+
+  /**
+   * baresip 1.1.0's `ausrc` and `auplay` switch every call of every account (1.0.0: the current account's): a
+   * prompt meant for a caller queued on line 2 would replace the handset on line 1 and mute its earpiece. With
+   * 1.1.0, while another call is answered, a call that needs its own audio is muted instead (`mute` on the call
+   * `callfind` selected: it sends silence, so the caller hears silence rather than prompts; no SIP signalling)
+   * and its audio switches are left out; once it is the only answered call, its audio is switched as usual and
+   * it is unmuted (`mute` toggles).
+   */
+  private fitAudio(callId: string, commands: Command[]): Command[] {
+    const isAudio = ([c]: Command) => c === 'ausrc' || c === 'auplay';
+    if (this.perCallAudio || !commands.some(isAudio)) return commands;
+    const others = [...this.calls].some(([id, phase]) => id !== callId && this.hasAudio(id, phase));
+    if (others) {
+      const rest = commands.filter((c) => !isAudio(c));
+      if (this.silenced.has(callId)) return rest;
+      this.log.warn({ callId }, 'baresip 1.1 switches audio for every call: this call is muted while another call is up');
+      this.silenced.add(callId);
+      return [...rest, ['mute']];
+    }
+    return this.silenced.delete(callId) ? [...commands, ['mute']] : commands;
   }
 
   /** The replies to `callfind <callId>` and the commands after it: a call baresip no longer has closes as lost. */
   private checkReplies(callId: string, label: string, [found, ...rest]: PromiseSettledResult<string>[], opts: { tolerate?: boolean } = {}): void {
-    if (found?.status === 'rejected') throw found.reason;
-    if (found && NOT_FOUND.test(plainText(found.value))) {
+    if (saysNotFound(found)) {
       // Rare: the call ended inside baresip an instant ago; the commands that followed found no call or the
       // one baresip made current. Say so loudly.
       this.log.error({ callId, label }, 'baresip no longer had the call when a command was sent');
       this.closeCall(callId, 'lost');
       throw new SipError(`baresip has no call with id ${callId} (${label})`);
     }
+    if (found?.status === 'rejected') throw found.reason;
     const refused = rest.find((r) => r.status === 'rejected');
     if (refused && !opts.tolerate) throw refused.reason;
   }
@@ -631,8 +737,9 @@ export class BaresipLine implements SipLine {
   /** `callfind` within the call's account: true when baresip no longer has the call. */
   private async isGone(ctrl: CtrlClient, callId: string): Promise<boolean> {
     const [, found] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId]]);
+    if (saysNotFound(found)) return true;
     if (found?.status === 'rejected') throw found.reason;
-    return NOT_FOUND.test(plainText(found?.value ?? ''));
+    return false;
   }
 
   private closeCall(callId: string, reason: CloseReason): void {
@@ -640,6 +747,8 @@ export class BaresipLine implements SipLine {
     this.callAor.delete(callId);
     this.stopHeldAudio(callId);
     this.markedHeld.delete(callId);
+    this.silenced.delete(callId);
+    this.sipHeld.delete(callId);
     this.pendingHangups.delete(callId);
     this.settleAnswer(callId, new SipError(`call ${callId} closed (${reason}) before it was answered`));
     this.settle(this.transferWaits, callId, reason === 'transferred' ? undefined : new SipError(`call ${callId} closed (${reason}) during the transfer`));

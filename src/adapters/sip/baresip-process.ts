@@ -30,6 +30,8 @@ export interface BaresipProcessEvents {
 }
 
 const READY_LINE = 'baresip is ready.';
+/** The first line baresip prints: "baresip v1.1.0 Copyright (C) 2010 - 2021 …". */
+const VERSION_BANNER = /^baresip v(\d+\.\d+\.\d+)\b/;
 const STATUS_TICKER = /^\s*\[\d+:\d\d:\d\d\] audio=/;
 
 export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
@@ -41,6 +43,8 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
   private readonly backoff: Backoff;
   private startedAt = 0;
   private ready = false;
+  /** The running baresip's version ("1.0.0", "1.1.0") from its start banner; null until seen. */
+  version: string | null = null;
 
   constructor(opts: BaresipProcessOptions) {
     super();
@@ -100,6 +104,7 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     this.restartTimer = null;
     if (!this.running) return;
     this.ready = false;
+    this.version = null;
     this.startedAt = performance.now();
     const child = spawn(this.opts.baresipPath, ['-f', this.opts.configDir], {
       env: { ...process.env, ...this.opts.env, LC_ALL: 'C', LANG: 'C' },
@@ -109,6 +114,8 @@ export class BaresipProcess extends EventEmitter<BaresipProcessEvents> {
     this.log.info({ pid: child.pid, configDir: this.opts.configDir }, 'baresip started');
     createInterface({ input: child.stdout! }).on('line', (line) => {
       this.log.debug({ stream: 'stdout' }, this.redact(line));
+      const banner = VERSION_BANNER.exec(line);
+      if (banner && this.child === child) this.version = banner[1] as string;
       if (!this.ready && line.trim() === READY_LINE && this.child === child) {
         this.ready = true;
         this.emit('ready');

@@ -70,10 +70,13 @@ describe('two lines on one baresip (real RTP)', () => {
     const inB = await rec.next('call.incoming');
     expect(inB).toMatchObject({ line: 2 });
     await line.queue(inB.callId);
-    expect(await heard(peer2, 800)).toBe(1000);
+    // baresip 1.1 switches audio for every call at once (README, stack notes): there a caller queued while
+    // another call is up is held silent instead of hearing the prompt and hold audio. Either way line 1 is untouched.
+    const own = line.audioPerCall;
+    expect(await heard(peer2, 800)).toBe(own ? 1000 : null);
     // Past the 1 s prompt: hold audio, looping past its 2 s file without hanging up.
     await sleep(400);
-    expect(await heard(peer2, 2500)).toBe(600);
+    expect(await heard(peer2, 2500)).toBe(own ? 600 : null);
     // Line 1 talks through the (headless, silent) handset meanwhile: no prompt, no hold audio reaches it.
     expect(await heard(peer1, 1000)).toBeNull();
     // Holding and resuming line 1 switches line 1's audio only.
@@ -82,7 +85,7 @@ describe('two lines on one baresip (real RTP)', () => {
     await line.resume(inA.callId);
     await sleep(200);
     expect(await heard(peer1, 1000)).toBeNull();
-    expect(await heard(peer2, 1000)).toBe(600);
+    expect(await heard(peer2, 1000)).toBe(own ? 600 : null);
     // Line 1 ends; the handset takes line 2's caller: hold audio stops for them.
     await line.hangup(inA.callId);
     await line.resume(inB.callId);
@@ -103,7 +106,9 @@ describe('two lines on one baresip (real RTP)', () => {
     await line.queue(inB.callId);
     await line.answer(inA.callId);
     await sleep(1200);
-    expect(await heard(peer2, 1500)).toBe(600);
+    // baresip 1.1: once the handset takes line 1, line 2 is held silent (one set of audio devices for all calls).
+    expect(await heard(peer2, 1500)).toBe(line.audioPerCall ? 600 : null);
+    expect(await heard(peer1, 1000)).toBeNull();
     await line.hangup(inA.callId);
     await line.hangup(inB.callId);
     for (const sipp of [a, b]) {
