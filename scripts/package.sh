@@ -111,11 +111,10 @@ mkdir -p "$DOC"
   echo
   echo "  * Built from the source tree with scripts/package.sh."
   echo
-  echo " -- deskphone maintainers <maintainers@deskphone.example>  $(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$SRC" log -1 --format=%ct 2>/dev/null || date +%s)}")"
+  echo " -- deskphone maintainers <maintainers@deskphone.example>  $(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$SRC" log -1 --format=%ct 2>/dev/null || stat -c %Y "$SRC/package.json")}")"
 } | gzip -9n > "$DOC/changelog.gz"
 install -D -m 0644 "$SRC/deploy/debian/deskphone.8" "$PKG/usr/share/man/man8/deskphone.8"
 gzip -9n "$PKG/usr/share/man/man8/deskphone.8"
-install -D -m 0644 "$SRC/deploy/debian/lintian-overrides" "$PKG/usr/share/lintian/overrides/deskphone"
 
 # 4. Control data and the archive.
 mkdir -p "$PKG/DEBIAN"

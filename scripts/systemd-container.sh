@@ -100,8 +100,8 @@ in_ct() { # in_ct DIR CMD...
   local dir=$1; shift
   local leader
   leader=$(cat "$dir/leader.pid")
-  nsenter --target "$leader" --mount --uts --ipc --pid --root --wd=/ -- \
-    /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root TERM=dumb "$@"
+  nsenter --target "$leader" --mount --uts --ipc --pid --root -- \
+    /usr/bin/env -i -C / PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root TERM=dumb "$@"
 }
 
 boot() {

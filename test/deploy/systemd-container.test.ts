@@ -7,7 +7,8 @@
  * tokens (init's and `deskphone token add`'s) sign in over HTTPS; a SIP call placed from outside (sipp on the
  * machine) is recorded; the installer's config change over the API (If-Match) survives `systemctl restart`; an
  * upgrade keeps calls, tokens and config and migrates an older config; `apt remove` stops the service and keeps
- * config and data; `apt purge` leaves nothing.
+ * config and data; `apt purge` leaves nothing. Then `deploy/install.sh` from a clone inside Debian 13: it builds
+ * the package and apt installs it; a second run changes nothing; --uninstall and --purge.
  *
  * Debian 12's archive has Node 18 only, and this machine reaches no other archive: the Debian 12 run installs a
  * locally made `nodejs` package carrying this machine's node (v20), standing in for NodeSource's package that
@@ -22,8 +23,8 @@
  * DESKPHONE_TEST_DEB=path/to/deskphone_….deb tests that package instead of building one from the tree.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync, existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,3 +250,47 @@ function installTest(suite: 'trixie' | 'bookworm'): void {
 
 installTest('trixie');
 installTest('bookworm');
+
+describe.skipIf(!isRoot)('deploy/install.sh from a clone, in Debian 13 booted with systemd', () => {
+  let ct: Container;
+  const dir = '/var/tmp/deskphone-ct-clone';
+  const CLONE = '/home/pi/deskphone';
+  const installSh = (...args: string[]) => ct.run(`${CLONE}/deploy/install.sh`, ...args);
+
+  beforeAll(async () => {
+    ct = await Container.boot('trixie', debV1, dir);
+    // The clone as a Pi user has it after `npm ci`: sources, lockfile, node_modules; npm itself (Debian 13's
+    // nodejs package has none: this machine's) and npm's cache (the container reaches no npm registry here).
+    const repo = new URL('../..', import.meta.url).pathname;
+    mkdirSync(ct.path(CLONE), { recursive: true });
+    for (const entry of ['src', 'web', 'scripts', 'hardware', 'deploy', 'node_modules', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'])
+      await exec('cp', ['-a', join(repo, entry), ct.path(`${CLONE}/`)]);
+    const npm = join(realpathSync((await exec('sh', ['-c', 'command -v npm'], { encoding: 'utf8' })).stdout.trim()), '../..');
+    await exec('cp', ['-a', npm, ct.path('/usr/local/lib/npm')]);
+    symlinkSync('../lib/npm/bin/npm-cli.js', ct.path('/usr/local/bin/npm'));
+    mkdirSync(ct.path('/root/.npm'), { recursive: true });
+    await exec('cp', ['-a', join(homedir(), '.npm/_cacache'), ct.path('/root/.npm/')]);
+    mkdirSync(ct.path('/etc/deskphone'), { recursive: true });
+    writeFileSync(ct.path('/etc/deskphone/config.json'), JSON.stringify(PRESEED, null, 2));
+  }, 900_000);
+
+  afterAll(() => Container.stop(dir), 180_000);
+
+  it('installs the package it builds; a second run changes nothing; --uninstall, then --uninstall --purge', { timeout: 600_000 }, async () => {
+    const first = await installSh();
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/installed deskphone_[^ ]+_amd64\.deb/);
+    expect(await ct.waitActive()).toBe('active');
+    const pid = (await ct.show('MainPID')).MainPID;
+    const second = await installSh();
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toContain('already up to date, nothing changed');
+    expect((await ct.show('MainPID')).MainPID).toBe(pid);
+    expect((await installSh('--uninstall')).code).toBe(0);
+    expect((await ct.run('systemctl', 'is-active', 'deskphone')).stdout.trim()).not.toBe('active');
+    expect(existsSync(ct.path('/etc/deskphone/config.json'))).toBe(true);
+    expect((await installSh('--uninstall', '--purge')).code).toBe(0);
+    expect(existsSync(ct.path('/etc/deskphone'))).toBe(false);
+    expect((await ct.run('getent', 'passwd', 'deskphone')).code).toBe(2);
+  });
+});
