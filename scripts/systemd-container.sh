@@ -107,7 +107,7 @@ in_ct() { # in_ct DIR CMD...
 boot() {
   local suite=$1 deb=$2 dir=$3 root nspawn leader state
   root=$(base "$suite" "$deb")
-  rm -rf "$dir"
+  stop "$dir" # a container left over from an interrupted run
   mkdir -p "$dir"
   cp -a --reflink=auto "$root" "$dir/root"
   # Debian 13's systemd needs the unified cgroup hierarchy; nspawn gives the container one.
@@ -116,20 +116,20 @@ boot() {
     </dev/null >"$dir/nspawn.log" 2>&1 &
   nspawn=$!
   echo "$nspawn" >"$dir/nspawn.pid"
-  leader=$(leader_of "$nspawn") || { cat "$dir/nspawn.log" >&2; die "the container did not start"; }
+  leader=$(leader_of "$nspawn") || { cat "$dir/nspawn.log" >&2; stop "$dir"; die "the container did not start"; }
   echo "$leader" >"$dir/leader.pid"
   echo "$suite" >"$dir/suite"
   # Wait until the container's systemd has finished booting (running, or degraded: some unit failed).
   for _ in $(seq 1 600); do
     in_ct "$dir" test -S /run/systemd/private 2>/dev/null && break
-    kill -0 "$nspawn" 2>/dev/null || { cat "$dir/nspawn.log" >&2; die "systemd-nspawn exited"; }
+    kill -0 "$nspawn" 2>/dev/null || { cat "$dir/nspawn.log" >&2; stop "$dir"; die "systemd-nspawn exited"; }
     sleep 0.1
   done
   state=$(timeout 120 "$0" run "$dir" systemctl is-system-running --wait 2>/dev/null || true)
   case "$state" in
     running) ;;
     degraded) say "$suite booted degraded: $("$0" run "$dir" systemctl --failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')" ;;
-    *) cat "$dir/nspawn.log" >&2; die "$suite did not finish booting (state '$state')" ;;
+    *) cat "$dir/nspawn.log" >&2; stop "$dir"; die "$suite did not finish booting (state '$state')" ;;
   esac
   echo "$leader"
 }
