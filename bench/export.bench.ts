@@ -1,62 +1,45 @@
 /**
- * CSV export of 200k calls from the JSONL journal through the HTTP route (issue 8 goal: ≥ 100k rows/s, peak
- * RSS ≤ 150 MB), and how long a unit with those 200k calls takes to start (journal open, records ready).
- * The journal is seeded here; the serving side runs in a fresh child process (./export-child.ts) so its
- * memory is its own, run as the installed unit runs: compiled to JavaScript (esbuild) and started by plain node
- * with the V8 flags and environment of deploy/deskphone.service. The response is read over a real loopback socket and thrown away.
+ * A unit with 200k calls: how long it takes to start and how much memory that takes (issue 17 item 6: peak RSS
+ * ≤ 150 MB), then a CSV export of all of them through the HTTP route (issue 8 goal: ≥ 100k rows/s; issue 17:
+ * peak RSS ≤ 150 MB), and an NDJSON export for comparison. The journal is seeded here; the serving side is the
+ * whole unit (./unit-child.ts: fake SIP line, simulated panel) in a fresh child process, so its memory is its
+ * own, run as the installed unit runs: compiled to JavaScript and started by plain node with the V8 flags and
+ * environment of deploy/deskphone.service, inside the memory ceiling the unit file sets (a memory cgroup, when
+ * run as root), whose reclaims and OOM kills are counted. The response is read over a real loopback socket and
+ * thrown away. For comparison, the same with node's own flags and no ceiling.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { request } from 'node:http';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { serviceEnvironment, serviceNodeFlags } from '../test/deploy/service-node-flags.ts';
 import { seedJournal } from '../test/http/export-fixture.ts';
 import { record } from './report.ts';
+import { makeMemoryCgroup, type MemoryCgroup } from './support/memory-cgroup.ts';
+import { recordCeiling } from './support/record-ceiling.ts';
+import { compiledChild, reply, startServing, stopServing } from './support/serving-child.ts';
+import { megabytes, serviceMemoryCeiling } from './support/service-memory.ts';
 
 const N = 200_000;
 const PORT = 29990;
-const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url));
-/** Inside the project, so the compiled child finds node_modules. */
-const BUILD_DIR = fileURLToPath(new URL('../.tmp/bench-build', import.meta.url));
-
-/** The child compiled to one JavaScript file (packages stay external), so it runs without a TypeScript loader. */
-async function compiledChild(dir: string): Promise<string> {
-  const out = join(dir, 'export-child.mjs');
-  await build({ entryPoints: [CHILD], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: out, logLevel: 'warning' });
-  return out;
-}
+const CHILD = fileURLToPath(new URL('./unit-child.ts', import.meta.url));
 
 interface Memory {
   rssMB: number;
   peakRssMB: number;
+  heapMB: number;
+  cpuMs: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
 }
 
-function reply<T>(child: ChildProcess, kind: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { kind: string } & T) => {
-      if (m.kind !== kind) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(m);
-    };
-    const onExit = (code: number | null) => reject(new Error(`export child exited with ${code}`));
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-function download(path: string): Promise<number> {
+function download(url: string): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    request({ host: '127.0.0.1', port: PORT, path }, (res) => {
+    request(url, (res) => {
       let n = 0;
       res.on('data', (c: Buffer) => (n += c.length));
-      res.on('end', () => resolve(n));
+      res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`export answered ${res.statusCode}`))));
       res.on('error', reject);
     })
       .on('error', reject)
@@ -64,42 +47,70 @@ function download(path: string): Promise<number> {
   });
 }
 
-/** Starts the serving child with `flags`, records start and export figures (named with `label`), and stops it. */
-async function serve(script: string, journalDir: string, flags: string[], env: Record<string, string>, label: string, formats: string[], goals: boolean): Promise<void> {
-  console.log(`serving process (${label}): node ${[...flags, '--expose-gc'].join(' ')} (compiled)`);
-  const child = fork(script, [journalDir, String(PORT)], { execArgv: [...flags, '--expose-gc'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+interface Run {
+  label: string;
+  flags: string[];
+  env: Record<string, string>;
+  formats: string[];
+  goals: boolean;
+  ceiling: boolean;
+}
+
+/** Starts the unit on `dataDir` as `run` says, records start and export figures (named with the label), and stops it. */
+async function serve(script: string, dataDir: string, run: Run): Promise<void> {
+  const configFile = join(dataDir, 'config.json');
+  await writeFile(configFile, JSON.stringify({ unitId: 'desk-1', dataDir, http: { host: '127.0.0.1', port: PORT, lan: { port: PORT + 1 } }, greetings: { autoAnswerAfterRings: 0 }, log: { level: 'silent' } }));
+  let group: MemoryCgroup | null = null;
+  if (run.ceiling) {
+    const ceiling = serviceMemoryCeiling();
+    const made = makeMemoryCgroup(ceiling);
+    if (typeof made === 'string') console.log(`memory ceiling not applied: ${made}`);
+    else {
+      group = made;
+      console.log(`serving process in cgroup v${group.version} ${group.path}: high ${megabytes(ceiling.highBytes)}, max ${megabytes(ceiling.maxBytes)} (deploy/deskphone.service)`);
+    }
+  }
+  console.log(`serving process (${run.label}): node ${run.flags.join(' ')} (compiled unit, fake SIP line, simulated panel)`);
+  const child = startServing(script, [configFile], { flags: run.flags, env: run.env, cgroup: group });
+  const name = (what: string) => `${what} (${run.label})`;
   try {
-    const ready = await reply<{ baseRssMB: number; openMs: number; loadMs: number; heapMB: number; calls: number } & Memory>(child, 'ready');
+    const up = await reply<{ url: string; baseRssMB: number; openMs: number; upMs: number } & Memory>(child, 'up');
+    const ready = await reply<{ readyMs: number; calls: number } & Memory>(child, 'ready');
     console.log(
-      `start with ${ready.calls} calls: journal open ${ready.openMs.toFixed(0)} ms, records ready ${ready.loadMs.toFixed(0)} ms later; ` +
-        `RSS ${ready.baseRssMB.toFixed(0)} MB before, ${ready.rssMB.toFixed(0)} MB once ready (peak ${ready.peakRssMB.toFixed(0)} MB), JS heap kept ${ready.heapMB.toFixed(0)} MB`,
+      `start with ${ready.calls} calls: journal open ${up.openMs.toFixed(0)} ms, unit up ${up.upMs.toFixed(0)} ms, every call read ${ready.readyMs.toFixed(0)} ms after start; ` +
+        `RSS ${ready.rssMB.toFixed(0)} MB once ready (peak ${ready.peakRssMB.toFixed(0)} MB), JS heap ${ready.heapMB.toFixed(0)} MB`,
     );
-    record(`start with ${N} calls (${label}): journal open`, ready.openMs, 'ms');
-    record(`start with ${N} calls (${label}): records service ready (after the journal is open)`, ready.loadMs, 'ms');
-    record(`start with ${N} calls (${label}): RSS before the journal is opened`, ready.baseRssMB, 'MB');
-    record(`start with ${N} calls (${label}): RSS once ready`, ready.rssMB, 'MB');
-    for (const format of formats) {
+    record(name(`start with ${N} calls: journal open`), up.openMs, 'ms');
+    record(name(`start with ${N} calls: unit up (API answering)`), up.upMs, 'ms');
+    record(name(`start with ${N} calls: every call read (records ready)`), ready.readyMs, 'ms');
+    record(name(`start with ${N} calls: RSS once ready`), ready.rssMB, 'MB');
+    record(name(`start with ${N} calls: peak RSS of the serving process`), ready.peakRssMB, 'MB', run.goals ? { max: 150 } : undefined);
+    if (group) recordCeiling(name('200k start'), group);
+    for (const format of run.formats) {
       const t0 = performance.now();
       child.send('cpu');
       const cpu0 = await reply<{ cpuMs: number }>(child, 'cpu');
-      const bytes = await download(`/api/v1/calls?format=${format}`);
+      const bytes = await download(`${up.url}/api/v1/calls?format=${format}`);
       const s = (performance.now() - t0) / 1000;
       child.send('memory');
-      const mem = await reply<Memory & { cpuMs: number }>(child, 'memory');
+      const mem = await reply<Memory>(child, 'memory');
       const cpuS = (mem.cpuMs - cpu0.cpuMs) / 1000;
-      const goal = goals && format === 'csv';
-      record(`export ${format} of ${N} calls (${label}), rows/s`, N / s, 'rows/s', goal ? { min: 100_000 } : undefined);
-      record(`export ${format} of ${N} calls (${label}), rows per CPU second of the serving process`, N / cpuS, 'rows/s');
-      record(`export ${format} of ${N} calls (${label}), peak RSS of the serving process (start included)`, mem.peakRssMB, 'MB', goal ? { max: 150 } : undefined);
-      record(`export ${format} of ${N} calls (${label}), event loop held up (what a call event waits), p99`, mem.loopDelayP99Ms, 'ms');
-      record(`export ${format} of ${N} calls (${label}), event loop held up, longest`, mem.loopDelayMaxMs, 'ms');
-      console.log(`export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s (${cpuS.toFixed(2)} s CPU), peak RSS ${mem.peakRssMB.toFixed(0)} MB, event loop held up p99 ${mem.loopDelayP99Ms.toFixed(1)} ms (longest ${mem.loopDelayMaxMs.toFixed(1)} ms)`);
+      const goal = run.goals && format === 'csv';
+      const what = name(`export ${format} of ${N} calls`);
+      record(`${what}, rows/s`, N / s, 'rows/s', goal ? { min: 100_000 } : undefined);
+      record(`${what}, rows per CPU second of the serving process`, N / cpuS, 'rows/s');
+      record(`${what}, peak RSS of the serving process (start included)`, mem.peakRssMB, 'MB', goal ? { max: 150 } : undefined);
+      record(`${what}, event loop held up (what a call event waits), p99`, mem.loopDelayP99Ms, 'ms');
+      record(`${what}, event loop held up, longest`, mem.loopDelayMaxMs, 'ms');
+      console.log(
+        `export ${format} ${N} calls: ${(N / s).toFixed(0)} rows/s, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s (${cpuS.toFixed(2)} s CPU), peak RSS ${mem.peakRssMB.toFixed(0)} MB, ` +
+          `event loop held up p99 ${mem.loopDelayP99Ms.toFixed(1)} ms (longest ${mem.loopDelayMaxMs.toFixed(1)} ms)`,
+      );
+      if (group && format === 'csv') recordCeiling(name('200k start and csv export'), group);
     }
   } finally {
-    if (child.exitCode === null) {
-      child.send('stop');
-      await once(child, 'exit');
-    }
+    await stopServing(child);
+    group?.remove();
   }
 }
 
@@ -107,11 +118,10 @@ export default async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'deskphone-export-bench-'));
   try {
     await seedJournal(join(dir, 'journal'), N);
-    await mkdir(BUILD_DIR, { recursive: true });
-    const script = await compiledChild(BUILD_DIR);
-    await serve(script, join(dir, 'journal'), serviceNodeFlags(), serviceEnvironment(), 'unit flags', ['csv', 'ndjson'], true);
-    // For comparison: node's own flags (a 16 MB young generation instead of the unit's 8 MB, V8's compiler budget).
-    await serve(script, join(dir, 'journal'), [], {}, 'node defaults', ['csv'], false);
+    const script = await compiledChild(CHILD, 'unit-child');
+    await serve(script, dir, { label: 'unit flags', flags: serviceNodeFlags(), env: serviceEnvironment(), formats: ['csv', 'ndjson'], goals: true, ceiling: true });
+    // For comparison: node's own flags and environment (a 16 MB young generation, V8's compiler budget), no ceiling.
+    await serve(script, dir, { label: 'node defaults', flags: [], env: {}, formats: ['csv'], goals: false, ceiling: false });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,9 @@
  * PostgreSQL 15 over TLS on loopback, inside a running unit (fake SIP line, simulated panel) whose
  * GET /api/v1/status is polled meanwhile: rows/s, peak RSS, and the status latency while it drains; and the
  * CPU time the unit and the server spend per 1000 entries, which a busy machine changes far less than rows/s.
- * Then the HTTPS sink's throughput against a local HTTPS collector.
+ * The unit is its own process (./unit-child.ts), started from its start as the service runs (compiled, the unit
+ * file's node flags and environment) inside the unit file's memory ceiling (issue 17 item 6: peak RSS ≤ 150 MB,
+ * nothing killed). Then the HTTPS sink's throughput against a local HTTPS collector.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,9 +41,10 @@ function drainConfig(dir: string, url: string): object {
   return {
     unitId: 'desk-1',
     dataDir: dir,
-    http: { host: '127.0.0.1', port: 27510 },
+    http: { host: '127.0.0.1', port: 27510, lan: { port: 27511 } },
     greetings: { autoAnswerAfterRings: 0 },
-    upstream: { postgres: { url }, batchSize: 1000 },
+    // Batches of the default size (upstream.batchSize), as an installed unit sends them.
+    upstream: { postgres: { url } },
     log: { level: 'silent' },
   };
 }
