@@ -5,6 +5,7 @@
  * the caller confirms the id from the journal line (two ids may share a hash).
  */
 import { crc32 } from 'node:zlib';
+import { grownCapacity } from '../../core/grow-capacity.ts';
 import { lowerBound } from '../../core/lower-bound.ts';
 
 const INITIAL_CAPACITY = 1024;
@@ -69,7 +70,7 @@ export class CallIndex {
   }
 
   private grow(): void {
-    const size = this.seqs.length * 2;
+    const size = grownCapacity(this.seqs.length);
     const seqs = new Float64Array(size);
     seqs.set(this.seqs);
     const started = new Float64Array(size);

@@ -7,12 +7,11 @@
  * a fresh object, a snapshot: read again after a change.
  */
 import { crc32 } from 'node:zlib';
+import { grownCapacity } from '../../core/grow-capacity.ts';
 import type { Callback } from './records-book.ts';
 
 const INITIAL_CAPACITY = 64;
 const SOURCES: Callback['source'][] = ['call', 'message'];
-/** Columns and texts grow by half: less left unused than doubling, and less held twice while copying. */
-const GROWTH = 1.5;
 /** Stored for the call id when it is the call-back's own id (a call's call-back): a number, never an id. */
 const SAME_AS_ID = 0;
 
@@ -107,7 +106,7 @@ export class CallbackBook {
     const json = JSON.stringify(texts[1] === texts[0] ? [texts[0], SAME_AS_ID, ...texts.slice(2)] : texts);
     const need = Buffer.byteLength(json);
     if (this.textEnd + need > this.text.length) {
-      const bigger = Buffer.alloc(Math.max(Math.ceil(this.text.length * GROWTH), this.textEnd + need));
+      const bigger = Buffer.alloc(Math.max(grownCapacity(this.text.length), this.textEnd + need));
       this.text.copy(bigger, 0, 0, this.textEnd);
       this.text = bigger;
     }
@@ -144,7 +143,7 @@ export class CallbackBook {
   }
 
   private grow(): void {
-    const size = Math.ceil(this.dueAt.length * GROWTH);
+    const size = grownCapacity(this.dueAt.length);
     const widen = <T extends Uint32Array | Float64Array | Uint8Array>(from: T, to: T): T => {
       to.set(from);
       return to;

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { JournalIndex, type IndexEntry } from '../../../src/adapters/journal/journal-index.ts';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
 import { MemoryFs } from '../../../src/adapters/journal/memory-fs.ts';
+import { memoryInUse } from '../../support/memory-in-use.ts';
 import { captureLogger, fakeClock, makeRecord } from './support.ts';
 
 const entry = fc.record({
@@ -67,5 +68,18 @@ describe('opening the journal', () => {
     } finally {
       parse.mockRestore();
     }
+  });
+
+  it('keeps 200k lines in under 24 bytes a line, room to grow included (a Pi Zero 2 W has 512 MB)', () => {
+    const before = memoryInUse().total;
+    const index = new JournalIndex();
+    for (let seq = 1; seq <= 200_000; seq++) index.add(seq, `calls-2026-${String(1 + (seq % 12)).padStart(2, '0')}-01.jsonl`, seq * 600, 599, seq % 10 === 0 ? 'event' : 'record');
+    index.sort();
+    expect(index.size).toBe(200_000);
+    expect((memoryInUse().total - before) / index.size).toBeLessThan(24);
+  });
+
+  it('refuses an offset past 4 GiB, which its 32-bit column cannot hold', () => {
+    expect(() => new JournalIndex().add(1, 'calls-2026-01-01.jsonl', 2 ** 32, 10, 'record')).toThrow(/offset 4294967296 in calls-2026-01-01.jsonl/);
   });
 });

@@ -3,14 +3,13 @@
  * and is named by seq and field, without quoting personal data; the upsert's parameters are one array per
  * column with every row in the same place.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { toRows } from '../../../src/adapters/upstream/postgres-rows.ts';
 import { arrayLiteral, encodeBatch, UPSERT_SQL, upsertParams } from '../../../src/adapters/upstream/postgres-upsert.ts';
 import type { CallRecord } from '../../../src/core/record.ts';
+import { memoryInUse } from '../../support/memory-in-use.ts';
 import { makeCall, prng } from './call-fixtures.ts';
 
 describe('postgres rows', () => {
@@ -79,14 +78,9 @@ describe('postgres rows', () => {
   });
 
   it('keeps a batch of 1000 encoded rows in less memory than the text pg would build piece by piece', () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
     const rand = prng(11);
     const entries = Array.from({ length: 1000 }, (_, i) => ({ seq: i + 1, record: makeCall(i + 1, rand) }));
-    const heap = () => {
-      for (let i = 0; i < 3; i++) gc();
-      return process.memoryUsage().heapUsed;
-    };
+    const heap = () => memoryInUse().heap;
     const before = heap();
     const kept = encodeBatch('desk-1', entries);
     const used = heap() - before;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallIndex } from '../../../src/app/records/call-index.ts';
+import { memoryInUse } from '../../support/memory-in-use.ts';
 
 interface Call {
   seq: number;
@@ -39,5 +40,13 @@ describe('CallIndex', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('keeps 200k calls in under 23 bytes a call, room to grow included', () => {
+    const before = memoryInUse().total;
+    const index = new CallIndex();
+    for (let seq = 1; seq <= 200_000; seq++) index.add(seq, `call-${seq}`, 1_700_000_000_000 + seq * 60_000);
+    expect(index.size).toBe(200_000);
+    expect((memoryInUse().total - before) / index.size).toBeLessThan(23);
   });
 });

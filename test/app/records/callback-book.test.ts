@@ -2,13 +2,12 @@
  * CallbackBook: the compact call-backs of the records projection, against a plain Map as the model, and what it
  * keeps in memory per call-back (issue 17 item 6: a unit with 200k calls must fit a 512 MB Pi).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallbackBook } from '../../../src/app/records/callback-book.ts';
 import { RecordsBook, type Callback } from '../../../src/app/records/records-book.ts';
 import { callNo } from '../../http/export-fixture.ts';
+import { memoryInUse } from '../../support/memory-in-use.ts';
 
 const text = fc.oneof(fc.constantFrom('a', 'b', 'call-1', '王小明', '"quoted", \\ back', ''), fc.string({ unit: 'grapheme', maxLength: 8 }));
 const callback = fc.record({
@@ -26,15 +25,6 @@ const step = fc.oneof(
   callback.map((cb) => ({ kind: 'set' as const, cb })),
   fc.record({ kind: fc.constant('done' as const), id: fc.constantFrom('a', 'b', 'zz', '王'), at: fc.constant('2026-02-03T04:05:06.789Z'), outcome: fc.option(text) }),
 );
-
-/** JS heap and array buffers in use after full collections. */
-function memoryInUse(): number {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  for (let i = 0; i < 3; i++) gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 describe('CallbackBook', () => {
   it('answers size, has, get, keys and values as a Map would, whatever is set and marked done', () => {
@@ -76,14 +66,14 @@ describe('CallbackBook', () => {
 
   it('keeps a call-back of a missed call in under 150 bytes (as objects in a Map: about 230)', () => {
     const book = new RecordsBook((due) => due);
-    const before = memoryInUse();
+    const before = memoryInUse().total;
     // The records come in as the journal hands them out: parsed from their line, strings of their own.
     for (let i = 0; i < 60_000; i++) book.apply({ seq: i + 1, record: JSON.parse(JSON.stringify(callNo(i))) });
-    const used = memoryInUse() - before;
+    const used = memoryInUse().total - before;
     const callbacks = book.callbacks.size;
     expect(callbacks).toBeGreaterThan(15_000);
     // Each call also has its place in the call index (three typed-array cells, with room to grow).
-    const perCallback = (used - book.calls.size * 20 * 1.4) / callbacks;
+    const perCallback = (used - book.calls.size * 20 * 1.2) / callbacks;
     expect(perCallback).toBeLessThan(150);
   });
 });
