@@ -520,7 +520,9 @@ export class BaresipLine implements SipLine {
       const ctrl = this.requireCtrl('resume', callId);
       this.stopHeldAudio(callId);
       const audio = this.opts.audio ?? HEADLESS_AUDIO;
+      // 1.1: the handset takes this call, so any other call with audio of its own is muted first.
       await this.onCall(ctrl, callId, 'resume', [
+        ...this.takeDevicesFor(callId),
         ['ausrc', audio.source],
         ['auplay', audio.player],
       ]);
@@ -608,7 +610,7 @@ export class BaresipLine implements SipLine {
   }
 
   /**
-   * 1.1: the handset answers `callId`: every other answered call with audio of its own is muted (silent) and the
+   * 1.1: the handset answers or takes back `callId`: every other answered call with audio of its own is muted (silent) and the
    * handset's devices are switched in, since the last prompt switched them for every call. Nothing in 1.0.
    */
   private takeDevicesFor(callId: string): Command[] {
