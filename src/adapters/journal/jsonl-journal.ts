@@ -31,7 +31,7 @@ import { JournalIndex } from './journal-index.ts';
 import { encodeEventLine, encodeLine, type EntryKind } from './line-format.ts';
 import { nodeJournalFs } from './node-journal-fs.ts';
 import { checkRuns, decodeRuns, ReadBuffer, readLines, readRuns, type RawRun } from './read-lines.ts';
-import { readDailyFile, recoverFile } from './recover-file.ts';
+import { FileBuffer, readDailyFile, recoverFile } from './recover-file.ts';
 import { cutoffDate, filesToDelete } from './retention.ts';
 import type { SeqFloor } from './seq-high-water.ts';
 
@@ -58,8 +58,8 @@ const SCAN_CHUNK = 1000;
 const READ_AHEAD = 4;
 
 /** Starts reading a file now; a failure is raised where the result is awaited, never as an unhandled rejection. */
-function prefetch(fs: JournalFs, dir: string, file: string): Promise<Buffer> {
-  const read = readDailyFile(fs, dir, file);
+function prefetch(fs: JournalFs, dir: string, file: string, into: FileBuffer): Promise<Buffer> {
+  const read = readDailyFile(fs, dir, file, into);
   read.catch(() => undefined);
   return read;
 }
@@ -263,10 +263,13 @@ export class JsonlJournal implements CallJournal {
     const index = new JournalIndex();
     let highestClaimed = 0;
     // Files are read a few ahead of the one being scanned, so the disk and the CPU work at the same time.
-    const reads = files.map((file, i) => (i < READ_AHEAD ? prefetch(this.fs, this.dir, file) : null));
+    // One buffer per file in flight, used in turn: file i is done with before i + READ_AHEAD + 1 is read.
+    const buffers = Array.from({ length: READ_AHEAD + 1 }, () => new FileBuffer());
+    const into = (i: number) => buffers[i % buffers.length] as FileBuffer;
+    const reads = files.map((file, i) => (i < READ_AHEAD ? prefetch(this.fs, this.dir, file, into(i)) : null));
     for (const [i, file] of files.entries()) {
       const next = files[i + READ_AHEAD];
-      if (next !== undefined) reads[i + READ_AHEAD] = prefetch(this.fs, this.dir, next);
+      if (next !== undefined) reads[i + READ_AHEAD] = prefetch(this.fs, this.dir, next, into(i + READ_AHEAD));
       const data = await (reads[i] as Promise<Buffer>);
       reads[i] = null;
       const scan = await recoverFile(this.fs, this.dir, file, data, this.log, (seq, offset, length, kind) => index.add(seq, file, offset, length, kind));

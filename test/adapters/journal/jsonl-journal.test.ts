@@ -2,7 +2,10 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.ts';
+import type { JournalFs } from '../../../src/adapters/journal/journal-fs.ts';
+import { nodeJournalFs } from '../../../src/adapters/journal/node-journal-fs.ts';
 import { BadInputError, JournalError } from '../../../src/core/errors.ts';
+import { seedJournal } from '../../http/export-fixture.ts';
 import { captureLogger, fakeClock, makeRecord, tempDir } from './support.ts';
 
 let dir: string;
@@ -52,6 +55,31 @@ describe('JsonlJournal', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
     expect(JSON.parse(lines[1] as string)).toMatchObject({ seq: 2, record: { id: 'b' }, crc: expect.stringMatching(/^[0-9a-f]{8}$/) });
+  });
+
+  it('opens many daily files reading them into a few buffers used in turn, none left per file for the collector', async () => {
+    await seedJournal(dir, 3000, 100);
+    let wholeFileReads = 0;
+    const targets = new Set<ArrayBufferLike>();
+    const fs: JournalFs = {
+      ...nodeJournalFs,
+      readFile: (path) => {
+        wholeFileReads++;
+        return nodeJournalFs.readFile(path);
+      },
+      readInto: (path, position, length, target, offset) => {
+        targets.add(target.buffer);
+        return (nodeJournalFs.readInto as NonNullable<JournalFs['readInto']>)(path, position, length, target, offset);
+      },
+    };
+    const journal = new JsonlJournal({ dir, logger: captureLogger(), fs });
+    open.push(journal);
+    await journal.open();
+    expect(journal.lastSeq()).toBe(3000);
+    expect((await journal.readFrom(2999, 1))[0]).toMatchObject({ seq: 3000, record: { id: 'call-2999' } });
+    expect(wholeFileReads).toBe(0);
+    // 30 files: five buffers (four read ahead and the one being scanned), each grown once or twice at first.
+    expect(targets.size).toBeLessThanOrEqual(10);
   });
 
   it('continues seq after reopening', async () => {
