@@ -110,4 +110,16 @@ describe('stopping the unit with calls up', () => {
     expect(lines.some((l) => l.msg === 'second signal: exiting at once')).toBe(true);
     a.kill();
   });
+
+  it('with its output closed, two stop signals still end the unit (issue 17: no EPIPE retries)', async () => {
+    await startMain();
+    const proc = child as ChildProcess;
+    const exit = exited(proc);
+    proc.stdout?.destroy(); // the reader is gone (npm or journald went first)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Two different signals, so that neither is merged into the other by the kernel.
+    proc.kill('SIGTERM');
+    proc.kill('SIGINT');
+    expect(await exit).toEqual({ code: 130, signal: null });
+  });
 });
