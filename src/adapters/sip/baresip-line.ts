@@ -1,5 +1,5 @@
 /**
- * The SipLine port on baresip 1.0.0: a supervised child process, its ctrl_tcp control link, a liveness
+ * The SipLine port on baresip (1.0.0 and 1.1.0): a supervised child process, its ctrl_tcp control link, a liveness
  * probe, and the event mapping. baresip's call commands act on the *current* call, so every call command first
  * selects its call (`callfind <Call-ID>`); commands run one at a time (p-queue) so a select and its command are
  * never split by another command.
@@ -23,7 +23,9 @@
  * when line 1 is busy. baresip's `callfind`, `accept`, `ausrc` and `auplay` act within the *current* account
  * only (and `ausrc` on every call of it), so every call command first selects the call's account (`uafind`):
  * a caller queued on line 2 keeps its hold audio while the handset talks on line 1, and `accept` on one line
- * never puts the other line's call on hold.
+ * never puts the other line's call on hold. That is baresip 1.0.0; 1.1.0 differs (README "Stack notes"): its
+ * `accept` takes a Call-ID, and its audio switches reach every call (./shared-audio.ts keeps one call audible).
+ * A dial given up before any provisional response is hung up by ./orphan-dial.ts.
  *
  * Audio devices come from ./handset-audio.ts (config audio.*).
  * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath, restartInitialMs,
@@ -44,6 +46,7 @@ import { CtrlClient } from './ctrl-client.ts';
 import { mapEvent, numberFromUri, type BaresipEvent } from './event-map.ts';
 import { LivenessProbe } from './liveness-probe.ts';
 import { OrphanDial } from './orphan-dial.ts';
+import { SharedAudio } from './shared-audio.ts';
 
 export interface BaresipLineOptions {
   sip: SipConfig;
@@ -153,12 +156,8 @@ export class BaresipLine implements SipLine {
    * one: the ringing-call marks (sendAccept) are needed. True unless the running baresip says it is 1.1 or later.
    */
   private legacyAccept = true;
-  /** 1.0.x: `ausrc`/`auplay` reach the current account's calls only; 1.1 and later: every call (see fitAudio). */
-  private perCallAudio = true;
-  /** 1.1: calls put on SIP hold because another call had the audio devices (see fitAudio). */
-  private readonly silenced = new Set<string>();
-  /** 1.1: calls put on SIP hold when another call of their account was answered (see holdSameAccount). */
-  private readonly sipHeld = new Set<string>();
+  /** 1.1 and later: one set of audio devices for every call (./shared-audio.ts). */
+  private readonly shared: SharedAudio;
   /** Registrar mode: REGISTER_OK seen from the current baresip process. */
   private registered = false;
 
@@ -166,6 +165,12 @@ export class BaresipLine implements SipLine {
     this.opts = opts;
     this.log = opts.logger.child({ adapter: 'sip' });
     this.aors = lineAors(opts.sip);
+    this.shared = new SharedAudio({
+      calls: this.calls,
+      aorOf: (id) => this.aorOf(id),
+      handset: () => this.opts.audio ?? HEADLESS_AUDIO,
+      log: this.log,
+    });
     this.orphan = new OrphanDial({
       line1Aor: this.aors.line1,
       log: this.log,
@@ -222,7 +227,7 @@ export class BaresipLine implements SipLine {
     ctrl.on('disconnected', (reason) => this.onDisconnected(reason));
     proc.on('ready', () => {
       this.legacyAccept = isLegacy(proc.version);
-      this.perCallAudio = isLegacy(proc.version);
+      this.shared.enabled = !isLegacy(proc.version);
       this.log.info({ version: proc.version }, 'baresip is ready');
       ctrl.connectNow();
     });
@@ -266,8 +271,7 @@ export class BaresipLine implements SipLine {
     this.calls.clear();
     this.callAor.clear();
     this.markedHeld.clear();
-    this.silenced.clear();
-    this.sipHeld.clear();
+    this.shared.clear();
     this.pendingHangups.clear();
     this.listeners.clear();
   }
@@ -468,7 +472,7 @@ export class BaresipLine implements SipLine {
     if (!this.legacyAccept) {
       // 1.1.0: `accept <Call-ID>` answers that call, and with call_hold_other_calls off it holds nothing else.
       // No marks: its `resume` would put the other active call on SIP hold (uag_hold_resume).
-      const fitted = this.fitAudio(callId, [...this.holdSameAccount(callId), ...(label === 'answer' ? this.takeDevicesFor(callId) : []), ...before]);
+      const fitted = this.shared.fit(callId, [...this.shared.beforeAccept(callId, label === 'answer'), ...before]);
       const replies = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...fitted, ['callfind', callId], ['accept', callId]]);
       // What matters: the call was found, and accepted.
       this.checkReplies(callId, label, [replies[1] as PromiseSettledResult<string>, replies[replies.length - 1] as PromiseSettledResult<string>]);
@@ -522,7 +526,7 @@ export class BaresipLine implements SipLine {
       const audio = this.opts.audio ?? HEADLESS_AUDIO;
       // 1.1: the handset takes this call, so any other call with audio of its own is muted first.
       await this.onCall(ctrl, callId, 'resume', [
-        ...this.takeDevicesFor(callId),
+        ...this.shared.takeDevicesFor(callId),
         ['ausrc', audio.source],
         ['auplay', audio.player],
       ]);
@@ -588,70 +592,13 @@ export class BaresipLine implements SipLine {
    * longer has is closed as lost; a refused command throws unless `tolerate`.
    */
   private async onCall(ctrl: CtrlClient, callId: string, label: string, commands: Command[], opts: { tolerate?: boolean } = {}): Promise<void> {
-    const [, ...replies] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...this.fitAudio(callId, commands)]);
+    const [, ...replies] = await ctrl.sendAll([['uafind', this.aorOf(callId)], ['callfind', callId], ...this.shared.fit(callId, commands)]);
     this.checkReplies(callId, label, replies, opts);
   }
 
-  /**
-   * 1.1, as 1.0.0's `accept` does itself: the answered calls of `callId`'s own account go on SIP hold first
-   * (`hold <Call-ID>`; a SIP-held call sends no audio). Calls of the other line are left alone (fitAudio).
-   */
-  private holdSameAccount(callId: string): Command[] {
-    if (this.perCallAudio) return [];
-    const aor = this.aorOf(callId);
-    const same = [...this.calls].filter(([id, phase]) => id !== callId && phase === 'established' && this.aorOf(id) === aor && !this.sipHeld.has(id));
-    for (const [id] of same) this.sipHeld.add(id);
-    return same.map(([id]): Command => ['hold', id]);
-  }
-
-  /** An answered call that has the audio devices' attention: not muted or SIP-held by the 1.1 workarounds. */
-  private hasAudio(id: string, phase: string): boolean {
-    return phase === 'established' && !this.silenced.has(id) && !this.sipHeld.has(id);
-  }
-
-  /**
-   * 1.1: the handset answers or takes back `callId`: every other answered call with audio of its own is muted (silent) and the
-   * handset's devices are switched in, since the last prompt switched them for every call. Nothing in 1.0.
-   */
-  private takeDevicesFor(callId: string): Command[] {
-    if (this.perCallAudio) return [];
-    const others = [...this.calls].filter(([id, phase]) => id !== callId && this.hasAudio(id, phase)).map(([id]) => id);
-    if (others.length === 0) return [];
-    const audio = this.opts.audio ?? HEADLESS_AUDIO;
-    const commands: Command[] = [];
-    for (const id of others) {
-      this.log.warn({ callId: id }, 'baresip 1.1 switches audio for every call: this call is muted while the handset takes another');
-      this.silenced.add(id);
-      commands.push(['callfind', id], ['mute']);
-    }
-    return [...commands, ['callfind', callId], ['ausrc', audio.source], ['auplay', audio.player]];
-  }
-
-  /** Whether each call can have audio of its own (baresip 1.0); with 1.1 a call is muted instead (fitAudio). */
+  /** Whether each call can have audio of its own (baresip 1.0); with 1.1 a call is muted instead (./shared-audio.ts). */
   get audioPerCall(): boolean {
-    return this.perCallAudio;
-  }
-
-  /**
-   * baresip 1.1.0's `ausrc` and `auplay` switch every call of every account (1.0.0: the current account's): a
-   * prompt meant for a caller queued on line 2 would replace the handset on line 1 and mute its earpiece. With
-   * 1.1.0, while another call is answered, a call that needs its own audio is muted instead (`mute` on the call
-   * `callfind` selected: it sends silence, so the caller hears silence rather than prompts; no SIP signalling)
-   * and its audio switches are left out; once it is the only answered call, its audio is switched as usual and
-   * it is unmuted (`mute` toggles).
-   */
-  private fitAudio(callId: string, commands: Command[]): Command[] {
-    const isAudio = ([c]: Command) => c === 'ausrc' || c === 'auplay';
-    if (this.perCallAudio || !commands.some(isAudio)) return commands;
-    const others = [...this.calls].some(([id, phase]) => id !== callId && this.hasAudio(id, phase));
-    if (others) {
-      const rest = commands.filter((c) => !isAudio(c));
-      if (this.silenced.has(callId)) return rest;
-      this.log.warn({ callId }, 'baresip 1.1 switches audio for every call: this call is muted while another call is up');
-      this.silenced.add(callId);
-      return [...rest, ['mute']];
-    }
-    return this.silenced.delete(callId) ? [...commands, ['mute']] : commands;
+    return !this.shared.enabled;
   }
 
   /** The replies to `callfind <callId>` and the commands after it: a call baresip no longer has closes as lost. */
@@ -749,8 +696,7 @@ export class BaresipLine implements SipLine {
     this.callAor.delete(callId);
     this.stopHeldAudio(callId);
     this.markedHeld.delete(callId);
-    this.silenced.delete(callId);
-    this.sipHeld.delete(callId);
+    this.shared.forget(callId);
     this.pendingHangups.delete(callId);
     this.settleAnswer(callId, new SipError(`call ${callId} closed (${reason}) before it was answered`));
     this.settle(this.transferWaits, callId, reason === 'transferred' ? undefined : new SipError(`call ${callId} closed (${reason}) during the transfer`));
