@@ -3,7 +3,8 @@
  * systemd readiness and watchdog (sd-notify.ts: READY=1 once SIP is up, WATCHDOG=1 while the API listens), and
  * re-reading the config, provisioning files included, on SIGHUP (`systemctl reload deskphone`) and when the file
  * is saved (config-file-watch.ts): thresholds, greetings and the directory apply live (live-config.ts). The latest
- * provisioning outcome is shown in GET /api/v1/status.
+ * provisioning outcome is shown in GET /api/v1/status. Under systemd, the unit's public facts (API address, LAN
+ * certificate fingerprint) go to the runtime directory for local tools (runtime-file.ts).
  */
 import type { Config } from '../config/schema.ts';
 import type { RunningUnit } from './compose.ts';
@@ -13,6 +14,7 @@ import { liveTargetsOf } from './live-targets.ts';
 import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
 import type { ProvisioningOutcome } from './provisioning/provision.ts';
 import type { AppLogger } from './logger.ts';
+import { removeRuntimeFile, runtimeDirOf, writeRuntimeFile } from './runtime-file.ts';
 import { announceReady, createSdNotifier } from './sd-notify.ts';
 
 export interface ServiceHooks {
@@ -53,11 +55,20 @@ export async function attachServiceHooks(
   process.on('SIGHUP', onHangup);
   const watch = new ConfigFileWatch(configPath, () => void live.reload(), { logger: log, ...(options.saveDebounceMs ? { debounceMs: options.saveDebounceMs } : {}) });
   await watch.start();
+  // Where local tools find the unit without reading the config (`deskphone status` without sudo): no secrets.
+  const runtimeDir = runtimeDirOf();
+  if (runtimeDir) {
+    const lan = running.lan && { port: config.http.lan.port, fingerprint: running.lan.fingerprint };
+    await writeRuntimeFile(runtimeDir, { local: config.http.enabled ? running.url : null, lan, pid: process.pid }).catch((err: unknown) =>
+      log.warn({ err, dir: runtimeDir }, 'cannot write the runtime file; `deskphone status` needs sudo or --url'),
+    );
+  }
   await announceReady(notifier, { sipUp: () => running.unit.status().sipUp, apiUrl: running.url });
   return {
     async stopping() {
       process.off('SIGHUP', onHangup);
       watch.stop();
+      if (runtimeDir) await removeRuntimeFile(runtimeDir).catch(() => undefined);
       await notifier.stopping();
     },
   };

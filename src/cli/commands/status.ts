@@ -1,10 +1,14 @@
 /**
  * `deskphone status [--config FILE] [--url URL] [--json]`: the running unit's health, read from its local
  * listener (GET /api/v1/status, and /metrics when served), and the LAN listener's certificate fingerprint from
- * the config (./status-lan.ts). Exit 0 healthy, 1 running with a problem, 7 not reachable (not running, or
- * the local listener is off).
+ * the config (./status-lan.ts). Without sudo the config is not readable (0640: it holds passwords); the unit's
+ * public runtime file (/run/deskphone/api.json, written by the service) gives the address and fingerprint
+ * instead. Exit 0 healthy, 1 running with a problem, 7 not reachable (not running, or the local listener is off).
  */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { DEFAULT_RUNTIME_DIR, readRuntimeFile, runtimeFilePath } from '../../app/runtime-file.ts';
 import { readUnitStatus, localApiUrl, type Problem, type UnitStatus } from '../../app/unit-status.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
@@ -64,23 +68,62 @@ export function registerStatus(program: Command, out: NodeJS.WritableStream, don
     .description('show the running unit\'s health (from its local API)')
     .option('-c, --config <file>', 'the unit\'s config file, to find its local API', DEFAULT_CONFIG)
     .option('--url <url>', 'the local API\'s address instead (e.g. http://127.0.0.1:8080)')
+    .option('--runtime-dir <dir>', 'where the running service leaves its address (read when the config is not readable)', DEFAULT_RUNTIME_DIR)
     .option('--json', 'print JSON instead of text')
-    .action((opts: { config: string; url?: string; json?: boolean }) => done(status(opts, out)));
+    .action((opts: StatusOptions) => done(status(opts, out)));
 }
+
+interface StatusOptions {
+  config: string;
+  url?: string;
+  runtimeDir: string;
+  json?: boolean;
+}
+
+/** False when the file exists but this user may not read it (status run without sudo). */
+async function readable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.R_OK);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'EACCES' && code !== 'EPERM';
+  }
+}
+
+const unreachable = (error: string): UnitStatus => ({ url: '', reachable: false, error, healthy: false, problems: ['unreachable'], status: null, metrics: null });
 
 function write(out: NodeJS.WritableStream, s: UnitStatus, lan: LanCertificate | null, json: boolean | undefined): void {
   out.write(json ? `${JSON.stringify({ ...s, lan }, null, 2)}\n` : `${formatStatus(s)}${formatLan(lan).join('\n')}\n`);
 }
 
-async function status(opts: { config: string; url?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+async function status(opts: StatusOptions, out: NodeJS.WritableStream): Promise<number> {
   let url = opts.url;
-  // With --url the config is optional: without it the LAN certificate is shown as unknown.
-  const config: Config | null = url ? await loadConfig(opts.config).catch(() => null) : await loadConfig(opts.config);
-  const lan = config && (await lanCertificateOf(config));
+  let config: Config | null = null;
+  let lan: LanCertificate | null = null;
+  if (await readable(opts.config)) {
+    // With --url the config is optional: without it the LAN certificate is shown as unknown.
+    config = url ? await loadConfig(opts.config).catch(() => null) : await loadConfig(opts.config);
+    lan = config && (await lanCertificateOf(config));
+  } else {
+    const runtime = await readRuntimeFile(opts.runtimeDir).catch(() => null);
+    if (runtime) lan = runtime.lan ? { enabled: true, port: runtime.lan.port, fingerprint: runtime.lan.fingerprint } : { enabled: false, port: 0, fingerprint: null };
+    if (!url) {
+      if (!runtime) {
+        const why = `cannot read ${opts.config} (no permission: it holds passwords) and ${runtimeFilePath(opts.runtimeDir)} does not exist (the service is not running): run with sudo, or give --url`;
+        write(out, unreachable(why), lan, opts.json);
+        return EXIT.unreachable;
+      }
+      if (!runtime.local) {
+        write(out, unreachable('the local listener is off (http.enabled is false): use --url'), lan, opts.json);
+        return EXIT.unreachable;
+      }
+      url = runtime.local;
+    }
+  }
   if (!url) {
     if (!config?.http.enabled) {
-      const s: UnitStatus = { url: '', reachable: false, error: 'http.enabled is false: the local listener is off (use --url)', healthy: false, problems: ['unreachable'], status: null, metrics: null };
-      write(out, s, lan, opts.json);
+      write(out, unreachable('http.enabled is false: the local listener is off (use --url)'), lan, opts.json);
       return EXIT.unreachable;
     }
     url = localApiUrl(config.http);
