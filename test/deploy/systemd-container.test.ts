@@ -264,7 +264,7 @@ describe.skipIf(!isRoot)('deploy/install.sh from a clone, in Debian 13 booted wi
     const repo = new URL('../..', import.meta.url).pathname;
     mkdirSync(ct.path(CLONE), { recursive: true });
     for (const entry of ['src', 'web', 'scripts', 'hardware', 'deploy', 'node_modules', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'])
-      await exec('cp', ['-a', join(repo, entry), ct.path(`${CLONE}/`)]);
+      await exec('cp', ['-aH', join(repo, entry), ct.path(`${CLONE}/`)]);
     const npm = join(realpathSync((await exec('sh', ['-c', 'command -v npm'], { encoding: 'utf8' })).stdout.trim()), '../..');
     await exec('cp', ['-a', npm, ct.path('/usr/local/lib/npm')]);
     symlinkSync('../lib/npm/bin/npm-cli.js', ct.path('/usr/local/bin/npm'));
