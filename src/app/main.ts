@@ -5,11 +5,13 @@
  */
 import { Command } from 'commander';
 import { redactConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
 import { ConfigError, DeskphoneError } from '../core/errors.ts';
 import { startUnit } from './compose.ts';
 import { loadProvisionedConfig } from './provisioning/load-provisioned.ts';
 import { attachServiceHooks } from './service-hooks.ts';
 import { runFailurePage } from './failure-page.ts';
+import { EX_CONFIG, listenFailureOf } from './listen-failure.ts';
 import { createLogger } from './logger.ts';
 
 const program = new Command('deskphone')
@@ -20,10 +22,12 @@ const program = new Command('deskphone')
 
 const { config: configPath, failurePage } = program.opts<{ config: string; failurePage?: boolean }>();
 const bootLog = createLogger('info');
+let loaded: Config | null = null;
 
 try {
   // The local file, with the fleet's provisioning files over it when provisioning.url is set.
   const { config, outcome } = await loadProvisionedConfig(configPath, bootLog);
+  loaded = config;
   const logger = createLogger(config.log.level);
   logger.info({ config: redactConfig(config) }, `config loaded from ${configPath}`);
   const running = await startUnit(config, logger);
@@ -56,7 +60,12 @@ try {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  const listen = loaded && listenFailureOf(err, loaded.http);
+  if (listen) {
+    // Restarting would not free the port: EX_CONFIG, which the systemd unit does not restart (RestartPreventExitStatus).
+    bootLog.fatal({ code: 'E_LISTEN', address: listen.address, port: listen.port, keys: listen.keys }, `refusing to start: ${listen.message}`);
+    process.exit(EX_CONFIG);
+  } else if (err instanceof ConfigError) {
     bootLog.fatal({ code: err.code, config: configPath, issues: err.issues }, `refusing to start: ${configPath} is invalid`);
     if (failurePage) await runFailurePage(configPath, err.issues, bootLog);
     else process.exit(2);

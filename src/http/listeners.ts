@@ -2,7 +2,7 @@
  * Starts the two listeners (issue 8 item 1): local plain HTTP (http.enabled, http.host, http.port) and LAN
  * HTTPS (http.lan.*) with the certificate from src/adapters/tls. The certificate's SHA-256 fingerprint is
  * logged so a client can pin it. Both listeners share one live-event feed and one metrics registry; metrics
- * observe call records from the moment this is called (right after the records service starts reading). A LAN port that cannot be bound is logged and the unit runs on without it.
+ * observe call records from the moment this is called (right after the records service starts reading). A LAN port that cannot be bound is logged and the unit runs on without it, unless the local listener is off: then it is an error.
  * Config keys: http.enabled, http.host, http.port, http.lan.enabled, http.lan.host, http.lan.port,
  * http.lan.certFile, http.lan.keyFile, http.lan.authFreeFailures, http.lan.authMaxDelayMs, dataDir.
  */
@@ -105,6 +105,8 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
       } catch (err) {
         opened.pop();
         await app.close();
+        // Without the local listener the unit would have no API at all: that is a start failure (main.ts says why).
+        if (!result.local) throw err;
         log.error({ err, host: lan.host, port: lan.port }, 'LAN API cannot listen; the unit runs on without it');
       }
     }
