@@ -1,8 +1,8 @@
 /**
- * Builds what the upstream config asks for: the sinks, the durable state store for their cursors, the sync
- * engine (its backlog drives the SYNC light through the desk core) and the retention schedule. Nothing runs
- * when no sink is configured and retention is off.
- * The state store (cursors; the journal's seq high-water mark beside them) is opened and closed by the caller.
+ * Builds what the upstream config asks for: the sinks, the sync engine (its backlog drives the SYNC light through
+ * the desk core; its cursors go to the durable state store) and the retention schedule. Nothing runs when no sink
+ * is configured and retention is off. The state store (cursors, and the journal's seq high-water mark beside
+ * them) is opened and closed by the caller.
  * Config keys: upstream.*, journal.retentionDays, unitId.
  */
 import type { UpstreamConfig } from '../../config/upstream-schema.ts';
