@@ -3,7 +3,8 @@
  * Run as root against a config directory and a data directory owned by another user (nobody), `init
  * --non-interactive`, `token add` / `token revoke`, `greeting import` and the LAN certificate's first making
  * leave every file and directory owned by that user; then a process running as that user (the service) reads
- * the config, signs in with the token, serves the certificate and greeting, and rewrites what the unit rewrites.
+ * the config, serves the certificate and greeting, rewrites what the unit rewrites, and the unit started as that
+ * user signs the token in over HTTPS.
  * Needs root (it is how the installer runs the CLI); skipped otherwise.
  */
 import { execFile } from 'node:child_process';
@@ -94,6 +95,7 @@ describe.runIf(isRoot)('the CLI run as root leaves the install to the service us
       greeting: 'import',
       rewriteGreeting: 'ok',
       rewriteState: 'ok',
+      lanStatus: 200,
     });
   }, 120_000);
 });
