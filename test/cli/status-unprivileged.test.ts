@@ -73,6 +73,21 @@ describe.runIf(isRoot)('deskphone status without sudo', () => {
     expect(r.stdout).toContain('port 8443');
   });
 
+  it('the config readable but the certificate the service\'s alone: its fingerprint from the runtime file', async () => {
+    const api = await fakeApi();
+    const data = join(base, 'data');
+    mkdirSync(join(data, 'state', 'tls'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(data, 'state', 'tls', 'cert.pem'), 'not for others', { mode: 0o600 });
+    const readable = join(base, 'etc', 'readable.json');
+    writeFileSync(readable, JSON.stringify({ dataDir: data, http: { host: '127.0.0.1', port: Number(new URL(api).port) } }), { mode: 0o644 });
+    const runtime = join(base, 'run2');
+    mkdirSync(runtime, { mode: 0o755 });
+    await writeRuntimeFile(runtime, { local: api, lan: { port: 8443, fingerprint: 'DD:EE:FF' }, pid: 1 });
+    const r = await statusAsNobody(['--config', readable, '--runtime-dir', runtime]);
+    expect(r.code, r.stdout).toBe(EXIT.ok);
+    expect(r.stdout).toContain('certificate SHA-256: DD:EE:FF');
+  });
+
   it('neither the config nor the runtime file: exit 7 saying why and what to do', async () => {
     const r = await statusAsNobody(['--config', config, '--runtime-dir', join(base, 'nowhere'), '--json']);
     expect(r.code).toBe(EXIT.unreachable);

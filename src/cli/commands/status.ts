@@ -105,6 +105,11 @@ async function status(opts: StatusOptions, out: NodeJS.WritableStream): Promise<
     // With --url the config is optional: without it the LAN certificate is shown as unknown.
     config = url ? await loadConfig(opts.config).catch(() => null) : await loadConfig(opts.config);
     lan = config && (await lanCertificateOf(config));
+    if (lan?.error) {
+      // The certificate is the service's alone (state/tls is 0700): the running service's runtime file has its fingerprint.
+      const runtime = await readRuntimeFile(opts.runtimeDir).catch(() => null);
+      if (runtime?.lan) lan = { enabled: lan.enabled, port: lan.port, fingerprint: runtime.lan.fingerprint };
+    }
   } else {
     const runtime = await readRuntimeFile(opts.runtimeDir).catch(() => null);
     if (runtime) lan = runtime.lan ? { enabled: true, port: runtime.lan.port, fingerprint: runtime.lan.fingerprint } : { enabled: false, port: 0, fingerprint: null };
