@@ -3,7 +3,8 @@
  * - `http`: the local plain-HTTP listener (127.0.0.1:8080, for the unit's own tools; can be switched off)
  *   and the LAN HTTPS listener (all addresses, 8443, self-signed certificate made on first start unless the
  *   installer gives `certFile` + `keyFile`).
- * - `records`: note categories (R8) and the quiet hours call-backs avoid (R10), in the unit's time zone.
+ * - `records`: note categories (R8), the quiet hours call-backs avoid (R10), in the unit's time zone, and
+ *   whether reception may show a caller's whole number (R11).
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -72,6 +73,12 @@ export const recordsSchema = z
     workdays: z.array(isoDate).max(100).default([]),
     /** A due call-back blinks CALLBACK once it has waited this long. */
     overdueMs: z.number().int().positive().default(60 * 60_000),
+    /**
+     * R11 (issue 18): whether reception may ask for a caller's whole number ("show number"); each use is an
+     * event in the journal (who, when, which call). Off: reception sees numbers masked in the middle only.
+     * Neither a secret nor box-only: the installer decides it over the API; applies after a restart (records).
+     */
+    showNumbers: z.boolean().default(true),
   })
   .strict()
   .superRefine((r, ctx) => {

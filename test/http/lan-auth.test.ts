@@ -71,16 +71,16 @@ describe('LAN listener: HTTPS and tokens', () => {
     }
   });
 
-  it('shows reception the last four digits and no names (R11); it sees full numbers', async () => {
+  it('shows reception the caller\'s name and the number masked in the middle (R11, issue 18); it sees full numbers', async () => {
     const desk = (await u.call('GET', '/api/v1/calls', { token: u.token.reception })).json();
     expect(desk.calls.map((c: { callerNumber: string; callerName: string }) => [c.callerNumber, c.callerName])).toEqual([
-      ['**********5678', '***'],
-      ['**********5678', '***'],
+      ['138****5678', '王小明'],
+      ['138****5678', '王小明'],
     ]);
     const one = (await u.call('GET', '/api/v1/calls/rec-1', { token: u.token.reception })).json();
-    expect(one).toMatchObject({ callerNumber: '**********5678', callerName: '***' });
+    expect(one).toMatchObject({ callerNumber: '138****5678', callerName: '王小明' });
     const cbs = (await u.call('GET', '/api/v1/callbacks', { token: u.token.reception })).json();
-    expect(cbs.callbacks[0]).toMatchObject({ id: 'rec-2', number: '**********5678', name: '***' });
+    expect(cbs.callbacks[0]).toMatchObject({ id: 'rec-2', number: '138****5678', name: '王小明' });
     const it = (await u.call('GET', '/api/v1/calls', { token: u.token.it })).json();
     expect(it.calls[0]).toMatchObject({ callerNumber: '+8613812345678', callerName: '王小明' });
     const exported = (await u.call('GET', '/api/v1/calls?format=ndjson', { token: u.token.it })).text.trim().split('\n');

@@ -43,8 +43,8 @@ export interface LanUnit {
   delays: number[];
   cert: string;
   port: number;
-  /** A token per role: it, reception, installer. */
-  token: Record<'it' | 'reception' | 'installer', string>;
+  /** A token per role: it, reception, installer, wallboard. */
+  token: Record<'it' | 'reception' | 'installer' | 'wallboard', string>;
   call(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Reply>;
   stop(): Promise<void>;
 }
@@ -93,6 +93,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
     it: await addToken(tokens, 'it-1', 'it', now),
     reception: await addToken(tokens, 'desk-1', 'reception', now),
     installer: await addToken(tokens, 'inst-1', 'installer', now),
+    wallboard: await addToken(tokens, 'wall-1', 'wallboard', now),
   };
   const delays: number[] = [];
   const listeners = await startListeners({

@@ -5,7 +5,7 @@
  * GET), is called over the LAN listener (real HTTPS, the unit's pinned certificate) by each role, with tokens made
  * by `deskphone token add` as the README shows, and without a token: each answer has the documented status, and
  * holds none of the planted values another role owns (a note, a slip's text, a caller's number, a caller's name,
- * a config value, a secret). Each planted value is also seen by a role that owns it, so empty answers cannot pass.
+ * a config value, a secret, a colleague's name). Each planted value is also seen by a role that owns it, so empty answers cannot pass.
  * Port 29590.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,9 +26,9 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /healthz': 'public',
   'GET /': 'public',
   'GET /assets/:file': 'public',
-  'GET /api/v1/session': ['it', 'reception', 'installer'],
-  'GET /api/v1/status': ['it', 'reception', 'installer'],
-  'GET /api/v1/events': ['it', 'reception', 'installer'],
+  'GET /api/v1/session': ['it', 'reception', 'installer', 'wallboard'],
+  'GET /api/v1/status': ['it', 'reception', 'installer', 'wallboard'],
+  'GET /api/v1/events': ['it', 'reception', 'installer', 'wallboard'],
   'GET /api/v1/calls': ['it', 'reception'],
   'GET /api/v1/calls/:id': ['it', 'reception'],
   'PATCH /api/v1/calls/:id': ['reception'],
@@ -38,6 +38,8 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/callbacks': ['it', 'reception'],
   'POST /api/v1/callbacks/:id/done': ['reception'],
   'POST /api/v1/callbacks/:id/dial': ['reception'],
+  'POST /api/v1/calls/:id/number': ['reception'],
+  'POST /api/v1/callbacks/:id/number': ['reception'],
   'GET /api/v1/reports/daily': ['it', 'reception'],
   'GET /api/v1/reports/monthly': ['it', 'reception'],
   'GET /api/v1/openapi.json': ['it', 'reception', 'installer'],
@@ -58,20 +60,23 @@ const EXPORT_ROLES: readonly Role[] = ['it'];
 const NOTE = 'note-Rt5501';
 const SLIP = 'slip-Rt5502';
 const NUMBER = '+8613957318642';
-/** How reception sees NUMBER: its last four digits. */
-const NUMBER_FOR_RECEPTION = '**********8642';
+/** How reception sees NUMBER in lists: masked in the middle (the whole number only through "show number"). */
+const NUMBER_FOR_RECEPTION = '139****8642';
 const NAME = 'Qianfang-Rt5503';
 const CONFIG_VALUE = 'cfguser-Rt5504';
 const SECRET = 'secret-Rt5505';
+/** A colleague in the directory: the roles that transfer calls or set the unit up see it, not the wallboard. */
+const COLLEAGUE = 'Li Wei';
 /** Who may see each planted value (nobody: the secret). */
 const OWNERS: Record<string, readonly Role[]> = {
   [NOTE]: ['it', 'reception'],
   [SLIP]: ['it', 'reception'],
-  [NUMBER]: ['it'],
+  [NUMBER]: ['it', 'reception'],
   [NUMBER_FOR_RECEPTION]: ['reception'],
-  [NAME]: ['it'],
+  [NAME]: ['it', 'reception'],
   [CONFIG_VALUE]: ['it', 'installer'],
   [SECRET]: [],
+  [COLLEAGUE]: ['it', 'reception', 'installer'],
 };
 
 type Who = Role | 'none';
@@ -145,6 +150,8 @@ const CALLS: Record<string, Call> = {
   'GET /api/v1/callbacks': { path: '/api/v1/callbacks', ok: 200 },
   'POST /api/v1/callbacks/:id/done': { path: async () => `/api/v1/callbacks/${await freshSlip()}/done`, body: () => ({ outcome: 'reached' }), ok: 200 },
   'POST /api/v1/callbacks/:id/dial': { path: async () => `/api/v1/callbacks/${await freshSlip()}/dial`, ok: 201, after: hangUp },
+  'POST /api/v1/calls/:id/number': { path: '/api/v1/calls/r-a/number', ok: 200 },
+  'POST /api/v1/callbacks/:id/number': { path: '/api/v1/callbacks/r-a/number', ok: 200 },
   'GET /api/v1/reports/daily': { path: '/api/v1/reports/daily?date=2026-11-25', ok: 200 },
   'GET /api/v1/reports/monthly': { path: '/api/v1/reports/monthly?month=2026-11', ok: 200 },
   'GET /api/v1/openapi.json': { path: '/api/v1/openapi.json', ok: 200 },
@@ -194,7 +201,7 @@ afterAll(async () => {
 
 describe('the role table', () => {
   it('generated from the permissions, it equals the table written out here (roles and routes included)', () => {
-    expect([...ROLES]).toEqual(['it', 'reception', 'installer']);
+    expect([...ROLES]).toEqual(['it', 'reception', 'installer', 'wallboard']);
     const generated = Object.fromEntries(
       Object.entries(ROUTE_PERMISSIONS).map(([route, permission]) => [route, permission === 'public' ? 'public' : ROLES.filter((r) => roleMay(r, permission))]),
     );

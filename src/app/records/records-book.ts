@@ -16,6 +16,8 @@ export const EVENT = {
   messageTaken: 'message.taken',
   messageDelivered: 'message.delivered',
   callbackDone: 'callback.done',
+  /** R11: someone asked for a caller's whole number (who, which call or call-back); the number is not repeated. */
+  numberShown: 'number.shown',
 } as const;
 
 export interface Annotation {

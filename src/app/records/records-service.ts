@@ -6,7 +6,7 @@
  * themselves stay in the journal and are read back when asked for.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError } from '../../core/api-errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../core/api-errors.ts';
 import { BadInputError } from '../../core/errors.ts';
 import type { CallRecord } from '../../core/record.ts';
 import type { RecordsConfig } from '../../config/http-schema.ts';
@@ -255,6 +255,24 @@ export class RecordsService {
     await this.loaded;
     const cb = this.callback(id);
     if (cb.doneAt) throw new ConflictError('params.id', `call-back "${id}" was done at ${cb.doneAt}`);
+    return cb.number;
+  }
+
+  /**
+   * R11 (issue 18): a caller's whole number, for a call (`call`) or a call-back (`callback`), when the installer
+   * allows it (records.showNumbers); each answer is first logged in the journal as a `number.shown` event naming
+   * who asked and for which call. ForbiddenError when turned off; NotFoundError for an unknown id.
+   */
+  async showNumber(kind: 'call' | 'callback', id: string, by: string): Promise<string | null> {
+    await this.loaded;
+    if (!this.deps.config.showNumbers) throw new ForbiddenError('showing a whole number is turned off on this unit (records.showNumbers)');
+    if (kind === 'call') {
+      const entry = await this.findCall(id, 'params.id');
+      await this.append({ type: EVENT.numberShown, callId: id, callbackId: null, by });
+      return entry.record.callerNumber;
+    }
+    const cb = this.callback(id);
+    await this.append({ type: EVENT.numberShown, callId: cb.callId, callbackId: id, by });
     return cb.number;
   }
 

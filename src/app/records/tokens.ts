@@ -2,14 +2,14 @@
  * API tokens (issue 8): `add` makes a random token, returns it once and stores only its SHA-256; `verify`
  * compares hashes in constant time against every stored token (no early exit that would tell how close a
  * guess came). Roles: `it` reads everything with full numbers and exports; `reception` sees the live panel and
- * writes notes, messages and call-backs with numbers masked to the last four digits (R11); `installer` reads
- * and writes configuration.
+ * writes notes, messages and call-backs, sees callers' names and their numbers masked in the middle (R11);
+ * `installer` reads and writes configuration; `wallboard` (a screen others can see) sees counts and states only.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadInputError } from '../../core/errors.ts';
 import type { StoredToken, TokenStore } from '../../ports/token-store.ts';
 
-export const ROLES = ['it', 'reception', 'installer'] as const;
+export const ROLES = ['it', 'reception', 'installer', 'wallboard'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface TokenOwner {

@@ -2,7 +2,9 @@
  * Who may call what (issue 8). One table: every route of the API names the permission it needs, and a route
  * missing here is refused on the LAN listener (403), so a new route is closed until someone opens it.
  * `it` reads everything with full numbers and exports; `reception` sees the live panel and writes notes,
- * messages and call-backs; `installer` reads and writes configuration and drives the simulated panel.
+ * messages and call-backs, and may ask for a whole number (logged; the installer can turn it off);
+ * `installer` reads and writes configuration and drives the simulated panel; `wallboard`, a screen others can
+ * see, gets the live panel and the call's state only (no names, numbers, records or colleagues).
  */
 import type { Role } from '../../app/records/tokens.ts';
 
@@ -18,13 +20,16 @@ export type Permission =
   | 'api.describe'
   | 'metrics.read'
   | 'config.read'
-  | 'config.write';
+  | 'config.write'
+  | 'directory.read'
+  | 'numbers.show';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  it: ['public', 'live', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read'],
+  it: ['public', 'live', 'directory.read', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read'],
   // The simulated panel stands in for the desk's handset and HOLD button, which are the receptionist's (issue 9).
-  reception: ['public', 'live', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'api.describe'],
-  installer: ['public', 'live', 'panel.drive', 'api.describe', 'config.read', 'config.write'],
+  reception: ['public', 'live', 'directory.read', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'numbers.show', 'api.describe'],
+  installer: ['public', 'live', 'directory.read', 'panel.drive', 'api.describe', 'config.read', 'config.write'],
+  wallboard: ['public', 'live'],
 };
 
 /** `METHOD url-pattern` as fastify names the route -> the permission it needs. */
@@ -45,6 +50,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/callbacks': 'calls.read',
   'POST /api/v1/callbacks/:id/done': 'records.write',
   'POST /api/v1/callbacks/:id/dial': 'records.write',
+  // The whole number, logged in the journal (issue 18); records.showNumbers may turn it off.
+  'POST /api/v1/calls/:id/number': 'numbers.show',
+  'POST /api/v1/callbacks/:id/number': 'numbers.show',
   'GET /api/v1/reports/daily': 'reports.read',
   'GET /api/v1/reports/monthly': 'reports.read',
   'GET /api/v1/openapi.json': 'api.describe',
@@ -53,7 +61,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'PUT /api/v1/config': 'config.write',
   'POST /api/v1/sim/hook': 'panel.drive',
   // R13 and call-backs: the receptionist places and transfers calls; the directory is what they choose from.
-  'GET /api/v1/directory': 'live',
+  'GET /api/v1/directory': 'directory.read',
   'POST /api/v1/calls': 'calls.control',
   'POST /api/v1/calls/current/transfer': 'calls.control',
   'POST /api/v1/sim/button': 'panel.drive',

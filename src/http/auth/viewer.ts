@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../app/records/tokens.ts';
 import { isLocalRequest, maskCaller, type CallerFields } from '../privacy.ts';
-import { maskCallerForReception } from '../reception-mask.ts';
+import { hideCaller, maskCallerForReception } from '../reception-mask.ts';
 import { roleMay, type Permission } from './permissions.ts';
 
 export type Viewer =
@@ -41,6 +41,7 @@ export function seesFull(viewer: Viewer): boolean {
 export function showCaller(viewer: Viewer): <T extends CallerFields>(value: T) => T {
   if (seesFull(viewer)) return (value) => value;
   if (viewer.kind === 'token' && viewer.role === 'reception') return maskCallerForReception;
+  if (viewer.kind === 'token' && viewer.role === 'wallboard') return hideCaller;
   return (value) => maskCaller(value, false);
 }
 

@@ -1,4 +1,7 @@
-/** Call-backs (R10; issue 8 item 5): list by state, mark done, dial (a call placed on the free line). */
+/**
+ * Call-backs (R10; issue 8 item 5): list by state, mark done, dial (a call placed on the free line: the unit
+ * dials, the receptionist need not read the number), and show the whole number (logged; issue 18).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -28,6 +31,10 @@ export function callbackRoutes(app: FastifyInstance, records: RecordsService, ca
   api.post('/api/v1/callbacks/:id/done', { schema: { params: idParam, body: doneBody } }, async (request) =>
     showCallback(request.viewer)(await records.markCallbackDone(request.params.id, request.body.outcome, viewerLabel(request.viewer))),
   );
+  api.post('/api/v1/callbacks/:id/number', { schema: { params: idParam } }, async (request) => ({
+    id: request.params.id,
+    number: await records.showNumber('callback', request.params.id, viewerLabel(request.viewer)),
+  }));
   api.post('/api/v1/callbacks/:id/dial', { schema: { params: idParam } }, async (request, reply) => {
     const number = await records.numberToDial(request.params.id);
     if (!calls) throw new NotImplementedError('this listener has no call control');

@@ -1,7 +1,8 @@
 /**
  * Calls (issue 8 items 3 and 7): `GET /api/v1/calls` pages newest first by seq (limit, before); with any of
  * from, to, outcome or format it streams an export in journal order (json | ndjson | csv; `it` role only on
- * the LAN). `GET /api/v1/calls/{id}` one call; `PATCH /api/v1/calls/{id}` notes and category (R8).
+ * the LAN). `GET /api/v1/calls/{id}` one call; `PATCH /api/v1/calls/{id}` notes and category (R8);
+ * `POST /api/v1/calls/{id}/number` the caller's whole number, logged (R11).
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -146,6 +147,11 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
     const { seq, record } = await records.getCall(request.params.id);
     return { seq, ...showCaller(request.viewer)(record) };
   });
+  // R11 (issue 18): the whole number on request, logged in the journal (who, when, which call).
+  api.post('/api/v1/calls/:id/number', { schema: { params: idParam } }, async (request) => ({
+    id: request.params.id,
+    number: await records.showNumber('call', request.params.id, viewerLabel(request.viewer)),
+  }));
   api.patch('/api/v1/calls/:id', { schema: { params: idParam, body: patchBody } }, async (request) => {
     const { seq, record } = await records.annotate(request.params.id, request.body, viewerLabel(request.viewer));
     return { seq, ...showCaller(request.viewer)(record) };

@@ -17,8 +17,8 @@ const query = z.object({ lastEventId: z.coerce.number().int().min(0).optional() 
 const KEEPALIVE_MS = 15_000;
 
 /**
- * What each kind of event needs: lights and the call's state are the live panel; records, journal events (notes,
- * message slips, call-back outcomes) and the call-back count are the records, shown only to a viewer who may read
+ * What each kind of event needs: lights, the call's state and the call-back count are the live panel; records and
+ * journal events (notes, message slips, call-back outcomes, numbers shown) are the records, shown only to a viewer who may read
  * them elsewhere (GET /api/v1/calls, /messages, /callbacks).
  */
 const NEEDS: Readonly<Record<LiveEvent['type'], Permission>> = {
@@ -26,7 +26,8 @@ const NEEDS: Readonly<Record<LiveEvent['type'], Permission>> = {
   call: 'live',
   record: 'calls.read',
   'journal-event': 'calls.read',
-  callbacks: 'calls.read',
+  // A count and whether one is overdue: no caller data, so the wallboard may show it too.
+  callbacks: 'live',
 };
 
 /** The event as this viewer may see it, or null when it is not theirs to see (live and replayed alike). */

@@ -24,6 +24,9 @@ export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: stri
         readReports: viewerMay(viewer, 'reports.read'),
         exportCalls: viewerMay(viewer, 'calls.export'),
         readConfig: viewerMay(viewer, 'config.read'),
+        readDirectory: viewerMay(viewer, 'directory.read'),
+        // R11: a whole number on request, when the role may and the installer allows it (records.showNumbers).
+        showNumber: viewerMay(viewer, 'numbers.show') && (config?.records.showNumbers ?? false),
       },
       panelKind: unit.panelKind,
       timeZone: config?.timeZone ?? null,
