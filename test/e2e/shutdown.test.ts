@@ -1,7 +1,7 @@
 /**
  * The real entry point stopped by a signal with calls up (issue: shutdown writes every record): a held call
  * and a call ringing on LINE2 are both written as interrupted before the process exits, and the log says so;
- * a second signal exits at once. Real baresip, sipp as the callers.
+ * a second signal exits at once, also when its output is already closed. Real baresip, sipp as the callers.
  * Ports: SIP 25360, ctrl_tcp 24744, LAN API 25380, sipp 25370-25379.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
