@@ -1,8 +1,8 @@
 /** What `GET /api/v1/session` says about the signed-in viewer and the desk (src/http/routes/session.ts). */
 export interface Session {
   unitId: string;
-  viewer: { kind: 'local' | 'token' | 'anonymous'; name?: string; role?: 'it' | 'reception' | 'installer' };
-  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean };
+  viewer: { kind: 'local' | 'token' | 'anonymous'; name?: string; role?: 'it' | 'reception' | 'installer' | 'wallboard' };
+  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean; readDirectory: boolean; showNumber: boolean };
   panelKind: string;
   timeZone: string | null;
   categories: string[];
@@ -13,11 +13,15 @@ export interface Session {
 
 export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'reports' | 'status';
 
-/** The views a viewer sees, in tab order: reception the desk, IT reports and status, the installer status. */
+/**
+ * The views a viewer sees, in tab order: reception the desk, IT reports and status, the installer status, the
+ * wallboard the desk alone (panel and call state: no names, numbers or records).
+ */
 export function viewsFor(session: Session): ViewName[] {
   const role = session.viewer.role;
   if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'reports', 'status'];
   if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory'];
   if (role === 'it') return ['reports', 'status'];
+  if (role === 'wallboard') return ['desk'];
   return ['status'];
 }

@@ -28,7 +28,7 @@ let context: BrowserContext;
 let page: Page;
 let seeded: SeededMonth;
 let errors: string[] = [];
-const tokens: Record<'reception' | 'it' | 'installer', string> = { reception: '', it: '', installer: '' };
+const tokens: Record<'reception' | 'it' | 'installer' | 'wallboard', string> = { reception: '', it: '', installer: '', wallboard: '' };
 
 interface Status {
   sip: { up: boolean };
@@ -58,7 +58,7 @@ beforeAll(async () => {
     },
   });
   const store = tokenStoreIn(u.dataDir);
-  for (const role of ['reception', 'it', 'installer'] as const) tokens[role] = await addToken(store, `web-${role}`, role, new Date());
+  for (const role of ['reception', 'it', 'installer', 'wallboard'] as const) tokens[role] = await addToken(store, `web-${role}`, role, new Date());
   await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
   context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   page = await context.newPage();
@@ -218,9 +218,9 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('a missed call appears in the call-back list and is marked done', async () => {
+  it('a missed call appears in the call-back list with the caller\'s name and the number masked in the middle; "show number" is logged; marked done', async () => {
     const seq = await lastSeq();
-    const call = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613700001111', cancel_ms: 1500 } });
+    const call = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613700001111', caller_name: 'Qian Fang', cancel_ms: 1500 } });
     expect((await call.done).code).toBe(0);
     const missed = await nextRecord(seq);
     expect(missed.outcome).toBe('missed');
@@ -230,9 +230,21 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     const item = page.locator(`[data-callback="${missed.id}"]`);
     await item.waitFor();
     expect(await item.getAttribute('data-state')).toMatch(/^(due|scheduled)$/);
-    expect(await item.textContent()).toContain('1111');
+    // R11 (issue 18): she can tell whom to call back, and the screen shows no whole number.
+    expect(await item.textContent()).toContain('Qian Fang');
+    expect(await item.locator('[data-number="masked"]').textContent()).toBe('137****1111');
+    expect(await item.textContent()).not.toContain('13700001111');
+    // One click dials (the unit dials by record; she need not read the number).
+    expect(await item.getByRole('button', { name: '回电' }).isEnabled()).toBe(true);
     await noSeriousViolations('callbacks');
     await shoot(page, 'callbacks');
+    const journal = u.running.records.journal;
+    const before = journal.lastSeq();
+    await item.getByRole('button', { name: '显示完整号码' }).click();
+    expect(await item.locator('[data-number="whole"]').textContent()).toBe('+8613700001111');
+    const logged = (await journal.readFrom(before, 10)).map((e) => ('event' in e ? e.event : null));
+    expect(logged).toContainEqual(expect.objectContaining({ type: 'number.shown', callbackId: missed.id, callId: missed.id, by: 'reception:web-reception' }));
+    await noSeriousViolations('callbacks, number shown');
     await item.getByRole('button', { name: '完成' }).click();
     const outcome = item.getByLabel('回电结果');
     await outcome.focus();
@@ -284,9 +296,30 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
       await view(name);
       await loaded(name);
       expect(untranslated(await visibleText(page)), name).toEqual([]);
+      await noSeriousViolations(`${name}, English`);
     }
     await page.getByRole('button', { name: '中文' }).click();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  });
+
+  it('a wallboard shows the ringing call\'s state and the lights, never the caller\'s name or number; axe in both languages', async () => {
+    const caller = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613500003333', caller_name: 'Zhou Min', cancel_ms: 15_000 } });
+    await waitFor('ringing', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'ringing', 20_000);
+    await signIn('wallboard');
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['前台']);
+    await page.locator('[data-call-state="ringing"]').waitFor();
+    await loaded('desk');
+    const shown = await page.locator('body').innerText();
+    for (const secret of ['Zhou Min', '3333', '135']) expect(shown).not.toContain(secret);
+    expect(await page.locator('.caller').count()).toBe(0);
+    expect(await page.locator('[data-action]').count()).toBe(0); // nothing to press on a shared screen
+    await noSeriousViolations('wallboard');
+    await shoot(page, 'wallboard');
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(untranslated(await visibleText(page))).toEqual([]);
+    await noSeriousViolations('wallboard, English');
+    await page.getByRole('button', { name: '中文' }).click();
+    caller.kill();
   });
 });
 

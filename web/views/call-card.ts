@@ -37,10 +37,12 @@ export function CallCard({ call, since, session, waiting }: { call: CallStatus |
   }
   const rules = session.rules;
   const elapsed = call.elapsedMs + since;
+  // The wallboard gets no caller fields (R11): it shows the state, not "unknown caller".
+  const wallboard = session.viewer.role === 'wallboard';
   const who = [call.callerName, call.callerNumber].filter(Boolean).join(' · ') || t('call.unknownCaller');
   return html`<section class="card call" aria-live="polite">
     <h2>${t('call.title')}</h2>
-    <p class="caller" data-user-text>${who}</p>
+    ${wallboard ? null : html`<p class="caller" data-user-text>${who}</p>`}
     <p class="call-state" data-call-state=${call.state}>${tMaybe(`callState.${call.state}`) ?? call.state}
       ${call.late ? html` · <strong>${t('call.late')}</strong>` : null}</p>
     ${call.state === 'ringing'

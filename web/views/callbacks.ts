@@ -1,6 +1,8 @@
 /**
  * The call-back list (R10): due ones first (overdue marked in words), then those scheduled out of the quiet
- * hours, with the quiet-hours schedule shown; "call back" (dial) and "done" with what came of it.
+ * hours, with the quiet-hours schedule shown; "call back" (dial: the unit dials, the number need not be read)
+ * and "done" with what came of it. The caller's name as given, the number masked in the middle, and "show
+ * number" where the installer allows it (each use logged in the journal; R11, issue 18).
  */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
@@ -36,14 +38,19 @@ function QuietHours({ session }: { session: Session }) {
 function Item({ cb, session, onChanged }: { cb: CallbackItem; session: Session; onChanged: () => void }) {
   const [outcome, setOutcome] = useState('');
   const [closing, setClosing] = useState(false);
+  const [whole, setWhole] = useState<string | null>(null);
   const action = useAction();
+  const showNumber = async () => {
+    await action.run(async () => setWhole((await api<{ number: string | null }>('POST', `/api/v1/callbacks/${id}/number`)).number));
+  };
   const act = (path: string, body?: unknown) => async (e?: Event) => {
     e?.preventDefault();
     if (await action.run(() => api('POST', path, body))) onChanged();
   };
   const id = encodeURIComponent(cb.id);
   return html`<li class=${`callback ${cb.overdue ? 'overdue' : ''}`} data-callback=${cb.id} data-state=${cb.state}>
-    <div class="callback-who"><strong data-user-text=${cb.name ? true : undefined}>${cb.name ?? t('call.unknownCaller')}</strong> <span class="number" data-user-text>${cb.number}</span>
+    <div class="callback-who"><strong data-user-text=${cb.name ? true : undefined}>${cb.name ?? t('call.unknownCaller')}</strong> <span class="number" data-number=${whole ? 'whole' : 'masked'} data-user-text>${whole ?? cb.number}</span>
+      ${session.may.showNumber && !whole ? html`<button type="button" onClick=${showNumber}>${t('callbacks.showNumber')}</button>` : null}
       <span class="tag">${cb.source === 'call' ? t('callbacks.fromCall') : t('callbacks.fromMessage')}</span></div>
     <div>${cb.state === 'scheduled' ? t('callbacks.scheduledFor', { at: when(cb.scheduledFor, lang(), session.timeZone) }) : t('callbacks.dueSince', { at: when(cb.dueAt, lang(), session.timeZone) })}
       ${cb.overdue ? html` · <strong class="alarm-text">${t('callbacks.overdue')}</strong>` : null}</div>

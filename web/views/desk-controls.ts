@@ -12,6 +12,8 @@ import type { DeskStatus } from './use-desk.ts';
 
 export function DeskControls({ session, status, onDone }: { session: Session; status: DeskStatus | null; onDone: () => void }) {
   const action = useAction();
+  // A wallboard is a screen others see: nothing to press, no handset to point at.
+  if (session.viewer.role === 'wallboard') return null;
   if (session.panelKind !== 'simulated' || !session.may.drivePanel) {
     return html`<p class="hint">${t('controls.realBoard')}</p>`;
   }
