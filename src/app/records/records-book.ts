@@ -8,6 +8,7 @@
  */
 import type { CallRecord } from '../../core/record.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../ports/call-journal.ts';
+import { AnnotationBook } from './annotation-book.ts';
 import { CallbackBook } from './callback-book.ts';
 import { CallIndex } from './call-index.ts';
 
@@ -59,7 +60,8 @@ export interface Callback {
 export type Overlay = Partial<Pick<CallRecord, 'notes' | 'category' | 'message' | 'callbackDue' | 'callbackDone'>>;
 
 export class RecordsBook {
-  readonly annotations = new Map<string, Annotation>();
+  /** Compact (./annotation-book.ts), as the call-backs are. */
+  readonly annotations = new AnnotationBook();
   readonly messages = new Map<string, MessageSlip>();
   /** Compact (./callback-book.ts): a read hands out a snapshot. */
   readonly callbacks = new CallbackBook();
