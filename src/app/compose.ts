@@ -76,7 +76,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const dataDir = resolve(config.dataDir);
   // Small durable state: the sync cursors and the journal's seq high-water mark (the file keeps its first name).
   const state = new LowdbStateStore(join(dataDir, 'state', 'sync.json'));
-  await state.open();
+  const setAside = await state.openSettingAsideCorrupt();
+  if (setAside) logger.error({ file: setAside }, 'sync state file was corrupt: kept aside, sync starts again from the first entry (sinks upsert by id)');
   const highWater = new SeqHighWater({ store: state, logger: logger.child({ module: 'journal' }), also: () => storedCursorFloor(state) });
   const journal = overrides.journal ?? new JsonlJournal({ dir: join(dataDir, 'journal'), logger: logger.child({ module: 'journal' }), highWater });
   const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });

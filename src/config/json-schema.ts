@@ -1,6 +1,6 @@
 /**
  * The config's JSON Schema, made from the one zod schema (zod-to-json-schema), for editors: put
- * `"$schema": "/opt/deskphone/config.schema.json"` in a config, or run `deskphone config-schema`.
+ * `"$schema": "/usr/lib/deskphone/config.schema.json"` in a config, or run `deskphone config-schema`.
  * Cross-field rules (holdLimitMs longer than holdCheckInMs...) cannot be said in JSON Schema; the unit and
  * `deskphone check-config` still check them.
  */

@@ -43,8 +43,8 @@ describe('config JSON Schema', () => {
   });
 
   it('a config may name its schema for editors', () => {
-    expect(parseConfig({ $schema: '/opt/deskphone/config.schema.json', unitId: 'a' }).unitId).toBe('a');
-    expect(validate({ $schema: '/opt/deskphone/config.schema.json' })).toBe(true);
+    expect(parseConfig({ $schema: '/usr/lib/deskphone/config.schema.json', unitId: 'a' }).unitId).toBe('a');
+    expect(validate({ $schema: '/usr/lib/deskphone/config.schema.json' })).toBe(true);
   });
 
   it('deskphone config-schema prints it', async () => {

@@ -90,4 +90,20 @@ describe('LowdbStateStore', () => {
     await writeFile(file, '{"sync.cursor.postgres": 4');
     await expect(new LowdbStateStore(file).open()).rejects.toThrow(`${file}: not valid JSON`);
   });
+
+  it('sets a corrupt file aside whole and starts empty when asked (state the unit can rebuild)', async () => {
+    const file = join(dir, 'aside', 'sync.json');
+    await mkdir(join(dir, 'aside'), { recursive: true });
+    const torn = '{"sync.cursor.postgres": 4';
+    await writeFile(file, torn);
+    const store = new LowdbStateStore(file);
+    const aside = await store.openSettingAsideCorrupt(() => new Date('2026-12-07T10:00:00.000Z'));
+    expect(aside).toBe(`${file}.corrupt-2026-12-07T10-00-00-000Z`);
+    expect(await readFile(aside as string, 'utf8')).toBe(torn);
+    expect(store.get('sync.cursor.postgres')).toBeUndefined();
+    await store.set('sync.cursor.postgres', 1);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ 'sync.cursor.postgres': 1 });
+    // A sound file is read as it is, nothing set aside.
+    expect(await new LowdbStateStore(file).openSettingAsideCorrupt()).toBeNull();
+  });
 });
