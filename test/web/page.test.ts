@@ -288,6 +288,60 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect((await caller.done).code).toBe(0);
   });
 
+  it('nothing typed is lost: a note and a slip stay with their call when another call ends, ask before the page is left, survive a reload, and save to their own call', async () => {
+    await signIn('reception');
+    await loaded('desk');
+    const notesCard = page.locator('section[data-call-id]');
+    await notesCard.waitFor();
+    const first = (await notesCard.getAttribute('data-call-id')) as string;
+    await page.getByLabel('备注').fill('客户要发票，周五前寄出');
+    await page.getByLabel('给谁').fill('财务室');
+    await page.getByLabel(/^内容/).fill('请尽快回电');
+    expect(await page.locator('[data-slip-call]').getAttribute('data-slip-call')).toBe(first);
+
+    // Another call ends meanwhile.
+    const seq = await lastSeq();
+    const other = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613900004444', caller_name: 'Sun Li', cancel_ms: 1000 } });
+    expect((await other.done).code).toBe(0);
+    const newer = await nextRecord(seq);
+    await expect.poll(() => page.locator(`[data-newer-call="${newer.id}"]`).count(), { timeout: 10_000 }).toBe(2);
+    expect(await notesCard.getAttribute('data-call-id')).toBe(first);
+    expect(await page.getByLabel('备注').inputValue()).toBe('客户要发票，周五前寄出');
+    expect(await page.locator('[data-slip-call]').getAttribute('data-slip-call')).toBe(first);
+    expect(await page.getByLabel(/^内容/).inputValue()).toBe('请尽快回电');
+    await noSeriousViolations('desk with drafts and a newer call');
+
+    // Leaving asks first; the drafts come back after the reload, still pinned to the first call.
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.type();
+      void d.accept();
+    });
+    await page.reload();
+    expect(asked).toBe('beforeunload');
+    await loaded('desk');
+    await expect.poll(() => page.getByLabel('备注').inputValue()).toBe('客户要发票，周五前寄出');
+    expect(await notesCard.getAttribute('data-call-id')).toBe(first);
+    expect(await page.getByLabel(/^内容/).inputValue()).toBe('请尽快回电');
+    expect(await page.getByLabel('给谁').inputValue()).toBe('财务室');
+
+    // Saved to the call it was written for, not the newer one.
+    await page.getByRole('button', { name: '保存备注' }).click();
+    await expect.poll(async () => (await u.get<{ notes: string | null }>(`/api/v1/calls/${first}`)).notes).toBe('客户要发票，周五前寄出');
+    expect((await u.get<{ notes: string | null }>(`/api/v1/calls/${newer.id}`)).notes).toBeNull();
+    await expect.poll(() => notesCard.getAttribute('data-call-id')).toBe(newer.id);
+
+    // Moving the slip to the newer call asks before its text is cleared; declining keeps everything.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.locator('[data-slip-call]').getByRole('button', { name: '改填新来电' }).click();
+    expect(await page.getByLabel(/^内容/).inputValue()).toBe('请尽快回电');
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('[data-slip-call]').getByRole('button', { name: '改填新来电' }).click();
+    await expect.poll(() => page.locator('[data-slip-call]').getAttribute('data-slip-call')).toBe(newer.id);
+    expect(await page.getByLabel(/^内容/).inputValue()).toBe('');
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('deskphone.draft')))).toEqual([]);
+  });
+
   it('the English switch changes every visible string on each reception view', async () => {
     await signIn('reception');
     await page.getByRole('button', { name: 'English' }).click();

@@ -90,6 +90,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'controls.handsetDown': 'down',
   'controls.realBoard': 'Use the handset and the HOLD button on the desk.',
 
+  'draft.newerCall': 'Another call has ended ({caller}). This form stays with its own call; nothing you typed is lost.',
+  'draft.switch': 'Use the newer call',
+  'draft.replace': 'This form has unsaved text; moving to the newer call clears it. Move anyway?',
+
   'slip.title': 'Message slip',
   'slip.ctrlEnter': 'Ctrl+Enter saves',
   'slip.linkLast': 'Link to the last call ({caller})',

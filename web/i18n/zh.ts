@@ -88,6 +88,10 @@ export const zh = {
   'controls.handsetDown': '已放下',
   'controls.realBoard': '请使用桌面上的听筒和保持键。',
 
+  'draft.newerCall': '又有一通来电结束（{caller}）。这张表仍属于原来的来电，已输入的内容不会丢失。',
+  'draft.switch': '改填新来电',
+  'draft.replace': '表里还有未保存的内容，换到新来电会清空它。确定要换吗？',
+
   'slip.title': '留言条',
   'slip.ctrlEnter': '按 Ctrl+Enter 保存',
   'slip.linkLast': '关联上一通来电（{caller}）',

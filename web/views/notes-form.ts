@@ -1,6 +1,9 @@
-/** Notes and category for the last call (R8: who, what, when, why), appended to the journal by the unit. */
+/**
+ * Notes and category for the last call (R8: who, what, when, why), appended to the journal by the unit. Pinned to
+ * the call they were started for, kept as a draft until saved (use-draft.ts): a newer call never replaces them.
+ */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { api } from '../api.ts';
 import { clock, when } from '../format.ts';
 import { lang, t, tMaybe } from '../i18n/i18n.ts';
@@ -8,21 +11,30 @@ import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import type { CallRecord } from './use-desk.ts';
+import { NewerCall } from './newer-call.ts';
+import { useDraft } from './use-draft.ts';
 
-export function LastCall({ session, call, onSaved }: { session: Session; call: CallRecord | null; onSaved: () => void }) {
-  const [notes, setNotes] = useState('');
-  const [category, setCategory] = useState('');
+interface Notes {
+  notes: string;
+  category: string;
+}
+const stored = (call: CallRecord | null): Notes => ({ notes: call?.notes ?? '', category: call?.category ?? '' });
+const changed = (n: Notes, call: CallRecord | null) => call !== null && (n.notes !== stored(call).notes || n.category !== stored(call).category);
+
+export function LastCall({ session, call: latest, onSaved }: { session: Session; call: CallRecord | null; onSaved: () => void }) {
+  const draft = useDraft<Notes>('notes', latest, stored, changed);
+  const call = draft.call;
+  const { notes, category } = draft.fields;
   const action = useAction();
-  useEffect(() => {
-    setNotes(call?.notes ?? '');
-    setCategory(call?.category ?? '');
-    action.reset();
-  }, [call?.id]);
+  useEffect(() => action.reset(), [call?.id]);
   if (!call) return html`<section class="card"><h2>${t('last.title')}</h2><p>${t('last.none')}</p></section>`;
 
   const save = async (e: Event) => {
     e.preventDefault();
-    if (await action.run(() => api('PATCH', `/api/v1/calls/${encodeURIComponent(call.id)}`, { notes: notes.trim() ? notes : null, category: category || null }))) onSaved();
+    if (await action.run(() => api('PATCH', `/api/v1/calls/${encodeURIComponent(call.id)}`, { notes: notes.trim() ? notes : null, category: category || null }))) {
+      draft.saved();
+      onSaved();
+    }
   };
   return html`<section class="card" aria-labelledby="last-title" data-call-id=${call.id}>
     <h2 id="last-title">${t('last.title')}</h2>
@@ -36,16 +48,17 @@ export function LastCall({ session, call, onSaved }: { session: Session; call: C
     <form class="form" onSubmit=${save}>
       <div class="field">
         <label for="note-category">${t('field.category')}</label>
-        <select id="note-category" value=${category} onChange=${(e: Event) => setCategory((e.target as HTMLSelectElement).value)}>
+        <select id="note-category" value=${category} onChange=${(e: Event) => draft.set({ category: (e.target as HTMLSelectElement).value })}>
           <option value="">${t('last.noCategory')}</option>
           ${session.categories.map((c) => html`<option value=${c}>${tMaybe(`category.${c}`) ?? c}</option>`)}
         </select>
       </div>
       <div class="field wide">
         <label for="note-notes">${t('field.notes')}</label>
-        <textarea id="note-notes" rows="2" value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLTextAreaElement).value)}
+        <textarea id="note-notes" rows="2" value=${notes} onInput=${(e: Event) => draft.set({ notes: (e.target as HTMLTextAreaElement).value })}
           onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void save(e)}></textarea>
       </div>
+      <${NewerCall} newer=${draft.newer} onSwitch=${draft.switchToNewer} />
       <${ErrorLine} error=${action.error} />
       ${action.done ? html`<p class="ok" role="status">${t('last.saved')}</p>` : null}
       <button type="submit">${t('last.save')}</button>

@@ -1,16 +1,18 @@
 /**
  * The message slip (R9): to whom, from whom, content, who took it (the time is the unit's), and a call-back
  * number; linked to the last call. Made for the keyboard while on the phone: labelled fields in order, Enter
- * in a field or Ctrl+Enter in the content saves.
+ * in a field or Ctrl+Enter in the content saves. Pinned to the call it was started for, its text kept as a draft
+ * (use-draft.ts): a call ending meanwhile never changes the link or the text.
  */
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import type { CallRecord } from './use-desk.ts';
+import { NewerCall } from './newer-call.ts';
+import { useDraft } from './use-draft.ts';
 
 const TAKEN_BY_KEY = 'deskphone.takenBy';
 
@@ -20,9 +22,14 @@ interface Slip {
   callbackNumber: string;
   content: string;
   takenBy: string;
+  /** Linked to the form's call. */
+  link: boolean;
 }
+type TextField = Exclude<keyof Slip, 'link'>;
 
-function Field({ id, label, value, onInput, type = 'text', required = true }: { id: keyof Slip; label: string; value: string; onInput: (v: string) => void; type?: string; required?: boolean }) {
+const typed = (s: Slip) => [s.to, s.from, s.callbackNumber, s.content].some((v) => v.trim() !== '');
+
+function Field({ id, label, value, onInput, type = 'text', required = true }: { id: TextField; label: string; value: string; onInput: (v: string) => void; type?: string; required?: boolean }) {
   return html`<div class="field">
     <label for=${`slip-${id}`}>${label}${required ? html` <span aria-hidden="true">*</span>` : null}</label>
     <input id=${`slip-${id}`} name=${id} type=${type} value=${value} required=${required} onInput=${(e: Event) => onInput((e.target as HTMLInputElement).value)} />
@@ -30,31 +37,33 @@ function Field({ id, label, value, onInput, type = 'text', required = true }: { 
 }
 
 export function SlipForm({ session, lastCall, onSaved }: { session: Session; lastCall: CallRecord | null; onSaved: () => void }) {
-  const empty = (): Slip => ({ to: '', from: '', callbackNumber: '', content: '', takenBy: localStorage.getItem(TAKEN_BY_KEY) ?? session.viewer.name ?? '' });
-  const [slip, setSlip] = useState<Slip>(empty);
-  const [link, setLink] = useState(true);
+  const empty = (): Slip => ({ to: '', from: '', callbackNumber: '', content: '', takenBy: localStorage.getItem(TAKEN_BY_KEY) ?? session.viewer.name ?? '', link: true });
+  const draft = useDraft<Slip>('slip', lastCall, empty, typed);
+  const slip = draft.fields;
+  const call = draft.call;
+  const link = slip.link;
   const action = useAction();
-  const set = (k: keyof Slip) => (v: string) => setSlip((s) => ({ ...s, [k]: v }));
+  const set = (k: TextField) => (v: string) => draft.set({ [k]: v } as Partial<Slip>);
 
   const save = async (e?: Event) => {
     e?.preventDefault();
     const ok = await action.run(() =>
       api('POST', '/api/v1/messages', {
-        ...(link && lastCall ? { callId: lastCall.id } : {}),
+        ...(link && call ? { callId: call.id } : {}),
         to: slip.to, from: slip.from, content: slip.content, takenBy: slip.takenBy,
         ...(slip.callbackNumber.trim() ? { callbackNumber: slip.callbackNumber.trim() } : {}),
       }),
     );
     if (!ok) return;
     localStorage.setItem(TAKEN_BY_KEY, slip.takenBy);
-    setSlip(empty());
+    draft.saved();
     onSaved();
   };
   const ctrlEnter = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void save(e);
   };
 
-  return html`<section class="card" aria-labelledby="slip-title">
+  return html`<section class="card" aria-labelledby="slip-title" data-slip-call=${call?.id ?? ''}>
     <h2 id="slip-title">${t('slip.title')}</h2>
     <form class="form" onSubmit=${save} novalidate>
       <${Field} id="to" label=${t('field.to')} value=${slip.to} onInput=${set('to')} />
@@ -68,9 +77,10 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
       </div>
       <${Field} id="takenBy" label=${t('field.takenBy')} value=${slip.takenBy} onInput=${set('takenBy')} />
       <div class="field wide check">
-        <input id="slip-link" type="checkbox" checked=${link && lastCall !== null} disabled=${lastCall === null} onChange=${(e: Event) => setLink((e.target as HTMLInputElement).checked)} />
-        <label for="slip-link">${lastCall ? t('slip.linkLast', { caller: lastCall.callerNumber ?? t('call.unknownCaller') }) : t('slip.noCall')}</label>
+        <input id="slip-link" type="checkbox" checked=${link && call !== null} disabled=${call === null} onChange=${(e: Event) => draft.set({ link: (e.target as HTMLInputElement).checked })} />
+        <label for="slip-link">${call ? t('slip.linkLast', { caller: [call.callerName, call.callerNumber].filter(Boolean).join(' · ') || t('call.unknownCaller') }) : t('slip.noCall')}</label>
       </div>
+      <${NewerCall} newer=${draft.newer} onSwitch=${draft.switchToNewer} />
       <${ErrorLine} error=${action.error} />
       ${action.done ? html`<p class="ok" role="status">${t('slip.saved')}</p>` : null}
       <button type="submit" class="primary">${t('slip.save')}</button>
