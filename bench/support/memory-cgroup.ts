@@ -10,7 +10,9 @@
  * figures from memory.max_usage_in_bytes, memory.failcnt and memory.oom_control's oom_kill.
  * The group counts what systemd counts for a service: the process's memory and the page cache it fills (reading
  * the journal), which the kernel reclaims at the limit; hitting the limit (failcnt, "max" events) therefore means
- * reclaim, not a kill. A kill shows as oom_kill.
+ * reclaim, not a kill. A kill shows as oom_kill. Pages already in memory when the process starts (the node binary,
+ * a journal the bench just wrote) stay charged to the group that first read them: the group's peak is then below
+ * the process's RSS.
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
