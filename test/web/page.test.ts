@@ -342,6 +342,37 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('deskphone.draft')))).toEqual([]);
   });
 
+  it('a call-back number written 137-0000-2222 is accepted and stored as +8613700002222; one it cannot read is marked on its field with what to write; limits are stated', async () => {
+    await loaded('desk');
+    const slip = page.locator('[data-slip-call]');
+    expect(await page.getByLabel(/^内容/).getAttribute('maxlength')).toBe('4000');
+    expect(await page.getByLabel('给谁').getAttribute('maxlength')).toBe('100');
+    await page.getByLabel('给谁').fill('财务室');
+    await page.getByLabel('来电人').fill('孙先生');
+    await page.getByLabel(/^内容/).fill('发票寄错了');
+    expect(await slip.locator('[data-counter="content"]').textContent()).toBe('已输入 5 / 4000 字');
+    const number = page.getByLabel('回电号码');
+    await number.fill('137-0000-222x');
+    await number.press('Enter');
+    const alert = slip.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('137-0000-2222');
+    expect(await alert.textContent()).not.toMatch(/[{}"]|E_[A-Z_]+|body\./);
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    expect(await number.getAttribute('aria-describedby')).toContain(await alert.getAttribute('id') as string);
+    expect(await page.getByLabel('给谁').getAttribute('aria-invalid')).toBeNull();
+    await noSeriousViolations('slip with a refused number');
+
+    const before = (await u.get<{ messages: { id: string }[] }>('/api/v1/messages')).messages.length;
+    await number.fill('137-0000-2222');
+    await number.press('Enter');
+    await slip.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    const messages = (await u.get<{ messages: { content: string; callbackNumber: string | null }[] }>('/api/v1/messages')).messages;
+    expect(messages.length).toBe(before + 1);
+    expect(messages[0]).toMatchObject({ content: '发票寄错了', callbackNumber: '+8613700002222' });
+    expect(await number.getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('the English switch changes every visible string on each reception view', async () => {
     await signIn('reception');
     await page.getByRole('button', { name: 'English' }).click();

@@ -55,8 +55,9 @@ export function LastCall({ session, call: latest, onSaved }: { session: Session;
       </div>
       <div class="field wide">
         <label for="note-notes">${t('field.notes')}</label>
-        <textarea id="note-notes" rows="2" value=${notes} onInput=${(e: Event) => draft.set({ notes: (e.target as HTMLTextAreaElement).value })}
+        <textarea id="note-notes" rows="2" maxlength="2000" aria-describedby="note-notes-count" value=${notes} onInput=${(e: Event) => draft.set({ notes: (e.target as HTMLTextAreaElement).value })}
           onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void save(e)}></textarea>
+        <small id="note-notes-count" data-counter="notes">${t('form.counter', { used: notes.length, max: 2000 })}</small>
       </div>
       <${NewerCall} newer=${draft.newer} onSwitch=${draft.switchToNewer} />
       <${ErrorLine} error=${action.error} />

@@ -8,7 +8,7 @@ import { html } from 'htm/preact';
 import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
-import { ErrorLine } from './error-text.ts';
+import { ErrorLine, invalidProps } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import type { CallRecord } from './use-desk.ts';
 import { NewerCall } from './newer-call.ts';
@@ -27,12 +27,20 @@ interface Slip {
 }
 type TextField = Exclude<keyof Slip, 'link'>;
 
+/** The API's limits (src/http/routes/messages.ts), stated on the fields before they are hit. */
+const MAX: Record<TextField, number> = { to: 100, from: 200, callbackNumber: 40, content: 4000, takenBy: 100 };
+const ERROR_ID = 'slip-error';
+
 const typed = (s: Slip) => [s.to, s.from, s.callbackNumber, s.content].some((v) => v.trim() !== '');
 
-function Field({ id, label, value, onInput, type = 'text', required = true }: { id: TextField; label: string; value: string; onInput: (v: string) => void; type?: string; required?: boolean }) {
+function Field({ id, label, value, onInput, error, type = 'text', required = true, hint }: { id: TextField; label: string; value: string; onInput: (v: string) => void; error: unknown; type?: string; required?: boolean; hint?: string }) {
+  const invalid = invalidProps(error, id, ERROR_ID);
   return html`<div class="field">
     <label for=${`slip-${id}`}>${label}${required ? html` <span aria-hidden="true">*</span>` : null}</label>
-    <input id=${`slip-${id}`} name=${id} type=${type} value=${value} required=${required} onInput=${(e: Event) => onInput((e.target as HTMLInputElement).value)} />
+    <input id=${`slip-${id}`} name=${id} type=${type} value=${value} required=${required} maxlength=${MAX[id]} ...${invalid}
+      aria-describedby=${[invalid['aria-describedby'], hint ? `slip-${id}-hint` : null].filter(Boolean).join(' ') || undefined}
+      onInput=${(e: Event) => onInput((e.target as HTMLInputElement).value)} />
+    ${hint ? html`<small id=${`slip-${id}-hint`}>${hint}</small>` : null}
   </div>`;
 }
 
@@ -66,22 +74,23 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
   return html`<section class="card" aria-labelledby="slip-title" data-slip-call=${call?.id ?? ''}>
     <h2 id="slip-title">${t('slip.title')}</h2>
     <form class="form" onSubmit=${save} novalidate>
-      <${Field} id="to" label=${t('field.to')} value=${slip.to} onInput=${set('to')} />
-      <${Field} id="from" label=${t('field.from')} value=${slip.from} onInput=${set('from')} />
-      <${Field} id="callbackNumber" label=${t('field.callbackNumber')} value=${slip.callbackNumber} onInput=${set('callbackNumber')} type="tel" required=${false} />
+      <${Field} id="to" label=${t('field.to')} value=${slip.to} onInput=${set('to')} error=${action.error} />
+      <${Field} id="from" label=${t('field.from')} value=${slip.from} onInput=${set('from')} error=${action.error} />
+      <${Field} id="callbackNumber" label=${t('field.callbackNumber')} value=${slip.callbackNumber} onInput=${set('callbackNumber')} type="tel" required=${false} error=${action.error} hint=${t('slip.numberHint')} />
       <div class="field wide">
         <label for="slip-content">${t('field.content')} <span aria-hidden="true">*</span></label>
-        <textarea id="slip-content" name="content" rows="3" required aria-describedby="slip-content-hint" value=${slip.content}
+        <textarea id="slip-content" name="content" rows="3" required maxlength=${MAX.content} ...${invalidProps(action.error, 'content', ERROR_ID)}
+          aria-describedby=${[invalidProps(action.error, 'content', ERROR_ID)['aria-describedby'], 'slip-content-hint'].filter(Boolean).join(' ')} value=${slip.content}
           onInput=${(e: Event) => set('content')((e.target as HTMLTextAreaElement).value)} onKeyDown=${ctrlEnter}></textarea>
-        <small id="slip-content-hint">${t('slip.ctrlEnter')}</small>
+        <small id="slip-content-hint">${t('slip.ctrlEnter')} · <span data-counter="content">${t('form.counter', { used: slip.content.length, max: MAX.content })}</span></small>
       </div>
-      <${Field} id="takenBy" label=${t('field.takenBy')} value=${slip.takenBy} onInput=${set('takenBy')} />
+      <${Field} id="takenBy" label=${t('field.takenBy')} value=${slip.takenBy} onInput=${set('takenBy')} error=${action.error} />
       <div class="field wide check">
         <input id="slip-link" type="checkbox" checked=${link && call !== null} disabled=${call === null} onChange=${(e: Event) => draft.set({ link: (e.target as HTMLInputElement).checked })} />
         <label for="slip-link">${call ? t('slip.linkLast', { caller: [call.callerName, call.callerNumber].filter(Boolean).join(' · ') || t('call.unknownCaller') }) : t('slip.noCall')}</label>
       </div>
       <${NewerCall} newer=${draft.newer} onSwitch=${draft.switchToNewer} />
-      <${ErrorLine} error=${action.error} />
+      <${ErrorLine} error=${action.error} id=${ERROR_ID} />
       ${action.done ? html`<p class="ok" role="status">${t('slip.saved')}</p>` : null}
       <button type="submit" class="primary">${t('slip.save')}</button>
     </form>
