@@ -24,6 +24,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { TokenStore } from '../ports/token-store.ts';
 import { FailureThrottle } from './auth/failure-throttle.ts';
 import { OpenStreams } from './auth/open-streams.ts';
+import { openIdempotencyStore } from './idempotency/idempotency-store.ts';
 import { buildHttp, type HttpOptions } from './server.ts';
 
 export interface ListenerDeps {
@@ -77,7 +78,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const result: Listeners = { local: null, lan: null, close };
   // What both listeners serve; the LAN one adds TLS and the token gate.
   const shared: HttpOptions = {
-    unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics,
+    unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, idempotency: await openIdempotencyStore(deps.dataDir, () => deps.clock.now()),
     ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}), ...(deps.provisioning ? { provisioning: deps.provisioning } : {}),
   };
   try {

@@ -20,6 +20,8 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ports/logger.ts';
 import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
 import { errorHandler } from './error-map.ts';
+import { idempotency as idempotencyKeys } from './idempotency/idempotency-hook.ts';
+import type { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { callControlRoutes } from './routes/call-control.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { callRoutes } from './routes/calls.ts';
@@ -61,9 +63,11 @@ export interface HttpOptions {
   configWriter?: ConfigWriter;
   /** Colleagues to call and transfer to (R13): call control is mounted when given. */
   directory?: DirectoryBook;
+  /** POSTs with an Idempotency-Key answered once (issue 18); shared by both listeners. */
+  idempotency?: IdempotencyStore;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -79,6 +83,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
   });
   if (lan) bearerAuth(app, lan.auth);
   else localAccess(app);
+  if (idempotency) idempotencyKeys(app, idempotency);
   void app.register(fastifySwagger, {
     openapi: { info: { title: 'deskphone LAN API', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] },
     transform: jsonSchemaTransform,
