@@ -1,6 +1,6 @@
 /**
  * The latest annotation of each call (R8: notes and category; the latest event wins), kept compact
- * (./packed-table.ts): about 50 bytes a call instead of about 200 as an object in a Map, which a unit whose desk
+ * (./packed-table.ts): about 130 bytes a call instead of about 200 as an object in a Map, which a unit whose desk
  * writes notes on most calls keeps for years of calls. Each read hands out a fresh object.
  */
 import type { Annotation } from './records-book.ts';

@@ -1,6 +1,6 @@
 /**
  * Every call-back the journal holds (R10: one per missed or lost caller, one per message slip with a number),
- * kept compact so a unit with years of calls starts and stays small (./packed-table.ts): about 60 bytes a
+ * kept compact so a unit with years of calls starts and stays small (./packed-table.ts): about 130 bytes a
  * call-back instead of about 230 as an object in a Map. Read like a read-only Map (size, has, get, keys,
  * values); each read hands out a fresh object, a snapshot: read again after a change.
  */
