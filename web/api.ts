@@ -41,13 +41,25 @@ async function failure(res: Response): Promise<ApiError> {
   }
 }
 
-/** GET/POST/PATCH a JSON route; resolves to the parsed body, rejects with ApiError (or E_NETWORK offline). */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** A fresh Idempotency-Key: one per action, so the API runs it once however often it arrives. */
+export function newActionKey(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * GET/POST/PATCH a JSON route; resolves to the parsed body, rejects with ApiError (or E_NETWORK offline). A POST
+ * carries an Idempotency-Key (issue 18): `key` when the caller keeps one per action (a form), else a fresh one.
+ */
+export async function api<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...authHeaders(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'POST' ? { 'idempotency-key': key ?? newActionKey() } : {}),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (err) {

@@ -373,6 +373,47 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(await number.getAttribute('aria-invalid')).toBeNull();
   });
 
+  it('a double Ctrl+Enter saves one slip; the button shows it is busy meanwhile; every POST carries an Idempotency-Key', async () => {
+    await loaded('desk');
+    const keys: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/messages')) keys.push(r.headers()['idempotency-key'] ?? '');
+    });
+    const before = (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length;
+    await page.getByLabel('给谁').fill('前台');
+    await page.getByLabel('来电人').fill('周女士');
+    const content = page.getByLabel(/^内容/);
+    await content.fill('快递放在前台');
+    await content.focus();
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('[data-slip-call]').getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length).toBe(before + 1);
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    expect(keys.every((k) => /^[0-9a-f-]{36}$/.test(k))).toBe(true);
+    expect(new Set(keys).size).toBe(1);
+    // Busy while the request is out: held back by the test, the save button is disabled and marked busy.
+    let release = () => {};
+    await page.route('**/api/v1/messages', async (route) => {
+      await new Promise<void>((r) => (release = r));
+      await route.continue();
+    });
+    await page.getByLabel('给谁').fill('前台');
+    await page.getByLabel('来电人').fill('吴先生');
+    await content.fill('明天再来');
+    await content.focus();
+    await page.keyboard.press('Control+Enter');
+    const button = page.locator('[data-slip-call] button[type="submit"]');
+    await expect.poll(() => button.getAttribute('aria-busy')).toBe('true');
+    expect(await button.isDisabled()).toBe(true);
+    expect(await button.textContent()).toContain('正在保存');
+    await noSeriousViolations('slip while saving');
+    release();
+    await expect.poll(() => button.getAttribute('aria-busy')).toBeNull();
+    await page.unroute('**/api/v1/messages');
+    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length).toBe(before + 2);
+  });
+
   it('the English switch changes every visible string on each reception view', async () => {
     await signIn('reception');
     await page.getByRole('button', { name: 'English' }).click();

@@ -96,6 +96,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
 
   'slip.title': 'Message slip',
   'slip.numberHint': 'Write it like 137-0000-2222, (010) 1234 5678 or +86 …',
+  'form.saving': 'Saving…',
   'form.counter': '{used} of {max} characters',
   'slip.ctrlEnter': 'Ctrl+Enter saves',
   'slip.linkLast': 'Link to the last call ({caller})',

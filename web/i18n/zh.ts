@@ -94,6 +94,7 @@ export const zh = {
 
   'slip.title': '留言条',
   'slip.numberHint': '可写成 137-0000-2222、(010) 1234 5678 或 +86 …',
+  'form.saving': '正在保存…',
   'form.counter': '已输入 {used} / {max} 字',
   'slip.ctrlEnter': '按 Ctrl+Enter 保存',
   'slip.linkLast': '关联上一通来电（{caller}）',

@@ -50,21 +50,21 @@ function Item({ cb, session, onChanged }: { cb: CallbackItem; session: Session; 
   const id = encodeURIComponent(cb.id);
   return html`<li class=${`callback ${cb.overdue ? 'overdue' : ''}`} data-callback=${cb.id} data-state=${cb.state}>
     <div class="callback-who"><strong data-user-text=${cb.name ? true : undefined}>${cb.name ?? t('call.unknownCaller')}</strong> <span class="number" data-number=${whole ? 'whole' : 'masked'} data-user-text>${whole ?? cb.number}</span>
-      ${session.may.showNumber && !whole ? html`<button type="button" onClick=${showNumber}>${t('callbacks.showNumber')}</button>` : null}
+      ${session.may.showNumber && !whole ? html`<button type="button" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${showNumber}>${t('callbacks.showNumber')}</button>` : null}
       <span class="tag">${cb.source === 'call' ? t('callbacks.fromCall') : t('callbacks.fromMessage')}</span></div>
     <div>${cb.state === 'scheduled' ? t('callbacks.scheduledFor', { at: when(cb.scheduledFor, lang(), session.timeZone) }) : t('callbacks.dueSince', { at: when(cb.dueAt, lang(), session.timeZone) })}
       ${cb.overdue ? html` · <strong class="alarm-text">${t('callbacks.overdue')}</strong>` : null}</div>
     ${cb.state === 'done' ? html`<div>${t('callbacks.doneAt', { at: when(cb.doneAt, lang(), session.timeZone) })} <span data-user-text>${cb.outcome ?? ''}</span></div>` : null}
     ${cb.state !== 'done' && session.may.writeRecords
       ? html`<div class="actions">
-          <button type="button" onClick=${act(`/api/v1/callbacks/${id}/dial`)}>${t('callbacks.dial')}</button>
+          <button type="button" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${act(`/api/v1/callbacks/${id}/dial`)}>${t('callbacks.dial')}</button>
           <button type="button" aria-expanded=${closing ? 'true' : 'false'} onClick=${() => setClosing(!closing)}>${t('callbacks.done')}</button>
         </div>
         ${closing
           ? html`<form class="form inline" onSubmit=${act(`/api/v1/callbacks/${id}/done`, { outcome })}>
               <label for=${`outcome-${cb.id}`}>${t('field.outcome')}</label>
               <input id=${`outcome-${cb.id}`} value=${outcome} required onInput=${(e: Event) => setOutcome((e.target as HTMLInputElement).value)} />
-              <button type="submit" class="primary">${t('callbacks.markDone')}</button>
+              <button type="submit" class="primary" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined}>${t('callbacks.markDone')}</button>
             </form>`
           : null}`
       : null}

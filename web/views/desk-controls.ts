@@ -24,9 +24,9 @@ export function DeskControls({ session, status, onDone }: { session: Session; st
   const lifted = status?.panel.hook === 'off';
   const held = status?.call?.state === 'held';
   return html`<div class="controls">
-    <button type="button" class="primary big" data-action="hook" onClick=${run('/api/v1/sim/hook', { state: lifted ? 'on' : 'off' })}>
+    <button type="button" class="primary big" data-action="hook" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${run('/api/v1/sim/hook', { state: lifted ? 'on' : 'off' })}>
       ${lifted ? t('controls.putDown') : t('controls.lift')}</button>
-    <button type="button" class="big" data-action="hold" aria-pressed=${held ? 'true' : 'false'} onClick=${run('/api/v1/sim/button', { name: 'hold' })}>
+    <button type="button" class="big" data-action="hold" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} aria-pressed=${held ? 'true' : 'false'} onClick=${run('/api/v1/sim/button', { name: 'hold' })}>
       ${held ? t('controls.resume') : t('controls.hold')}</button>
     <p class="hint">${t('controls.handset', { hook: lifted ? t('controls.handsetUp') : t('controls.handsetDown') })}</p>
     <${ErrorLine} error=${action.error} />

@@ -34,7 +34,7 @@ export function DirectoryView({ session }: { session: Session }) {
       ${(data?.items ?? []).map(
         (c) => html`<li>
           <span data-user-text><strong>${c.name}</strong>${c.department ? html` <span class="tag">${c.department}</span>` : null}</span>
-          ${session.may.controlCalls ? html`<button type="button" onClick=${transfer(c)}>${t('directory.transfer')}<span class="sr-only" data-user-text> ${c.name}</span></button>` : null}
+          ${session.may.controlCalls ? html`<button type="button" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${transfer(c)}>${t('directory.transfer')}<span class="sr-only" data-user-text> ${c.name}</span></button>` : null}
         </li>`,
       )}
     </ul>

@@ -32,7 +32,7 @@ export function MessagesView({ session }: { session: Session }) {
               ${m.callbackNumber ? ` · ${t('field.callbackNumber')}: ${m.callbackNumber}` : ''}</p>
             ${m.deliveredAt
               ? html`<p>${t('messages.deliveredAt', { at: when(m.deliveredAt, lang(), session.timeZone) })}</p>`
-              : session.may.writeRecords ? html`<button type="button" onClick=${deliver(m.id)}>${t('messages.deliver')}</button>` : null}
+              : session.may.writeRecords ? html`<button type="button" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${deliver(m.id)}>${t('messages.deliver')}</button>` : null}
           </li>`,
         )}</ul>
       </section>`,

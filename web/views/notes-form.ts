@@ -62,7 +62,7 @@ export function LastCall({ session, call: latest, onSaved }: { session: Session;
       <${NewerCall} newer=${draft.newer} onSwitch=${draft.switchToNewer} />
       <${ErrorLine} error=${action.error} />
       ${action.done ? html`<p class="ok" role="status">${t('last.saved')}</p>` : null}
-      <button type="submit">${t('last.save')}</button>
+      <button type="submit" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined}>${t('last.save')}</button>
     </form>
   </section>`;
 }

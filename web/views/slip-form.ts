@@ -5,7 +5,8 @@
  * (use-draft.ts): a call ending meanwhile never changes the link or the text.
  */
 import { html } from 'htm/preact';
-import { api } from '../api.ts';
+import { useMemo } from 'preact/hooks';
+import { api, newActionKey } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine, invalidProps } from './error-text.ts';
@@ -51,6 +52,8 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
   const call = draft.call;
   const link = slip.link;
   const action = useAction();
+  // One Idempotency-Key per slip as written: a repeat of the same save is one slip, an edited slip a new action.
+  const key = useMemo(newActionKey, [JSON.stringify(slip), call?.id]);
   const set = (k: TextField) => (v: string) => draft.set({ [k]: v } as Partial<Slip>);
 
   const save = async (e?: Event) => {
@@ -60,7 +63,7 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
         ...(link && call ? { callId: call.id } : {}),
         to: slip.to, from: slip.from, content: slip.content, takenBy: slip.takenBy,
         ...(slip.callbackNumber.trim() ? { callbackNumber: slip.callbackNumber.trim() } : {}),
-      }),
+      }, key),
     );
     if (!ok) return;
     localStorage.setItem(TAKEN_BY_KEY, slip.takenBy);
@@ -92,7 +95,7 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
       <${NewerCall} newer=${draft.newer} onSwitch=${draft.switchToNewer} />
       <${ErrorLine} error=${action.error} id=${ERROR_ID} />
       ${action.done ? html`<p class="ok" role="status">${t('slip.saved')}</p>` : null}
-      <button type="submit" class="primary">${t('slip.save')}</button>
+      <button type="submit" class="primary" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined}>${action.busy ? t('form.saving') : t('slip.save')}</button>
     </form>
   </section>`;
 }
