@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { DeskphoneError } from '../core/errors.ts';
 import { createCliLogger } from './cli-logger.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { registerCert } from './commands/cert.ts';
 import { registerCheckConfig } from './commands/check-config.ts';
 import { registerConfigTools } from './commands/config-tools.ts';
 import { registerGreeting } from './commands/greeting.ts';
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   registerCheckConfig(program, out, done);
   registerGreeting(program, { out, err }, logger, done);
   registerToken(program, out, done);
+  registerCert(program, { out, err }, done);
   registerStatus(program, out, done);
   registerConfigTools(program, out, done);
   registerInit(program, out, logger, done);

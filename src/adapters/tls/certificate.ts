@@ -64,6 +64,30 @@ export async function certificateFingerprint(options: { dataDir: string; certFil
   }
 }
 
+/** The LAN listener's certificate as a desk PC would import it (public part only), or null before its first start. */
+export interface PublicCertificate {
+  pem: string;
+  fingerprint: string;
+  /** The names and addresses it is valid for (its subjectAltName, as node prints it). */
+  names: string;
+  validTo: string;
+}
+
+export async function publicCertificate(options: { dataDir: string; certFile: string | null }): Promise<PublicCertificate | null> {
+  const path = options.certFile ?? join(options.dataDir, 'state', 'tls', 'cert.pem');
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ConfigError([`${options.certFile ? 'http.lan.certFile' : 'dataDir'}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  fingerprintOf(pem, path);
+  const x509 = new X509Certificate(pem);
+  // Only the first certificate of a chain file: what the browser is asked to trust.
+  return { pem: x509.toString(), fingerprint: x509.fingerprint256, names: x509.subjectAltName ?? '', validTo: x509.validTo };
+}
+
 export async function loadOrCreateCertificate(options: { dataDir: string; certFile: string | null; keyFile: string | null; now?: Date }): Promise<TlsMaterial> {
   if (options.certFile && options.keyFile) {
     const cert = await readPem(options.certFile, 'http.lan.certFile');
