@@ -7,6 +7,7 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, saveToken } from './api.ts';
 import { lang, setLang, t, type MessageKey } from './i18n/i18n.ts';
+import { useRingAlert } from './ring-alert.ts';
 import { viewsFor, type Session, type ViewName } from './session.ts';
 import { CallbacksView } from './views/callbacks.ts';
 import { DeskView } from './views/desk.ts';
@@ -63,6 +64,7 @@ export function App() {
     setBoot({ kind: 'signin', error: null });
   };
   const signedIn = boot.kind === 'ready' && boot.session.viewer.kind === 'token';
+  useRingAlert(boot.kind === 'ready');
 
   return html`
     <header class="top">

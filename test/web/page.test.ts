@@ -303,7 +303,10 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     const seq = await lastSeq();
     const other = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613900004444', caller_name: 'Sun Li', cancel_ms: 1000 } });
     expect((await other.done).code).toBe(0);
-    const newer = await nextRecord(seq);
+    await nextRecord(seq);
+    // The newest record (a record of the previous test's calls may land meanwhile too).
+    const newer = await waitFor('the missed call recorded', async () => (await calls()).find((c) => c.outcome === 'missed' && c.seq > seq && c.callerNumber === '+8613900004444'), 20_000);
+    await expect.poll(async () => (await calls())[0]?.id, { timeout: 10_000 }).toBe(newer.id);
     await expect.poll(() => page.locator(`[data-newer-call="${newer.id}"]`).count(), { timeout: 10_000 }).toBe(2);
     expect(await notesCard.getAttribute('data-call-id')).toBe(first);
     expect(await page.getByLabel('备注').inputValue()).toBe('客户要发票，周五前寄出');
@@ -446,6 +449,60 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await noSeriousViolations('wallboard, English');
     await page.getByRole('button', { name: '中文' }).click();
     caller.kill();
+  });
+});
+
+describe('a ring nobody misses', () => {
+  /** Signs a fresh tab in as reception (the token is kept per tab). */
+  async function signInTab(tab: Page, hash: string): Promise<void> {
+    await tab.goto(`${LAN}/${hash}`);
+    const field = tab.getByLabel(/令牌|Token/);
+    await field.waitFor();
+    await field.fill(tokens.reception);
+    await field.press('Enter');
+    await tab.locator('nav.tabs').waitFor();
+  }
+
+  it('a second tab on another view shows the ring in its title and icon; the card turns to ANSWER NOW; on a phone the call card and the lift button come first', async () => {
+    await signIn('reception');
+    await loaded('desk');
+    const second = await context.newPage();
+    const phoneContext = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const phone = await phoneContext.newPage();
+    try {
+      await signInTab(second, '#/callbacks');
+      await signInTab(phone, '');
+      await phone.locator('.live-state[data-connected="yes"]').waitFor();
+      const quietTitle = await second.title();
+      expect(quietTitle).not.toContain('来电响铃中');
+      const caller = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613800005555', caller_name: 'Lin Tao', cancel_ms: 9000 } });
+      await waitFor('ringing', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'ringing', 20_000);
+      // The other tab, on the call-back list and behind the desk tab: title and icon.
+      await expect.poll(() => second.title(), { timeout: 5000 }).toContain('来电响铃中');
+      expect(await second.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml/);
+      // ANSWER NOW is the whole card's state, in words.
+      const card = page.locator('section.call');
+      await expect.poll(() => card.getAttribute('data-answer-now'), { timeout: 10_000 }).toBe('yes');
+      expect(await card.textContent()).toContain('请立即接听');
+      await noSeriousViolations('desk, answer now');
+      await shoot(page, 'desk-answer-now');
+      // A phone: the call card and the lift button are on the first screen (844 px).
+      await phone.locator('section.call[data-answer-now="yes"]').waitFor({ timeout: 10_000 });
+      const cardBox = await phone.locator('section.call').boundingBox();
+      const liftBox = await phone.locator('[data-action="hook"]').boundingBox();
+      await shoot(phone, 'desk-phone-ringing');
+      expect(cardBox!.y).toBeLessThan(844 - 200); // the card's heading, banner and caller on the first screen
+      expect(liftBox!.y + liftBox!.height).toBeLessThanOrEqual(844);
+      expect(cardBox!.y).toBeLessThan((await phone.locator('[data-light="READY"]').boundingBox())!.y);
+      // The caller gives up (CANCEL): the ring ends everywhere.
+      expect((await caller.done).code).toBe(0);
+      await waitFor('line idle', async () => (await u.get<Status>('/api/v1/status')).call === null, 20_000);
+      await expect.poll(() => second.title(), { timeout: 5000 }).toBe(quietTitle);
+      expect(await second.locator('link[rel="icon"]').getAttribute('href')).toBe('data:,');
+    } finally {
+      await second.close();
+      await phoneContext.close();
+    }
   });
 });
 

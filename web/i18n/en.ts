@@ -54,6 +54,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
 
   'call.title': 'Current call',
   'call.none': 'The line is idle',
+  'call.answerNow': 'Answer now!',
+  'ring.title': 'Call ringing',
   'call.unknownCaller': 'Unknown caller',
   'call.late': 'answered late',
   'call.ring': 'Ring',

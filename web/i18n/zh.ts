@@ -52,6 +52,8 @@ export const zh = {
 
   'call.title': '当前通话',
   'call.none': '线路空闲',
+  'call.answerNow': '请立即接听！',
+  'ring.title': '来电响铃中',
   'call.unknownCaller': '未知来电',
   'call.late': '接听超时',
   'call.ring': '响铃',

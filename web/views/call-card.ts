@@ -31,7 +31,7 @@ function LengthTimer({ lengthMs, rules }: { lengthMs: number; rules: NonNullable
   </dl>`;
 }
 
-export function CallCard({ call, since, session, waiting }: { call: CallStatus | null; since: number; session: Session; waiting: number }) {
+export function CallCard({ call, since, session, waiting, answerNow = false }: { call: CallStatus | null; since: number; session: Session; waiting: number; answerNow?: boolean }) {
   if (!call) {
     return html`<section class="card call" aria-live="polite"><h2>${t('call.title')}</h2><p data-call-state="idle">${t('call.none')}</p></section>`;
   }
@@ -40,8 +40,10 @@ export function CallCard({ call, since, session, waiting }: { call: CallStatus |
   // The wallboard gets no caller fields (R11): it shows the state, not "unknown caller".
   const wallboard = session.viewer.role === 'wallboard';
   const who = [call.callerName, call.callerNumber].filter(Boolean).join(' · ') || t('call.unknownCaller');
-  return html`<section class="card call" aria-live="polite">
+  // ANSWER NOW is a state of the whole card, not one lamp among eleven (issue 18).
+  return html`<section class=${`card call${answerNow ? ' answer-now' : ''}`} aria-live="polite" data-answer-now=${answerNow ? 'yes' : 'no'}>
     <h2>${t('call.title')}</h2>
+    ${answerNow ? html`<p class="answer-now-banner"><strong>${t('call.answerNow')}</strong></p>` : null}
     ${wallboard ? null : html`<p class="caller" data-user-text>${who}</p>`}
     <p class="call-state" data-call-state=${call.state}>${tMaybe(`callState.${call.state}`) ?? call.state}
       ${call.late ? html` · <strong>${t('call.late')}</strong>` : null}</p>

@@ -10,6 +10,9 @@ import { Panel } from './panel.ts';
 import { SlipForm } from './slip-form.ts';
 import { useDesk } from './use-desk.ts';
 
+/** ANSWER NOW lit in any way: the whole call card says so (issue 18). */
+const ANSWERING = new Set(['on', 'blink', 'fast']);
+
 export function DeskView({ session }: { session: Session }) {
   const desk = useDesk(session.may.readCalls);
   const since = desk.status?.call ? desk.now - desk.readAt : 0;
@@ -18,8 +21,8 @@ export function DeskView({ session }: { session: Session }) {
     <${ErrorLine} error=${desk.error} />
     <div class="grid">
       <${Panel} lights=${desk.lights} />
-      <div>
-        <${CallCard} call=${desk.status?.call ?? null} since=${since} session=${session} waiting=${desk.status?.waitingCalls ?? 0} />
+      <div class="call-column">
+        <${CallCard} call=${desk.status?.call ?? null} since=${since} session=${session} waiting=${desk.status?.waitingCalls ?? 0} answerNow=${ANSWERING.has(desk.lights.ANSWER_NOW ?? 'off')} />
         <${DeskControls} session=${session} status=${desk.status} onDone=${desk.refresh} />
       </div>
     </div>

@@ -58,6 +58,8 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
 
   const save = async (e?: Event) => {
     e?.preventDefault();
+    // A repeat of a save that just went through, on the form it emptied: nothing to do (the slip is saved).
+    if (action.done && !typed(slip)) return;
     const ok = await action.run(() =>
       api('POST', '/api/v1/messages', {
         ...(link && call ? { callId: call.id } : {}),
