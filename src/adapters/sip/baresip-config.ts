@@ -23,6 +23,15 @@ export interface AudioDevices {
   alert: string;
 }
 
+/**
+ * Every line account's own audio source: an aubridge device nobody feeds, i.e. silence that never ends. baresip
+ * fixes a call's source when its INVITE arrives (the account's `audio_source=`, else the global default, which
+ * every `ausrc` changes), and an `ausrc` sent before `accept` is not heard: with the handset as source a caller
+ * answered by the unit would hear the room until the prompt is switched in. The unit switches the handset in
+ * after the answer (README "What the caller and the receptionist hear").
+ */
+export const SILENT_SOURCE = 'aubridge,held';
+
 export const HEADLESS_AUDIO: AudioDevices = {
   source: 'aubridge,silence',
   player: 'aubridge,play',
@@ -102,7 +111,7 @@ function audioModules(audio: AudioDevices): string[] {
 }
 
 function renderAccountLine(sip: SipConfig, user: string, reg: SipConfig['registrar']): string {
-  const common = 'answermode=manual;audio_codecs=PCMU,PCMA';
+  const common = `answermode=manual;audio_codecs=PCMU,PCMA;audio_source=${SILENT_SOURCE}`;
   if (!reg) return `<sip:${user}@${hostPort(sip.listenAddress, sip.listenPort)}>;regint=0;${common}`;
   if (UNSAFE_PARAM.test(reg.username)) {
     throw new BadInputError('sip.registrar.username', 'must not contain ; < > " or spaces (baresip accounts syntax)');

@@ -171,6 +171,7 @@ export class BaresipLine implements SipLine {
     ctrl.on('disconnected', (reason) => this.onDisconnected(reason));
     proc.on('ready', () => {
       this.answerer.legacy = isLegacy(proc.version);
+      this.link.byId = !isLegacy(proc.version);
       this.shared.enabled = !isLegacy(proc.version);
       this.log.info({ version: proc.version }, 'baresip is ready');
       ctrl.connectNow();
@@ -220,7 +221,7 @@ export class BaresipLine implements SipLine {
 
   answer(callId: string): Promise<void> {
     if (this.opts.greetingAtPickup) return this.audio.greetThenConnect(callId);
-    return this.answerer.accept(callId, 'answer', []);
+    return this.audio.answerWithHandset(callId);
   }
 
   autoAnswer(callId: string): Promise<void> {

@@ -4,11 +4,15 @@
  *   builtin/<name>.wav + .json    made by the unit at start (Mandarin placeholders, announcements, hold music)
  *   transfer/<hash>.wav + .json   "transferring you to <name>", made on first use and kept
  * A new file is written beside its final name and renamed over it, so baresip never plays half a file; the
- * .json beside each file says where it came from.
+ * .json beside each file says where it came from and how long the file is. Durable across a power cut: the audio
+ * is fsynced, renamed and its directory fsynced before its description is written the same way, so a description
+ * never names audio that is not on disk (a cut in between leaves the new audio with the old description, whose
+ * length may be wrong by the difference; the next replace fixes it).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fsyncDirectory } from '../../adapters/state/durable-file-adapter.ts';
 import { makeDirOwned, ownLikeParent } from '../../adapters/support/owned-like-parent.ts';
 import type { Voice } from '../../config/greetings-schema.ts';
 import type { AudioMeasures } from '../../ports/greeting-audio.ts';
@@ -38,8 +42,30 @@ export interface StoredFile extends AudioAsset {
 
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
+/** How the store makes its writes durable (tests record the order). */
+export interface StoreSync {
+  /** Flushes a file's data to disk. */
+  file(path: string): Promise<void>;
+  /** Flushes a directory, so the renames in it are on disk. */
+  dir(path: string): Promise<void>;
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+const DISK: StoreSync = { file: syncFile, dir: fsyncDirectory };
+
 export class GreetingStore {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly sync: StoreSync = DISK,
+  ) {}
 
   slotPath(slot: string): string {
     return join(this.dir, `${slot}.wav`);
@@ -76,10 +102,19 @@ export class GreetingStore {
         peakDbfs: Number.isFinite(measures.peakDbfs) ? measures.peakDbfs : null,
       };
       await ownLikeParent(tmp);
+      await this.sync.file(tmp);
       await rename(tmp, path);
-      await writeFile(`${tmp}.json`, `${JSON.stringify(meta, null, 2)}\n`, { flag: 'wx' });
+      await this.sync.dir(dirname(path));
+      const handle = await open(`${tmp}.json`, 'wx');
+      try {
+        await handle.writeFile(`${JSON.stringify(meta, null, 2)}\n`);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
       await ownLikeParent(`${tmp}.json`);
       await rename(`${tmp}.json`, metaPath(path));
+      await this.sync.dir(dirname(path));
       return { path, durationMs: meta.durationMs, meta };
     } finally {
       await rm(tmp, { force: true });

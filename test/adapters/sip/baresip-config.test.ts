@@ -27,8 +27,8 @@ describe('baresip config generation', () => {
     expect(f.config).not.toContain('stdio');
     // Line 1, and line 2 (R6) as a second account a PBX hunts to.
     expect(f.accounts).toBe(
-      '<sip:desk@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n' +
-        '<sip:desk-2@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n',
+      '<sip:desk@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held\n' +
+        '<sip:desk-2@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held\n',
     );
     expect(lineAors(direct)).toEqual({ line1: 'sip:desk@127.0.0.1:15061', line2: 'sip:desk-2@127.0.0.1:15061' });
   });
@@ -41,16 +41,16 @@ describe('baresip config generation', () => {
   it('registrar mode: auth user, password and register interval on the registrar address', () => {
     // With a registrar, line 2 needs an extension of its own (sip.line2.user): without one, one line only.
     expect(renderBaresipConfig(registrar).accounts).toBe(
-      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA\n',
+      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held\n',
     );
     expect(lineAors(registrar).line2).toBeNull();
     // Line 2's extension with line 1's credentials, then with its own.
     expect(renderBaresipConfig({ ...registrar, line2: { user: '2002' } }).accounts.split('\n')[1]).toBe(
-      '<sip:2002@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA',
+      '<sip:2002@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held',
     );
     const own = { ...registrar, line2: { user: '2002', username: 'u2002', password: 'Other!pw' } };
     expect(renderBaresipConfig(own).accounts.split('\n')[1]).toBe(
-      '<sip:2002@pbx.lan:5070>;auth_user=u2002;auth_pass=Other!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA',
+      '<sip:2002@pbx.lan:5070>;auth_user=u2002;auth_pass=Other!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held',
     );
   });
 

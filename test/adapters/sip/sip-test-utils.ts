@@ -1,4 +1,5 @@
 /** Test utilities for the SIP adapter: an event recorder, and a real baresip line started for a test file. */
+import type { AudioDevices } from '../../../src/adapters/sip/baresip-config.ts';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import type { SipConfig } from '../../../src/config/schema.ts';
 import type { HoldPrompts, SipLine, SipLineEvent } from '../../../src/ports/sip-line.ts';
@@ -65,6 +66,9 @@ export async function startTestLine(opts: {
   sip?: Partial<SipConfig>;
   /** R3: the greeting at every pick-up (config greetings.playAtEveryPickup). */
   greetingAtPickup?: boolean;
+  /** The handset's devices and baresip's environment (test/peers/alsa/handset.ts); headless without. */
+  audio?: AudioDevices;
+  env?: Record<string, string>;
 }): Promise<TestLine> {
   const data = await makeDataDir();
   const line = new BaresipLine({
@@ -73,6 +77,8 @@ export async function startTestLine(opts: {
     logger: memoryLogger(opts.logs),
     prompts: opts.prepare ? opts.prepare(data.dir) : opts.prompts,
     greetingAtPickup: opts.greetingAtPickup ?? false,
+    audio: opts.audio,
+    env: opts.env,
   });
   const rec = new EventRecorder(line);
   await line.start();

@@ -8,15 +8,15 @@
  */
 import type { Logger } from '../../../ports/logger.ts';
 import type { HoldPrompts, PromptFile } from '../../../ports/sip-line.ts';
-import type { AudioDevices } from '../baresip-config.ts';
+import { SILENT_SOURCE, type AudioDevices } from '../baresip-config.ts';
 import type { SharedAudio } from '../shared-audio.ts';
 import type { Answerer } from './answer.ts';
 import type { CallLink, Command, CtrlLink } from './call-link.ts';
 
 /** Switch a file source this long before its end: aufile hangs the call up when its file runs out. */
 export const FILE_END_LEAD_MS = 300;
-/** An aubridge device nobody feeds or reads: silence that never ends, and a muted earpiece. */
-export const SILENT_SOURCE = 'aubridge,held';
+export { SILENT_SOURCE };
+/** An aubridge device nobody reads: a muted earpiece. */
 export const MUTED_PLAYER = 'aubridge,held-ear';
 
 export interface AudioRoutesDeps {
@@ -33,6 +33,22 @@ export class AudioRoutes {
   private readonly held = new Map<string, NodeJS.Timeout | null>();
 
   constructor(private readonly deps: AudioRoutesDeps) {}
+
+  /**
+   * Answered from the handset: every call starts with its account's silent source, so once it is established the
+   * handset's microphone is switched in (and its earpiece, which it already has unless 1.1 gave the devices to
+   * another call).
+   */
+  async answerWithHandset(callId: string): Promise<void> {
+    const { link, answerer, log } = this.deps;
+    await answerer.accept(callId, 'answer', []);
+    const audio = this.deps.handset();
+    // The call is answered either way (the core learns of its end from call.closed); a switch that fails on a
+    // call still up leaves the caller hearing silence: said loudly.
+    await link.command(callId, 'answer', [['ausrc', audio.source]]).catch((err: unknown) => {
+      if (link.knows(callId)) log.error({ err: (err as Error).message, callId }, 'handset microphone not switched in after the answer');
+    });
+  }
 
   /**
    * R3, optional: answered from the handset, the caller first hears the greeting with the earpiece muted; the
@@ -68,6 +84,7 @@ export class AudioRoutes {
   answerWithPrompt(callId: string, label: string, prompt: () => Promise<PromptFile | null>): Promise<void> {
     const { link, answerer } = this.deps;
     this.held.set(callId, null);
+    // The call's own source is silence from its INVITE on (the account's audio_source=): never the microphone.
     const answered = answerer.accept(callId, label, [['auplay', MUTED_PLAYER]]);
     return answered.then(
       () =>

@@ -44,6 +44,8 @@ export interface CallLinkDeps {
 
 export class CallLink {
   private readonly queue = new PQueue({ concurrency: 1 });
+  /** baresip 1.1 and later: `hangup` takes the Call-ID. */
+  byId = false;
 
   constructor(private readonly deps: CallLinkDeps) {}
 
@@ -58,6 +60,11 @@ export class CallLink {
 
   clear(): void {
     this.queue.clear();
+  }
+
+  /** Whether the line still knows the call. */
+  knows(callId: string): boolean {
+    return this.deps.calls.has(callId);
   }
 
   /** The link, for a command on a call the line knows; throws otherwise. */
@@ -82,6 +89,25 @@ export class CallLink {
   command(callId: string, label: string, commands: Command[]): Promise<void> {
     return this.enqueue(async () => {
       await this.onCall(this.requireCtrl(label, callId), callId, label, commands);
+    });
+  }
+
+  /**
+   * A command that ends or gives away a call (hang-up, transfer): sent only once `callfind` has found that very
+   * call, in a write of its own after the reply (a `callfind` that fails leaves another call current, and a
+   * command in the same write would act on it). The second write selects the call again, so an INVITE that
+   * arrived in between cannot have become the current call; on 1.1 (`byId`) the command also names the call.
+   */
+  async destructive(callId: string, label: string, command: Command): Promise<void> {
+    return this.enqueue(async () => {
+      const ctrl = this.requireCtrl(label, callId);
+      const [, found] = await ctrl.sendAll([['uafind', this.deps.calls.aorOf(callId)], ['callfind', callId]]);
+      this.checkReplies(callId, label, [found as PromiseSettledResult<string>]);
+      if (!this.deps.calls.has(callId)) throw new SipError(`call ${callId} ended before ${label} was sent`);
+      const [name, params] = command;
+      const sent: Command = this.byId && name === 'hangup' && !params ? [name, callId] : command;
+      const replies = await ctrl.sendAll([['callfind', callId], sent]);
+      this.checkReplies(callId, label, replies);
     });
   }
 

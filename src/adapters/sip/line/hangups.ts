@@ -1,9 +1,10 @@
 /**
  * Hanging up. SPEC: putting the handset down always hangs up the call baresip has, so a hang-up asked for while
- * the control link is down (or cut by it) is kept and sent once the link is back (./reconcile.ts).
+ * the control link is down (or cut by it) is kept and sent once the link is back (./reconcile.ts), until baresip
+ * acknowledges it. A hang-up goes only to a call `callfind` has found (./call-link.ts `destructive`).
  */
 import type { Logger } from '../../../ports/logger.ts';
-import type { CallLink, CtrlLink } from './call-link.ts';
+import type { CallLink } from './call-link.ts';
 import type { LineCalls } from './line-calls.ts';
 
 export interface HangupsDeps {
@@ -25,7 +26,7 @@ export class Hangups {
       log.warn({ callId }, 'control link down: hang-up deferred until it is back');
       return Promise.resolve();
     }
-    return link.command(callId, 'hangup', [['hangup']]).catch((err: unknown) => {
+    return link.destructive(callId, 'hangup', ['hangup']).catch((err: unknown) => {
       if (!link.ctrl?.isConnected && calls.has(callId)) {
         this.deferred.add(callId);
         log.warn({ callId, err: (err as Error).message }, 'hang-up cut by the control link: deferred until it is back');
@@ -35,15 +36,32 @@ export class Hangups {
     });
   }
 
-  /** Sends the deferred hang-ups of calls still known (inside the command queue). */
-  async sendDeferred(ctrl: CtrlLink): Promise<void> {
+  /**
+   * Sends the deferred hang-ups of calls still known, each kept until baresip has acknowledged it: a link that
+   * fails again leaves it for the next reconnect. Queued: call outside the command queue.
+   */
+  async sendDeferred(): Promise<void> {
     const { link, calls, log } = this.deps;
     for (const id of [...this.deferred]) {
+      if (!calls.has(id)) {
+        this.deferred.delete(id);
+        continue;
+      }
+      try {
+        await link.destructive(id, 'hangup', ['hangup']);
+      } catch (err) {
+        // The call is gone (closed as lost by the link): nothing left to hang up. Otherwise kept.
+        if (!calls.has(id)) this.deferred.delete(id);
+        throw err;
+      }
       this.deferred.delete(id);
-      if (!calls.has(id)) continue;
-      await link.onCall(ctrl, id, 'hangup', [['hangup']]);
       log.info({ callId: id }, 'deferred hang-up sent');
     }
+  }
+
+  /** Calls whose hang-up waits for baresip. */
+  get waiting(): string[] {
+    return [...this.deferred];
   }
 
   forget(callId: string): void {

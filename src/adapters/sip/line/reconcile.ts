@@ -17,8 +17,8 @@ export interface ReconcileDeps {
   close(callId: string, reason: CloseReason): void;
 }
 
-export function reconcile({ calls, link, hangups, log, close }: ReconcileDeps): Promise<void> {
-  return link.enqueue(async () => {
+export async function reconcile({ calls, link, hangups, log, close }: ReconcileDeps): Promise<void> {
+  await link.enqueue(async () => {
     const ctrl = link.ctrl;
     if (!ctrl) return;
     for (const id of calls.ids()) {
@@ -27,6 +27,6 @@ export function reconcile({ calls, link, hangups, log, close }: ReconcileDeps): 
         close(id, 'lost');
       }
     }
-    await hangups.sendDeferred(ctrl);
   });
+  await hangups.sendDeferred();
 }

@@ -34,7 +34,7 @@ export class Transfers {
     await audio.playMuted(callId, 'transfer', to.announcement);
     if (to.announcement) await new Promise((resolve) => setTimeout(resolve, to.announcement?.durationMs));
     const done = this.waits.wait(callId, ms, `${to.uri} did not take the call within ${ms} ms`);
-    const sent = link.command(callId, 'transfer', [['transfer', to.uri]]);
+    const sent = link.destructive(callId, 'transfer', ['transfer', to.uri]);
     sent.catch((err: unknown) => this.waits.settle(callId, err as Error));
     await Promise.all([sent, done]);
   }

@@ -68,6 +68,19 @@ describe('AudioRoutes', () => {
     expect(sources()).toEqual(['aufile,/p/hold.wav', 'aufile,/p/thanks.wav', 'aufile,/p/hold.wav']);
   });
 
+  it('answered from the handset: the microphone is switched in once established (the call starts silent)', async () => {
+    const { audio, answerer, add, sources, baresip } = setup();
+    add('c', 'ringing');
+    const done = audio.answerWithHandset('c');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sources()).toEqual([]);
+    expect(baresip?.writes[0]?.at(-1)).toEqual(['accept']);
+    answerer.established('c');
+    await vi.advanceTimersByTimeAsync(250);
+    await done;
+    expect(sources()).toEqual([HEADLESS_AUDIO.source]);
+  });
+
   it('greeting at pick-up: earpiece muted at the answer, the greeting, then the handset before its end', async () => {
     const { audio, answerer, add, sources, baresip } = setup();
     add('c', 'ringing');
