@@ -6,21 +6,14 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCertificate } from '../../src/adapters/tls/certificate.ts';
 import { EXIT } from '../../src/cli/exit-codes.ts';
 import { runCli } from '../../src/cli/main.ts';
+import { sink } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deskphone-cert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function sink() {
-  const s = new PassThrough();
-  let text = '';
-  s.on('data', (c: Buffer) => (text += c.toString()));
-  return { stream: s, text: () => text };
-}
 
 function configIn(name: string): { file: string; dataDir: string } {
   const dataDir = join(dir, name);

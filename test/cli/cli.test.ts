@@ -7,16 +7,10 @@ import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { TerminalPrompter } from '../../src/cli/terminal-prompter.ts';
 import { ConfigError, DeskphoneError, PanelError, PanelKindError, BadInputError, SipTimeoutError, JournalError } from '../../src/core/errors.ts';
+import { sink } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function sink() {
-  const s = new PassThrough();
-  let text = '';
-  s.on('data', (c: Buffer) => (text += c.toString()));
-  return { stream: s, text: () => text };
-}
 
 describe('exit codes', () => {
   it.each([

@@ -6,27 +6,15 @@
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
 import { parseAlsaDevices } from '../../src/app/init/init-config.ts';
 import { listTokens, verifyToken } from '../../src/app/records/tokens.ts';
 import { EXIT } from '../../src/cli/exit-codes.ts';
-import { runCli } from '../../src/cli/main.ts';
 import { answersFromFlags } from '../../src/cli/commands/init.ts';
 import { langFromEnv } from '../../src/cli/commands/init-text.ts';
 import { loadConfig } from '../../src/config/load.ts';
-
-async function cli(args: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let text = '';
-  let errText = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
-  err.on('data', (d: Buffer) => (errText += d.toString()));
-  const code = await runCli(args, out, err);
-  return { code, text, errText };
-}
+import { cli } from './run-cli.ts';
 
 describe('deskphone init --non-interactive', () => {
   it('writes a config that validates, speaks the greeting, makes the IT token; a second run keeps a backup', async () => {

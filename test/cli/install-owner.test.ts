@@ -11,27 +11,15 @@ import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCertificate } from '../../src/adapters/tls/certificate.ts';
 import { EXIT } from '../../src/cli/exit-codes.ts';
-import { runCli } from '../../src/cli/main.ts';
 import { toneFile } from '../support/tone-file.ts';
+import { cli } from './run-cli.ts';
 
 const SERVICE = { uid: 65534, gid: 65534 }; // nobody:nogroup, as the service user stands in
 const isRoot = process.getuid?.() === 0;
-
-async function cli(args: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let text = '';
-  let errText = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
-  err.on('data', (d: Buffer) => (errText += d.toString()));
-  const code = await runCli(args, out, err);
-  return { code, text, errText };
-}
 
 /** Every path under `dir` (itself included) not owned by the service user, with its owner. */
 function notTheService(dir: string): string[] {
