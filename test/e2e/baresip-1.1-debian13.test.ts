@@ -63,7 +63,7 @@ describe('baresip 1.1.0 (Debian 13)', () => {
     expect(failed, `failed against baresip 1.1.0:\n${failed.join('\n')}`).toEqual([]);
     expect(code).toBe(0);
     // Every file ran (an empty run proves nothing): each SIP adapter test file and each e2e file named above.
-    const sipFiles = readdirSync(join(REPO, 'test/adapters/sip')).filter((f) => f.endsWith('.test.ts')).length;
+    const sipFiles = readdirSync(join(REPO, 'test/adapters/sip'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts')).length;
     expect(report.testResults.length).toBe(sipFiles + FILES.length - 1);
     expect(report.numPassedTests).toBe(report.numTotalTests);
   });
