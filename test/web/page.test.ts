@@ -127,7 +127,7 @@ const LOADED: Record<string, string> = {
 
 async function loaded(name: string): Promise<void> {
   await page.locator(LOADED[name]!).first().waitFor();
-  await expect.poll(() => page.locator('main').innerText()).not.toMatch(/Loading|正在加载/);
+  await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).not.toMatch(/Loading|正在加载/);
 }
 
 async function noSeriousViolations(name: string): Promise<void> {
@@ -150,7 +150,7 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await light('ANSWER_NOW').and(page.locator('[data-state="blink"], [data-state="fast"]')).waitFor({ timeout: 10_000 });
     expect(await light('ANSWER_NOW').locator('.light-state').textContent()).toMatch(/闪烁|快闪/);
     expect(await light('ANSWER_NOW').locator('.lamp').evaluate((el) => getComputedStyle(el).animationName)).toBe('blink');
-    await expect.poll(() => light('RING2').getAttribute('data-state')).toBe('on');
+    await expect.poll(() => light('RING2').getAttribute('data-state'), { timeout: 10_000 }).toBe('on');
     expect(await page.locator('[data-call-state="ringing"]').count()).toBe(1);
     await page.locator('[data-timer="ring"]').waitFor();
     await shoot(page, 'desk-ringing');
@@ -323,16 +323,16 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await page.reload();
     expect(asked).toBe('beforeunload');
     await loaded('desk');
-    await expect.poll(() => page.getByLabel('备注').inputValue()).toBe('客户要发票，周五前寄出');
+    await expect.poll(() => page.getByLabel('备注').inputValue(), { timeout: 10_000 }).toBe('客户要发票，周五前寄出');
     expect(await notesCard.getAttribute('data-call-id')).toBe(first);
     expect(await page.getByLabel(/^内容/).inputValue()).toBe('请尽快回电');
     expect(await page.getByLabel('给谁').inputValue()).toBe('财务室');
 
     // Saved to the call it was written for, not the newer one.
     await page.getByRole('button', { name: '保存备注' }).click();
-    await expect.poll(async () => (await u.get<{ notes: string | null }>(`/api/v1/calls/${first}`)).notes).toBe('客户要发票，周五前寄出');
+    await expect.poll(async () => (await u.get<{ notes: string | null }>(`/api/v1/calls/${first}`)).notes, { timeout: 10_000 }).toBe('客户要发票，周五前寄出');
     expect((await u.get<{ notes: string | null }>(`/api/v1/calls/${newer.id}`)).notes).toBeNull();
-    await expect.poll(() => notesCard.getAttribute('data-call-id')).toBe(newer.id);
+    await expect.poll(() => notesCard.getAttribute('data-call-id'), { timeout: 10_000 }).toBe(newer.id);
 
     // Moving the slip to the newer call asks before its text is cleared; declining keeps everything.
     page.once('dialog', (d) => void d.dismiss());
@@ -340,7 +340,7 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(await page.getByLabel(/^内容/).inputValue()).toBe('请尽快回电');
     page.once('dialog', (d) => void d.accept());
     await page.locator('[data-slip-call]').getByRole('button', { name: '改填新来电' }).click();
-    await expect.poll(() => page.locator('[data-slip-call]').getAttribute('data-slip-call')).toBe(newer.id);
+    await expect.poll(() => page.locator('[data-slip-call]').getAttribute('data-slip-call'), { timeout: 10_000 }).toBe(newer.id);
     expect(await page.getByLabel(/^内容/).inputValue()).toBe('');
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('deskphone.draft')))).toEqual([]);
   });
@@ -391,7 +391,7 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await page.keyboard.press('Control+Enter');
     await page.keyboard.press('Control+Enter');
     await page.locator('[data-slip-call]').getByRole('status').filter({ hasText: '已保存' }).waitFor();
-    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length).toBe(before + 1);
+    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length, { timeout: 10_000 }).toBe(before + 1);
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(keys.every((k) => /^[0-9a-f-]{36}$/.test(k))).toBe(true);
     expect(new Set(keys).size).toBe(1);
@@ -407,14 +407,14 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await content.focus();
     await page.keyboard.press('Control+Enter');
     const button = page.locator('[data-slip-call] button[type="submit"]');
-    await expect.poll(() => button.getAttribute('aria-busy')).toBe('true');
+    await expect.poll(() => button.getAttribute('aria-busy'), { timeout: 10_000 }).toBe('true');
     expect(await button.isDisabled()).toBe(true);
     expect(await button.textContent()).toContain('正在保存');
     await noSeriousViolations('slip while saving');
     release();
-    await expect.poll(() => button.getAttribute('aria-busy')).toBeNull();
+    await expect.poll(() => button.getAttribute('aria-busy'), { timeout: 10_000 }).toBeNull();
     await page.unroute('**/api/v1/messages');
-    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length).toBe(before + 2);
+    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length, { timeout: 10_000 }).toBe(before + 2);
   });
 
   it('the English switch changes every visible string on each reception view', async () => {
