@@ -17,6 +17,18 @@ let keepAlive: NodeJS.Timeout | undefined;
 const pattern = (pin: number, p: number) => link.send([0xf0, 0x01, pin, p, 0xf7]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits (in wall time, generously) until `enough()` holds: the simulator runs slower than real time on a loaded
+ * machine, so the checks count simulated periods instead of trusting a wall-clock window.
+ */
+async function until(enough: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!enough()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 /** Times between consecutive changes, ignoring the first change (a pattern starts mid-phase). */
 function halfPeriodsUs(changes: readonly LevelChange[]): number[] {
   const out: number[] = [];
@@ -53,7 +65,7 @@ describe('DESK_PATTERN', () => {
   it('blinks 500 ms on / 500 ms off in simulated time', async () => {
     const before = sim.history(6).length;
     await pattern(6, BLINK);
-    await sleep(2700);
+    await until(() => halfPeriodsUs(sim.history(6).slice(before)).length >= 3, 'three half-periods');
     const changes = sim.history(6).slice(before);
     const halves = halfPeriodsUs(changes);
     expect(halves.length).toBeGreaterThanOrEqual(3);
@@ -65,7 +77,7 @@ describe('DESK_PATTERN', () => {
   it('blinks fast: 125 ms on / 125 ms off in simulated time', async () => {
     const before = sim.history(7).length;
     await pattern(7, FAST);
-    await sleep(1200);
+    await until(() => halfPeriodsUs(sim.history(7).slice(before)).length >= 6, 'six fast half-periods');
     const halves = halfPeriodsUs(sim.history(7).slice(before));
     expect(halves.length).toBeGreaterThanOrEqual(6);
     for (const h of halves) expect(Math.abs(h - 125_000)).toBeLessThanOrEqual(TOLERANCE_US);
@@ -77,7 +89,8 @@ describe('DESK_PATTERN', () => {
     await pattern(3, BLINK);
     await sleep(230);
     await pattern(4, BLINK);
-    await sleep(2200);
+    const risesOf = (pin: number, from: number) => sim.history(pin).slice(from).filter((c) => c.level === 1).length;
+    await until(() => risesOf(3, before3) >= 3 && risesOf(4, before4) >= 3, 'three rises on both lights');
     const rises = (pin: number, from: number) =>
       sim
         .history(pin)
