@@ -81,10 +81,19 @@ describe('postgres rows', () => {
     const rand = prng(11);
     const entries = Array.from({ length: 1000 }, (_, i) => ({ seq: i + 1, record: makeCall(i + 1, rand) }));
     const heap = () => memoryInUse().heap;
-    const before = heap();
-    const kept = encodeBatch('desk-1', entries);
-    const used = heap() - before;
-    const text = (kept.values as string[]).reduce((n, v) => n + v.length, 0);
+    // Warmed up first (compiled code and its feedback are not what is measured); the least of three tries, each
+    // batch still held when measured, so a stray allocation of the test runner's own does not count.
+    encodeBatch('desk-1', entries.slice(0, 10));
+    const held: ReturnType<typeof encodeBatch>[] = [];
+    const tries = [0, 1, 2].map(() => {
+      const before = heap();
+      const kept = encodeBatch('desk-1', entries);
+      const used = heap() - before;
+      held.push(kept);
+      return used;
+    });
+    const used = Math.min(...tries);
+    const text = (held[0]!.values as string[]).reduce((n, v) => n + v.length, 0);
     // A flat literal costs about its length (one byte a character); pg's `+=` keeps a tree of pieces besides (~3 x).
     expect(used).toBeLessThan(text * 1.6);
   });
