@@ -105,6 +105,8 @@ describe('desk reducer invariants', () => {
         const desk = new Desk(settings({ ringCycleMs: 3000, ringOnMs: 1000 }));
         // An independent model of what the rules say, kept by the test from the events it sends.
         const arrived = new Map<string, number>();
+        // R6: when a waiting (LINE 2) caller's "please hold" answer came up; offered to the desk when the line frees.
+        const queuedAt = new Map<string, number>();
         let answeredAt: number | null = null;
         let heldAt: number | null = null;
         let sipUp = false;
@@ -118,12 +120,15 @@ describe('desk reducer invariants', () => {
           const call = desk.state.call;
           const expected: Record<string, string> = { READY: fault.panel || fault.journal ? 'fast' : sipUp ? 'on' : 'blink' };
           const ringing = call?.state === CallState.Ringing;
-          const rings = ringing ? Math.floor((now - (arrived.get(call.callId) as number)) / rules.ringCycleMs) + 1 : 0;
+          // R6: a queued caller offered to the desk: the full ring bar and ANSWER NOW say "pick up"; they wait on hold.
+          const offered = call?.queued === true && call.state === CallState.Greeting;
+          const rings = offered ? 3 : ringing ? Math.floor((now - (arrived.get(call.callId) as number)) / rules.ringCycleMs) + 1 : 0;
           expected.RING1 = rings >= 1 ? 'on' : 'off';
           expected.RING2 = rings >= 2 ? 'on' : 'off';
           expected.RING3 = rings >= 3 ? 'on' : 'off';
-          expected.ANSWER_NOW = !ringing ? 'off' : rings === rules.ringBudget ? 'blink' : rings > rules.ringBudget ? 'fast' : 'off';
-          const held = call?.state === CallState.Held && heldAt !== null ? now - heldAt : null;
+          expected.ANSWER_NOW = offered ? 'fast' : !ringing ? 'off' : rings === rules.ringBudget ? 'blink' : rings > rules.ringBudget ? 'fast' : 'off';
+          const waitedSince = offered ? (queuedAt.get(call.callId) as number) : call?.state === CallState.Held ? heldAt : null;
+          const held = waitedSince !== null ? now - waitedSince : null;
           expected.HOLD = held === null ? 'off' : held >= rules.holdLimitMs ? 'fast' : held >= rules.holdCheckInMs ? 'blink' : 'on';
           const up = (call?.state === CallState.Talking || call?.state === CallState.Held) && answeredAt !== null ? now - answeredAt : null;
           expected.LENGTH = up === null ? 'off' : up >= rules.lengthLimitMs ? 'fast' : up >= rules.lengthWarnMs ? 'on' : 'off';
@@ -145,12 +150,18 @@ describe('desk reducer invariants', () => {
           if (e.type === 'call.established' && before?.callId === e.callId && (before.state === CallState.Answering || before.state === CallState.Ringing))
             answeredAt = desk.now;
           if (e.type === 'button' && before?.state === CallState.Talking) heldAt = desk.now;
+          if (e.type === 'call.established' && desk.state.waiting.some((w) => w.callId === e.callId && w.queuedAt === null)) queuedAt.set(e.callId, desk.now);
           desk.send(e);
           // A call that ended frees its Call-ID: the same id may arrive again as a new call.
           if (before && desk.state.call?.callId !== before.callId) {
             arrived.delete(before.callId);
             answeredAt = null;
           }
+          // An offered queued caller was answered when their "please hold" came up (R5 counts from there).
+          const current = desk.state.call;
+          if (current?.queued && current.callId !== before?.callId) answeredAt = queuedAt.get(current.callId) ?? null;
+          for (const id of [...queuedAt.keys()])
+            if (desk.state.call?.callId !== id && !desk.state.waiting.some((w) => w.callId === id)) queuedAt.delete(id);
           for (const id of [...arrived.keys()])
             if (desk.state.call?.callId !== id && !desk.state.waiting.some((w) => w.callId === id)) arrived.delete(id);
           check();
