@@ -53,17 +53,6 @@ async function writePrivate(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
-/** The fingerprint of the certificate the LAN listener uses, or null before its first start. */
-export async function certificateFingerprint(options: { dataDir: string; certFile: string | null }): Promise<string | null> {
-  const path = options.certFile ?? join(options.dataDir, 'state', 'tls', 'cert.pem');
-  try {
-    return fingerprintOf(await readFile(path, 'utf8'), path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /** The LAN listener's certificate as a desk PC would import it (public part only), or null before its first start. */
 export interface PublicCertificate {
   pem: string;
@@ -86,6 +75,11 @@ export async function publicCertificate(options: { dataDir: string; certFile: st
   const x509 = new X509Certificate(pem);
   // Only the first certificate of a chain file: what the browser is asked to trust.
   return { pem: x509.toString(), fingerprint: x509.fingerprint256, names: x509.subjectAltName ?? '', validTo: x509.validTo };
+}
+
+/** The fingerprint of the certificate the LAN listener uses, or null before its first start. */
+export async function certificateFingerprint(options: { dataDir: string; certFile: string | null }): Promise<string | null> {
+  return (await publicCertificate(options))?.fingerprint ?? null;
 }
 
 export async function loadOrCreateCertificate(options: { dataDir: string; certFile: string | null; keyFile: string | null; now?: Date }): Promise<TlsMaterial> {
