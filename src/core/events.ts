@@ -16,6 +16,14 @@ export interface TransferTarget {
   uri: string;
 }
 
+/**
+ * R13, consult transfer: how a consult leg to a colleague ended before it was bridged. `busy` (486/600), `declined`
+ * (603, or the colleague pressed 2: "please take a message"), `no-answer` (not answered, or no key pressed, within
+ * `sip.transferTimeoutMs`), `refused` (any other failure answer, or the stack would not dial), `hangup` (the
+ * colleague hung up before being joined), `cancelled` (the desk took the caller back), `lost` (the stack lost it).
+ */
+export type ConsultEndReason = 'busy' | 'declined' | 'no-answer' | 'refused' | 'hangup' | 'cancelled' | 'lost';
+
 export type CoreEvent =
   /** The SIP stack is up (ready, and registered where a registrar is used). */
   | { type: 'sip.up' }
@@ -50,6 +58,19 @@ export type CoreEvent =
   | { type: 'transfer.requested'; callId: string; target: TransferTarget }
   /** R13: the transfer was refused, the target was busy, or nobody answered in time: the caller comes back. */
   | { type: 'transfer.failed'; callId: string; reason: string }
+  /**
+   * R13 consult transfer, from the SIP line: the unit dialled the colleague for caller `callId` on a call of its
+   * own (`legId`, on a free line account); the caller hears hold audio meanwhile and is never dropped by the leg.
+   */
+  | { type: 'consult.ringing'; callId: string; legId: string }
+  /** The colleague answered the consult leg (attended: the handset now talks to them; unit: the whisper plays). */
+  | { type: 'consult.answered'; callId: string; legId: string }
+  /** The colleague pressed a key on the consult leg (RFC 4733 event or SIP INFO): `1` join, `2` take a message. */
+  | { type: 'consult.dtmf'; callId: string; legId: string; digit: string }
+  /** The consult leg ended before it was bridged; the caller stays on hold audio. `detail`: the stack's words. */
+  | { type: 'consult.ended'; callId: string; legId: string; reason: ConsultEndReason; detail: string }
+  /** Caller and colleague are joined (the unit stays in the media path; the handset hears neither). */
+  | { type: 'bridge.up'; callId: string; legId: string }
   /** The call is answered at the SIP level (200 OK / ACK). */
   | { type: 'call.established'; callId: string }
   | { type: 'call.closed'; callId: string; reason: CloseReason }

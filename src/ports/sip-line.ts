@@ -4,13 +4,32 @@ type WithoutRecordId<E> = E extends unknown ? Omit<E, 'recordId'> : never;
 
 /** Events a SIP line delivers: the core's SIP events, less the record id the app adds. */
 export type SipLineEvent =
-  | Extract<CoreEvent, { type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' }>
+  | Extract<
+      CoreEvent,
+      {
+        type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' | 'consult.ringing' | 'consult.answered' | 'consult.dtmf' | 'consult.ended';
+      }
+    >
   | WithoutRecordId<Extract<CoreEvent, { type: 'call.incoming' | 'call.outgoing' }>>;
 
 /** R13: where a call goes, and what the caller hears first ("transferring you to …"; null = nothing). */
 export interface TransferRequest {
   uri: string;
   announcement: PromptFile | null;
+}
+
+/**
+ * R13 consult transfer. `announce`: `receptionist` (attended: once the colleague answers, the handset talks to them
+ * while the caller hears hold audio) or `unit` (the colleague hears `whisper`, e.g. "<caller> 来电，按 1 接通，按 2
+ * 请对方留言", and answers with a key: `consult.dtmf`).
+ */
+export interface ConsultRequest {
+  uri: string;
+  /** What the caller hears first ("transferring you to <name>"), then hold audio; null = hold audio at once. */
+  announcement: PromptFile | null;
+  announce: 'receptionist' | 'unit';
+  /** What the colleague hears when `announce` is `unit` (played, then silence while they choose). */
+  whisper: PromptFile | null;
 }
 
 /** A playable prompt and its length (the SIP stack hangs up at the end of a file: switch before it). */
@@ -68,4 +87,19 @@ export interface SipLine {
    * within the line's transfer timeout; the caller then stays on hold audio.
    */
   transfer(callId: string, to: TransferRequest): Promise<void>;
+  /**
+   * R13, consult transfer: the caller `callId` hears the announcement, then hold audio (handset cut off), and the
+   * unit calls `to.uri` from a free line account of its own. Resolves with the consult leg's id once dialled;
+   * `consult.ringing` / `consult.answered` / `consult.dtmf` / `consult.ended` follow (the line ends the leg itself
+   * after `sip.transferTimeoutMs` unanswered: `no-answer`). Rejects when no line account is free or the stack
+   * refuses to dial; the caller stays on hold audio either way and is never hung up by anything the leg does.
+   */
+  consult(callId: string, to: ConsultRequest): Promise<string>;
+  /**
+   * Joins caller `callId` and the answered consult leg `legId` (aubridge, 8 kHz both ways); the handset hears
+   * neither. From then on either side hanging up hangs up the other: both close with `call.closed`.
+   */
+  bridge(callId: string, legId: string): Promise<void>;
+  /** Ends consult leg `legId` only (`consult.ended` with `cancelled`); the caller stays on hold audio. */
+  endConsult(callId: string, legId: string): Promise<void>;
 }

@@ -31,7 +31,7 @@ import type { SipConfig } from '../../config/schema.ts';
 import { SipError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { HoldPrompts, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import type { ConsultRequest, HoldPrompts, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { HEADLESS_AUDIO, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { parseCallList, type ListedCall } from './call-list.ts';
@@ -255,6 +255,17 @@ export class BaresipLine implements SipLine {
 
   transfer(callId: string, to: TransferRequest): Promise<void> {
     return this.transfers.transfer(callId, to);
+  }
+
+  // Consult transfer (R13): in progress; these reject until the consult/bridge modules land.
+  consult(_callId: string, _to: ConsultRequest): Promise<string> {
+    return Promise.reject(new SipError('consult transfer is not available yet'));
+  }
+  bridge(_callId: string, _legId: string): Promise<void> {
+    return Promise.reject(new SipError('consult transfer is not available yet'));
+  }
+  endConsult(_callId: string, _legId: string): Promise<void> {
+    return Promise.reject(new SipError('consult transfer is not available yet'));
   }
 
   /** baresip's own list of its calls (line 1's account in 1.0.0, every account in 1.1.0): for checks and tests. */

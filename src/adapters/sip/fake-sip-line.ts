@@ -1,6 +1,6 @@
 /** An in-memory SipLine for unit tests and demos: records commands, lets the test raise SIP events. */
 import { SipError } from '../../core/errors.ts';
-import type { SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import type { ConsultRequest, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { numberFromUri } from './event-map.ts';
 
 export class FakeSipLine implements SipLine {
@@ -65,7 +65,23 @@ export class FakeSipLine implements SipLine {
     return this.run('transfer', `${callId}:${to.uri}`);
   }
 
+  /** Records `consult:<callId>:<uri>:<announce>`, raises `consult.ringing` for leg `leg-1`, `leg-2`, … */
+  async consult(callId: string, to: ConsultRequest): Promise<string> {
+    await this.run('consult', `${callId}:${to.uri}:${to.announce}`);
+    const legId = `leg-${++this.legs}`;
+    this.raise({ type: 'consult.ringing', callId, legId });
+    return legId;
+  }
+  bridge(callId: string, legId: string): Promise<void> {
+    return this.run('bridge', `${callId}:${legId}`);
+  }
+  async endConsult(callId: string, legId: string): Promise<void> {
+    await this.run('endConsult', `${callId}:${legId}`);
+    this.raise({ type: 'consult.ended', callId, legId, reason: 'cancelled', detail: 'ended by the desk (fake)' });
+  }
+
   private dialed = 0;
+  private legs = 0;
 
   private async run(command: string, callId: string): Promise<void> {
     this.commands.push(`${command}:${callId}`);

@@ -23,6 +23,12 @@ export const handlers: HandlerTable = {
   'call.outgoing': callOutgoing,
   'transfer.requested': transferRequested,
   'transfer.failed': transferFailed,
+  // Consult transfer (R13): handlers land with the consult/bridge work; until then the core ignores the events.
+  'consult.ringing': (_s, state) => state,
+  'consult.answered': (_s, state) => state,
+  'consult.dtmf': (_s, state) => state,
+  'consult.ended': (_s, state) => state,
+  'bridge.up': (_s, state) => state,
   hook,
   button,
   tick,
