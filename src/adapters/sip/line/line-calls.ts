@@ -59,6 +59,16 @@ export class LineCalls {
     return this.aor.get(callId) ?? this.aors.line1;
   }
 
+  /**
+   * R13: a line account with no call on it, other than `except` (the caller's), for a consult call the unit
+   * places; null when every other line is in use. Line 2's today; with more lines, the first free one.
+   */
+  freeAccount(except: string): string | null {
+    const busy = new Set(this.aor.values());
+    const candidates = [this.aors.line1, this.aors.line2].filter((a): a is string => a !== null && a !== except);
+    return candidates.find((a) => !busy.has(a)) ?? null;
+  }
+
   /** Ringing calls on `callId`'s account other than it. */
   ringingBeside(callId: string): string[] {
     const aor = this.aorOf(callId);
