@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import PQueue from 'p-queue';
 import { initialDeskState, type DeskState } from '../core/desk-state.ts';
 import { canDial, canTransfer, reduce, type DeskSettings } from '../core/desk.ts';
-import { ConflictError } from '../core/api-errors.ts';
+import { ConflictError, LineBusyError, NoCallError } from '../core/api-errors.ts';
 import type { Effect } from '../core/effects.ts';
 import { PanelKindError } from '../core/errors.ts';
 import type { CoreEvent, TransferTarget } from '../core/events.ts';
@@ -159,7 +159,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
    * has it, with the call's id and the id its record will have. ConflictError while the line is in use.
    */
   async placeCall(uri: string): Promise<{ callId: string; recordId: string }> {
-    if (!canDial(this.state)) throw new ConflictError('to', 'the line is in use: a call can be placed once it is free');
+    if (!canDial(this.state)) throw new LineBusyError('to', 'the line is in use: a call can be placed once it is free');
     const callId = await this.deps.sip.dial(uri);
     const call = this.state.call;
     // The stack names the call (call.outgoing) before dial resolves; it may already be over (refused at once).
@@ -170,7 +170,8 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   transferCall(target: TransferTarget): { callId: string } {
     const call = this.state.call;
     if (!call || !canTransfer(this.state)) {
-      throw new ConflictError('to', call ? `the call is ${call.state}: only a call that is up can be transferred` : 'no call on the line to transfer');
+      if (!call) throw new NoCallError('to', 'no call on the line to transfer');
+      throw new ConflictError('to', `the call is ${call.state}: only a call that is up can be transferred`);
     }
     this.dispatch({ type: 'transfer.requested', callId: call.callId, target });
     return { callId: call.callId };

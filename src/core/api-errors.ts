@@ -38,3 +38,24 @@ export class NotImplementedError extends DeskphoneError {
     super('E_NOT_IMPLEMENTED', message);
   }
 }
+
+/** Every line is in use: nothing can be placed until one is free. */
+export class LineBusyError extends FieldError {
+  constructor(field: string, message: string) {
+    super('E_LINE_BUSY', field, message);
+  }
+}
+
+/** There is no call on the line for what was asked (a transfer with no call up). */
+export class NoCallError extends FieldError {
+  constructor(field: string, message: string) {
+    super('E_NO_CALL', field, message);
+  }
+}
+
+/** A number cannot be dialled: the unit has no registrar (direct IP mode), or the stored number is an address. */
+export class NotDialableError extends FieldError {
+  constructor(field: string, message: string) {
+    super('E_NOT_DIALABLE', field, message);
+  }
+}

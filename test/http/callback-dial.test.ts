@@ -1,6 +1,6 @@
 /**
  * Issue 17: a call-back dials only a number (digits, optional leading +) through the registrar, never an address a
- * caller put in their From header; one with no dialable number answers 409 saying why, and nothing is dialled.
+ * caller put in their From header; one with no dialable number answers 422 E_NOT_DIALABLE saying why (the page words it: dial from the desk phone), and nothing is dialled.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryBook } from '../../src/app/calls/directory-book.ts';
@@ -32,13 +32,13 @@ async function setup(registrar: string | null = 'pbx.example') {
 
 describe('call-back dial rules (issue 17)', () => {
   it.each(['sip:x@elsewhere.example', 'sips:boss@10.0.0.9:5061', 'alice', '*97', '1555;user=phone'])(
-    'a stored caller number %s is not dialled: 409 naming why, and no dial reaches the SIP line',
+    'a stored caller number %s is not dialled: 422 E_NOT_DIALABLE naming why, and no dial reaches the SIP line',
     async (planted) => {
       const { app, missed, dials } = await setup();
       await missed('m', planted);
       const res = await app.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' });
-      expect(res.statusCode, res.body).toBe(409);
-      expect(res.json().error).toMatchObject({ field: 'params.id' });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().error).toMatchObject({ code: 'E_NOT_DIALABLE', field: 'params.id' });
       expect(res.json().error.message).toContain('no dialable number');
       // The reason names no number: the reader may see it masked.
       expect(res.body).not.toContain(planted);
@@ -54,11 +54,12 @@ describe('call-back dial rules (issue 17)', () => {
     expect(dials()).toEqual(['dial:sip:+8613800000000@pbx.example']);
   });
 
-  it('with no registrar (direct IP mode) a number cannot be dialled: 400 saying why', async () => {
+  it('with no registrar (direct IP mode) a number cannot be dialled: 422 E_NOT_DIALABLE saying why', async () => {
     const { app, missed, dials } = await setup(null);
     await missed('m', '+8613800000000');
     const res = await app.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('E_NOT_DIALABLE');
     expect(res.json().error.message).toContain('sip.registrar is not set');
     expect(dials()).toEqual([]);
   });

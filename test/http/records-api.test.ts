@@ -171,8 +171,10 @@ describe('call-backs (R10)', () => {
     expect(placed.statusCode, placed.body).toBe(201);
     expect(placed.json()).toMatchObject({ callId: 'out-1', callbackId: 'm' });
     expect(f.sip.commands).toContain('dial:sip:+8613800000000@pbx.example');
-    // The line is now in use: a second dial is a conflict.
-    expect((await withCalls.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' })).statusCode).toBe(409);
+    // The line is now in use: a second dial says so (its own code, so the page can say "wait for the call to end").
+    const busy = await withCalls.inject({ method: 'POST', url: '/api/v1/callbacks/m/dial' });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().error.code).toBe('E_LINE_BUSY');
   });
 
   it('CALLBACK is on while call-backs are due and blinks when one is overdue by more than an hour', async () => {

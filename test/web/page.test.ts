@@ -236,6 +236,13 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(await item.textContent()).not.toContain('13700001111');
     // One click dials (the unit dials by record; she need not read the number).
     expect(await item.getByRole('button', { name: '回电' }).isEnabled()).toBe(true);
+    // A dial that fails says its real reason: this unit has no registrar (direct IP mode), so the number cannot be
+    // dialled from it (never "字段：id").
+    await item.getByRole('button', { name: '回电' }).click();
+    const reason = item.getByRole('alert');
+    await reason.waitFor();
+    expect(await reason.textContent()).toContain('本机无法拨打');
+    expect(await reason.textContent()).not.toContain('字段');
     await noSeriousViolations('callbacks');
     await shoot(page, 'callbacks');
     const journal = u.running.records.journal;

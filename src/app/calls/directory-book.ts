@@ -7,6 +7,7 @@
  */
 import type { TransferTarget } from '../../core/events.ts';
 import { BadInputError } from '../../core/errors.ts';
+import { NotDialableError } from '../../core/api-errors.ts';
 import { dialableNumber } from '../../core/phone-number.ts';
 import type { DirectoryEntry } from '../../config/directory-schema.ts';
 
@@ -52,7 +53,7 @@ export class DirectoryBook {
   /**
    * The SIP URI that dials a stored number (a call-back): only digits with an optional leading + (visual
    * separators dropped), only through the registrar. Null when `number` is no such number (a caller's SIP
-   * address, letters); BadInputError naming `field` when there is no registrar to dial numbers through.
+   * address, letters); NotDialableError naming `field` when there is no registrar to dial numbers through.
    */
   numberUri(number: string, field: string): string | null {
     const dialable = dialableNumber(number);
@@ -62,7 +63,7 @@ export class DirectoryBook {
   private uriFor(target: string, field: string): string {
     if (SIP_URI.test(target)) return target;
     if (!this.registrarHost)
-      throw new BadInputError(field, `the number ${target} can only be dialled through a registrar (sip.registrar is not set): use a SIP URI`);
+      throw new NotDialableError(field, `the number ${target} can only be dialled through a registrar (sip.registrar is not set): use a SIP URI`);
     return `sip:${target}@${this.registrarHost}`;
   }
 }

@@ -8,14 +8,14 @@ import { z } from 'zod';
 import type { DirectoryBook } from '../../app/calls/directory-book.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import type { CallbackView, RecordsService } from '../../app/records/records-service.ts';
-import { ConflictError, NotImplementedError } from '../../core/api-errors.ts';
+import { NotDialableError, NotImplementedError } from '../../core/api-errors.ts';
 import { showCaller, viewerLabel, type Viewer } from '../auth/viewer.ts';
 import { idParam, text } from './schemas.ts';
 
 const listQuery = z.object({ state: z.enum(['due', 'scheduled', 'done']).optional() }).strict();
 const doneBody = z.object({ outcome: text(500).describe('what came of the call-back') }).strict();
 
-function showCallback(viewer: Viewer): (cb: CallbackView) => CallbackView {
+export function showCallback(viewer: Viewer): (cb: CallbackView) => CallbackView {
   const caller = showCaller(viewer);
   return (cb) => {
     const masked = caller({ callerNumber: cb.number, callerName: cb.name });
@@ -42,7 +42,7 @@ export function callbackRoutes(app: FastifyInstance, records: RecordsService, ca
     // The reason names no number: the reader may see this call-back's number masked.
     const uri = calls.directory.numberUri(number, 'params.id');
     if (uri === null) {
-      throw new ConflictError('params.id', `call-back "${request.params.id}" has no dialable number (only digits with an optional leading + are dialled, never an address)`);
+      throw new NotDialableError('params.id', `call-back "${request.params.id}" has no dialable number (only digits with an optional leading + are dialled, never an address)`);
     }
     // The placed call gets its own outgoing record.
     const placed = await calls.unit.placeCall(uri);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DirectoryBook } from '../../../src/app/calls/directory-book.ts';
-import { BadInputError } from '../../../src/core/errors.ts';
+import { NotDialableError } from '../../../src/core/api-errors.ts';
 
 describe('DirectoryBook.numberUri (stored numbers: call-backs)', () => {
   const book = new DirectoryBook([{ name: 'Li', uri: 'sip:li@pbx.example' }], 'pbx.example');
@@ -16,7 +16,7 @@ describe('DirectoryBook.numberUri (stored numbers: call-backs)', () => {
 
   it('refuses numbers without a registrar, naming the field', () => {
     const direct = new DirectoryBook([], null);
-    expect(() => direct.numberUri('2001', 'params.id')).toThrow(BadInputError);
+    expect(() => direct.numberUri('2001', 'params.id')).toThrow(NotDialableError);
     expect(() => direct.numberUri('2001', 'params.id')).toThrow(/params\.id: .*sip\.registrar is not set/);
   });
 });
