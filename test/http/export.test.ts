@@ -10,7 +10,7 @@ import { parse } from 'csv-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordsService } from '../../src/app/records/records-service.ts';
 import type { CallRecord } from '../../src/core/record.ts';
-import { CSV_COLUMNS } from '../../src/http/routes/calls.ts';
+import { CSV_COLUMNS, csvHeaders } from '../../src/http/routes/calls.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { callNo, FIRST_CALL_MS } from './export-fixture.ts';
 import { seededRecords, silent } from './records-fixture.ts';
@@ -94,7 +94,8 @@ describe('export', () => {
       first = false;
       bytes += c.length;
     });
-    const parser = res.pipe(parse({ columns: true, bom: true, relax_quotes: false }));
+    // The header line is in words (Chinese by default): each maps back to its field.
+    const parser = res.pipe(parse({ columns: (header: string[]) => header.map((label) => CSV_COLUMNS[csvHeaders().indexOf(label)]), bom: true, relax_quotes: false }));
     for await (const row of parser) {
       const { seq, record } = fromRow(row as Record<string, string>);
       if (seq !== count + 1 || !sameRecord(record, expectedCall(count))) {

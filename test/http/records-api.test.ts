@@ -207,12 +207,12 @@ describe('reports over the API (R7, R12)', () => {
     expect(json).toMatchObject({ calls: 2, answered: 1, answeredWithinBudget: 0, withinBudgetShare: 0, over3Min: 1, missed: 1, callbacksDue: 1, byCategory: { billing: 1 } });
     expect(json.byHour[9]).toEqual({ calls: 1, answered: 1, answeredWithinBudget: 0 });
     expect(json.byHour[10]).toEqual({ calls: 1, answered: 0, answeredWithinBudget: 0 });
-    const csv = await app.inject({ method: 'GET', url: '/api/v1/reports/daily?date=2026-11-25&format=csv' });
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/reports/daily?date=2026-11-25&format=csv&lang=en' });
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const rows = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(rows[0]?.split(',').slice(0, 3)).toEqual(['scope', 'calls', 'answered']);
-    expect(rows[0]).toContain('category:billing');
+    expect(rows[0]?.split(',').slice(0, 3)).toEqual(['Scope', 'Calls', 'Answered']);
+    expect(rows[0]).toContain('category: billing');
     expect(rows[1]?.startsWith('total 2026-11-25,2,1,0,0,')).toBe(true);
     expect(rows).toHaveLength(2 + 24);
     const month = (await app.inject({ method: 'GET', url: '/api/v1/reports/monthly?month=2026-11' })).json();

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { useState } from 'preact/hooks';
 import { api, download } from '../api.ts';
 import { percent, seconds } from '../format.ts';
-import { t, tMaybe, type MessageKey } from '../i18n/i18n.ts';
+import { lang, t, tMaybe, type MessageKey } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { Chart } from './charts.ts';
 import { ErrorLine } from './error-text.ts';
@@ -149,13 +149,13 @@ export function ReportsView({ session }: { session: Session }) {
     ${data
       ? html`<p class="hint">${t('reports.period', { label: data.report.period.label, zone: data.report.period.timeZone })}</p>
           <div class="actions">
-            <button type="button" data-download="report" onClick=${csv(`/api/v1/reports/${query}&format=csv`, `deskphone-report-${asked.period}.csv`)}>${t('reports.downloadReport')}</button>
+            <button type="button" data-download="report" onClick=${csv(`/api/v1/reports/${query}&format=csv&lang=${lang()}`, `deskphone-report-${asked.period}.csv`)}>${t('reports.downloadReport')}</button>
           </div>
           <${Charts} report=${data.report} answered=${data.answered} session=${session} />
           <${KpiTable} report=${data.report} />`
       : error ? null : html`<p>${t('app.loading')}</p>`}
     ${session.may.exportCalls
-      ? html`<form class="form inline" onSubmit=${(e: Event) => (e.preventDefault(), void csv(`/api/v1/calls?from=${rangeIso(from, false)}&to=${rangeIso(to, true)}&format=csv`, `deskphone-calls-${from}-${to}.csv`)())}>
+      ? html`<form class="form inline" onSubmit=${(e: Event) => (e.preventDefault(), void csv(`/api/v1/calls?from=${rangeIso(from, false)}&to=${rangeIso(to, true)}&format=csv&lang=${lang()}`, `deskphone-calls-${from}-${to}.csv`)())}>
           <h3>${t('reports.callsCsv')}</h3>
           <div class="field"><label for="csv-from">${t('reports.from')}</label><input id="csv-from" type="date" value=${from} required onInput=${(e: Event) => setFrom((e.target as HTMLInputElement).value)} /></div>
           <div class="field"><label for="csv-to">${t('reports.to')}</label><input id="csv-to" type="date" value=${to} required onInput=${(e: Event) => setTo((e.target as HTMLInputElement).value)} /></div>

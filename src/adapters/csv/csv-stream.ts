@@ -57,7 +57,7 @@ export function csvStream(chunks: AsyncIterable<string | Uint8Array>, columns: r
   return Readable.from(text(), { highWaterMark: 1 });
 }
 
-/** A small table as CSV text (reports): an object per row, its cells in `columns` order. */
-export function csvText(rows: Record<string, unknown>[], columns: readonly string[]): string {
-  return csvHead(columns) + rows.map((row) => csvLine(columns.map((c) => row[c]))).join('');
+/** A small table as CSV text (reports): an object per row, its cells in `columns` order, `headers` on top (default the keys). */
+export function csvText(rows: Record<string, unknown>[], columns: readonly string[], headers: readonly string[] = columns): string {
+  return csvHead(headers) + rows.map((row) => csvLine(columns.map((c) => row[c]))).join('');
 }

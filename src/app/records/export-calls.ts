@@ -49,8 +49,11 @@ export function lineRows(toLine: (seq: number, record: CallRecord) => string): E
   };
 }
 
-/** Yields the rows of the matching calls in chunks, as `rows` makes them. */
-export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBook, filter: ExportFilter, rows: ExportRows<Chunk>): AsyncGenerator<Chunk> {
+/**
+ * Yields the rows of the matching calls in chunks, as `rows` makes them. `readableMessage`: the message column
+ * carries the slip's words instead of its id (the CSV, read by people).
+ */
+export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBook, filter: ExportFilter, rows: ExportRows<Chunk>, readableMessage = false): AsyncGenerator<Chunk> {
   const from = filter.from ?? -Infinity;
   const to = filter.to ?? Infinity;
   const outcomes = filter.outcomes && filter.outcomes.length > 0 ? new Set<unknown>(filter.outcomes) : null;
@@ -71,8 +74,11 @@ export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBoo
   };
   /** `fresh`: decoded for this export alone (a scan's entry, a parsed stored text), so annotations may go into it. */
   const addRecord = (seq: number, r: CallRecord, fresh: boolean) => {
-    if ((!outcomes || outcomes.has(r.outcome)) && inTime(r.startedAt)) rows.add(seq, fresh ? book.annotateInPlace(r) : book.annotate(r));
+    if (!((!outcomes || outcomes.has(r.outcome)) && inTime(r.startedAt))) return;
+    const shown = fresh ? book.annotateInPlace(r) : book.annotate(r);
+    rows.add(seq, readableMessage && shown.message ? { ...shown, message: book.slipText(shown.message) } : shown);
   };
+  const overlayOf = readableMessage ? (id: string) => book.readableOverlayOf(id) : (id: string) => book.overlayOf(id);
   const stored = rows.stored;
   if (stored && journal.scanText) {
     const keep = () => (!outcomes || outcomes.has(stored.field('outcome'))) && inTime(stored.field('startedAt'));
@@ -81,7 +87,7 @@ export async function* exportCalls<Chunk>(journal: CallJournal, book: RecordsBoo
       if (stored.read(t.text, t.start, t.end)) {
         const id = stored.field('id');
         if (id !== null) {
-          if (keep()) stored.add(t.seq, book.overlayOf(id));
+          if (keep()) stored.add(t.seq, overlayOf(id));
           return;
         }
       }

@@ -11,6 +11,7 @@ import { isCallEntry, type AnyJournalEntry, type JournalEvent } from '../../port
 import { AnnotationBook } from './annotation-book.ts';
 import { CallbackBook } from './callback-book.ts';
 import { CallIndex } from './call-index.ts';
+import { CallText } from './call-text.ts';
 
 export const EVENT = {
   annotated: 'call.annotated',
@@ -66,6 +67,8 @@ export class RecordsBook {
   /** Compact (./callback-book.ts): a read hands out a snapshot. */
   readonly callbacks = new CallbackBook();
   readonly calls = new CallIndex();
+  /** Each call's number and name, for the call history's search (./call-text.ts). */
+  readonly text = new CallText();
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
 
@@ -80,7 +83,8 @@ export class RecordsBook {
   }
 
   private applyRecord(seq: number, r: CallRecord): boolean {
-    if (!this.calls.add(seq, r.id, Date.parse(r.startedAt))) return false;
+    if (!this.calls.add(seq, r.id, Date.parse(r.startedAt), r.outcome)) return false;
+    this.text.add(seq, r.callerNumber, r.callerName);
     // R10: callers the desk missed or lost get a call-back, and so does a caller the SIP stack cut off when a
     // transfer failed (baresip 1.0.0 frees such a call); an unanswered call the unit placed does not.
     const cutOff = r.outcome === 'interrupted' && r.transferResult === 'failed';
@@ -166,6 +170,25 @@ export class RecordsBook {
       if (cb.doneAt !== null) over.callbackDone = cb.doneAt;
     }
     return over;
+  }
+
+  /** As overlayOf, with the message slip's words (`to: content`) in place of its id: for people reading a CSV. */
+  readableOverlayOf(id: string): Overlay | null {
+    const over = this.overlayOf(id);
+    if (over?.message) over.message = this.slipText(over.message);
+    return over;
+  }
+
+  /** A message slip as one line of words: whom it is for, and what it says (its id when unknown). */
+  slipText(messageId: string): string {
+    const slip = this.messages.get(messageId);
+    return slip ? `${slip.to}: ${slip.content}` : messageId;
+  }
+
+  /** The message slip taken on the call `id`, or undefined. */
+  slipOfCall(id: string): MessageSlip | undefined {
+    const message = this.messageOfCall.size > 0 ? this.messageOfCall.get(id) : undefined;
+    return message === undefined ? undefined : this.messages.get(message);
   }
 
   /** A record with its latest annotations and call-back state laid over it (every read shows these). */

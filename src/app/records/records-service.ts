@@ -15,6 +15,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { DeskUnit } from '../desk-unit.ts';
 import type { TallyThresholds } from '../../core/reports/tally.ts';
+import { queryCalls, type CallQuery } from './call-query.ts';
 import { scanJournal } from './journal-scan.ts';
 import { QuietHours } from './quiet-hours.ts';
 import type { ReportSource } from './reports.ts';
@@ -166,6 +167,25 @@ export class RecordsService {
     await this.loaded;
     const entry = await this.findCall(id, 'params.id');
     return { seq: entry.seq, record: this.book.annotate(entry.record) };
+  }
+
+  /**
+   * The call history (issue 18 item 9): a page of calls newest first, filtered and searched in the records
+   * projection; only the page's records are read from the journal.
+   */
+  async searchCalls(q: CallQuery): Promise<{ calls: { seq: number; record: CallRecord }[]; total: number; nextBefore: number | null }> {
+    await this.loaded;
+    const page = queryCalls(this.book, q);
+    const entries = await Promise.all(page.seqs.map((seq) => this.deps.journal.readFrom(seq - 1, 1)));
+    const calls = entries.flatMap(([entry]) => (entry && isCallEntry(entry) ? [{ seq: entry.seq, record: this.book.annotate(entry.record) }] : []));
+    return { calls, total: page.total, nextBefore: page.nextBefore };
+  }
+
+  /** What is kept beside a call: its message slip and its call-back (the history's detail), each or null. */
+  async besideCall(id: string): Promise<{ slip: MessageSlip | null; callback: CallbackView | null }> {
+    await this.loaded;
+    const cb = this.book.callbacks.get(id);
+    return { slip: this.book.slipOfCall(id) ?? null, callback: cb ? this.view(cb, this.deps.clock.now()) : null };
   }
 
   /** R8: a note and/or a category for a call; absent fields stay as they were, null clears. */

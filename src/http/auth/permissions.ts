@@ -39,10 +39,18 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /': 'public',
   'GET /assets/:file': 'public',
   'GET /api/v1/session': 'live',
+  // Signing in once per desk (issue 18): a pairing link signs a browser in; the certificate to trust is public.
+  'GET /pair': 'public',
+  'POST /api/v1/pair': 'public',
+  'GET /api/v1/certificate': 'public',
+  'GET /api/v1/certificate.pem': 'public',
+  'DELETE /api/v1/session': 'live',
   'GET /api/v1/status': 'live',
   'GET /api/v1/events': 'live',
   'GET /api/v1/calls': 'calls.read',
   'GET /api/v1/calls/:id': 'calls.read',
+  // The call history (issue 18); a search by name or number is for reception and it only (R11).
+  'GET /api/v1/calls/search': 'calls.read',
   'PATCH /api/v1/calls/:id': 'records.write',
   'GET /api/v1/messages': 'calls.read',
   'POST /api/v1/messages': 'records.write',

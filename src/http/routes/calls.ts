@@ -2,7 +2,8 @@
  * Calls (issue 8 items 3 and 7): `GET /api/v1/calls` pages newest first by seq (limit, before); with any of
  * from, to, outcome or format it streams an export in journal order (json | ndjson | csv; `it` role only on
  * the LAN). `GET /api/v1/calls/{id}` one call; `PATCH /api/v1/calls/{id}` notes and category (R8);
- * `POST /api/v1/calls/{id}/number` the caller's whole number, logged (R11).
+ * `POST /api/v1/calls/{id}/number` the caller's whole number, logged (R11). `GET /api/v1/calls/search` the call
+ * history (issue 18 item 9): filtered, searched and paged newest first from the records projection's index.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +17,11 @@ import type { RecordsService } from '../../app/records/records-service.ts';
 import { ForbiddenError } from '../../core/api-errors.ts';
 import { BadInputError } from '../../core/errors.ts';
 import type { CallRecord, Outcome } from '../../core/record.ts';
-import { seesFull, showCaller, viewerLabel, viewerMay } from '../auth/viewer.ts';
+import { seesFull, showCaller, viewerLabel, viewerMay, type Viewer } from '../auth/viewer.ts';
+import { searchMatches, type SearchRights } from '../history/search-text.ts';
+import { showCallback } from './callbacks.ts';
+import { showMessage } from './messages.ts';
+import { CALL_COLUMN_LABELS, csvLang, type CsvLang } from '../csv-labels.ts';
 import { idParam, isoInstant, text } from './schemas.ts';
 
 const OUTCOMES = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'transferred', 'message'] as const satisfies readonly Outcome[];
@@ -34,8 +39,32 @@ const listQuery = z
       .optional()
       .describe(`comma-separated: ${OUTCOMES.join(',')}`),
     format: z.enum(['json', 'ndjson', 'csv']).optional(),
+    lang: csvLang,
   })
   .strict();
+
+const outcomeList = z
+  .string()
+  .transform((s) => s.split(','))
+  .pipe(z.array(z.enum(OUTCOMES)))
+  .describe(`comma-separated: ${OUTCOMES.join(',')}`);
+
+const searchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(100).optional().describe('a name (any part) or a number; a receptionist finds a number whole or by its last four digits'),
+    outcome: outcomeList.optional(),
+    from: isoInstant.optional().describe('calls started at or after'),
+    to: isoInstant.optional().describe('calls started before'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('calls a page (default 50)'),
+    before: z.coerce.number().int().min(1).optional().describe('the seq the next page starts below (from `next`)'),
+  })
+  .strict();
+
+/** Who may search by name or number, and how (../history/search-text.ts); null: may filter but not search. */
+function searchRights(viewer: Viewer): SearchRights | null {
+  if (seesFull(viewer)) return 'whole-numbers';
+  return viewer.kind === 'token' && viewer.role === 'reception' ? 'masked-numbers' : null;
+}
 
 const patchBody = z
   .object({ notes: text(2000).nullable().optional(), category: z.string().max(40).nullable().optional() })
@@ -63,6 +92,8 @@ const CELL_OF: { [K in keyof CallRecord]-?: (r: CallRecord) => unknown } = {
   holds: (r) => JSON.stringify(r.holds),
   transferTarget: (r) => r.transferTarget,
   transferResult: (r) => r.transferResult,
+  bridgedMs: (r) => r.bridgedMs,
+  consultFor: (r) => r.consultFor,
   talkMs: (r) => r.talkMs,
   endedAt: (r) => r.endedAt,
   hungUpFirst: (r) => r.hungUpFirst,
@@ -80,7 +111,11 @@ export const JSON_TEXT_FIELDS: readonly (keyof CallRecord)[] = ['holds'];
 /** The record fields, one a column after seq. */
 export const CSV_FIELDS = Object.keys(CELL_OF);
 /** The export's columns, in order: the journal seq, then every record field. */
-export const CSV_COLUMNS = ['seq', ...CSV_FIELDS];
+export const CSV_COLUMNS = ['seq', ...CSV_FIELDS] as ('seq' | keyof CallRecord)[];
+/** The CSV's header line in words (../csv-labels.ts), Chinese by default. */
+export function csvHeaders(lang: CsvLang = 'zh'): string[] {
+  return CSV_COLUMNS.map((c) => CALL_COLUMN_LABELS[c][lang]);
+}
 const CELLS = Object.values(CELL_OF);
 
 /** One CSV line in CSV_COLUMNS order; null as an empty cell. */
@@ -96,6 +131,7 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
     const q = request.query;
     const show = showCaller(request.viewer);
     const exporting = q.from !== undefined || q.to !== undefined || q.outcome !== undefined || q.format !== undefined;
+    if (q.lang !== undefined && q.format !== 'csv') throw new BadInputError('querystring.lang', 'names the CSV headers\' language: give it with format=csv');
     if (!exporting) {
       const limit = q.limit ?? 100;
       const entries = await unit.listCalls({ limit, ...(q.before !== undefined ? { beforeSeq: q.before } : {}) });
@@ -118,9 +154,10 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
         line: (seq, record) => csvRecordLine(seq, show(record)),
         ...(seesFull(request.viewer) ? { fromText: { fields: CSV_FIELDS, jsonTextFields: JSON_TEXT_FIELDS } } : {}),
       });
-      const chunks = exportCalls(records.journal, records.book, filter, rows);
+      // People read the CSV: the message column says what the slip says, not its id.
+      const chunks = exportCalls(records.journal, records.book, filter, rows, true);
       void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="calls.csv"');
-      return reply.send(csvStream(chunks, CSV_COLUMNS));
+      return reply.send(csvStream(chunks, csvHeaders(q.lang)));
     }
     // JSON: an array, one record a line; NDJSON: one record a line.
     let first = true;
@@ -143,9 +180,45 @@ export function callRoutes(app: FastifyInstance, unit: DeskUnit, records?: Recor
   });
 
   if (!records) return;
+  api.get('/api/v1/calls/search', { schema: { querystring: searchQuery } }, async (request) => {
+    const q = request.query;
+    const from = q.from === undefined ? undefined : Date.parse(q.from);
+    const to = q.to === undefined ? undefined : Date.parse(q.to);
+    if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('querystring.to', 'must be after from');
+    let text;
+    if (q.q !== undefined) {
+      const rights = searchRights(request.viewer);
+      if (!rights) throw new ForbiddenError('searching calls by name or number needs the reception or it role');
+      text = searchMatches(q.q, rights);
+    }
+    const limit = q.limit ?? 50;
+    const page = await records.searchCalls({
+      limit,
+      ...(q.before !== undefined ? { before: q.before } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(q.outcome ? { outcomes: q.outcome } : {}),
+      ...(text ? { text } : {}),
+    });
+    const show = showCaller(request.viewer);
+    let next: string | null = null;
+    if (page.nextBefore !== null) {
+      const url = new URL(request.url, 'http://unit');
+      url.searchParams.set('before', String(page.nextBefore));
+      next = `${url.pathname}${url.search}`;
+    }
+    return { calls: page.calls.map(({ seq, record }) => ({ seq, ...show(record) })), total: page.total, next };
+  });
+  // The call with what is kept beside it: its message slip and its call-back (the history's detail).
   api.get('/api/v1/calls/:id', { schema: { params: idParam } }, async (request) => {
     const { seq, record } = await records.getCall(request.params.id);
-    return { seq, ...showCaller(request.viewer)(record) };
+    const beside = await records.besideCall(request.params.id);
+    return {
+      seq,
+      ...showCaller(request.viewer)(record),
+      slip: beside.slip && showMessage(request.viewer)(beside.slip),
+      callback: beside.callback && showCallback(request.viewer)(beside.callback),
+    };
   });
   // R11 (issue 18): the whole number on request, logged in the journal (who, when, which call).
   api.post('/api/v1/calls/:id/number', { schema: { params: idParam } }, async (request) => ({
