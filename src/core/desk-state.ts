@@ -1,5 +1,5 @@
 import { CallState } from './call-state.ts';
-import type { TransferTarget } from './events.ts';
+import type { ConsultEndReason, TransferAnnounce, TransferTarget } from './events.ts';
 import { allLights, type Lights } from './lights.ts';
 
 /** One call as the core tracks it. Times are ms since the epoch. */
@@ -30,8 +30,48 @@ export interface ActiveCall {
   autoAnsweredAt: number | null;
   /** R3: the unit tried to answer this call itself (once only, even if that failed). */
   autoTried: boolean;
-  /** R13: the last transfer asked for, and its result (pending while the stack transfers). */
-  transfer: { target: TransferTarget; result: 'pending' | 'succeeded' | 'failed' } | null;
+  /**
+   * R13: the last transfer asked for, and its result (pending while the stack transfers or the consult goes on);
+   * `reason`: why it failed (a blind transfer's failures are `refused`), `detail` the stack's words.
+   */
+  transfer: TransferState | null;
+  /** R13: the consult call to the colleague in progress (state CONSULTING), or null. */
+  consult: Consult | null;
+}
+
+export interface TransferState {
+  target: TransferTarget;
+  result: 'pending' | 'succeeded' | 'failed';
+  reason?: ConsultEndReason | null;
+  detail?: string | null;
+}
+
+/** R13: the unit's own call to the colleague while the caller waits on hold audio. Times are monotonic ms. */
+export interface Consult {
+  /** The leg's id once the line names it (consult.placed / consult.ringing), else null. */
+  legId: string | null;
+  /** The id the leg's own record gets (an outgoing call to the colleague, linked with `consultFor`). */
+  legRecordId: string;
+  announce: TransferAnnounce;
+  startedAt: number;
+  /** When the leg is ended unless something happens first (not answered, or no key pressed), or null (none). */
+  deadline: number | null;
+  ringing: boolean;
+  answeredAt: number | null;
+  /** The line account the leg is on, when the line names it. */
+  line: number | null;
+  /** "Connect" was asked: waiting for bridge.up. */
+  joining: boolean;
+}
+
+/** R13: a caller joined to a colleague through the unit; it occupies its lines until either leg closes. */
+export interface BridgedCall {
+  /** The caller's call as it was when joined (state BRIDGED; `consult` names the leg). */
+  call: ActiveCall;
+  legId: string;
+  bridgedAt: number;
+  /** The line accounts the bridge occupies (the caller's, and the leg's when known). */
+  lines: number[];
 }
 
 /** A second call that arrived while the line was busy (LINE 2). */
@@ -63,6 +103,8 @@ export interface DeskState {
   hook: 'on' | 'off';
   call: ActiveCall | null;
   waiting: WaitingCall[];
+  /** R13: bridged calls in progress (they left the desk's line; the desk takes new calls meanwhile). */
+  bridges: BridgedCall[];
   /** What the panel was last told, so only changes become effects. */
   lights: Lights;
   ringer: boolean;
@@ -80,6 +122,7 @@ export function initialDeskState(): DeskState {
     hook: 'on',
     call: null,
     waiting: [],
+    bridges: [],
     lights: { ...allLights('off'), READY: 'blink' },
     ringer: false,
   };

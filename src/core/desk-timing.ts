@@ -28,7 +28,7 @@ function currentHold(call: ActiveCall) {
  */
 export function waitingSince(call: ActiveCall): number | null {
   if (call.state === CallState.Greeting) return call.answeredAt;
-  if (call.state !== CallState.Held && call.state !== CallState.Transferring) return null;
+  if (call.state !== CallState.Held && call.state !== CallState.Transferring && call.state !== CallState.Consulting) return null;
   return currentHold(call)?.startedAt ?? null;
 }
 
@@ -88,6 +88,8 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
     times.push(since + next, since + rules.holdLimitMs);
   }
   if (call.answeredAt !== null) times.push(call.answeredAt + rules.lengthWarnMs, call.answeredAt + rules.lengthLimitMs);
+  // R13: a consult leg not answered (or no key pressed) by its deadline is ended.
+  if (call.consult?.deadline != null) times.push(call.consult.deadline);
   return earliestAfter(times, now);
 }
 

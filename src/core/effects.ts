@@ -1,4 +1,4 @@
-import type { TransferTarget } from './events.ts';
+import type { TransferAnnounce, TransferTarget } from './events.ts';
 import type { LightName, LightState } from './lights.ts';
 import type { CallRecord } from './record.ts';
 
@@ -18,5 +18,14 @@ export type Effect =
   | { type: 'announce'; callId: string; what: 'hold-thanks' }
   /** R13: announce the transfer to the caller, then transfer the call to `target`. */
   | { type: 'transfer'; callId: string; target: TransferTarget }
+  /**
+   * R13 consult transfer: the caller hears "transferring you to <label>", then hold audio, while the unit calls the
+   * colleague on a leg of its own. `caller` (name or number) is what the unit's whisper says when `announce` is `unit`.
+   */
+  | { type: 'consult'; callId: string; target: TransferTarget; announce: TransferAnnounce; caller: string | null }
+  /** R13: join caller `callId` and the answered consult leg `legId` (the app dispatches `bridge.up` once joined). */
+  | { type: 'bridge'; callId: string; legId: string }
+  /** R13: end consult leg `legId` only; the caller stays on hold audio. */
+  | { type: 'endConsult'; callId: string; legId: string }
   /** A call ended: append its record to the journal. */
   | { type: 'record'; record: CallRecord };

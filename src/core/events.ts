@@ -22,6 +22,9 @@ export interface TransferTarget {
  * `sip.transferTimeoutMs`), `refused` (any other failure answer, or the stack would not dial), `hangup` (the
  * colleague hung up before being joined), `cancelled` (the desk took the caller back), `lost` (the stack lost it).
  */
+/** R13: who announces a consult transfer to the colleague: the receptionist on the handset, or the unit (whisper). */
+export type TransferAnnounce = 'receptionist' | 'unit';
+
 export type ConsultEndReason = 'busy' | 'declined' | 'no-answer' | 'refused' | 'hangup' | 'cancelled' | 'lost';
 
 export type CoreEvent =
@@ -54,17 +57,28 @@ export type CoreEvent =
   | { type: 'call.incoming'; callId: string; recordId: string; number: string | null; displayName: string | null; line?: number }
   /** The unit placed a call (`number`: whom it calls); the line is busy with it until it closes. */
   | { type: 'call.outgoing'; callId: string; recordId: string; number: string | null; displayName: string | null }
-  /** R13: the receptionist asked to transfer the call on the line to `target`. */
-  | { type: 'transfer.requested'; callId: string; target: TransferTarget }
+  /**
+   * R13: the receptionist asked to transfer the call on the line to `target`. `announce` (consult transfers): who
+   * announces the caller to the colleague, the receptionist on the handset or the unit's whisper (default from the
+   * settings); `legRecordId`: the id the consult call's own record will have (made by the app, like `recordId`).
+   */
+  | { type: 'transfer.requested'; callId: string; target: TransferTarget; announce?: TransferAnnounce; legRecordId?: string }
+  /** R13 consult transfer: join the caller and the colleague who answered (the page's "connect" button). */
+  | { type: 'transfer.connect'; callId: string }
+  /** R13 consult transfer: end the consult call; the caller stays on hold at the desk. */
+  | { type: 'transfer.cancel'; callId: string }
+  /** R13 consult transfer, from the app: the line dialled the colleague for caller `callId` as leg `legId`. */
+  | { type: 'consult.placed'; callId: string; legId: string }
   /** R13: the transfer was refused, the target was busy, or nobody answered in time: the caller comes back. */
   | { type: 'transfer.failed'; callId: string; reason: string }
   /**
    * R13 consult transfer, from the SIP line: the unit dialled the colleague for caller `callId` on a call of its
-   * own (`legId`, on a free line account); the caller hears hold audio meanwhile and is never dropped by the leg.
+   * own (`legId`, on a free line account, `line` when the line names it); the caller hears hold audio meanwhile and
+   * is never dropped by the leg.
    */
-  | { type: 'consult.ringing'; callId: string; legId: string }
+  | { type: 'consult.ringing'; callId: string; legId: string; line?: number }
   /** The colleague answered the consult leg (attended: the handset now talks to them; unit: the whisper plays). */
-  | { type: 'consult.answered'; callId: string; legId: string }
+  | { type: 'consult.answered'; callId: string; legId: string; line?: number }
   /** The colleague pressed a key on the consult leg (RFC 4733 event or SIP INFO): `1` join, `2` take a message. */
   | { type: 'consult.dtmf'; callId: string; legId: string; digit: string }
   /** The consult leg ended before it was bridged; the caller stays on hold audio. `detail`: the stack's words. */

@@ -55,7 +55,7 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   if (call.state === CallState.AutoAnswering || call.state === CallState.Greeting) lights.ANSWER_NOW = 'fast';
 
   // R5: call length from the answer; the unit warns but never hangs up.
-  if (call.answeredAt !== null && [CallState.Talking, CallState.Held, CallState.Transferring].includes(call.state)) {
+  if (call.answeredAt !== null && [CallState.Talking, CallState.Held, CallState.Transferring, CallState.Consulting].includes(call.state)) {
     const length = now - call.answeredAt;
     if (length >= rules.lengthLimitMs) lights.LENGTH = 'fast';
     else if (length >= rules.lengthWarnMs) lights.LENGTH = 'on';

@@ -43,6 +43,16 @@ export interface CallRecord {
    */
   transferTarget?: string | null;
   transferResult?: TransferResult | null;
+  /**
+   * R13 consult transfer: how long the caller and the colleague were joined through the unit (kept apart from
+   * `talkMs`, the desk's own talk time); null or absent when the call was never bridged.
+   */
+  bridgedMs?: number | null;
+  /**
+   * R13 consult transfer: on the record of the unit's own call to the colleague (direction `outgoing`), the id of
+   * the caller's record it was placed for; null or absent on every other record.
+   */
+  consultFor?: string | null;
   talkMs: number;
   endedAt: string;
   hungUpFirst: HungUpFirst;

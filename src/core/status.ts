@@ -1,6 +1,7 @@
 /** A plain snapshot of the desk for the LAN API's status view. */
 import { CallState } from './call-state.ts';
-import type { DeskState } from './desk-state.ts';
+import type { ActiveCall, DeskState } from './desk-state.ts';
+import type { ConsultEndReason, TransferAnnounce } from './events.ts';
 import type { Lights } from './lights.ts';
 import { holdMs, ringsAt } from './desk-timing.ts';
 import type { DeskRules } from './rules.ts';
@@ -11,8 +12,13 @@ export interface CallStatus {
   line: number;
   /** `outgoing`: a call the unit placed. */
   direction: 'incoming' | 'outgoing';
-  /** R13: whom the call is being (or was last) transferred to, and how that went; null when never. */
-  transfer: { target: string; result: 'pending' | 'succeeded' | 'failed' } | null;
+  /**
+   * R13: whom the call is being (or was last) transferred to, and how that went; null when never. `reason`: why it
+   * failed (busy, declined, no-answer, refused, hangup, cancelled, lost), `detail` the stack's words.
+   */
+  transfer: { target: string; result: 'pending' | 'succeeded' | 'failed'; reason: ConsultEndReason | null; detail: string | null } | null;
+  /** R13: the consult call to the colleague in progress (state `consulting`), or null. */
+  consult: ConsultStatus | null;
   callerNumber: string | null;
   callerName: string | null;
   startedAt: string;
@@ -28,6 +34,29 @@ export interface CallStatus {
   totalHoldMs: number;
 }
 
+export interface ConsultStatus {
+  target: string;
+  announce: TransferAnnounce;
+  /** `dialling` (no answer from the colleague's phone yet), `ringing`, `answered`, `joining` ("connect" asked). */
+  phase: 'dialling' | 'ringing' | 'answered' | 'joining';
+  /** ms since the consult began. */
+  elapsedMs: number;
+  /** ms left before the leg is ended (not answered, or no key pressed), or null when no deadline runs. */
+  remainingMs: number | null;
+}
+
+/** R13: a caller joined to a colleague through the unit (caller fields masked per viewer like the call's). */
+export interface BridgeStatus {
+  target: string;
+  callerNumber: string | null;
+  callerName: string | null;
+  /** The line accounts it occupies. */
+  lines: number[];
+  bridgedAt: string;
+  /** ms since the join. */
+  durationMs: number;
+}
+
 export interface DeskStatus {
   sipUp: boolean;
   panelFault: boolean;
@@ -37,6 +66,20 @@ export interface DeskStatus {
   ringer: boolean;
   call: CallStatus | null;
   waitingCalls: number;
+  bridges: BridgeStatus[];
+}
+
+function consultStatus(c: ActiveCall, now: number): ConsultStatus | null {
+  const k = c.consult;
+  if (!k || !c.transfer) return null;
+  const phase = k.joining ? 'joining' : k.answeredAt !== null ? 'answered' : k.ringing ? 'ringing' : 'dialling';
+  return {
+    target: c.transfer.target.label,
+    announce: k.announce,
+    phase,
+    elapsedMs: now - k.startedAt,
+    remainingMs: k.deadline === null ? null : Math.max(0, k.deadline - now),
+  };
 }
 
 /** `now` is monotonic (durations); `wall` the wall clock at the same instant (the start stamp only). */
@@ -51,11 +94,20 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
     lights: state.lights,
     ringer: state.ringer,
     waitingCalls: state.waiting.filter((w) => !w.rejected).length,
+    bridges: state.bridges.map((b) => ({
+      target: b.call.transfer?.target.label ?? '',
+      callerNumber: b.call.number,
+      callerName: b.call.displayName,
+      lines: b.lines,
+      bridgedAt: new Date(wall - (now - b.bridgedAt)).toISOString(),
+      durationMs: now - b.bridgedAt,
+    })),
     call: c && {
       state: c.state,
       line: c.line,
       direction: c.direction,
-      transfer: c.transfer && { target: c.transfer.target.label, result: c.transfer.result },
+      transfer: c.transfer && { target: c.transfer.target.label, result: c.transfer.result, reason: c.transfer.reason ?? null, detail: c.transfer.detail ?? null },
+      consult: consultStatus(c, now),
       callerNumber: c.number,
       callerName: c.displayName,
       startedAt: new Date(wall - (now - c.startedAt)).toISOString(),
@@ -63,7 +115,7 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
       late: c.late,
       elapsedMs: now - c.startedAt,
       lengthMs: c.answeredAt === null ? null : now - c.answeredAt,
-      holdMs: c.state === CallState.Held && hold && hold.endedAt === null ? now - hold.startedAt : null,
+      holdMs: (c.state === CallState.Held || c.state === CallState.Consulting) && hold && hold.endedAt === null ? now - hold.startedAt : null,
       totalHoldMs: holdMs(c, now),
     },
   };

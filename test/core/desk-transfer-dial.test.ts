@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { CallState } from '../../src/core/call-state.ts';
 import { canDial, canTransfer } from '../../src/core/desk.ts';
-import { Desk } from './desk-harness.ts';
+import { Desk, settings } from './desk-harness.ts';
+
+/** `transfer.method: "refer"`: the blind transfer as before consult transfers. */
+const referDesk = () => new Desk({ ...settings(), transfer: { method: 'refer', announce: 'unit', timeoutMs: 20_000 } });
 
 const colleague = { label: '王经理', uri: 'sip:wang@pbx.example' };
 
@@ -54,9 +57,9 @@ describe('outgoing calls', () => {
   });
 });
 
-describe('transfers (R13)', () => {
+describe('blind transfers (R13, transfer.method refer)', () => {
   it('only a call that is up can be transferred', () => {
-    const d = new Desk();
+    const d = referDesk();
     expect(canTransfer(d.state)).toBe(false);
     d.incoming('c1');
     expect(canTransfer(d.state)).toBe(false);
@@ -70,7 +73,7 @@ describe('transfers (R13)', () => {
   });
 
   it('a transfer that works: the caller waits on hold audio, the handset may go down, the record names the target', () => {
-    const d = new Desk();
+    const d = referDesk();
     talking(d);
     d.advanceTo(30_000);
     const effects = d.send({ type: 'transfer.requested', callId: 'c1', target: colleague });
@@ -91,7 +94,7 @@ describe('transfers (R13)', () => {
   });
 
   it('a transfer that fails brings the caller back on hold with HOLD lit; lifting the handset takes them back', () => {
-    const d = new Desk();
+    const d = referDesk();
     talking(d);
     d.send({ type: 'transfer.requested', callId: 'c1', target: colleague });
     d.send({ type: 'hook', state: 'on' });
@@ -110,7 +113,7 @@ describe('transfers (R13)', () => {
   });
 
   it('a caller who hangs up during the transfer abandoned the call', () => {
-    const d = new Desk();
+    const d = referDesk();
     talking(d);
     d.send({ type: 'transfer.requested', callId: 'c1', target: colleague });
     d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });

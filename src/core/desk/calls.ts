@@ -28,6 +28,7 @@ export function ringing(c: WaitingCall): ActiveCall {
     startedAt,
     direction: 'incoming',
     transfer: null,
+    consult: null,
     state: CallState.Ringing,
     pickedUpAt: null,
     ringsAtPickup: null,
@@ -46,9 +47,15 @@ export function endActive(s: DeskSettings, state: DeskState, reason: EndReason, 
   if (!call) return state;
   transition(call.state, CallState.Idle);
   effects.push({ type: 'record', record: closeRecord(s, call, reason, at) });
-  // A call that rang on LINE 2 while this one was up now rings on the desk, its rings counted from its start.
+  if (reason === 'shutdown') return { ...state, call: null };
+  return offerNextWaiting({ ...state, call: null });
+}
+
+/** The desk's line is free (`state.call` null): a call that rang on another line meanwhile now rings on the desk. */
+export function offerNextWaiting(state: DeskState): DeskState {
+  // Its rings are counted from its start.
   const next = state.waiting.find((w) => !w.rejected);
-  if (!next || reason === 'shutdown') return { ...state, call: null };
+  if (state.call || !next) return state;
   const waiting = state.waiting.filter((w) => w !== next);
   transition(CallState.Idle, CallState.Ringing);
   if (next.queuedAt === null) return { ...state, call: ringing(next), waiting };

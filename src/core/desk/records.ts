@@ -1,6 +1,7 @@
 /** The record each call leaves (SPEC "A call record"): closed from the core's view of the call at its end. */
 import { CallState } from '../call-state.ts';
-import type { ActiveCall, WaitingCall } from '../desk-state.ts';
+import type { ActiveCall, BridgedCall, Consult, WaitingCall } from '../desk-state.ts';
+import type { TransferTarget } from '../events.ts';
 import { ringsAt } from '../desk-timing.ts';
 import type { CallRecord, HungUpFirst, Outcome } from '../record.ts';
 import { stamp, type At, type DeskSettings, type EndReason } from './settings.ts';
@@ -22,6 +23,8 @@ function baseRecord(s: DeskSettings, c: Pick<WaitingCall, 'recordId' | 'number' 
     holds: [],
     transferTarget: null,
     transferResult: null,
+    bridgedMs: null,
+    consultFor: null,
     talkMs: 0,
     endedAt: stamp(at, at.now),
     hungUpFirst: null,
@@ -77,7 +80,7 @@ function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
   // A call that was up and ended by a failure (the network went) did not end normally either.
   if (reason === 'error') return 'interrupted';
   // SPEC outcome: abandoned = the caller gave up during the greeting or while on hold (or being transferred).
-  const waiting = [CallState.Held, CallState.Greeting, CallState.Transferring].includes(call.state);
+  const waiting = [CallState.Held, CallState.Greeting, CallState.Transferring, CallState.Consulting].includes(call.state);
   if (waiting && call.direction === 'incoming' && reason === 'remote') return 'abandoned';
   return 'answered';
 }
@@ -115,4 +118,89 @@ export function closeRecord(s: DeskSettings, call: ActiveCall, reason: EndReason
     hungUpFirst: hungUpBy(call, reason),
     outcome: outcomeOf(call, reason),
   };
+}
+
+/** The same instant seen from monotonic `t` earlier: stamps and durations computed "as of" `t`. */
+function asOf(at: At, t: number): At {
+  return { now: t, wall: at.wall - (at.now - t) };
+}
+
+/** The user part of a SIP URI (whom the unit called), as an outgoing call's record names it. */
+function userOf(uri: string): string | null {
+  return /^sips?:([^@;]+)@/.exec(uri)?.[1] ?? null;
+}
+
+/**
+ * R13: the record of the unit's own call to the colleague (one per consult leg, placed or not): an outgoing call
+ * named after the colleague, `consultFor` the caller's record; `transferred` when it was bridged (its `bridgedMs`
+ * as on the caller's record), else ended by `reason` like any call the unit places (`missed` when the colleague
+ * never answered, `answered` when they answered and the leg then ended, `interrupted` when the unit stopped or the
+ * stack lost it). Talk time is the receptionist's with the colleague (attended), none when the unit announced.
+ * `line` is the leg's line account, 0 when the line did not name it.
+ */
+export function consultRecord(
+  s: DeskSettings,
+  caller: ActiveCall,
+  c: Consult,
+  target: TransferTarget,
+  end: { reason: EndReason; bridgedAt: number | null },
+  at: At,
+): CallRecord {
+  const leg: ActiveCall = {
+    ...caller,
+    state: c.answeredAt === null ? CallState.Dialing : CallState.Talking,
+    line: c.line ?? 0,
+    queued: false,
+    direction: 'outgoing',
+    callId: c.legId ?? '',
+    recordId: c.legRecordId,
+    number: userOf(target.uri),
+    displayName: target.label,
+    startedAt: c.startedAt,
+    pickedUpAt: null,
+    ringsAtPickup: null,
+    answeredAt: c.answeredAt,
+    late: false,
+    holds: [],
+    checkIns: 0,
+    autoAnsweredAt: null,
+    autoTried: false,
+    transfer: null,
+    consult: null,
+  };
+  const bridged = end.bridgedAt !== null;
+  const stopped = end.reason === 'shutdown' || end.reason === 'lost';
+  const talkEnd = end.bridgedAt ?? at.now;
+  const base = closeRecord(s, leg, bridged && !stopped ? 'transferred' : end.reason, asOf(at, talkEnd));
+  return {
+    ...base,
+    talkMs: c.announce === 'receptionist' ? base.talkMs : 0,
+    endedAt: stamp(at, at.now),
+    hungUpFirst: null,
+    outcome: base.outcome,
+    transferTarget: target.label,
+    transferResult: bridged ? 'succeeded' : 'failed',
+    bridgedMs: bridged ? at.now - (end.bridgedAt as number) : null,
+    consultFor: caller.recordId,
+  };
+}
+
+/**
+ * R13: the two records a bridge leaves when it ends: the caller's (`transferred`, the desk's talk time up to the
+ * consult, holds up to the join, `bridgedMs` from the join to the end; `interrupted` when the unit stopped or the
+ * stack lost it) and the consult leg's (consultRecord).
+ */
+export function bridgeRecords(s: DeskSettings, b: BridgedCall, reason: EndReason, at: At): CallRecord[] {
+  const call = b.call;
+  const stopped = reason === 'shutdown' || reason === 'lost';
+  const upToJoin = closeRecord(s, call, stopped ? reason : 'transferred', asOf(at, b.bridgedAt));
+  const caller: CallRecord = {
+    ...upToJoin,
+    endedAt: stamp(at, at.now),
+    transferResult: 'succeeded',
+    bridgedMs: at.now - b.bridgedAt,
+  };
+  const records = [caller];
+  if (call.consult && call.transfer) records.push(consultRecord(s, call, call.consult, call.transfer.target, { reason, bridgedAt: b.bridgedAt }, at));
+  return records;
 }

@@ -1,5 +1,5 @@
 /** What the desk reducer is configured with, and the instant it reduces an event at. */
-import type { CloseReason } from '../events.ts';
+import type { CloseReason, TransferAnnounce } from '../events.ts';
 import type { DeskRules } from '../rules.ts';
 
 export interface DeskSettings {
@@ -10,7 +10,20 @@ export interface DeskSettings {
   autoAnswerAfterRings?: number;
   /** R3, optional: the SIP line plays the greeting at every pick-up too (recorded as greetingPlayed). */
   greetingAtPickup?: boolean;
+  /** R13: how transfers are made (config `sip.transfer`, `sip.transferTimeoutMs`); absent: DEFAULT_TRANSFER. */
+  transfer?: TransferSettings;
 }
+
+export interface TransferSettings {
+  /** `consult`: the unit calls the colleague and joins them (the caller is never dropped); `refer`: blind REFER. */
+  method: 'consult' | 'refer';
+  /** Consult transfers: who announces the caller, unless the request says. */
+  announce: TransferAnnounce;
+  /** Not answered (or, announced by the unit, no key pressed) within this long: the consult leg ends. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_TRANSFER: TransferSettings = { method: 'consult', announce: 'unit', timeoutMs: 20_000 };
 
 /** The instant an event is reduced at: monotonic `now` for durations, `wall` only for stamps. */
 export interface At {

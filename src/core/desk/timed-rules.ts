@@ -7,7 +7,8 @@ import type { DeskState } from '../desk-state.ts';
 import { autoAnswerAt, queueAt, waitingSince } from '../desk-timing.ts';
 import type { Effect } from '../effects.ts';
 import { move } from './calls.ts';
-import type { DeskSettings } from './settings.ts';
+import { endConsult } from './consult-leg.ts';
+import type { At, DeskSettings } from './settings.ts';
 
 /**
  * R3: nobody picked up within the budget: the unit answers with the greeting `autoAnswerAfterRings` rings
@@ -26,7 +27,7 @@ export function checkIn(s: DeskSettings, state: DeskState, now: number, effects:
   const call = state.call;
   const since = call ? waitingSince(call) : null;
   // While a transfer goes on, the caller hears its announcement and hold audio, not check-ins.
-  if (!call || since === null || call.state === CallState.Transferring) return state;
+  if (!call || since === null || call.state === CallState.Transferring || call.state === CallState.Consulting) return state;
   const due = Math.floor((now - since) / s.rules.holdCheckInMs);
   if (due <= call.checkIns) return state;
   effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });
@@ -44,4 +45,15 @@ export function queueWaiting(s: DeskSettings, state: DeskState, now: number, eff
     return { ...w, queueTried: true };
   });
   return changed ? { ...state, waiting } : state;
+}
+
+/**
+ * R13: a consult leg not answered within the transfer timeout (or, announced by the unit, answered but no key
+ * pressed within it) is ended by the unit; the caller stays on hold at the desk.
+ */
+export function consultTimeout(s: DeskSettings, state: DeskState, at: At, effects: Effect[]): DeskState {
+  const c = state.call?.consult;
+  if (!c || c.deadline === null || at.now < c.deadline) return state;
+  const detail = c.answeredAt === null ? 'not answered in time' : 'no key pressed in time';
+  return endConsult(s, state, 'no-answer', detail, at, effects, { endLeg: true });
 }

@@ -5,6 +5,7 @@ import { ringsAt } from '../../desk-timing.ts';
 import type { Effect } from '../../effects.ts';
 import type { CoreEvent } from '../../events.ts';
 import { endHold, move } from '../calls.ts';
+import { endConsult, join } from '../consult-leg.ts';
 import type { Handler } from '../handler.ts';
 import type { DeskSettings } from '../settings.ts';
 
@@ -33,6 +34,8 @@ function lift(s: DeskSettings, state: DeskState, call: ActiveCall, now: number, 
 }
 
 function putDown(state: DeskState, call: ActiveCall, now: number, effects: Effect[]): DeskState {
+  // R13, attended consult: the receptionist announced the caller to the colleague; putting the handset down joins them.
+  if (call.state === CallState.Consulting && call.consult?.announce === 'receptionist') return join(state, call, effects);
   // Putting the handset down while a transfer goes on is what a receptionist does: the transfer carries on.
   if (![CallState.Answering, CallState.Talking, CallState.Held, CallState.Dialing].includes(call.state)) return state;
   effects.push({ type: 'sip', command: 'hangup', callId: call.callId });
@@ -47,9 +50,14 @@ export const hook: Handler<Extract<CoreEvent, { type: 'hook' }>> = (s, state, ev
 };
 
 /** R4: HOLD puts the caller on hold audio (check-ins count from here); HOLD again reconnects the handset. */
-export const button: Handler<Extract<CoreEvent, { type: 'button' }>> = (_s, state, _event, { now }, effects) => {
+export const button: Handler<Extract<CoreEvent, { type: 'button' }>> = (s, state, _event, at, effects) => {
+  const { now } = at;
   const call = state.call;
   if (!call) return state;
+  // R13: HOLD during a consult takes the caller back at once; the consult call ends.
+  if (call.state === CallState.Consulting && !call.consult?.joining) {
+    return endConsult(s, state, 'cancelled', 'the desk took the caller back', at, effects, { endLeg: true, takeBack: true });
+  }
   if (call.state === CallState.Talking) {
     effects.push({ type: 'sip', command: 'hold', callId: call.callId });
     return { ...state, call: { ...move(call, CallState.Held), holds: [...call.holds, { startedAt: now, endedAt: null }], checkIns: 0 } };

@@ -6,6 +6,8 @@ import { button, hook } from './handset.ts';
 import { answerFailed, callIncoming } from './incoming.ts';
 import { callOutgoing } from './placed.ts';
 import { transferFailed, transferRequested } from './transfer.ts';
+import { bridgeUp } from './bridge.ts';
+import { consultAnswered, consultDtmf, consultEnded, consultPlaced, consultRinging, transferCancel, transferConnect } from './consult.ts';
 import { callbacks, journalFault, panelFault, sipDown, sipUp, syncBacklog, tick } from './unit-status.ts';
 
 export const handlers: HandlerTable = {
@@ -23,12 +25,14 @@ export const handlers: HandlerTable = {
   'call.outgoing': callOutgoing,
   'transfer.requested': transferRequested,
   'transfer.failed': transferFailed,
-  // Consult transfer (R13): handlers land with the consult/bridge work; until then the core ignores the events.
-  'consult.ringing': (_s, state) => state,
-  'consult.answered': (_s, state) => state,
-  'consult.dtmf': (_s, state) => state,
-  'consult.ended': (_s, state) => state,
-  'bridge.up': (_s, state) => state,
+  'transfer.connect': transferConnect,
+  'transfer.cancel': transferCancel,
+  'consult.placed': consultPlaced,
+  'consult.ringing': consultRinging,
+  'consult.answered': consultAnswered,
+  'consult.dtmf': consultDtmf,
+  'consult.ended': consultEnded,
+  'bridge.up': bridgeUp,
   hook,
   button,
   tick,
