@@ -5,7 +5,7 @@ import { migrateDocument } from './migrate.ts';
 import { ruleOrderIssues } from './rule-order.ts';
 import { loadPinMap } from './pin-map.ts';
 import { configSchema, type Config } from './schema.ts';
-import { secretFields } from './marks.ts';
+import { secretFields, type MarkedField, type SecretMark } from './marks.ts';
 import { redactDocument } from './redact.ts';
 
 /**
@@ -67,8 +67,16 @@ export async function loadConfig(path: string): Promise<Config> {
   return parseConfig(json);
 }
 
+/**
+ * Secrets where older config versions kept them (./migrate.ts): a stored file not yet migrated is shown and
+ * restored with them hidden the same way.
+ */
+export const LEGACY_SECRETS: MarkedField<SecretMark>[] = [
+  { path: ['sip', 'line2', 'password'], mark: { kind: 'value', destination: ['/sip/registrar/host', '/sip/registrar/port'] } },
+];
+
 /** Every field the config schema marks secret (passwords, tokens, URLs that may carry credentials). */
-export const CONFIG_SECRETS = secretFields(configSchema);
+export const CONFIG_SECRETS = [...secretFields(configSchema), ...LEGACY_SECRETS];
 
 /** The config (or a stored config document) with every secret the schema marks hidden, for logs and the API. */
 export function redactConfig<T = Config>(config: T): T {

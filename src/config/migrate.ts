@@ -18,7 +18,7 @@ export interface Migration {
 }
 
 /** The version this program writes and reads without migrating. */
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -26,7 +26,26 @@ export const MIGRATIONS: readonly Migration[] = [
     describe: 'adds "version": 2 (configs written before versions existed)',
     up: (doc) => ({ version: 2, ...doc }),
   },
+  {
+    from: 2,
+    describe: 'sip.line2 becomes sip.lines (how many line accounts) and sip.lineAccounts (lines 2, 3, …)',
+    up: migrateLine2,
+  },
 ];
+
+/**
+ * Version 2 had one extra line, `sip.line2`: `null` (one line only), or its account `{user?, username?,
+ * password?}` (default `{}`). Version 3 counts the lines (`sip.lines`, default 2) and lists the accounts of lines
+ * 2, 3, … (`sip.lineAccounts`). Anything else under `line2` is carried over for the schema to report.
+ */
+function migrateLine2(doc: Record<string, unknown>): Record<string, unknown> {
+  const sip = doc.sip;
+  if (typeof sip !== 'object' || sip === null || Array.isArray(sip) || !('line2' in sip)) return doc;
+  const { line2, ...rest } = sip as Record<string, unknown>;
+  if (line2 === null) return { ...doc, sip: { ...rest, lines: 1 } };
+  const empty = typeof line2 === 'object' && !Array.isArray(line2) && Object.keys(line2 as object).length === 0;
+  return { ...doc, sip: { ...rest, ...(empty ? {} : { lineAccounts: [line2] }) } };
+}
 
 export interface MigrationResult {
   doc: unknown;

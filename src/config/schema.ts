@@ -50,6 +50,22 @@ export const registrarSchema = z
   })
   .strict();
 
+/** The most line accounts one unit runs (one baresip; each line costs little, a PBX gives a desk a few). */
+export const MAX_LINES = 16;
+
+/** Line 2, 3, …'s account (`sip.lineAccounts`). */
+export const lineAccountSchema = z
+  .object({
+    user: z.string().regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits and . _ + - only').optional(),
+    username: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces').optional(),
+    // Sent to line 1's registrar.
+    password: secret(z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'), {
+      kind: 'value',
+      destination: ['/sip/registrar/host', '/sip/registrar/port'],
+    }).optional(),
+  })
+  .strict();
+
 export const sipSchema = z
   .object({
     /**
@@ -64,24 +80,17 @@ export const sipSchema = z
     /** null: direct IP calls, no registration. */
     registrar: registrarSchema.nullable().default(null),
     /**
-     * R6, the second line: a second SIP account (user part `user`, default "<sip.user>-2") that a PBX hunts to
-     * when line 1 is busy; a call there is answered with "please hold" after the ring budget. With a registrar
-     * it exists only when `user` names its extension, and registers with its own username/password when given,
-     * else with line 1's. null: one line only.
+     * R6 and R13: how many line accounts the unit has (line 1 is `user` above). A PBX hunts a call to a free one
+     * (hunt group, forward on busy); a call that finds no free line is turned away busy (486). Up to what the PBX
+     * gives the desk; 1: one line only.
      */
-    line2: z
-      .object({
-        user: z.string().regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits and . _ + - only').optional(),
-        username: z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces').optional(),
-        // Sent to line 1's registrar.
-        password: secret(z.string().min(1).regex(/^[^;<>\s"]+$/, 'must not contain ; < > " or spaces'), {
-          kind: 'value',
-          destination: ['/sip/registrar/host', '/sip/registrar/port'],
-        }).optional(),
-      })
-      .strict()
-      .nullable()
-      .default({}),
+    lines: z.number().int().min(1).max(MAX_LINES, `at most ${MAX_LINES} lines`).default(2),
+    /**
+     * The accounts of lines 2, 3, … in order: `{user?, username?, password?}`. Direct IP: a line's user defaults
+     * to "<sip.user>-<n>". With a registrar a line exists only when `user` names its extension on the PBX, and it
+     * registers with its own username/password when given, else line 1's. Missing entries: the defaults.
+     */
+    lineAccounts: z.array(lineAccountSchema).max(MAX_LINES - 1).default([]),
     /** baresip's ctrl_tcp port; always bound to 127.0.0.1 (ctrl_tcp has no authentication). */
     ctrlPort: port.default(4444),
     /** The program the unit runs: set in the file on the unit only, never over the API. */
@@ -97,7 +106,13 @@ export const sipSchema = z
     livenessIntervalMs: ms.default(1000),
     livenessTimeoutMs: ms.default(1500),
   })
-  .strict();
+  .strict()
+  .superRefine((sip, ctx) => {
+    if (sip.lineAccounts.length > sip.lines - 1) {
+      const message = `${sip.lineAccounts.length} entries for sip.lines ${sip.lines}: one per line after the first (at most ${sip.lines - 1})`;
+      ctx.addIssue({ code: 'custom', path: ['lineAccounts'], message });
+    }
+  });
 
 export const panelSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('simulated') }).strict(),

@@ -25,7 +25,7 @@ describe('deskphone init --non-interactive', () => {
     const r = await cli([...args, '--panel-port', 'simulated', '--ring-budget', '4', '--hold-limit-s', '90', '--it-token', 'it-desk']);
     expect(r.code, r.errText).toBe(EXIT.ok);
     const config = await loadConfig(file);
-    expect(config).toMatchObject({ version: 2, unitId: 'front-7', dataDir, panel: { kind: 'simulated' }, sip: { registrar: null, listenPort: 5060 } });
+    expect(config).toMatchObject({ version: 3, unitId: 'front-7', dataDir, panel: { kind: 'simulated' }, sip: { registrar: null, listenPort: 5060 } });
     expect(config.rules).toMatchObject({ ringBudget: 4, holdLimitMs: 90_000, holdCheckInMs: 20_000 });
     expect(statSync(file).mode & 0o777).toBe(0o640);
     // The greeting: one file per band, made from the suggested text with the company's name.

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { configJsonSchema } from '../../src/config/json-schema.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import { CONFIG_VERSION } from '../../src/config/migrate.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(configJsonSchema());
@@ -59,10 +60,10 @@ describe('config JSON Schema', () => {
     writeFileSync(file, JSON.stringify({ unitId: 'old-desk' }));
     const first = await cli(['migrate-config', '--config', file]);
     expect(first.code).toBe(0);
-    expect(first.text).toContain('Config migrated from version 1 to 2');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 2, unitId: 'old-desk' });
+    expect(first.text).toContain(`Config migrated from version 1 to ${CONFIG_VERSION}`);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: CONFIG_VERSION, unitId: 'old-desk' });
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(1);
     const second = await cli(['migrate-config', '--config', file]);
-    expect(second.text).toContain('Config is already version 2');
+    expect(second.text).toContain(`Config is already version ${CONFIG_VERSION}`);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig } from '../../src/config/load.ts';
+import { loadConfig, parseConfig, redactConfig } from '../../src/config/load.ts';
 import { backupPath, CONFIG_VERSION, migrateConfigFile, migrateDocument, type Migration } from '../../src/config/migrate.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 
@@ -66,7 +66,30 @@ describe('config versions', () => {
   });
 
   it('a bad version value is reported by the schema like any field', () => {
-    expect(() => parseConfig({ ...V1, version: 'two' })).toThrow(/version: Invalid literal value, expected 2/);
+    expect(() => parseConfig({ ...V1, version: 'two' })).toThrow(`version: Invalid literal value, expected ${CONFIG_VERSION}`);
+  });
+
+  it('version 2\'s sip.line2 becomes sip.lines and sip.lineAccounts: the same lines and accounts as before', () => {
+    const v2 = (line2: unknown) => parseConfig({ ...structuredClone(V1), version: 2, sip: { ...V1.sip, ...(line2 === undefined ? {} : { line2 }) } }).sip;
+    // Absent or {}: two lines, line 2 with the defaults.
+    expect(v2(undefined)).toMatchObject({ lines: 2, lineAccounts: [] });
+    expect(v2({})).toMatchObject({ lines: 2, lineAccounts: [] });
+    expect(v2({})).not.toHaveProperty('line2');
+    // null: one line only.
+    expect(v2(null)).toMatchObject({ lines: 1, lineAccounts: [] });
+    // Its own extension and credentials: line 2's account, secret kept.
+    expect(v2({ user: 'desk-2', username: 'u2', password: 'pw-line-2' })).toMatchObject({ lines: 2, lineAccounts: [{ user: 'desk-2', username: 'u2', password: 'pw-line-2' }] });
+    // Something version 2 did not accept either is reported under its new name.
+    expect(() => v2({ user: 'bad user' })).toThrow(/sip\.lineAccounts\.0\.user/);
+    // A version 1 file (written before versions) with line2 goes through both steps.
+    const { doc, applied } = migrateDocument({ sip: { line2: null } });
+    expect(doc).toEqual({ version: CONFIG_VERSION, sip: { lines: 1 } });
+    expect(applied).toHaveLength(2);
+  });
+
+  it('a stored version 2 file keeps line 2\'s password hidden before it is migrated', () => {
+    const shown = redactConfig({ version: 2, sip: { registrar: { host: 'pbx.lan', username: 'd', password: 'pw-1' }, line2: { user: '2', password: 'pw-line-2' } } });
+    expect(JSON.stringify(shown)).not.toContain('pw-line-2');
   });
 
   it('runs each step in order and stamps each version', () => {

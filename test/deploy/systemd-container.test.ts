@@ -213,7 +213,7 @@ function installTest(suite: 'trixie' | 'bookworm'): void {
       expect(await ct.waitActive()).toBe('active');
       expect((await ct.show('MainPID')).MainPID).not.toBe(before);
       const config = JSON.parse(readFileSync(ct.path('/etc/deskphone/config.json'), 'utf8'));
-      expect(config).toMatchObject({ version: 2, unitId: 'front-desk-7', http: LOOPBACK.http });
+      expect(config).toMatchObject({ version: 3, unitId: 'front-desk-7', http: LOOPBACK.http });
       const backups = (await ct.ok('ls', '/etc/deskphone')).split('\n').filter((f) => /^config\.json\.v1\.\d{8}T\d{6}Z\.bak$/.test(f));
       expect(backups).toHaveLength(1);
       const calls = await lanRequest(LAN_PORT, 'GET', '/api/v1/calls', { token: itToken });

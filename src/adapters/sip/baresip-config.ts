@@ -1,7 +1,7 @@
 /**
  * The private baresip config directory the unit generates: `config` and `accounts`.
  * Reads config keys: sip.listenAddress, sip.listenPort, sip.user, sip.ctrlPort, sip.registrar.{host, port,
- * username, password, registerIntervalS}. Pins: none.
+ * username, password, registerIntervalS}, sip.lines, sip.lineAccounts. Pins: none.
  * Headless audio (STACK-NOTES): the player and alert go to aubridge devices nobody reads, and the source is
  * an aubridge device nobody feeds, so a call stays silent until the app switches the source with `ausrc`
  * (an aufile source would hang the call up at the end of its file).
@@ -31,6 +31,12 @@ export interface AudioDevices {
  * after the answer (README "What the caller and the receptionist hear").
  */
 export const SILENT_SOURCE = 'aubridge,held';
+
+/**
+ * Every line account's own player: an aubridge device nobody reads (a muted earpiece). A call answered from the
+ * handset gets the handset's player switched in with its microphone.
+ */
+export const SILENT_PLAYER = 'aubridge,held-ear';
 
 export const HEADLESS_AUDIO: AudioDevices = {
   source: 'aubridge,silence',
@@ -81,28 +87,44 @@ export function renderBaresipConfig(
     'module_app ctrl_tcp.so',
     '',
   ].join('\n');
-  const lines = [renderAccountLine(sip, sip.user, sip.registrar)];
-  const line2 = lineAors(sip).line2;
-  if (line2 && sip.line2) {
-    const reg = sip.registrar && { ...sip.registrar, username: sip.line2.username ?? sip.registrar.username, password: sip.line2.password ?? sip.registrar.password };
-    lines.push(renderAccountLine(sip, line2User(sip), reg));
-  }
+  const lines = lineAccounts(sip).map((a) => renderAccountLine(sip, a.user, a.registrar));
   return { config, accounts: lines.join('\n') + '\n' };
 }
 
-function line2User(sip: SipConfig): string {
-  return sip.line2?.user ?? `${sip.user}-2`;
+/** One line's account: its user part and how it registers (null: direct IP). */
+export interface LineAccount {
+  /** 1 for line 1 (`sip.user`), 2, 3, … for `sip.lineAccounts`. */
+  line: number;
+  user: string;
+  registrar: SipConfig['registrar'];
 }
 
 /**
- * The address of record of each line's account, as baresip names it in events (`accountaor`) and `uafind`
- * takes it. line2 is null when the unit has one line only: `sip.line2` null, or a registrar without a
- * `sip.line2.user` (a PBX needs an extension of its own for line 2; registering an invented one is refused).
+ * Every line account the unit runs, line 1 first (`sip.lines` of them). Direct IP mode invents the users
+ * "<sip.user>-2", "<sip.user>-3", …; with a registrar a line after the first exists only when its
+ * `sip.lineAccounts` entry names its extension (`user`: a PBX refuses to register an invented one), and it
+ * registers with its own username/password when given, else line 1's.
  */
-export function lineAors(sip: SipConfig): { line1: string; line2: string | null } {
-  const at = sip.registrar ? hostPort(sip.registrar.host, sip.registrar.port) : hostPort(sip.listenAddress, sip.listenPort);
-  const hasLine2 = sip.line2 !== null && (sip.registrar === null || sip.line2.user !== undefined);
-  return { line1: `sip:${sip.user}@${at}`, line2: hasLine2 ? `sip:${line2User(sip)}@${at}` : null };
+export function lineAccounts(sip: SipConfig): LineAccount[] {
+  const accounts: LineAccount[] = [{ line: 1, user: sip.user, registrar: sip.registrar }];
+  for (let n = 2; n <= sip.lines; n++) {
+    const own = sip.lineAccounts[n - 2];
+    if (sip.registrar && own?.user === undefined) continue;
+    const registrar = sip.registrar && { ...sip.registrar, username: own?.username ?? sip.registrar.username, password: own?.password ?? sip.registrar.password };
+    accounts.push({ line: n, user: own?.user ?? `${sip.user}-${n}`, registrar });
+  }
+  return accounts;
+}
+
+/**
+ * The address of record of each line's account, line 1 first, as baresip names them in events (`accountaor`)
+ * and `uafind` takes them; the list's order gives each call its line number.
+ */
+export function lineAors(sip: SipConfig): string[] {
+  return lineAccounts(sip).map((a) => {
+    const at = a.registrar ? hostPort(a.registrar.host, a.registrar.port) : hostPort(sip.listenAddress, sip.listenPort);
+    return `sip:${a.user}@${at}`;
+  });
 }
 
 function audioModules(audio: AudioDevices): string[] {
@@ -111,7 +133,9 @@ function audioModules(audio: AudioDevices): string[] {
 }
 
 function renderAccountLine(sip: SipConfig, user: string, reg: SipConfig['registrar']): string {
-  const common = `answermode=manual;audio_codecs=PCMU,PCMA;audio_source=${SILENT_SOURCE}`;
+  // Every account has its own source and player, so an `ausrc`/`auplay` on one account never changes another's
+  // calls, and 8 kHz codecs only, so aubridge can join any two of them (R13 bridge: equal rate and channels).
+  const common = `answermode=manual;audio_codecs=PCMU,PCMA;audio_source=${SILENT_SOURCE};audio_player=${SILENT_PLAYER}`;
   if (!reg) return `<sip:${user}@${hostPort(sip.listenAddress, sip.listenPort)}>;regint=0;${common}`;
   if (UNSAFE_PARAM.test(reg.username)) {
     throw new BadInputError('sip.registrar.username', 'must not contain ; < > " or spaces (baresip accounts syntax)');

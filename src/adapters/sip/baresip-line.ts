@@ -15,15 +15,15 @@
  * - baresip gone (exited, or hung and killed by the liveness probe): every call closes with `lost`, baresip
  *   restarts with backoff.
  *
- * Two lines (R6): line 1 and line 2 are two accounts of the one baresip; a PBX hunts to line 2 when line 1 is
- * busy. baresip 1.0.0's `callfind`, `accept`, `ausrc` and `auplay` act within the *current* account only, so a
+ * N lines (R6, config sip.lines): each line is an account of the one baresip; a PBX hunts a call to a free one. baresip 1.0.0's `callfind`, `accept`, `ausrc` and `auplay` act within the *current* account only, so a
  * caller queued on line 2 keeps its hold audio while the handset talks on line 1, and `accept` on one line never
- * puts the other line's call on hold. 1.1.0 differs (README "Stack notes"): its `accept` takes a Call-ID, and its
+ * puts another line's call on hold. 1.1.0 differs (README "Stack notes"): its `accept` takes a Call-ID, and its
  * audio switches reach every call (./shared-audio.ts keeps one call audible).
  *
  * Audio devices come from ./handset-audio.ts (config audio.*).
  * Reads config keys: sip.* (listenAddress, listenPort, user, registrar, ctrlPort, baresipPath, restartInitialMs,
- * restartMaxMs, commandTimeoutMs, answerTimeoutMs, transferTimeoutMs, livenessIntervalMs, livenessTimeoutMs) and dataDir (config
+ * restartMaxMs, commandTimeoutMs, answerTimeoutMs, transferTimeoutMs, livenessIntervalMs, livenessTimeoutMs, lines,
+ * lineAccounts) and dataDir (config
  * goes to <dataDir>/baresip/). Pins: none.
  */
 import { join } from 'node:path';
@@ -42,9 +42,9 @@ import { AudioRoutes } from './line/audio-routes.ts';
 import { CallLink } from './line/call-link.ts';
 import { Dialer } from './line/dial.ts';
 import { Hangups } from './line/hangups.ts';
-import { LineCalls } from './line/line-calls.ts';
+import { LineCalls, lineAorList } from './line/line-calls.ts';
 import { reconcile } from './line/reconcile.ts';
-import { askRegistration, logLine2Registration } from './line/registration.ts';
+import { askRegistration, logLineRegistration } from './line/registration.ts';
 import { Transfers } from './line/transfer.ts';
 import { LivenessProbe } from './liveness-probe.ts';
 import { OrphanDial } from './orphan-dial.ts';
@@ -99,7 +99,7 @@ export class BaresipLine implements SipLine {
   constructor(opts: BaresipLineOptions) {
     this.opts = opts;
     const log = (this.log = opts.logger.child({ adapter: 'sip' }));
-    const calls = (this.calls = new LineCalls(lineAors(opts.sip)));
+    const calls = (this.calls = new LineCalls(lineAorList(lineAors(opts.sip))));
     const handset = () => this.opts.audio ?? HEADLESS_AUDIO;
     const shared = (this.shared = new SharedAudio({ calls: calls.phases, aorOf: (id) => calls.aorOf(id), handset, log }));
     const link = (this.link = new CallLink({ calls, shared, log, link: () => this.ctrl, onGone: (id) => this.closeCall(id, 'lost') }));
@@ -153,7 +153,7 @@ export class BaresipLine implements SipLine {
       restartInitialMs: sip.restartInitialMs,
       restartMaxMs: sip.restartMaxMs,
       logger: this.log,
-      secrets: sip.registrar ? [sip.registrar.password] : [],
+      secrets: sip.registrar ? [sip.registrar.password, ...sip.lineAccounts.flatMap((l) => (l.password ? [l.password] : []))] : [],
       env: this.opts.env,
     });
     this.probe = new LivenessProbe({
@@ -345,9 +345,11 @@ export class BaresipLine implements SipLine {
   private onBaresipEvent(ev: BaresipEvent): void {
     if (this.orphan.onEvent(ev, (id) => this.calls.has(id))) return;
     this.dialer.adopt(ev);
-    const { line2 } = this.calls.aors;
-    if (line2 && ev.accountaor === line2 && (ev.type === 'REGISTER_OK' || ev.type === 'REGISTER_FAIL')) {
-      logLine2Registration(this.log, ev.type === 'REGISTER_OK', ev.param ?? null);
+    // READY follows line 1's registration; every other line's is logged (./line/registration.ts).
+    const { all } = this.calls.aors;
+    const other = ev.accountaor !== undefined && ev.accountaor !== this.calls.aors.line1 && all.includes(ev.accountaor);
+    if (other && (ev.type === 'REGISTER_OK' || ev.type === 'REGISTER_FAIL')) {
+      logLineRegistration(this.log, this.calls.lineOf(ev.accountaor as string), ev.type === 'REGISTER_OK', ev.param ?? null);
       return;
     }
     if (ev.type === 'TRANSFER_FAILED' && ev.id) {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lineAors, renderBaresipConfig, writeBaresipConfig } from '../../../src/adapters/sip/baresip-config.ts';
+import { lineAccounts, lineAors, renderBaresipConfig, writeBaresipConfig } from '../../../src/adapters/sip/baresip-config.ts';
 import { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { sipSchema } from '../../../src/config/schema.ts';
 import { memoryLogger, type LogEntry } from '../../support/memory-logger.ts';
@@ -27,30 +27,58 @@ describe('baresip config generation', () => {
     expect(f.config).not.toContain('stdio');
     // Line 1, and line 2 (R6) as a second account a PBX hunts to.
     expect(f.accounts).toBe(
-      '<sip:desk@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held\n' +
-        '<sip:desk-2@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held\n',
+      '<sip:desk@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear\n' +
+        '<sip:desk-2@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear\n',
     );
-    expect(lineAors(direct)).toEqual({ line1: 'sip:desk@127.0.0.1:15061', line2: 'sip:desk-2@127.0.0.1:15061' });
+    expect(lineAors(direct)).toEqual(['sip:desk@127.0.0.1:15061', 'sip:desk-2@127.0.0.1:15061']);
   });
 
-  it('one line only when sip.line2 is null', () => {
-    expect(renderBaresipConfig({ ...direct, line2: null }).accounts.trim().split('\n')).toHaveLength(1);
-    expect(lineAors({ ...direct, line2: null }).line2).toBeNull();
+  it('one line only with sip.lines 1', () => {
+    expect(renderBaresipConfig({ ...direct, lines: 1 }).accounts.trim().split('\n')).toHaveLength(1);
+    expect(lineAors({ ...direct, lines: 1 })).toEqual(['sip:desk@127.0.0.1:15061']);
+  });
+
+  it('N lines, direct IP: users <user>-2, <user>-3, … each with its own silent source and player and 8 kHz codecs', () => {
+    const four = sipSchema.parse({ listenAddress: '127.0.0.1', listenPort: 15061, user: 'desk', lines: 4, lineAccounts: [{}, { user: 'desk-x' }] });
+    expect(renderBaresipConfig(four).accounts.trim().split('\n')).toEqual(
+      ['desk', 'desk-2', 'desk-x', 'desk-4'].map(
+        (u) => `<sip:${u}@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear`,
+      ),
+    );
+    expect(lineAccounts(four).map((a) => a.line)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('N lines with a registrar: a line exists only with its own extension, and registers with its own credentials or line 1\'s', () => {
+    const sip = { ...registrar, lines: 4, lineAccounts: [{ user: '2002' }, {}, { user: '2004', username: 'u2004', password: 'Four!pw' }] };
+    const accounts = renderBaresipConfig(sip).accounts.trim().split('\n');
+    expect(accounts).toEqual([
+      expect.stringMatching(/^<sip:2001@pbx\.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;/),
+      expect.stringMatching(/^<sip:2002@pbx\.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;/),
+      expect.stringMatching(/^<sip:2004@pbx\.lan:5070>;auth_user=u2004;auth_pass=Four!pw;regint=120;/),
+    ]);
+    // Line numbers follow the config (line 3 has no extension: it does not exist).
+    expect(lineAccounts(sip).map((a) => a.line)).toEqual([1, 2, 4]);
+    expect(lineAors(sip)).toEqual(['sip:2001@pbx.lan:5070', 'sip:2002@pbx.lan:5070', 'sip:2004@pbx.lan:5070']);
+  });
+
+  it('more line accounts than lines is refused, naming the field', () => {
+    expect(() => sipSchema.parse({ lines: 2, lineAccounts: [{}, {}] })).toThrow(/lineAccounts/);
+    expect(() => sipSchema.parse({ lines: 0 })).toThrow(/lines/);
   });
 
   it('registrar mode: auth user, password and register interval on the registrar address', () => {
-    // With a registrar, line 2 needs an extension of its own (sip.line2.user): without one, one line only.
+    // With a registrar, line 2 needs an extension of its own (sip.lineAccounts[0].user): without one, one line only.
     expect(renderBaresipConfig(registrar).accounts).toBe(
-      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held\n',
+      '<sip:2001@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear\n',
     );
-    expect(lineAors(registrar).line2).toBeNull();
+    expect(lineAors(registrar)).toEqual(['sip:2001@pbx.lan:5070']);
     // Line 2's extension with line 1's credentials, then with its own.
-    expect(renderBaresipConfig({ ...registrar, line2: { user: '2002' } }).accounts.split('\n')[1]).toBe(
-      '<sip:2002@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held',
+    expect(renderBaresipConfig({ ...registrar, lineAccounts: [{ user: '2002' }] }).accounts.split('\n')[1]).toBe(
+      '<sip:2002@pbx.lan:5070>;auth_user=u2001;auth_pass=S3cret!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear',
     );
-    const own = { ...registrar, line2: { user: '2002', username: 'u2002', password: 'Other!pw' } };
+    const own = { ...registrar, lineAccounts: [{ user: '2002', username: 'u2002', password: 'Other!pw' }] };
     expect(renderBaresipConfig(own).accounts.split('\n')[1]).toBe(
-      '<sip:2002@pbx.lan:5070>;auth_user=u2002;auth_pass=Other!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held',
+      '<sip:2002@pbx.lan:5070>;auth_user=u2002;auth_pass=Other!pw;regint=120;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear',
     );
   });
 
@@ -76,11 +104,11 @@ describe('baresip config generation', () => {
     }
   });
 
-  it('never logs the registrar password (line start with a registrar nobody answers)', async () => {
+  it('never logs the registrar password nor a line\'s own (line start with a registrar nobody answers)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'deskphone-cfg-'));
     const lines: LogEntry[] = [];
     const line = new BaresipLine({
-      sip: { ...registrar, registrar: { ...registrar.registrar!, host: '127.0.0.1', port: 15063 }, restartInitialMs: 200 },
+      sip: { ...registrar, registrar: { ...registrar.registrar!, host: '127.0.0.1', port: 15063 }, lineAccounts: [{ user: '2002', password: 'L1ne2!pw' }], restartInitialMs: 200 },
       dataDir: dir,
       logger: memoryLogger(lines),
       startTimeoutMs: 1500,
@@ -90,6 +118,7 @@ describe('baresip config generation', () => {
       await expect(line.start()).rejects.toMatchObject({ code: 'E_SIP' });
       expect(lines.length).toBeGreaterThan(3);
       expect(lines.map((l) => l.line).join('\n')).not.toContain('S3cret!pw');
+      expect(lines.map((l) => l.line).join('\n')).not.toContain('L1ne2!pw');
     } finally {
       await line.stop();
       await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../../ports/logger.ts';
 import type { HoldPrompts, PromptFile } from '../../../ports/sip-line.ts';
-import { SILENT_SOURCE, type AudioDevices } from '../baresip-config.ts';
+import { SILENT_PLAYER, SILENT_SOURCE, type AudioDevices } from '../baresip-config.ts';
 import type { SharedAudio } from '../shared-audio.ts';
 import type { Answerer } from './answer.ts';
 import type { CallLink, Command, CtrlLink } from './call-link.ts';
@@ -16,8 +16,8 @@ import type { CallLink, Command, CtrlLink } from './call-link.ts';
 /** Switch a file source this long before its end: aufile hangs the call up when its file runs out. */
 export const FILE_END_LEAD_MS = 300;
 export { SILENT_SOURCE };
-/** An aubridge device nobody reads: a muted earpiece. */
-export const MUTED_PLAYER = 'aubridge,held-ear';
+/** An aubridge device nobody reads: a muted earpiece (every line account's own player). */
+export const MUTED_PLAYER = SILENT_PLAYER;
 
 export interface AudioRoutesDeps {
   link: CallLink;
@@ -35,9 +35,8 @@ export class AudioRoutes {
   constructor(private readonly deps: AudioRoutesDeps) {}
 
   /**
-   * Answered from the handset: every call starts with its account's silent source, so once it is established the
-   * handset's microphone is switched in (and its earpiece, which it already has unless 1.1 gave the devices to
-   * another call).
+   * Answered from the handset: every call starts with its account's silent source and muted player, so once it
+   * is established the handset's microphone and earpiece are switched in.
    */
   async answerWithHandset(callId: string): Promise<void> {
     const { link, answerer, log } = this.deps;
@@ -45,8 +44,8 @@ export class AudioRoutes {
     const audio = this.deps.handset();
     // The call is answered either way (the core learns of its end from call.closed); a switch that fails on a
     // call still up leaves the caller hearing silence: said loudly.
-    await link.command(callId, 'answer', [['ausrc', audio.source]]).catch((err: unknown) => {
-      if (link.knows(callId)) log.error({ err: (err as Error).message, callId }, 'handset microphone not switched in after the answer');
+    await link.command(callId, 'answer', [['ausrc', audio.source], ['auplay', audio.player]]).catch((err: unknown) => {
+      if (link.knows(callId)) log.error({ err: (err as Error).message, callId }, 'handset not switched in after the answer');
     });
   }
 

@@ -1,15 +1,23 @@
 /**
  * Lines and accounts: the calls the SIP line knows, whether each is answered, and the account (line) it belongs
- * to. Line 1 and line 2 are two accounts (user agents) of the one baresip, named by their address of record as
- * baresip names them in events (`accountaor`) and `uafind` takes them; a PBX hunts to line 2 when line 1 is
- * busy. A call whose account baresip did not name is line 1's. Pure bookkeeping: no commands, no timers.
+ * to. Each line is an account (user agent) of the one baresip (`sip.lines` of them), named by its address of
+ * record as baresip names it in events (`accountaor`) and `uafind` takes it; a PBX hunts a call to a free line.
+ * A call whose account baresip did not name is line 1's. Pure bookkeeping: no commands, no timers.
  */
 export type CallPhase = 'ringing' | 'established';
 
+/** Every line's account, line 1 first. */
 export interface LineAors {
   line1: string;
-  /** Null when the unit has one line only. */
-  line2: string | null;
+  /** Line 1's, then line 2's, …: a call's line number is its account's place here. */
+  all: readonly string[];
+}
+
+/** The LineAors of `aors` (line 1 first; at least one). */
+export function lineAorList(aors: readonly string[]): LineAors {
+  const [line1] = aors;
+  if (line1 === undefined) throw new Error('a SIP line needs at least one account');
+  return { line1, all: aors };
 }
 
 export class LineCalls {
@@ -31,12 +39,18 @@ export class LineCalls {
     return [...this.phases.keys()];
   }
 
-  /** Records a new call on the account `aor` (line 1's when not given); returns its line number. */
-  add(callId: string, phase: CallPhase, aor: string | undefined): 1 | 2 {
-    const account = aor ?? this.aors.line1;
+  /** Records a new call on the account `aor` (line 1's when not given or not a line's); returns its line number. */
+  add(callId: string, phase: CallPhase, aor: string | undefined): number {
+    const line = aor === undefined ? 1 : this.lineOf(aor);
     this.phases.set(callId, phase);
-    this.aor.set(callId, account);
-    return account === this.aors.line2 ? 2 : 1;
+    this.aor.set(callId, aor ?? this.aors.line1);
+    return line;
+  }
+
+  /** The line number of account `aor` (1 for an account that is not a line's). */
+  lineOf(aor: string): number {
+    const i = this.aors.all.indexOf(aor);
+    return i < 0 ? 1 : i + 1;
   }
 
   established(callId: string): void {
@@ -61,12 +75,11 @@ export class LineCalls {
 
   /**
    * R13: a line account with no call on it, other than `except` (the caller's), for a consult call the unit
-   * places; null when every other line is in use. Line 2's today; with more lines, the first free one.
+   * places; null when every other line is in use. The lowest-numbered free line's.
    */
   freeAccount(except: string): string | null {
     const busy = new Set(this.aor.values());
-    const candidates = [this.aors.line1, this.aors.line2].filter((a): a is string => a !== null && a !== except);
-    return candidates.find((a) => !busy.has(a)) ?? null;
+    return this.aors.all.find((a) => a !== except && !busy.has(a)) ?? null;
   }
 
   /** Ringing calls on `callId`'s account other than it. */

@@ -1,7 +1,8 @@
 /**
  * Registration (registrar mode). REGISTER_OK/FAIL events are lost while no client is connected, and at start
  * baresip usually registers before the control link is up, so after each connect the line asks `reginfo`.
- * Line 2's registration says nothing about line 1: READY follows line 1 alone; line 2's state is logged.
+ * The other lines' registrations say nothing about line 1: READY follows line 1 alone; each other line's state is
+ * logged with its number (a call the PBX hunts to an unregistered line never arrives).
  */
 import type { Logger } from '../../../ports/logger.ts';
 import { plainText } from '../call-list.ts';
@@ -20,19 +21,21 @@ export function regStatuses(text: string): [aor: string, status: string][] {
   return [...plainText(text).matchAll(REG_STATUS)].map((m) => [m[1] as string, m[2] as string]);
 }
 
-export function logLine2Registration(log: Logger, ok: boolean, reason: string | null): void {
-  if (ok) log.info('line 2 registered');
-  else log.warn({ reason }, 'line 2 not registered: second calls cannot reach it');
+export function logLineRegistration(log: Logger, line: number, ok: boolean, reason: string | null): void {
+  if (ok) log.info({ line }, `line ${line} registered`);
+  else log.warn({ line, reason }, `line ${line} not registered: calls hunted to it cannot reach it`);
 }
 
-/** Line 1's status from `reginfo` ('OK', 'ERR', or undefined when unknown); logs line 2's. */
+/** Line 1's status from `reginfo` ('OK', 'ERR', or undefined when unknown); logs every other line's. */
 export async function askRegistration(ctrl: CtrlLink, aors: LineAors, log: Logger): Promise<string | undefined> {
   try {
     const statuses = regStatuses(await ctrl.send('reginfo'));
     const status = (statuses.find(([aor]) => aor === aors.line1) ?? statuses[0])?.[1];
     if (!status) log.warn('reginfo reply not understood; waiting for registration events');
-    const line2 = statuses.find(([aor]) => aor === aors.line2)?.[1];
-    if (line2 === 'OK' || line2 === 'ERR') logLine2Registration(log, line2 === 'OK', line2 === 'ERR' ? 'reginfo: ERR' : null);
+    aors.all.forEach((aor, i) => {
+      const other = i > 0 ? statuses.find(([a]) => a === aor)?.[1] : undefined;
+      if (other === 'OK' || other === 'ERR') logLineRegistration(log, i + 1, other === 'OK', other === 'ERR' ? 'reginfo: ERR' : null);
+    });
     return status;
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'reginfo failed; waiting for registration events');

@@ -7,7 +7,7 @@ import { SipError } from '../../../../src/core/errors.ts';
 import { SharedAudio } from '../../../../src/adapters/sip/shared-audio.ts';
 import { HEADLESS_AUDIO } from '../../../../src/adapters/sip/baresip-config.ts';
 import { CallLink, type Command, type CtrlLink } from '../../../../src/adapters/sip/line/call-link.ts';
-import { LineCalls } from '../../../../src/adapters/sip/line/line-calls.ts';
+import { LineCalls, lineAorList } from '../../../../src/adapters/sip/line/line-calls.ts';
 import { memoryLogger, type LogEntry } from '../../../support/memory-logger.ts';
 
 export const LINE1 = 'sip:reception@127.0.0.1:5060';
@@ -62,7 +62,7 @@ export function fakeBaresip(version: '1.0' | '1.1' = '1.0'): FakeBaresip {
 export function lineParts(baresip: FakeBaresip | null = fakeBaresip(), opts: { line2?: boolean } = {}) {
   const logs: LogEntry[] = [];
   const log = memoryLogger(logs);
-  const calls = new LineCalls({ line1: LINE1, line2: opts.line2 === false ? null : LINE2 });
+  const calls = new LineCalls(lineAorList(opts.line2 === false ? [LINE1] : [LINE1, LINE2]));
   const shared = new SharedAudio({ calls: calls.phases, aorOf: (id) => calls.aorOf(id), handset: () => HEADLESS_AUDIO, log });
   const gone: string[] = [];
   const link = new CallLink({

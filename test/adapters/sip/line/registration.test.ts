@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { askRegistration, regStatuses } from '../../../../src/adapters/sip/line/registration.ts';
 import { memoryLogger } from '../../../support/memory-logger.ts';
+import { lineAorList } from '../../../../src/adapters/sip/line/line-calls.ts';
 import { fakeBaresip, LINE1, LINE2 } from './fake-line.ts';
+
+const LINE3 = 'sip:reception-3@127.0.0.1:5060';
 
 describe('registration', () => {
   it('reads 1.0.0 and 1.1.0 reginfo lines', () => {
@@ -16,14 +19,17 @@ describe('registration', () => {
     ]);
   });
 
-  it("line 1's status decides; line 2's is logged; a reply not understood is said", async () => {
+  it("line 1's status decides; every other line's is logged with its number; a reply not understood is said", async () => {
     const b = fakeBaresip();
     const logs = memoryLogger();
-    b.reply = ([c]) => (c === 'reginfo' ? `> ${LINE2} OK\n  ${LINE1} ERR\n` : undefined);
-    expect(await askRegistration(b, { line1: LINE1, line2: LINE2 }, logs)).toBe('ERR');
+    const aors = lineAorList([LINE1, LINE2, LINE3]);
+    b.reply = ([c]) => (c === 'reginfo' ? `> ${LINE2} OK\n  ${LINE1} ERR\n  ${LINE3} ERR\n` : undefined);
+    expect(await askRegistration(b, aors, logs)).toBe('ERR');
     expect(logs.entries.some((e) => e.line.includes('line 2 registered'))).toBe(true);
+    expect(logs.entries.some((e) => e.line.includes('line 3 not registered'))).toBe(true);
+    expect(logs.entries.some((e) => e.line.includes('line 1 '))).toBe(false);
     b.reply = () => 'nonsense';
-    expect(await askRegistration(b, { line1: LINE1, line2: LINE2 }, logs)).toBeUndefined();
+    expect(await askRegistration(b, aors, logs)).toBeUndefined();
     expect(logs.entries.some((e) => e.line.includes('reginfo reply not understood'))).toBe(true);
   });
 });
