@@ -43,10 +43,16 @@ export interface DeskUnitDeps {
 export interface DeskUnitEvents {
   effect: [Effect];
   recorded: [JournalEntry];
+  /** The desk rules in force changed (a live config change): what the page's timers count against. */
+  rules: [DeskRules];
 }
 
 /** The desk settings that change while the unit runs (src/app/live-config.ts). */
 export type LiveDeskSettings = Partial<Pick<DeskSettings, 'rules' | 'autoAnswerAfterRings'>>;
+
+/** The rules of a call's ring (R1, R3, R6): a call ringing or waiting when they change keeps the ones it began with. */
+const RING_RULES = ['ringBudget', 'ringCycleMs', 'ringOnMs'] as const satisfies readonly (keyof DeskRules)[];
+const ringRulesOf = (rules: DeskRules) => Object.fromEntries(RING_RULES.map((k) => [k, rules[k]])) as Pick<DeskRules, (typeof RING_RULES)[number]>;
 
 interface Simulatable extends Panel {
   press(input: PanelInput): void;
@@ -136,6 +142,11 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     return deskStatus(this.deps.settings.rules, this.state, now, this.wallAt(now));
   }
 
+  /** The desk rules the core counts with now (the page's timers use the same). */
+  get rules(): DeskRules {
+    return this.deps.settings.rules;
+  }
+
   /** The panel board's firmware name and version while connected, else null (simulated panel, or no board). */
   get panelFirmware(): string | null {
     return this.deps.panel.firmware ?? null;
@@ -217,8 +228,10 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   }
 
   /**
-   * Thresholds changed while running (SIGHUP, a saved config: src/app/live-config.ts). They apply at once when
-   * the line is idle, else as soon as it is, so a call never changes its ring budget half-way.
+   * Thresholds changed while running (SIGHUP, a saved config: src/app/live-config.ts). The hold, length,
+   * apologise and sync thresholds (R2, R4, R5) apply at once, to the call in progress too, so the lamps and the
+   * page's timers follow the new limits; the ring's (ring budget, cycle, ring time) wait until the line is idle, so
+   * a call never changes its ring budget half-way.
    */
   applyRules(rules: DeskRules): void {
     this.applySettings({ rules });
@@ -227,16 +240,24 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   /** Thresholds and the auto-answer ring count (greetings.autoAnswerAfterRings), taken the same way as applyRules. */
   applySettings(next: LiveDeskSettings): void {
     this.pendingRules = { ...this.pendingRules, ...next };
-    this.takePendingRules();
-    this.schedule(this.deps.clock.monotonic());
+    if (next.rules) this.setRules({ ...next.rules, ...ringRulesOf(this.deps.settings.rules) });
+    // A tick: the lamps are worked out again with the new thresholds (and the rest taken if the line is idle).
+    this.dispatch({ type: 'tick' });
+  }
+
+  private setRules(rules: DeskRules): void {
+    if (JSON.stringify(rules) === JSON.stringify(this.deps.settings.rules)) return;
+    this.deps.settings = { ...this.deps.settings, rules };
+    this.emit('rules', rules);
   }
 
   private takePendingRules(): void {
     if (!this.pendingRules || this.state.call || this.state.waiting.length > 0) return;
-    const taken = this.pendingRules;
+    const { rules, ...taken } = this.pendingRules;
     this.deps.settings = { ...this.deps.settings, ...taken };
+    if (rules) this.setRules(rules);
     this.pendingRules = null;
-    this.log.info({ settings: taken }, 'new thresholds in force');
+    this.log.info({ settings: { ...taken, ...(rules ? { rules } : {}) } }, 'new thresholds in force');
   }
 
   private onSipEvent(event: SipLineEvent): void {

@@ -23,6 +23,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_STALE_CONFIG: 412,
   E_CONFIG_READONLY: 503,
   E_MISDIRECTED: 421,
+  E_PAIRING_UNKNOWN: 404,
+  E_PAIRING_EXPIRED: 410,
+  E_PAIRING_USED: 410,
 };
 
 export interface ErrorBody {

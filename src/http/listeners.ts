@@ -4,11 +4,14 @@
  * logged so a client can pin it. Both listeners share one live-event feed and one metrics registry; metrics
  * observe call records from the moment this is called (right after the records service starts reading). A LAN port that cannot be bound is logged and the unit runs on without it, unless the local listener is off: then it is an error.
  * Config keys: http.enabled, http.host, http.port, http.lan.enabled, http.lan.host, http.lan.port,
- * http.lan.certFile, http.lan.keyFile, http.lan.authFreeFailures, http.lan.authMaxDelayMs, dataDir.
+ * http.lan.certFile, http.lan.keyFile, http.lan.authFreeFailures, http.lan.authMaxDelayMs, dataDir (pairing codes
+ * in <dataDir>/state/pairings.json).
  */
 import type { FastifyInstance } from 'fastify';
 import { UnitMetrics } from '../adapters/metrics/prometheus.ts';
-import { loadOrCreateCertificate } from '../adapters/tls/certificate.ts';
+import { pairingStoreIn } from '../adapters/state/pairing-store.ts';
+import { loadOrCreateCertificate, publicCertificate } from '../adapters/tls/certificate.ts';
+import { PairingDesk } from '../app/pairing/pairing-codes.ts';
 import type { DirectoryBook } from '../app/calls/directory-book.ts';
 import type { ConfigWriter } from '../app/config-writer.ts';
 import type { ProvisioningStatusSource } from '../app/provisioning/provisioning-status.ts';
@@ -58,7 +61,7 @@ export interface Listeners {
 export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const log = deps.logger.child({ module: 'http' });
   const opened: FastifyInstance[] = [];
-  const feed = new LiveFeed(deps.unit, deps.records);
+  const feed = new LiveFeed(deps.unit, deps.records, undefined, deps.directory);
   const metrics = new UnitMetrics({
     journalEntries: () => deps.records.journal.lastSeq(),
     unwrittenRecords: () => deps.unit.unwrittenCount,
@@ -80,6 +83,10 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const shared: HttpOptions = {
     unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, idempotency: await openIdempotencyStore(deps.dataDir, () => deps.clock.now()),
     ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}), ...(deps.provisioning ? { provisioning: deps.provisioning } : {}),
+    pairing: {
+      desk: new PairingDesk(deps.tokens, pairingStoreIn(deps.dataDir), () => new Date(deps.clock.now())),
+      certificate: () => publicCertificate({ dataDir: deps.dataDir, certFile: deps.http.lan.certFile }),
+    },
   };
   try {
     if (deps.http.enabled) {

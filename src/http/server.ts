@@ -18,6 +18,8 @@ import type { ProvisioningStatusSource } from '../app/provisioning/provisioning-
 import type { SyncStatusSource } from '../app/sync/sync-status.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { PublicCertificate } from '../adapters/tls/certificate.ts';
+import type { PairingDesk } from '../app/pairing/pairing-codes.ts';
 import { bearerAuth, localAccess, type BearerAuthOptions } from './auth/bearer-auth.ts';
 import { errorHandler } from './error-map.ts';
 import { idempotency as idempotencyKeys } from './idempotency/idempotency-hook.ts';
@@ -29,6 +31,7 @@ import { configRoutes } from './routes/config.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { certificateRoutes, pairingRoutes } from './routes/pairing.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -65,9 +68,11 @@ export interface HttpOptions {
   directory?: DirectoryBook;
   /** POSTs with an Idempotency-Key answered once (issue 18); shared by both listeners. */
   idempotency?: IdempotencyStore;
+  /** Signing a browser in by a pairing link, signing a paired browser out, and the certificate to trust (issue 18). */
+  pairing?: { desk: PairingDesk; certificate: () => Promise<PublicCertificate | null> };
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -95,7 +100,11 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     callRoutes(scope, unit, records);
     simRoutes(scope, unit);
     if (directory) callControlRoutes(scope, unit, directory);
-    sessionRoutes(scope, unit, unitId, config);
+    sessionRoutes(scope, unit, unitId, config, pairing?.desk);
+    if (pairing) {
+      pairingRoutes(scope, { desk: pairing.desk, logger, ...(lan ? { throttle: lan.auth.throttle, ...(lan.auth.sleep ? { sleep: lan.auth.sleep } : {}) } : {}) });
+      certificateRoutes(scope, pairing.certificate);
+    }
     webRoutes(scope);
     if (records) {
       messageRoutes(scope, records);

@@ -5,6 +5,8 @@ export interface StoredToken {
   /** SHA-256 of the token, hex. */
   hash: string;
   createdAt: string;
+  /** A browser's own token, made by pairing (`deskphone token add --pair`): signing out on that browser revokes it. */
+  device?: boolean;
 }
 
 export interface TokenStore {

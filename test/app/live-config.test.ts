@@ -1,6 +1,6 @@
 /**
- * Live config (SIGHUP, a saved file): new thresholds take effect on the next call without a restart (a call in
- * progress keeps its own), greetings and the directory reach their targets, other changed keys (and live keys
+ * Live config (SIGHUP, a saved file): new thresholds take effect without a restart (length, hold and the other
+ * limits at once, a ringing call keeps its ring budget until it ends), greetings and the directory reach their targets, other changed keys (and live keys
  * with nothing wired to apply them) are named as needing a restart, a broken file changes nothing, and reloads
  * asked for while one runs are folded into one more.
  */
@@ -62,6 +62,31 @@ describe('LiveConfig', () => {
     f.unit.simulate({ type: 'hook', state: 'on' });
     await vi.advanceTimersByTimeAsync(0);
     expect(await lateAfter(f, 'b', 4000)).toBe(true);
+    await f.unit.stop();
+  });
+
+  it('length and hold limits changed mid-call apply to that call at once: the LENGTH lamp, the rules in force and a rules event agree', async () => {
+    const f = await setup();
+    const events: number[] = [];
+    f.unit.on('rules', (r) => events.push(r.lengthLimitMs));
+    f.sip.raise({ type: 'call.incoming', callId: 'a', number: '100', displayName: null });
+    await vi.advanceTimersByTimeAsync(1000);
+    f.unit.simulate({ type: 'hook', state: 'off' });
+    f.sip.raise({ type: 'call.established', callId: 'a' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(f.unit.status().call?.lengthMs).toBeGreaterThanOrEqual(10_000);
+    expect(f.unit.status().lights.LENGTH).toBe('off'); // 10 s: under the 3-minute warning (SPEC R5 defaults)
+    f.write({ unitId: 'u1', timeZone: 'UTC', rules: { lengthWarnMs: 2000, lengthLimitMs: 5000, ringBudget: 1 } });
+    await f.live.reload();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.unit.status().lights.LENGTH).toBe('fast');
+    expect(f.unit.rules).toMatchObject({ lengthWarnMs: 2000, lengthLimitMs: 5000, ringBudget: 3 }); // the ring's rules wait
+    expect(events).toEqual([5000]);
+    f.sip.raise({ type: 'call.closed', callId: 'a', reason: 'remote' });
+    f.unit.simulate({ type: 'hook', state: 'on' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.unit.rules.ringBudget).toBe(1);
+    expect(events).toEqual([5000, 5000]);
     await f.unit.stop();
   });
 

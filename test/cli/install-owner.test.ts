@@ -78,7 +78,7 @@ describe.runIf(isRoot)('the CLI run as root leaves the install to the service us
     expect(JSON.parse(stdout)).toEqual({
       uid: SERVICE.uid,
       unitId: 'owner-desk',
-      owner: { name: 'front', role: 'reception' },
+      owner: { name: 'front', role: 'reception', device: false },
       certificate: false,
       greeting: 'import',
       rewriteGreeting: 'ok',

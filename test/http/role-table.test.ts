@@ -27,6 +27,11 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /': 'public',
   'GET /assets/:file': 'public',
   'GET /api/v1/session': ['it', 'reception', 'installer', 'wallboard'],
+  'DELETE /api/v1/session': ['it', 'reception', 'installer', 'wallboard'],
+  'GET /pair': 'public',
+  'POST /api/v1/pair': 'public',
+  'GET /api/v1/certificate': 'public',
+  'GET /api/v1/certificate.pem': 'public',
   'GET /api/v1/status': ['it', 'reception', 'installer', 'wallboard'],
   'GET /api/v1/events': ['it', 'reception', 'installer', 'wallboard'],
   'GET /api/v1/calls': ['it', 'reception'],
@@ -51,9 +56,11 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/directory': ['it', 'reception', 'installer'],
   'POST /api/v1/calls': ['reception'],
   'POST /api/v1/calls/current/transfer': ['reception'],
+  'POST /api/v1/calls/current/transfer/connect': ['reception'],
+  'POST /api/v1/calls/current/transfer/cancel': ['reception'],
 };
 /** Routes left out of the OpenAPI document on purpose: the web page's files and the Prometheus text. */
-const NOT_IN_OPENAPI = ['GET /', 'GET /assets/:file', 'GET /metrics'];
+const NOT_IN_OPENAPI = ['GET /', 'GET /pair', 'GET /assets/:file', 'GET /metrics'];
 /** The export is GET /api/v1/calls with a format: a permission of its own, checked in the route. */
 const EXPORT_ROLES: readonly Role[] = ['it'];
 
@@ -139,6 +146,13 @@ const CALLS: Record<string, Call> = {
   'GET /': { path: '/', ok: 200 },
   'GET /assets/:file': { path: () => asset, ok: 200 },
   'GET /api/v1/session': { path: '/api/v1/session', ok: 200 },
+  // A token typed in (not a paired browser's) is only forgotten by the page: nothing revoked, 200.
+  'DELETE /api/v1/session': { path: '/api/v1/session', ok: 200 },
+  'GET /pair': { path: '/pair', ok: 200 },
+  // Documented: 404 naming the code for a code the unit never made (past the gate: a public route).
+  'POST /api/v1/pair': { path: '/api/v1/pair', body: () => ({ code: 'NotAPairingCode0000000' }), ok: 404 },
+  'GET /api/v1/certificate': { path: '/api/v1/certificate', ok: 200 },
+  'GET /api/v1/certificate.pem': { path: '/api/v1/certificate.pem', ok: 200 },
   'GET /api/v1/status': { path: '/api/v1/status', ok: 200 },
   'GET /api/v1/events': { path: '/api/v1/events', ok: 200 },
   'GET /api/v1/calls': { path: '/api/v1/calls', ok: 200 },
@@ -170,6 +184,9 @@ const CALLS: Record<string, Call> = {
   'POST /api/v1/calls': { path: '/api/v1/calls', body: () => ({ to: 'Li Wei' }), ok: 201, after: hangUp },
   // Documented: 409 while no call is up to transfer (past the gate, which would answer 401 or 403).
   'POST /api/v1/calls/current/transfer': { path: '/api/v1/calls/current/transfer', body: () => ({ to: 'Li Wei' }), ok: 409 },
+  // The same: 409 while no consult transfer goes on.
+  'POST /api/v1/calls/current/transfer/connect': { path: '/api/v1/calls/current/transfer/connect', ok: 409 },
+  'POST /api/v1/calls/current/transfer/cancel': { path: '/api/v1/calls/current/transfer/cancel', ok: 409 },
 };
 
 beforeAll(async () => {

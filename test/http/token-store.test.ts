@@ -28,7 +28,7 @@ describe('token store', () => {
     const text = await readFile(file, 'utf8');
     expect(text).not.toContain(token);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await verifyToken(unit, token)).toEqual({ name: 'desk', role: 'reception' });
+    expect(await verifyToken(unit, token)).toEqual({ name: 'desk', role: 'reception', device: false });
     expect(await verifyToken(unit, token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBeNull();
     expect(await listTokens(unit)).toEqual([{ name: 'desk', role: 'reception', createdAt: '2026-11-25T00:00:00.000Z' }]);
     await revokeToken(cli, 'desk');

@@ -16,6 +16,7 @@ const NUMBER = /^[0-9*#+]{1,20}$/;
 
 export class DirectoryBook {
   private entries: readonly DirectoryEntry[];
+  private readonly listeners = new Set<(entries: readonly DirectoryEntry[]) => void>();
 
   /** `registrarHost`: where extensions and numbers are dialled; null in direct IP mode (SIP URIs only). */
   constructor(
@@ -31,6 +32,13 @@ export class DirectoryBook {
 
   replace(entries: readonly DirectoryEntry[]): void {
     this.entries = entries;
+    for (const listener of this.listeners) listener(entries);
+  }
+
+  /** Calls `listener` with the new entries each time the directory is replaced (the live stream tells the page). */
+  onReplace(listener: (entries: readonly DirectoryEntry[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   find(name: string): DirectoryEntry | undefined {

@@ -1,11 +1,15 @@
 /**
  * Live events for the LAN API (issue 8 item 8): light changes, call state changes, new records and journal
- * events (notes, messages, call-backs), call-backs due. Each gets a rising id; the last `capacity` stay in
+ * events (notes, messages, call-backs), call-backs due, and a live config change: the desk rules in force (`rules`)
+ * and the colleagues' directory (`directory`). Each gets a rising id; the last `capacity` stay in
  * memory so a client reconnecting with Last-Event-ID gets what it missed. Caller data stays raw here: the HTTP
  * layer masks it per viewer when it sends.
  */
+import type { DirectoryEntry } from '../../config/directory-schema.ts';
 import type { Effect } from '../../core/effects.ts';
+import type { DeskRules } from '../../core/rules.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEntry, type JournalEventEntry } from '../../ports/call-journal.ts';
+import type { DirectoryBook } from '../calls/directory-book.ts';
 import type { DeskUnit } from '../desk-unit.ts';
 import type { RecordsService } from './records-service.ts';
 
@@ -14,7 +18,9 @@ export type LiveEvent =
   | { id: number; type: 'call'; data: { state: string | null; rings: number | null; late: boolean | null; waitingCalls: number } }
   | { id: number; type: 'record'; data: JournalEntry }
   | { id: number; type: 'journal-event'; data: JournalEventEntry }
-  | { id: number; type: 'callbacks'; data: { due: number; overdue: boolean } };
+  | { id: number; type: 'callbacks'; data: { due: number; overdue: boolean } }
+  | { id: number; type: 'rules'; data: { rules: DeskRules } }
+  | { id: number; type: 'directory'; data: { items: readonly DirectoryEntry[] } };
 
 type Listener = (event: LiveEvent) => void;
 type Unit = Pick<DeskUnit, 'on' | 'off' | 'status'>;
@@ -30,10 +36,15 @@ export class LiveFeed {
     private readonly unit: Unit,
     records: Pick<RecordsService, 'subscribe' | 'onCallbacks'>,
     private readonly capacity = 1000,
+    directory?: Pick<DirectoryBook, 'onReplace'>,
   ) {
     const onEffect = (effect: Effect) => this.onEffect(effect);
     unit.on('effect', onEffect);
     this.offs.push(() => unit.off('effect', onEffect));
+    const onRules = (rules: DeskRules) => this.push({ type: 'rules', data: { rules } });
+    unit.on('rules', onRules);
+    this.offs.push(() => unit.off('rules', onRules));
+    if (directory) this.offs.push(directory.onReplace((items) => this.push({ type: 'directory', data: { items } })));
     this.offs.push(records.subscribe((entry) => this.onEntry(entry)));
     this.offs.push(records.onCallbacks((data) => this.push({ type: 'callbacks', data })));
   }

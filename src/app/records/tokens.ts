@@ -15,6 +15,8 @@ export type Role = (typeof ROLES)[number];
 export interface TokenOwner {
   name: string;
   role: Role;
+  /** Made by pairing a browser. */
+  device: boolean;
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,40}$/;
@@ -29,12 +31,19 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
-export async function addToken(store: TokenStore, name: string, role: string, now: Date): Promise<string> {
+/** Refuses a name or role a new token cannot have (the name is taken, or not one the CLI can type). */
+export async function checkNewToken(store: TokenStore, name: string, role: string): Promise<Role> {
   if (!NAME.test(name)) throw new BadInputError('name', 'letters, digits and . _ - only, 1 to 40');
   if (!isRole(role)) throw new BadInputError('role', `must be one of ${ROLES.join(', ')}`);
   if ((await store.list()).some((t) => t.name === name)) throw new BadInputError('name', `a token named "${name}" exists; revoke it first`);
+  return role;
+}
+
+/** `device`: a browser's token made by pairing (signing out there revokes it). */
+export async function addToken(store: TokenStore, name: string, role: string, now: Date, device = false): Promise<string> {
+  await checkNewToken(store, name, role);
   const token = PREFIX + randomBytes(32).toString('base64url');
-  await store.add({ name, role, hash: hashOf(token).toString('hex'), createdAt: now.toISOString() });
+  await store.add({ name, role, hash: hashOf(token).toString('hex'), createdAt: now.toISOString(), ...(device ? { device: true } : {}) });
   return token;
 }
 
@@ -43,7 +52,7 @@ export async function revokeToken(store: TokenStore, name: string): Promise<void
 }
 
 export async function listTokens(store: TokenStore): Promise<Omit<StoredToken, 'hash'>[]> {
-  return (await store.list()).map(({ name, role, createdAt }) => ({ name, role, createdAt }));
+  return (await store.list()).map(({ name, role, createdAt, device }) => ({ name, role, createdAt, ...(device ? { device } : {}) }));
 }
 
 /** The owner of `token`, or null. Every stored hash is compared, each in constant time. */
@@ -53,7 +62,7 @@ export async function verifyToken(store: TokenStore, token: string): Promise<Tok
   for (const stored of await store.list()) {
     const hash = Buffer.from(stored.hash, 'hex');
     if (hash.length === presented.length && timingSafeEqual(hash, presented) && isRole(stored.role)) {
-      found = { name: stored.name, role: stored.role };
+      found = { name: stored.name, role: stored.role, device: stored.device === true };
     }
   }
   return found;

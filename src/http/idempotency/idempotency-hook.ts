@@ -21,7 +21,8 @@ declare module 'fastify' {
 
 export function idempotency(app: FastifyInstance, store: IdempotencyStore): void {
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST') return;
+    // An anonymous request reaches only public routes: its answer is never kept (pairing hands out a token).
+    if (request.method !== 'POST' || request.viewer?.kind === 'anonymous') return;
     const key = request.headers['idempotency-key'];
     if (key === undefined) return;
     if (typeof key !== 'string' || !KEY.test(key)) throw new BadInputError('headers.idempotency-key', 'must be 8 to 200 visible ASCII characters (a UUID is fine)');

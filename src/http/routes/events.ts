@@ -4,6 +4,7 @@
  * after it that is still in memory, then live ones; `event: gap` says older ones were dropped. Caller data is
  * masked per viewer, like every other route, and each event goes only to viewers whose
  * role may read its kind elsewhere (replay included). A comment line every 15 s keeps proxies from closing the stream.
+ * When the stream's token is revoked (or its file deleted), `event: signed-out` with `{"reason":"revoked"}` ends it.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -28,6 +29,9 @@ const NEEDS: Readonly<Record<LiveEvent['type'], Permission>> = {
   'journal-event': 'calls.read',
   // A count and whether one is overdue: no caller data, so the wallboard may show it too.
   callbacks: 'live',
+  // A live config change: the desk rules the timers count against, and the colleagues (as GET /api/v1/directory).
+  rules: 'live',
+  directory: 'directory.read',
 };
 
 /** The event as this viewer may see it, or null when it is not theirs to see (live and replayed alike). */
@@ -67,8 +71,8 @@ export function eventRoutes(app: FastifyInstance, feed: LiveFeed): void {
     if (feed.missedSince(after)) res.write(`event: gap\ndata: ${JSON.stringify({ after })}\n\n`);
     const unsubscribe = feed.subscribe(after, send);
     const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
-    // A revoked token's stream ends at once.
-    const release = request.holdOpen(() => res.end());
+    // A revoked token's stream ends at once, saying why, so the page returns to sign-in without a retry.
+    const release = request.holdOpen(() => res.end(`event: signed-out\ndata: ${JSON.stringify({ reason: 'revoked' })}\n\n`));
     request.raw.on('close', () => {
       clearInterval(keepalive);
       unsubscribe();

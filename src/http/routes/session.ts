@@ -1,18 +1,27 @@
 /**
  * `GET /api/v1/session`: who the page is signed in as and what it needs to draw the desk (issue 9): the viewer
- * (local, or the token's name and role), the desk timings the timers count against (R1, R4, R5), the note
+ * (local, or the token's name and role), the desk rules in force, which the timers count against (R1, R4, R5;
+ * a live config change reaches an open page as a `rules` event), the note
  * categories (R8), the call-back quiet hours (R10), the unit's time zone and panel kind (the hook and HOLD buttons exist only on the simulated
- * panel). Nothing personal. Config keys read: rules.*, records.categories, records.quietHours, records.offWeekdays, timeZone (through the config given).
+ * panel). Nothing personal. `DELETE /api/v1/session` signs the page out: a paired browser's own token is revoked
+ * (its live streams close); a token typed in by hand is only forgotten by the page (`revoked: false`).
+ * Config keys read: rules.* (through the unit), records.categories, records.quietHours, records.offWeekdays, timeZone (through the config given).
  */
 import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
+import type { PairingDesk } from '../../app/pairing/pairing-codes.ts';
 import type { Config } from '../../config/schema.ts';
 import { viewerMay } from '../auth/viewer.ts';
 
-export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, config: Config | undefined): void {
+export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, config: Config | undefined, pairing?: PairingDesk): void {
+  app.delete('/api/v1/session', async (request) => {
+    const viewer = request.viewer;
+    const revoked = viewer.kind === 'token' && pairing ? await pairing.signOut(viewer.name) : false;
+    if (revoked) request.log.info({ name: viewer.kind === 'token' ? viewer.name : null }, 'a paired browser signed out: its token is revoked');
+    return { revoked };
+  });
   app.get('/api/v1/session', async (request) => {
     const viewer = request.viewer;
-    const rules = config?.rules;
     return {
       unitId,
       viewer: viewer.kind === 'token' ? { kind: 'token', name: viewer.name, role: viewer.role } : { kind: viewer.kind },
@@ -33,16 +42,8 @@ export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: stri
       categories: config?.records.categories ?? [],
       quietHours: config?.records.quietHours ?? [],
       offWeekdays: config?.records.offWeekdays ?? [],
-      rules: rules
-        ? {
-            ringBudget: rules.ringBudget,
-            ringCycleMs: rules.ringCycleMs,
-            holdCheckInMs: rules.holdCheckInMs,
-            holdLimitMs: rules.holdLimitMs,
-            lengthWarnMs: rules.lengthWarnMs,
-            lengthLimitMs: rules.lengthLimitMs,
-          }
-        : null,
+      // What the core counts with now, not the boot-time config.
+      rules: unit.rules,
     };
   });
 }

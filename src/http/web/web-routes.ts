@@ -43,14 +43,17 @@ export function webRoutes(app: FastifyInstance, bundle?: WebBundle | null, prefi
   let found = bundle ?? null;
   const current = () => (found ??= bundle === undefined ? loadWebBundle() : null);
   let index: WebAsset | null = null;
-  api.get('/', { schema: { hide: true } }, async (request, reply) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const built = current();
     if (!built && unbuilt !== undefined) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(unbuilt);
     if (!built) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
     index ??= withPrefill(built.index, prefill);
     // uPlot sizes its canvas with inline styles; everything else comes from the unit itself.
     return send(request, reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
-  });
+  };
+  api.get('/', { schema: { hide: true } }, page);
+  // A pairing link opens the page at /pair; the page reads the code from the link's fragment (issue 18).
+  api.get('/pair', { schema: { hide: true } }, page);
   api.get('/assets/:file', { schema: { params: assetParams, hide: true } }, async (request, reply) => {
     const asset = current()?.assets.get(request.params.file);
     if (!asset) throw new NotFoundError('params.file', `no asset ${request.params.file}`);

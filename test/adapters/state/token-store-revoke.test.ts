@@ -20,7 +20,7 @@ async function setup() {
   dirs.push(dir);
   const unit = tokenStoreIn(dir);
   const token = await addToken(tokenStoreIn(dir), 'desk', 'reception', new Date());
-  expect(await verifyToken(unit, token)).toEqual({ name: 'desk', role: 'reception' });
+  expect(await verifyToken(unit, token)).toEqual({ name: 'desk', role: 'reception', device: false });
   return { dir, unit, token, file: join(dir, 'state', 'tokens.json') };
 }
 
@@ -31,7 +31,7 @@ describe('token store: revoking by the file', () => {
     expect(await unit.list()).toEqual([]);
     expect(await verifyToken(unit, token)).toBeNull();
     const again = await addToken(tokenStoreIn(dir), 'desk-2', 'it', new Date());
-    expect(await verifyToken(unit, again)).toEqual({ name: 'desk-2', role: 'it' });
+    expect(await verifyToken(unit, again)).toEqual({ name: 'desk-2', role: 'it', device: false });
     expect(await verifyToken(unit, token)).toBeNull();
   });
 
