@@ -9,6 +9,7 @@ import { SeqHighWater } from '../adapters/journal/seq-high-water.ts';
 import { LowdbStateStore } from '../adapters/state/lowdb-state-store.ts';
 import { SimulatedPanel } from '../adapters/panel/simulated-panel.ts';
 import { BaresipLine } from '../adapters/sip/baresip-line.ts';
+import { lineAors } from '../adapters/sip/baresip-config.ts';
 import { handsetAudio } from '../adapters/sip/handset-audio.ts';
 import type { Config } from '../config/schema.ts';
 import { tokenStoreIn } from '../adapters/state/token-store.ts';
@@ -92,6 +93,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       timeZone: config.timeZone,
       autoAnswerAfterRings: config.greetings.autoAnswerAfterRings,
       greetingAtPickup: config.greetings.playAtEveryPickup,
+      // The line accounts the SIP line really has (with a registrar, only the lines with an extension).
+      lines: lineAors(config.sip).length,
     },
     sip,
     panel,

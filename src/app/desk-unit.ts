@@ -139,7 +139,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   status(): DeskStatus {
     const now = this.deps.clock.monotonic();
-    return deskStatus(this.deps.settings.rules, this.state, now, this.wallAt(now));
+    return deskStatus(this.deps.settings.rules, this.state, now, this.wallAt(now), this.deps.settings.lines);
   }
 
   /** The desk rules the core counts with now (the page's timers use the same). */

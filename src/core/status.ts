@@ -57,6 +57,18 @@ export interface BridgeStatus {
   durationMs: number;
 }
 
+/**
+ * What one line account is doing (no caller data: the call, waiting count and bridges carry that, masked per
+ * viewer). `desk`: the desk's own call; `consult`: the unit's call to a colleague (R13); `ringing`: a call waiting
+ * there, not answered yet; `queued`: answered with "please hold" (R6); `bridged`: held by a bridge (R13).
+ */
+export interface LineStatus {
+  line: number;
+  use: 'free' | 'desk' | 'consult' | 'ringing' | 'queued' | 'bridged';
+  /** Calls on the line (two when a caller waits on the desk call's own account). */
+  calls: number;
+}
+
 export interface DeskStatus {
   sipUp: boolean;
   panelFault: boolean;
@@ -67,6 +79,25 @@ export interface DeskStatus {
   call: CallStatus | null;
   waitingCalls: number;
   bridges: BridgeStatus[];
+  /** Every line account (config sip.lines), line 1 first. */
+  lines: LineStatus[];
+}
+
+/** Each line's use, for `lineCount` lines (and any line a call names beyond them). */
+export function lineStatuses(state: DeskState, lineCount: number): LineStatus[] {
+  const uses = new Map<number, LineStatus['use'][]>();
+  const add = (line: number | null, use: LineStatus['use']) => {
+    if (line !== null) uses.set(line, [...(uses.get(line) ?? []), use]);
+  };
+  if (state.call) add(state.call.line, 'desk');
+  if (state.call?.consult) add(state.call.consult.line, 'consult');
+  for (const w of state.waiting) if (!w.rejected) add(w.line, w.queuedAt === null ? 'ringing' : 'queued');
+  for (const b of state.bridges) for (const line of b.lines) add(line, 'bridged');
+  const count = Math.max(lineCount, ...uses.keys());
+  return Array.from({ length: count }, (_, i) => {
+    const on = uses.get(i + 1) ?? [];
+    return { line: i + 1, use: on[0] ?? 'free', calls: on.length };
+  });
 }
 
 function consultStatus(c: ActiveCall, now: number): ConsultStatus | null {
@@ -83,7 +114,7 @@ function consultStatus(c: ActiveCall, now: number): ConsultStatus | null {
 }
 
 /** `now` is monotonic (durations); `wall` the wall clock at the same instant (the start stamp only). */
-export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall: number = now): DeskStatus {
+export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall: number = now, lineCount = 2): DeskStatus {
   const c = state.call;
   const hold = c?.holds[c.holds.length - 1];
   return {
@@ -94,6 +125,7 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
     lights: state.lights,
     ringer: state.ringer,
     waitingCalls: state.waiting.filter((w) => !w.rejected).length,
+    lines: lineStatuses(state, lineCount),
     bridges: state.bridges.map((b) => ({
       target: b.call.transfer?.target.label ?? '',
       callerNumber: b.call.number,

@@ -16,7 +16,8 @@ const finance = { label: '财务室', uri: 'sip:8001@pbx.example' };
 const TIMEOUT = 20_000;
 
 function desk(announce: TransferAnnounce = 'unit'): Desk {
-  return new Desk({ ...settings(), transfer: { method: 'consult', announce, timeoutMs: TIMEOUT } });
+  // Three lines: a bridge holds two, the desk still takes calls on the third.
+  return new Desk({ ...settings(), lines: 3, transfer: { method: 'consult', announce, timeoutMs: TIMEOUT } });
 }
 
 /** c1 rings at 0, is lifted at 2 s and talks; the transfer is asked at 30 s. */
@@ -233,14 +234,16 @@ describe('consult transfer (R13): joined', () => {
     const d = bridged(announce);
     expect(d.state.call).toBeNull();
     expect(d.state.lights.HOLD).toBe('off');
-    expect(canDial(d.state)).toBe(true);
+    // Line 1 is the bridge's: the unit does not dial from it until the bridge ends.
+    expect(canDial(d.state)).toBe(false);
     expect(bridgedLines(d.state)).toEqual([1, 2]);
     d.advanceTo(65_000);
     expect(deskStatus(d.s.rules, d.state, d.now, d.now).bridges).toEqual([
       { target: '财务室', callerNumber: '+8613800000000', callerName: 'Alice', lines: [1, 2], bridgedAt: new Date(T0 + 45_000).toISOString(), durationMs: 20_000 },
     ]);
-    // A new call rings on the desk meanwhile.
-    d.incoming('c2');
+    // A new call rings on the desk meanwhile, on a line the bridge does not hold (sip.lines 2: both are held, so
+    // a call then is turned away busy; test/core/desk-lines.test.ts).
+    d.send({ type: 'call.incoming', callId: 'c2', recordId: 'rec-c2', number: '+8613900000000', displayName: null, line: 3 });
     expect(d.state.call).toMatchObject({ callId: 'c2', state: CallState.Ringing });
   });
 
@@ -273,7 +276,7 @@ describe('consult transfer (R13): joined', () => {
 
   it('shutdown during a bridge: both legs recorded interrupted', () => {
     const d = bridged('unit');
-    d.incoming('c2');
+    d.send({ type: 'call.incoming', callId: 'c2', recordId: 'rec-c2', number: '+8613900000000', displayName: null, line: 3 });
     d.advanceTo(50_000);
     d.send({ type: 'shutdown' });
     const byId = Object.fromEntries(d.records().map((r) => [r.id, r]));

@@ -5,6 +5,7 @@ import type { Session } from '../session.ts';
 import { CallCard } from './call-card.ts';
 import { DeskControls } from './desk-controls.ts';
 import { ErrorLine } from './error-text.ts';
+import { LineStrip } from './lines.ts';
 import { LastCall } from './notes-form.ts';
 import { Panel } from './panel.ts';
 import { SlipForm } from './slip-form.ts';
@@ -24,6 +25,7 @@ export function DeskView({ session }: { session: Session }) {
       <div class="call-column">
         <${CallCard} call=${desk.status?.call ?? null} since=${since} session=${session} waiting=${desk.status?.waitingCalls ?? 0} answerNow=${ANSWERING.has(desk.lights.ANSWER_NOW ?? 'off')} />
         <${DeskControls} session=${session} status=${desk.status} onDone=${desk.refresh} />
+        <${LineStrip} lines=${desk.status?.lines ?? []} />
       </div>
     </div>
     ${session.may.writeRecords

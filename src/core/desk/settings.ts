@@ -10,6 +10,8 @@ export interface DeskSettings {
   autoAnswerAfterRings?: number;
   /** R3, optional: the SIP line plays the greeting at every pick-up too (recorded as greetingPlayed). */
   greetingAtPickup?: boolean;
+  /** R6/R13: how many line accounts the SIP line has (config `sip.lines`, as the PBX allows); absent: 2. */
+  lines?: number;
   /** R13: how transfers are made (config `sip.transfer`, `sip.transferTimeoutMs`); absent: DEFAULT_TRANSFER. */
   transfer?: TransferSettings;
 }

@@ -15,6 +15,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       lights: status.lights,
       call,
       waitingCalls: status.waitingCalls,
+      lines: status.lines,
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
       sync: syncStatusFrom(sync),
