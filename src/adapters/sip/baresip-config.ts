@@ -93,7 +93,7 @@ export function renderBaresipConfig(
 
 /** One line's account: its user part and how it registers (null: direct IP). */
 export interface LineAccount {
-  /** 1 for line 1 (`sip.user`), 2, 3, … for `sip.lineAccounts`. */
+  /** 1 for line 1 (`sip.user`), then 2, 3, … for the accounts that exist, in `sip.lineAccounts` order. */
   line: number;
   user: string;
   registrar: SipConfig['registrar'];
@@ -111,7 +111,7 @@ export function lineAccounts(sip: SipConfig): LineAccount[] {
     const own = sip.lineAccounts[n - 2];
     if (sip.registrar && own?.user === undefined) continue;
     const registrar = sip.registrar && { ...sip.registrar, username: own?.username ?? sip.registrar.username, password: own?.password ?? sip.registrar.password };
-    accounts.push({ line: n, user: own?.user ?? `${sip.user}-${n}`, registrar });
+    accounts.push({ line: accounts.length + 1, user: own?.user ?? `${sip.user}-${n}`, registrar });
   }
   return accounts;
 }
