@@ -11,8 +11,16 @@ export interface RtpPeer {
   /** Linear samples decoded from every RTP packet received, in arrival order (slice by `received().length` marks). */
   received(): number[];
   packets(): number;
+  /**
+   * Presses `digit` as an RFC 4733 telephone-event (payload type `pt`, as the SDP answer offers it): the next
+   * packets carry the event instead of the tone (marker on the first, three end packets), ~200 ms in all.
+   */
+  pressKey(digit: string, pt?: number): void;
   close(): Promise<void>;
 }
+
+/** RFC 4733 event codes of the keys. */
+const EVENT_CODE: Record<string, number> = { '*': 10, '#': 11, A: 12, B: 13, C: 14, D: 15 };
 
 export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPeer> {
   const socket = dgram.createSocket('udp4');
@@ -37,8 +45,23 @@ export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPee
   let seq = 0;
   let n = 0;
   const ssrc = 0x1234abcd;
+  /** Telephone-event payloads still to send (one per 20 ms tick), with the event's timestamp. */
+  let events: { payload: Buffer; first: boolean; ts: number; pt: number }[] = [];
   const timer = setInterval(() => {
     if (!remote) return;
+    const ev = events.shift();
+    if (ev) {
+      const pkt = Buffer.alloc(16);
+      pkt[0] = 0x80;
+      pkt[1] = (ev.first ? 0x80 : 0) | ev.pt;
+      pkt.writeUInt16BE(seq++ & 0xffff, 2);
+      pkt.writeUInt32BE(ev.ts >>> 0, 4);
+      pkt.writeUInt32BE(ssrc, 8);
+      ev.payload.copy(pkt, 12);
+      n += 160;
+      socket.send(pkt, remote.port, remote.address);
+      return;
+    }
     const pkt = Buffer.alloc(12 + 160);
     pkt[0] = 0x80;
     pkt[1] = 0;
@@ -52,6 +75,20 @@ export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPee
     port,
     received: () => samples,
     packets: () => count,
+    pressKey(digit: string, pt = 101) {
+      const code = EVENT_CODE[digit] ?? Number(digit);
+      const ts = n;
+      const frames = 7;
+      events = [];
+      for (let i = 1; i <= frames + 2; i++) {
+        const end = i >= frames;
+        const payload = Buffer.alloc(4);
+        payload[0] = code;
+        payload[1] = (end ? 0x80 : 0) | 10;
+        payload.writeUInt16BE(Math.min(i, frames) * 160, 2);
+        events.push({ payload, first: i === 1, ts, pt });
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

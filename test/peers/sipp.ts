@@ -58,6 +58,21 @@ export interface SippCalleeOptions {
   neverAnswer?: boolean;
 }
 
+/** The colleague of a consult transfer (test/peers/sipp/uas-colleague.xml). */
+export interface SippColleagueOptions {
+  localPort: number;
+  mediaPort: number;
+  /** The RTP port its SDP answer names (an RTP peer's, for the colleague's voice and keys). */
+  rtpPort: number;
+  /** 200 answers; 486, 603 or 480 refuse; 0 never answers (180 only, then the unit's CANCEL). */
+  answerCode: 200 | 486 | 603 | 480 | 0;
+  ringMs?: number;
+  /** Answered: a SIP INFO dtmf-relay with this key, `infoMs` after the ACK. */
+  info?: { digit: string; ms: number };
+  /** Answered: the colleague hangs up this long after the ACK (else waits for the unit's BYE). */
+  byeMs?: number;
+}
+
 const running = new Set<ChildProcess>();
 
 export function scenarioPath(scenario: SippScenario): string {
@@ -97,6 +112,27 @@ export function startSippCallee(opts: SippCalleeOptions): SippCall {
     '-nostdin',
   ];
   if (!opts.neverAnswer) for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
+  return spawnSipp(args);
+}
+
+export function startSippColleague(opts: SippColleagueOptions): SippCall {
+  const vars = {
+    answer_code: opts.answerCode,
+    ring_ms: opts.ringMs ?? 300,
+    rtp_port: opts.rtpPort,
+    info_ms: opts.info?.ms ?? 0,
+    info_digit: opts.info?.digit ?? '0',
+    bye_ms: opts.byeMs ?? 0,
+  };
+  const args = [
+    '-sf', fileURLToPath(new URL('./sipp/uas-colleague.xml', import.meta.url)),
+    '-i', '127.0.0.1',
+    '-p', String(opts.localPort),
+    '-mp', String(opts.mediaPort),
+    '-m', '1',
+    '-nostdin',
+  ];
+  for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
   return spawnSipp(args);
 }
 

@@ -5,7 +5,8 @@
  * - call-link.ts: selecting a call (`uafind` + `callfind`) before a command, one command at a time;
  * - answer.ts: `accept`, resolved only once the call is established (sip.answerTimeoutMs);
  * - audio-routes.ts: what the caller hears (prompts, hold audio, the handset) and what the earpiece plays;
- * - hangups.ts, dial.ts, transfer.ts (blind REFER, R13), reconcile.ts (after the control link comes back).
+ * - hangups.ts, dial.ts, transfer.ts (blind REFER, R13), reconcile.ts (after the control link comes back);
+ * - consult.ts (R13: the colleague's call, consult.* events) and bridge.ts (caller and colleague joined).
  *
  * What "down" means here (issue: never strand or lose a call):
  * - registration lost, or the control link dropped: `sip.down` (READY blinks) but calls go on. After the link
@@ -39,7 +40,9 @@ import { CtrlClient } from './ctrl-client.ts';
 import { mapEvent, type BaresipEvent } from './event-map.ts';
 import { Answerer } from './line/answer.ts';
 import { AudioRoutes } from './line/audio-routes.ts';
+import { Bridges } from './line/bridge.ts';
 import { CallLink } from './line/call-link.ts';
+import { Consults } from './line/consult.ts';
 import { Dialer } from './line/dial.ts';
 import { Hangups } from './line/hangups.ts';
 import { LineCalls, lineAorList } from './line/line-calls.ts';
@@ -87,6 +90,8 @@ export class BaresipLine implements SipLine {
   private readonly hangups: Hangups;
   private readonly dialer: Dialer;
   private readonly transfers: Transfers;
+  private readonly consults: Consults;
+  private readonly bridges: Bridges;
   /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
   private readonly orphan: OrphanDial;
   private proc: BaresipProcess | null = null;
@@ -125,6 +130,17 @@ export class BaresipLine implements SipLine {
       transferTimeoutMs: opts.sip.transferTimeoutMs,
       close: (id, reason) => this.closeCall(id, reason),
     });
+    this.consults = new Consults({
+      calls,
+      link,
+      audio,
+      handset,
+      log,
+      transferTimeoutMs: opts.sip.transferTimeoutMs,
+      emit: (e) => this.emit(e),
+      perCallAudio: () => !this.shared.enabled,
+    });
+    this.bridges = new Bridges({ calls, link, audio, consults: this.consults, hangups: this.hangups, log });
   }
 
   onEvent(listener: Listener): () => void {
@@ -213,6 +229,8 @@ export class BaresipLine implements SipLine {
     this.answerer.stop('SIP line stopped');
     this.dialer.fail(new SipError('SIP line stopped before the dialled call answered'));
     this.audio.stopAll();
+    this.consults.stop();
+    this.bridges.clear();
     this.calls.clear();
     this.shared.clear();
     this.hangups.clear();
@@ -257,15 +275,16 @@ export class BaresipLine implements SipLine {
     return this.transfers.transfer(callId, to);
   }
 
-  // Consult transfer (R13): in progress; these reject until the consult/bridge modules land.
-  consult(_callId: string, _to: ConsultRequest): Promise<string> {
-    return Promise.reject(new SipError('consult transfer is not available yet'));
+  consult(callId: string, to: ConsultRequest): Promise<string> {
+    return this.consults.consult(callId, to);
   }
-  bridge(_callId: string, _legId: string): Promise<void> {
-    return Promise.reject(new SipError('consult transfer is not available yet'));
+
+  bridge(callId: string, legId: string): Promise<void> {
+    return this.bridges.bridge(callId, legId);
   }
-  endConsult(_callId: string, _legId: string): Promise<void> {
-    return Promise.reject(new SipError('consult transfer is not available yet'));
+
+  endConsult(callId: string, legId: string): Promise<void> {
+    return this.consults.endConsult(callId, legId);
   }
 
   /** baresip's own list of its calls (line 1's account in 1.0.0, every account in 1.1.0): for checks and tests. */
@@ -311,13 +330,17 @@ export class BaresipLine implements SipLine {
   }
 
   private closeCall(callId: string, reason: CloseReason): void {
+    // A consult leg not bridged is no call of the core's: it ends with consult.ended.
+    if (this.consults.isLeg(callId)) return this.consults.gone(callId, `closed by the line (${reason})`);
     if (!this.calls.remove(callId)) return;
     this.audio.stop(callId);
     this.shared.forget(callId);
     this.hangups.forget(callId);
     this.answerer.closed(callId, reason);
     this.transfers.closed(callId, reason);
+    this.consults.callerClosed(callId);
     this.emit({ type: 'call.closed', callId, reason });
+    this.bridges.closed(callId);
   }
 
   private onDisconnected(reason: string): void {
@@ -336,13 +359,16 @@ export class BaresipLine implements SipLine {
     this.registered = false;
     this.probe?.stop();
     this.setDown(`baresip exited (${signal ? `signal ${signal}` : `code ${code}`})`);
-    // The calls died with the process.
+    // The calls died with the process (bridged ones too: both sides lost, neither hung up).
+    this.bridges.clear();
+    this.consults.processGone();
     for (const id of this.calls.ids()) this.closeCall(id, 'lost');
     this.dialer.fail(new SipError('baresip exited before the dialled call answered'));
     this.orphan.onProcessGone();
   }
 
   private onBaresipEvent(ev: BaresipEvent): void {
+    if (this.consults.onEvent(ev)) return;
     if (this.orphan.onEvent(ev, (id) => this.calls.has(id))) return;
     this.dialer.adopt(ev);
     // READY follows line 1's registration; every other line's is logged (./line/registration.ts).

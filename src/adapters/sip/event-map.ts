@@ -2,7 +2,7 @@
  * Pure mapping from baresip 1.0.0 ctrl_tcp event JSON to SipLineEvent. baresip runs with LC_ALL=C, so
  * the CALL_CLOSED reasons below are stable English strings (see STACK-NOTES, SIP section).
  */
-import type { CloseReason } from '../../core/events.ts';
+import type { CloseReason, ConsultEndReason } from '../../core/events.ts';
 import { dialableNumber } from '../../core/phone-number.ts';
 import type { SipLineEvent } from '../../ports/sip-line.ts';
 
@@ -85,4 +85,27 @@ export function mapEvent(ev: BaresipEvent): SipLineEvent | null {
     default:
       return null;
   }
+}
+
+/**
+ * R13: the key a colleague pressed on a call, from baresip's CALL_DTMF_START (its `param` is the key). baresip
+ * 1.0.0 reports both an RFC 4733 telephone-event (src/audio.c `handle_telev`) and a SIP INFO
+ * `application/dtmf-relay` (src/call.c, "Signal=") this way, followed by CALL_DTMF_END (no key) when the key is
+ * released. Null for any other event.
+ */
+export function dtmfDigit(ev: BaresipEvent): string | null {
+  if (ev.type !== 'CALL_DTMF_START' || !ev.param) return null;
+  return /^[0-9*#A-D]$/.test(ev.param) ? ev.param : null;
+}
+
+/**
+ * R13: why a consult call the unit placed ended before it was answered, from its CALL_CLOSED `param` (baresip
+ * 1.0.0: "<status> <reason>" for a final answer, e.g. "486 Busy Here"). 486/600 busy, 603 declined, anything
+ * else (another status, a transport error, a timeout) refused.
+ */
+export function consultEndReason(param: string | undefined): ConsultEndReason {
+  const code = /^(\d{3})\b/.exec(param ?? '')?.[1];
+  if (code === '486' || code === '600') return 'busy';
+  if (code === '603') return 'declined';
+  return 'refused';
 }
