@@ -2,7 +2,8 @@
  * The page's one way to the LAN API: JSON over fetch with the signed-in token, and errors as ApiError carrying
  * the API's stable code and field, so views can say what went wrong in words from the catalogue.
  */
-const TOKEN_KEY = 'deskphone.token';
+/** The browser keeps its token in localStorage (issue 18): every tab, and the next visit, is signed in. */
+export const TOKEN_KEY = 'deskphone.token';
 
 export class ApiError extends Error {
   constructor(
@@ -18,12 +19,12 @@ export class ApiError extends Error {
 }
 
 export function savedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  return localStorage.getItem(TOKEN_KEY);
 }
 
 export function saveToken(token: string | null): void {
-  if (token === null) sessionStorage.removeItem(TOKEN_KEY);
-  else sessionStorage.setItem(TOKEN_KEY, token);
+  if (token === null) localStorage.removeItem(TOKEN_KEY);
+  else localStorage.setItem(TOKEN_KEY, token);
 }
 
 export function authHeaders(): Record<string, string> {

@@ -4,11 +4,13 @@
  * the page then shows only those (the phone side is not running).
  */
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, ApiError, saveToken } from './api.ts';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, savedToken, saveToken } from './api.ts';
 import { lang, setLang, t, type MessageKey } from './i18n/i18n.ts';
 import { useRingAlert } from './ring-alert.ts';
 import { viewsFor, type Session, type ViewName } from './session.ts';
+import { useSessionLive } from './session-live.ts';
+import { forgetToken, onSignInChange, type SignedOutReason } from './sign-in-state.ts';
 import { CallbacksView } from './views/callbacks.ts';
 import { DeskView } from './views/desk.ts';
 import { DirectoryView } from './views/directory.ts';
@@ -21,7 +23,8 @@ import { StatusView } from './views/status.ts';
 
 type Boot =
   | { kind: 'loading' }
-  | { kind: 'signin'; error: unknown }
+  | { kind: 'signin'; error: unknown; reason?: SignedOutReason | null }
+  | { kind: 'pairing' }
   | { kind: 'refused'; issues: string[]; message: string }
   | { kind: 'failed'; error: unknown }
   | { kind: 'ready'; session: Session };
@@ -37,19 +40,48 @@ export function App() {
   const [view, setView] = useState<ViewName>('desk');
 
   const load = useCallback(async (signInError: unknown = null) => {
+    const had = savedToken() !== null;
     try {
       const session = await api<Session>('GET', '/api/v1/session');
       setBoot({ kind: 'ready', session });
       setView(currentView(viewsFor(session)));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'E_CONFIG') setBoot({ kind: 'refused', issues: err.issues, message: err.message });
-      else if (err instanceof ApiError && err.status === 401) setBoot({ kind: 'signin', error: signInError });
-      else setBoot({ kind: 'failed', error: err });
+      else if (err instanceof ApiError && err.status === 401) {
+        // A kept token the unit no longer takes: say so, and forget it.
+        if (had && !signInError) forgetToken('expired');
+        setBoot({ kind: 'signin', error: signInError, reason: had && !signInError ? 'expired' : null });
+      } else setBoot({ kind: 'failed', error: err });
     }
   }, []);
 
+  // Signed out elsewhere (a revoked token's live stream, another tab): back to sign-in, saying why.
+  const bootKind = useRef(boot.kind);
+  bootKind.current = boot.kind;
+  useEffect(
+    () =>
+      onSignInChange(
+        (reason) => {
+          if (bootKind.current !== 'ready') return;
+          if (reason === 'revoked') forgetToken('revoked');
+          setBoot({ kind: 'signin', error: null, reason });
+        },
+        () => bootKind.current === 'signin' && void load(),
+      ),
+    [load],
+  );
+
   useEffect(() => {
-    void load();
+    // A pairing link (https://<unit>/pair#<code>): the code is exchanged once for this browser's own token.
+    const code = location.pathname === '/pair' ? location.hash.slice(1) : '';
+    if (location.pathname === '/pair') history.replaceState(null, '', '/');
+    if (code) {
+      setBoot({ kind: 'pairing' });
+      api<{ token: string }>('POST', '/api/v1/pair', { code }).then(
+        ({ token }) => (saveToken(token), void load()),
+        (err: unknown) => setBoot({ kind: 'signin', error: err }),
+      );
+    } else void load();
     const onHash = () => setBoot((b) => (b.kind === 'ready' ? (setView(currentView(viewsFor(b.session))), b) : b));
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
@@ -60,11 +92,15 @@ export function App() {
     setLangTick(lang());
   };
   const signOut = () => {
-    saveToken(null);
+    const token = savedToken();
+    forgetToken('signedOut');
     setBoot({ kind: 'signin', error: null });
+    // A paired browser's own token is revoked at the unit; one typed in is only forgotten here.
+    if (token) void fetch('/api/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
   };
   const signedIn = boot.kind === 'ready' && boot.session.viewer.kind === 'token';
   useRingAlert(boot.kind === 'ready');
+  useSessionLive(boot.kind === 'ready', (change) => setBoot((b) => (b.kind === 'ready' ? { ...b, session: change(b.session) } : b)));
 
   return html`
     <header class="top">
@@ -78,7 +114,8 @@ export function App() {
     ${boot.kind === 'ready' ? html`<${Tabs} views=${viewsFor(boot.session)} current=${view} />` : null}
     <main id="main">
       ${boot.kind === 'loading' ? html`<p>${t('app.loading')}</p>` : null}
-      ${boot.kind === 'signin' ? html`<${SignIn} error=${boot.error} onSignedIn=${(token: string) => (saveToken(token), void load(new ApiError(401, 'E_UNAUTHORIZED', null, '')))} />` : null}
+      ${boot.kind === 'pairing' ? html`<p role="status">${t('signin.pairing')}</p>` : null}
+      ${boot.kind === 'signin' ? html`<${SignIn} error=${boot.error} reason=${boot.reason ?? null} onSignedIn=${(token: string) => (saveToken(token), void load(new ApiError(401, 'E_UNAUTHORIZED', null, '')))} />` : null}
       ${boot.kind === 'refused' ? html`<${RefusedView} issues=${boot.issues} />` : null}
       ${boot.kind === 'failed' ? html`<section class="card"><${ErrorLine} error=${boot.error} /><button type="button" onClick=${() => void load()}>${t('app.retry')}</button></section>` : null}
       ${boot.kind === 'ready' ? html`<${View} name=${view} session=${boot.session} />` : null}

@@ -1,8 +1,9 @@
 /** The directory of colleagues with a transfer button for the call in progress (R13). */
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
+import { openLive } from '../live.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
@@ -15,7 +16,12 @@ interface Colleague {
 }
 
 export function DirectoryView({ session }: { session: Session }) {
-  const { data, error } = useLoad(() => api<{ items: Colleague[] }>('GET', '/api/v1/directory'), []);
+  const { data, error, reload } = useLoad(() => api<{ items: Colleague[] }>('GET', '/api/v1/directory'), []);
+  // A saved config changes the colleagues at once (issue 18): the list follows the live stream.
+  useEffect(() => {
+    const live = openLive((type) => type === 'directory' && reload(), () => undefined);
+    return () => live.close();
+  }, [reload]);
   const action = useAction();
   const [target, setTarget] = useState('');
   const transfer = (c: Colleague) => async () => {
