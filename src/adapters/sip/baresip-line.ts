@@ -32,7 +32,7 @@ import type { SipConfig } from '../../config/schema.ts';
 import { SipError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { ConsultRequest, HoldPrompts, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import type { ConsultRequest, HoldPrompts, PromptFile, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { HEADLESS_AUDIO, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { parseCallList, type ListedCall } from './call-list.ts';
@@ -46,6 +46,7 @@ import { Consults } from './line/consult.ts';
 import { Dialer } from './line/dial.ts';
 import { Hangups } from './line/hangups.ts';
 import { LineCalls, lineAorList } from './line/line-calls.ts';
+import { LongPlay } from './line/long-play.ts';
 import { reconcile } from './line/reconcile.ts';
 import { askRegistration, logLineRegistration } from './line/registration.ts';
 import { Transfers } from './line/transfer.ts';
@@ -67,6 +68,8 @@ export interface BaresipLineOptions {
   prompts?: HoldPrompts;
   /** R3 (config greetings.playAtEveryPickup): the caller hears the greeting at every pick-up, then the handset. */
   greetingAtPickup?: boolean;
+  /** How long the files a caller hears last, and how late a switch may come (./line/long-play.ts; tests shorten them). */
+  longPlay?: { minMs?: number; marginMs?: number };
 }
 
 type Listener = (event: SipLineEvent) => void;
@@ -109,7 +112,9 @@ export class BaresipLine implements SipLine {
     const shared = (this.shared = new SharedAudio({ calls: calls.phases, aorOf: (id) => calls.aorOf(id), handset, log }));
     const link = (this.link = new CallLink({ calls, shared, log, link: () => this.ctrl, onGone: (id) => this.closeCall(id, 'lost') }));
     this.answerer = new Answerer({ calls, link, shared, answerTimeoutMs: opts.sip.answerTimeoutMs });
-    const audio = (this.audio = new AudioRoutes({ link, answerer: this.answerer, shared, handset, prompts: opts.prompts, log }));
+    const longPlay = new LongPlay({ dir: join(opts.dataDir, 'baresip', 'audio'), log, ...opts.longPlay });
+    const compose = (prompt: PromptFile | null, loop: PromptFile | null) => longPlay.compose(prompt, loop);
+    const audio = (this.audio = new AudioRoutes({ link, answerer: this.answerer, shared, handset, prompts: opts.prompts, compose, log }));
     this.hangups = new Hangups({ calls, link, log });
     this.orphan = new OrphanDial({
       line1Aor: calls.aors.line1,

@@ -69,6 +69,8 @@ export async function startTestLine(opts: {
   /** The handset's devices and baresip's environment (test/peers/alsa/handset.ts); headless without. */
   audio?: AudioDevices;
   env?: Record<string, string>;
+  /** Shorter long-play files (src/adapters/sip/line/long-play.ts), so a test sees several switches. */
+  longPlay?: { minMs?: number; marginMs?: number };
 }): Promise<TestLine> {
   const data = await makeDataDir();
   const line = new BaresipLine({
@@ -79,6 +81,7 @@ export async function startTestLine(opts: {
     greetingAtPickup: opts.greetingAtPickup ?? false,
     audio: opts.audio,
     env: opts.env,
+    longPlay: opts.longPlay,
   });
   const rec = new EventRecorder(line);
   await line.start();

@@ -1,10 +1,13 @@
 /**
  * What the caller hears, and what the earpiece plays. A call answered by the handset has the handset's devices.
  * A call answered by the unit (auto-answer R3, LINE 2 "please hold" R6), held (R4) or being transferred hears a
- * prompt file, then hold audio, with the earpiece on a muted device; `resume` gives it the handset again.
- * baresip's aufile source hangs the call up when its file ends, so a file source is switched (to the hold audio,
- * which restarts itself the same way) shortly before its end. Optional greeting at pick-up (R3): the handset is
- * connected just before the greeting ends. On baresip 1.1 the switches are fitted by ../shared-audio.ts.
+ * prompt, then hold audio, with the earpiece on a muted device; `resume` gives it the handset again.
+ * baresip's aufile source hangs the call up when its file is spent, so what a caller hears is a long file
+ * (./long-play.ts: the prompt, then the hold audio looped, or silence) switched again at a loop boundary that
+ * leaves a wide margin: a switch that comes late (a loaded event loop) still lands before the end, and one that
+ * fails is retried until it is sent or the call ends. Optional greeting at pick-up (R3): the greeting, then
+ * silence, and the handset is connected at the greeting's end. On baresip 1.1 the switches are fitted by
+ * ../shared-audio.ts.
  */
 import type { Logger } from '../../../ports/logger.ts';
 import type { HoldPrompts, PromptFile } from '../../../ports/sip-line.ts';
@@ -12,9 +15,15 @@ import { SILENT_PLAYER, SILENT_SOURCE, type AudioDevices } from '../baresip-conf
 import type { SharedAudio } from '../shared-audio.ts';
 import type { Answerer } from './answer.ts';
 import type { CallLink, Command, CtrlLink } from './call-link.ts';
+import type { LongPlayFile } from './long-play.ts';
 
-/** Switch a file source this long before its end: aufile hangs the call up when its file runs out. */
+/**
+ * A file played as it is (no long-play file could be made of it) is switched this long before its end: aufile
+ * hangs the call up when its file runs out.
+ */
 export const FILE_END_LEAD_MS = 300;
+/** A switch that failed while the call is up is tried again this often, until the file's end. */
+export const SWITCH_RETRY_MS = 1000;
 export { SILENT_SOURCE };
 /** An aubridge device nobody reads: a muted earpiece (every line account's own player). */
 export const MUTED_PLAYER = SILENT_PLAYER;
@@ -25,12 +34,19 @@ export interface AudioRoutesDeps {
   shared: SharedAudio;
   handset: () => AudioDevices;
   prompts?: HoldPrompts;
+  /** `prompt` once then `loop` repeated (silence without one), long enough for a late switch (./long-play.ts). */
+  compose(prompt: PromptFile | null, loop: PromptFile | null): Promise<LongPlayFile | null>;
   log: Logger;
 }
 
+/** A call with audio of its own, and the timer of its next switch (null: none due). */
+interface Route {
+  timer: NodeJS.Timeout | null;
+}
+
 export class AudioRoutes {
-  /** Calls with audio of their own (held, prompted), with the timer that switches their audio before a file ends. */
-  private readonly held = new Map<string, NodeJS.Timeout | null>();
+  /** Calls with audio of their own (held, prompted, greeted), each with its pending switch. */
+  private readonly held = new Map<string, Route>();
 
   constructor(private readonly deps: AudioRoutesDeps) {}
 
@@ -50,29 +66,29 @@ export class AudioRoutes {
   }
 
   /**
-   * R3, optional: answered from the handset, the caller first hears the greeting with the earpiece muted; the
-   * handset is connected just before the file ends (the end of an aufile source would hang the call up).
-   * Resolves once the call is established; hold or hang-up during the greeting cancel the switch.
+   * R3, optional: answered from the handset, the caller first hears the greeting with the earpiece muted, then
+   * silence; the handset is connected at the greeting's end (a late or failed switch leaves the caller in
+   * silence a moment longer, never hung up). Resolves once the call is established; hold or hang-up during the
+   * greeting cancel the switch.
    */
   async greetThenConnect(callId: string): Promise<void> {
-    const { link, answerer, prompts, log } = this.deps;
-    this.held.set(callId, null);
+    const { link, answerer, prompts } = this.deps;
+    const route: Route = { timer: null };
+    this.held.set(callId, route);
     try {
       await answerer.accept(callId, 'answer', [['auplay', MUTED_PLAYER]]);
     } catch (err) {
-      this.held.delete(callId);
+      this.forget(callId, route);
       throw err;
     }
     const greeting = await prompts?.greetingFor(Date.now());
     if (!greeting) return this.resume(callId);
+    const played = await this.longPlay(greeting, null);
     await link.enqueue(async () => {
-      await link.onCall(link.requireCtrl('greeting', callId), callId, 'greeting', [['ausrc', `aufile,${greeting.path}`]]);
+      if (this.held.get(callId) !== route) return;
+      await link.onCall(link.requireCtrl('greeting', callId), callId, 'greeting', [['ausrc', played ? `aufile,${played.path}` : SILENT_SOURCE]]);
+      if (played) this.schedule(callId, route, played, 'handset after the greeting', (ctrl) => this.resumeOn(ctrl, callId));
     });
-    const timer = setTimeout(() => {
-      if (this.held.get(callId) !== timer) return;
-      this.resume(callId).catch((err: unknown) => log.warn({ err: (err as Error).message, callId }, 'handset not connected after the greeting'));
-    }, Math.max(0, greeting.durationMs - FILE_END_LEAD_MS));
-    this.held.set(callId, timer);
   }
 
   /**
@@ -82,17 +98,18 @@ export class AudioRoutes {
    */
   answerWithPrompt(callId: string, label: string, prompt: () => Promise<PromptFile | null>): Promise<void> {
     const { link, answerer } = this.deps;
-    this.held.set(callId, null);
+    const route: Route = { timer: null };
+    this.held.set(callId, route);
     // The call's own source is silence from its INVITE on (the account's audio_source=): never the microphone.
     const answered = answerer.accept(callId, label, [['auplay', MUTED_PLAYER]]);
     return answered.then(
       () =>
         link.enqueue(async () => {
           const ctrl = link.requireCtrl(label, callId);
-          await this.playOnCall(ctrl, callId, (await prompt()) ?? (await this.holdSource()));
+          await this.playOnCall(ctrl, callId, route, await prompt());
         }),
       (err: unknown) => {
-        this.held.delete(callId);
+        this.forget(callId, route);
         throw err;
       },
     );
@@ -106,51 +123,89 @@ export class AudioRoutes {
     const { link } = this.deps;
     return link.enqueue(async () => {
       const ctrl = link.requireCtrl('hold', callId);
-      this.held.set(callId, null);
-      await this.playOnCall(ctrl, callId, await this.holdSource(), [['auplay', MUTED_PLAYER]]);
+      const route = this.newRoute(callId);
+      await this.playOnCall(ctrl, callId, route, null, [['auplay', MUTED_PLAYER]]);
     });
   }
 
   resume(callId: string): Promise<void> {
-    const { link, shared } = this.deps;
-    return link.enqueue(async () => {
-      const ctrl = link.requireCtrl('resume', callId);
-      this.stop(callId);
-      const audio = this.deps.handset();
-      // 1.1: the handset takes this call, so any other call with audio of its own is muted first.
-      await link.onCall(ctrl, callId, 'resume', [...shared.takeDevicesFor(callId), ['ausrc', audio.source], ['auplay', audio.player]]);
-    });
+    const { link } = this.deps;
+    return link.enqueue(() => this.resumeOn(link.requireCtrl('resume', callId), callId));
   }
 
   /** A held caller hears `file` once, then hold audio again; nothing for a call not held. */
   announce(callId: string, what: string, file: () => Promise<PromptFile | null | undefined>): Promise<void> {
     const { link } = this.deps;
     return link.enqueue(async () => {
-      if (!this.held.has(callId)) return;
+      const route = this.held.get(callId);
+      if (!route) return;
       const f = await file();
       if (!f) return;
-      await this.playOnCall(link.requireCtrl(`announce ${what}`, callId), callId, f);
+      await this.playOnCall(link.requireCtrl(`announce ${what}`, callId), callId, route, f);
     });
   }
 
-  /** The caller hears `file` (hold audio without one) with the handset muted: queued. */
+  /** The caller hears `file` (hold audio without one) with the handset muted, then hold audio: queued. */
   playMuted(callId: string, label: string, file: PromptFile | null): Promise<void> {
     const { link } = this.deps;
     return link.enqueue(async () => {
       const ctrl = link.requireCtrl(label, callId);
-      this.held.set(callId, null);
-      await this.playOnCall(ctrl, callId, file ?? (await this.holdSource()), [['auplay', MUTED_PLAYER]]);
+      const route = this.newRoute(callId);
+      await this.playOnCall(ctrl, callId, route, file, [['auplay', MUTED_PLAYER]]);
     });
   }
 
-  /** The call no longer has audio of its own (handset, or gone): its file switch is cancelled. */
+  /**
+   * `file` once, then silence, with `extra` commands in the same write (e.g. the earpiece muted): for a call that
+   * must hear a prompt without hold audio after it (R13: the whisper to a colleague). Queued; the switch to the
+   * line's silent source at the file's end cannot hang the call up when it comes late.
+   */
+  playOnce(callId: string, label: string, file: PromptFile, extra: Command[] = []): Promise<void> {
+    const { link } = this.deps;
+    return link.enqueue(async () => {
+      const ctrl = link.requireCtrl(label, callId);
+      const route = this.newRoute(callId);
+      const played = await this.longPlay(file, null);
+      await link.onCall(ctrl, callId, label, [...extra, ['ausrc', played ? `aufile,${played.path}` : SILENT_SOURCE]]);
+      if (played) this.schedule(callId, route, played, `${label} silence after the prompt`, (c) => link.onCall(c, callId, label, [['ausrc', SILENT_SOURCE]]));
+    });
+  }
+
+  /** The call no longer has audio of its own (handset, or gone): its pending switch is cancelled. */
   stop(callId: string): void {
-    this.clearTimer(callId);
-    this.held.delete(callId);
+    const route = this.held.get(callId);
+    if (route) this.forget(callId, route);
   }
 
   stopAll(): void {
     for (const id of [...this.held.keys()]) this.stop(id);
+  }
+
+  /** Whether the call has audio of its own (held, prompted, greeted): for checks and tests. */
+  hasOwnAudio(callId: string): boolean {
+    return this.held.has(callId);
+  }
+
+  /** The handset takes the call (in the command queue). */
+  private async resumeOn(ctrl: CtrlLink, callId: string): Promise<void> {
+    const { link, shared } = this.deps;
+    this.stop(callId);
+    const audio = this.deps.handset();
+    // 1.1: the handset takes this call, so any other call with audio of its own is muted first.
+    await link.onCall(ctrl, callId, 'resume', [...shared.takeDevicesFor(callId), ['ausrc', audio.source], ['auplay', audio.player]]);
+  }
+
+  private newRoute(callId: string): Route {
+    this.stop(callId);
+    const route: Route = { timer: null };
+    this.held.set(callId, route);
+    return route;
+  }
+
+  private forget(callId: string, route: Route): void {
+    if (route.timer) clearTimeout(route.timer);
+    route.timer = null;
+    if (this.held.get(callId) === route) this.held.delete(callId);
   }
 
   /** What a held caller hears between announcements: the hold audio file, or silence without one. */
@@ -159,28 +214,64 @@ export class AudioRoutes {
   }
 
   /**
-   * Switch a held (or auto-answered) call's source to `file` (silence for null), with `extra` commands in the
-   * same write; before the file ends, switch back to the hold audio, which restarts itself the same way.
+   * The long-play file of `prompt` then `loop`; when none can be made of them (not a WAV aufile can play, formats
+   * that differ), the one file as it is, switched shortly before its end as before, said loudly.
    */
-  private async playOnCall(ctrl: CtrlLink, callId: string, file: PromptFile | null, extra: Command[] = []): Promise<void> {
-    const { link, log } = this.deps;
-    this.clearTimer(callId);
-    await link.onCall(ctrl, callId, 'audio', [...extra, ['ausrc', file ? `aufile,${file.path}` : SILENT_SOURCE]]);
-    if (!file) return;
-    const timer = setTimeout(() => {
-      void link
-        .enqueue(async () => {
-          const now = link.ctrl;
-          if (this.held.get(callId) !== timer || !now) return;
-          await this.playOnCall(now, callId, await this.holdSource());
-        })
-        .catch((err: unknown) => log.warn({ err: (err as Error).message, callId }, 'hold audio not switched'));
-    }, Math.max(0, file.durationMs - FILE_END_LEAD_MS));
-    this.held.set(callId, timer);
+  private async longPlay(prompt: PromptFile | null, loop: PromptFile | null): Promise<LongPlayFile | null> {
+    try {
+      return await this.deps.compose(prompt, loop);
+    } catch (err) {
+      const file = prompt ?? loop;
+      this.deps.log.error({ err: (err as Error).message, file: file?.path }, 'long-play audio not made: the file is played as it is, and a late switch can hang the call up');
+      if (!file) return null;
+      return { path: file.path, durationMs: file.durationMs, switchAtMs: Math.max(0, file.durationMs - FILE_END_LEAD_MS), then: prompt && loop ? 'hold' : prompt ? 'silence' : 'hold' };
+    }
   }
 
-  private clearTimer(callId: string): void {
-    const timer = this.held.get(callId);
-    if (timer) clearTimeout(timer);
+  /**
+   * Switch a held (or auto-answered) call's source to `prompt` then hold audio (hold audio alone for null;
+   * silence without hold audio), with `extra` commands in the same write; at the file's switch point, the hold
+   * audio again from its start (or, with no hold audio, the line's silent source).
+   */
+  private async playOnCall(ctrl: CtrlLink, callId: string, route: Route, prompt: PromptFile | null, extra: Command[] = []): Promise<void> {
+    const { link } = this.deps;
+    if (route.timer) clearTimeout(route.timer);
+    route.timer = null;
+    const played = await this.longPlay(prompt, await this.holdSource());
+    await link.onCall(ctrl, callId, 'audio', [...extra, ['ausrc', played ? `aufile,${played.path}` : SILENT_SOURCE]]);
+    if (!played) return;
+    this.schedule(callId, route, played, 'hold audio', (now) =>
+      played.then === 'hold' ? this.playOnCall(now, callId, route, null) : link.onCall(now, callId, 'audio', [['ausrc', SILENT_SOURCE]]),
+    );
+  }
+
+  /**
+   * Runs `next` (in the command queue) at `played`'s switch point, counted from now (the file has just started).
+   * It is confirmed by baresip's reply; one that fails while the call is up is tried again every SWITCH_RETRY_MS
+   * until the file's end. A call that left this route (resumed, held anew, gone) cancels it.
+   */
+  private schedule(callId: string, route: Route, played: LongPlayFile, what: string, next: (ctrl: CtrlLink) => Promise<void>): void {
+    const { link, log } = this.deps;
+    const endsAt = performance.now() + played.durationMs;
+    const attempt = (delayMs: number) => {
+      const timer = setTimeout(() => {
+        if (route.timer === timer) route.timer = null;
+        link
+          .enqueue(async () => {
+            if (this.held.get(callId) !== route || route.timer !== null) return;
+            const ctrl = link.ctrl;
+            if (!ctrl?.isConnected) throw new Error('baresip control link is down');
+            await next(ctrl);
+          })
+          .catch((err: unknown) => {
+            if (this.held.get(callId) !== route || route.timer !== null || !link.knows(callId)) return;
+            const leftMs = endsAt - performance.now();
+            log.warn({ err: (err as Error).message, callId, leftMs: Math.round(leftMs) }, `${what} not switched: trying again`);
+            if (leftMs > 0) attempt(Math.min(SWITCH_RETRY_MS, leftMs));
+          });
+      }, Math.max(0, delayMs));
+      route.timer = timer;
+    };
+    attempt(played.switchAtMs);
   }
 }
