@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeReason, isBaresipEvent, mapEvent, numberFromUri } from '../../../src/adapters/sip/event-map.ts';
+import { closeReason, consultEndReason, dtmfDigit, isBaresipEvent, mapEvent, numberFromUri } from '../../../src/adapters/sip/event-map.ts';
 
 const base = { event: true as const, class: 'call', accountaor: 'sip:reception@127.0.0.1:15060', id: 'abc@host' };
 
@@ -76,5 +76,25 @@ describe('event-map', () => {
     expect(isBaresipEvent({ response: true, ok: true, token: '1' })).toBe(false);
     expect(isBaresipEvent({ event: 'true', type: 'X' })).toBe(false);
     expect(isBaresipEvent(null)).toBe(false);
+  });
+});
+
+describe('consult leg events (R13)', () => {
+  it('CALL_DTMF_START carries the key (RFC 4733 and SIP INFO alike); the key-up and other events carry none', () => {
+    const ev = (type: string, param?: string) => ({ event: true as const, type, id: 'leg', param });
+    expect(dtmfDigit(ev('CALL_DTMF_START', '1'))).toBe('1');
+    expect(dtmfDigit(ev('CALL_DTMF_START', '#'))).toBe('#');
+    expect(dtmfDigit(ev('CALL_DTMF_END'))).toBeNull();
+    expect(dtmfDigit(ev('CALL_DTMF_START', 'xx'))).toBeNull();
+    expect(dtmfDigit(ev('CALL_ESTABLISHED', '1'))).toBeNull();
+  });
+
+  it('a final answer maps to busy (486, 600), declined (603) or refused (anything else)', () => {
+    expect(consultEndReason('486 Busy Here')).toBe('busy');
+    expect(consultEndReason('600 Busy Everywhere')).toBe('busy');
+    expect(consultEndReason('603 Decline')).toBe('declined');
+    expect(consultEndReason('480 Temporarily Unavailable')).toBe('refused');
+    expect(consultEndReason('Connection timed out')).toBe('refused');
+    expect(consultEndReason(undefined)).toBe('refused');
   });
 });

@@ -9,8 +9,9 @@
  *   sip.transferTimeoutMs (no provisional response) is given up: `consult` rejects and ../orphan-dial.ts hangs it up.
  * - not answered within sip.transferTimeoutMs of the dial: the leg is hung up, `consult.ended` `no-answer`.
  * - answered: `receptionist` gives the leg the handset's devices (the caller stays on hold audio); `unit` plays
- *   `whisper` to the colleague with the earpiece muted, and switches the leg to silence before the file ends (an
- *   aufile source that runs out hangs the call up); the colleague's keys come as `consult.dtmf`.
+ *   `whisper` once to the colleague with the earpiece muted, then silence (AudioRoutes.playOnce: a long-play file
+ *   that cannot run dry before the switch, as an aufile source that runs out hangs the call up); the colleague's
+ *   keys come as `consult.dtmf`.
  * - ended before the bridge: 486/600 busy, 603 declined, another answer refused, the colleague's BYE hangup; the
  *   desk's `endConsult` cancelled; the stack losing it lost. The caller's call is never touched by any of it.
  * Hang-ups of the leg are sent only once `callfind` found it (CallLink.destructive).
@@ -23,7 +24,7 @@ import { SILENT_SOURCE, type AudioDevices } from '../baresip-config.ts';
 import { dialReplyCallId } from '../call-list.ts';
 import { consultEndReason, dtmfDigit, type BaresipEvent } from '../event-map.ts';
 import { OrphanDial } from '../orphan-dial.ts';
-import { FILE_END_LEAD_MS, MUTED_PLAYER, type AudioRoutes } from './audio-routes.ts';
+import { MUTED_PLAYER, type AudioRoutes } from './audio-routes.ts';
 import type { CallLink } from './call-link.ts';
 import type { LineCalls } from './line-calls.ts';
 
@@ -43,7 +44,6 @@ export interface Leg {
   /** Why the unit ended the leg (set before it hangs up): wins over what the stack says. */
   endedBy: ConsultEndReason | null;
   noAnswer: NodeJS.Timeout;
-  whisper: NodeJS.Timeout | null;
   named: { resolve: (legId: string) => void; reject: (err: Error) => void } | null;
 }
 
@@ -94,7 +94,6 @@ export class Consults {
         to,
         state: 'dialling',
         endedBy: null,
-        whisper: null,
         named: { resolve, reject },
         noAnswer: setTimeout(() => this.noAnswer(leg), ms),
       };
@@ -140,7 +139,7 @@ export class Consults {
   bridged(legId: string): void {
     const leg = this.legs.get(legId);
     if (!leg) return;
-    this.stopWhisper(leg);
+    this.deps.audio.stop(legId);
     this.legs.delete(legId);
   }
 
@@ -216,10 +215,7 @@ export class Consults {
 
   stop(): void {
     for (const leg of [...this.pending.values()]) this.giveUp(leg, new SipError('SIP line stopped'), false);
-    for (const leg of this.legs.values()) {
-      clearTimeout(leg.noAnswer);
-      this.stopWhisper(leg);
-    }
+    for (const leg of this.legs.values()) clearTimeout(leg.noAnswer);
     this.legs.clear();
     for (const o of this.orphans.values()) o.stop();
     this.orphans.clear();
@@ -247,14 +243,8 @@ export class Consults {
         return;
       }
       const whisper = leg.to.whisper;
-      await link.command(legId, 'consult', [['auplay', MUTED_PLAYER], ['ausrc', whisper ? `aufile,${whisper.path}` : SILENT_SOURCE]]);
-      if (!whisper || !this.legs.has(legId)) return;
-      // Silence before the file runs out (its end would hang the leg up); the colleague then chooses a key.
-      leg.whisper = setTimeout(() => {
-        leg.whisper = null;
-        if (!this.legs.has(legId)) return;
-        link.command(legId, 'consult', [['ausrc', SILENT_SOURCE]]).catch((err: unknown) => log.error({ err: (err as Error).message, legId }, 'consult call not switched to silence after the whisper'));
-      }, Math.max(0, whisper.durationMs - FILE_END_LEAD_MS));
+      if (whisper) await this.deps.audio.playOnce(legId, 'consult whisper', whisper, [['auplay', MUTED_PLAYER]]);
+      else await link.command(legId, 'consult', [['auplay', MUTED_PLAYER], ['ausrc', SILENT_SOURCE]]);
     } catch (err) {
       if (this.legs.has(legId)) log.error({ err: (err as Error).message, legId, announce: leg.to.announce }, 'consult call audio not switched after the answer');
     }
@@ -305,7 +295,7 @@ export class Consults {
   private async hangUp(leg: Leg, reason: ConsultEndReason): Promise<void> {
     if (!leg.legId) return;
     leg.endedBy ??= reason;
-    this.stopWhisper(leg);
+    this.deps.audio.stop(leg.legId);
     await this.deps.link.destructive(leg.legId, `consult ${reason}`, ['hangup']);
   }
 
@@ -313,14 +303,9 @@ export class Consults {
     if (this.legs.get(legId) !== leg) return;
     this.legs.delete(legId);
     clearTimeout(leg.noAnswer);
-    this.stopWhisper(leg);
+    this.deps.audio.stop(legId);
     this.deps.calls.remove(legId);
     this.deps.log.info({ callId: leg.callId, legId, reason, detail }, 'consult call ended');
     this.deps.emit({ type: 'consult.ended', callId: leg.callId, legId, reason, detail });
-  }
-
-  private stopWhisper(leg: Leg): void {
-    if (leg.whisper) clearTimeout(leg.whisper);
-    leg.whisper = null;
   }
 }
