@@ -84,6 +84,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const greetings = createGreetingLibrary(config, logger, { clock: overrides.clock ?? systemClock });
   // A fresh unit makes its Mandarin placeholder greetings and announcements so it never answers in silence.
   greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
+  // R13: whispers name callers; one left by a unit that stopped during a consult goes.
+  greetings.discardAllWhispers().catch((err: unknown) => logger.warn({ err }, 'old whisper files not removed'));
   const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
@@ -95,6 +97,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       greetingAtPickup: config.greetings.playAtEveryPickup,
       // The line accounts the SIP line really has (with a registrar, only the lines with an extension).
       lines: lineAors(config.sip).length,
+      transfer: { ...config.sip.transfer, timeoutMs: config.sip.transferTimeoutMs },
     },
     sip,
     panel,
@@ -102,6 +105,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     clock: overrides.clock ?? systemClock,
     logger,
     transferAnnouncement: (label) => greetings.transferAnnouncementFor(spokenName(label)),
+    whisper: (caller) => greetings.whisperFor(caller),
+    discardWhisper: (file) => greetings.discardWhisper(file),
   });
   const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);
   await unit.start();

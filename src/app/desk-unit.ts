@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import PQueue from 'p-queue';
 import { initialDeskState, type DeskState } from '../core/desk-state.ts';
-import { canDial, canTransfer, reduce, type DeskSettings } from '../core/desk.ts';
-import { ConflictError, LineBusyError, NoCallError } from '../core/api-errors.ts';
+import { canCancelTransfer, canConnect, canDial, canTransfer, reduce, type DeskSettings } from '../core/desk.ts';
+import { ConflictError, LineBusyError, NoCallError, TransferStateError } from '../core/api-errors.ts';
 import type { Effect } from '../core/effects.ts';
 import { PanelKindError } from '../core/errors.ts';
-import type { CoreEvent, TransferTarget } from '../core/events.ts';
+import type { CoreEvent, TransferAnnounce, TransferTarget } from '../core/events.ts';
 import { LIGHT_NAMES } from '../core/lights.ts';
 import { nextWakeAt } from '../core/desk-timing.ts';
 import type { CallRecord } from '../core/record.ts';
@@ -22,6 +22,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Panel, PanelInput } from '../ports/panel.ts';
 import type { PromptFile, SipLine, SipLineEvent } from '../ports/sip-line.ts';
+import { ConsultTransfers, type ConsultPrompts } from './calls/consult-transfers.ts';
 
 export interface DeskUnitDeps {
   settings: DeskSettings;
@@ -37,12 +38,17 @@ export interface DeskUnitDeps {
   shutdownWriteMs?: number;
   /** R13: "transferring you to <label>" for a transfer (null or absent: the caller hears hold audio instead). */
   transferAnnouncement?: (label: string) => Promise<PromptFile | null>;
+  /** R13 consult transfers announced by the unit: the whisper to the colleague, and its removal afterwards. */
+  whisper?: ConsultPrompts['whisper'];
+  discardWhisper?: ConsultPrompts['discardWhisper'];
 }
 
 /** Live events for the LAN API and tests. */
 export interface DeskUnitEvents {
   effect: [Effect];
   recorded: [JournalEntry];
+  /** The desk's state changed (an event was reduced): the live stream compares what it shows. */
+  state: [];
   /** The desk rules in force changed (a live config change): what the page's timers count against. */
   rules: [DeskRules];
 }
@@ -71,11 +77,14 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private readonly log: Logger;
   private readonly newId: () => string;
   private pendingRules: LiveDeskSettings | null = null;
+  private readonly consults: ConsultTransfers;
 
   constructor(private readonly deps: DeskUnitDeps) {
     super();
     this.log = deps.logger.child({ module: 'desk' });
     this.newId = deps.newId ?? randomUUID;
+    const { transferAnnouncement, whisper, discardWhisper } = deps;
+    this.consults = new ConsultTransfers({ sip: deps.sip, logger: this.log, prompts: { transferAnnouncement, whisper, discardWhisper }, dispatch: (e) => this.dispatch(e) });
   }
 
   async start(): Promise<void> {
@@ -177,15 +186,42 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     return { callId, recordId: call?.callId === callId ? call.recordId : 'unknown' };
   }
 
-  /** R13: transfer the call on the line to `target`; ConflictError when no call is up to transfer. */
-  transferCall(target: TransferTarget): { callId: string } {
+  /**
+   * R13: transfer the call on the line to `target` (`announce`: who announces a consult transfer, default from the
+   * config); NoCallError with no call, TransferStateError while a transfer goes on, ConflictError for a call not up.
+   */
+  transferCall(target: TransferTarget, announce?: TransferAnnounce): { callId: string } {
     const call = this.state.call;
     if (!call || !canTransfer(this.state)) {
       if (!call) throw new NoCallError('to', 'no call on the line to transfer');
+      if (call.state === 'consulting' || call.state === 'transferring') throw new TransferStateError('to', 'a transfer is already in progress: connect or cancel it first');
       throw new ConflictError('to', `the call is ${call.state}: only a call that is up can be transferred`);
     }
-    this.dispatch({ type: 'transfer.requested', callId: call.callId, target });
+    this.dispatch({ type: 'transfer.requested', callId: call.callId, target, ...(announce ? { announce } : {}), legRecordId: this.newId() });
     return { callId: call.callId };
+  }
+
+  /** R13: join the caller and the colleague who answered the consult call. */
+  connectTransfer(): { callId: string } {
+    const callId = this.consultingCall('connect');
+    if (!canConnect(this.state)) throw new TransferStateError('callId', 'the colleague has not answered yet, or the join is already under way');
+    this.dispatch({ type: 'transfer.connect', callId });
+    return { callId };
+  }
+
+  /** R13: end the consult call; the caller stays on hold at the desk. */
+  cancelTransfer(): { callId: string } {
+    const callId = this.consultingCall('cancel');
+    if (!canCancelTransfer(this.state)) throw new TransferStateError('callId', 'caller and colleague are being joined: too late to cancel');
+    this.dispatch({ type: 'transfer.cancel', callId });
+    return { callId };
+  }
+
+  private consultingCall(what: string): string {
+    const call = this.state.call;
+    if (!call) throw new NoCallError('callId', `no call on the line: nothing to ${what}`);
+    if (call.state !== 'consulting') throw new TransferStateError('callId', `no consult transfer in progress to ${what} (the call is ${call.state})`);
+    return call.callId;
   }
 
   /** Hook switch or button input from the LAN API; only the simulated panel accepts it. */
@@ -221,8 +257,10 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
       return;
     }
     const { state, effects } = reduction;
+    const changed = state !== this.state;
     this.state = state;
     for (const effect of effects) this.carryOut(effect);
+    if (changed) this.emit('state');
     this.takePendingRules();
     this.schedule(now);
   }
@@ -264,6 +302,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     this.log.debug({ event }, 'sip event');
     if (event.type === 'call.incoming' || event.type === 'call.outgoing') this.dispatch({ ...event, recordId: this.newId() });
     else this.dispatch(event);
+    if (event.type === 'consult.ended') this.consults.over(event.callId);
   }
 
   private onPanelInput(input: PanelInput): void {
@@ -312,6 +351,15 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         void this.transfer(callId, target);
         return;
       }
+      case 'consult':
+        void this.consults.start(effect);
+        return;
+      case 'bridge':
+        void this.consults.bridge(effect.callId, effect.legId);
+        return;
+      case 'endConsult':
+        void this.consults.end(effect.callId, effect.legId);
+        return;
       case 'record':
         this.unwritten.push(effect.record);
         this.flush();

@@ -107,6 +107,10 @@ export const greetingsSchema = z
         transferring: spoken
           .refine((t) => t.includes('{name}'), 'must contain {name}')
           .default('正在为您转接{name}，请稍候。Transferring you to {name}, please hold.'),
+        /** R13: what the unit whispers to the colleague before a consult transfer it announces ({caller}: name or number). */
+        whisper: spoken
+          .refine((t) => t.includes('{caller}'), 'must contain {caller}')
+          .default('{caller} 来电，按 1 接通，按 2 请对方留言。'),
       })
       .strict()
       .default({}),

@@ -102,6 +102,20 @@ export const sipSchema = z
     answerTimeoutMs: ms.default(5000),
     /** R13: a transfer the target has not taken within this long fails, and the caller comes back on hold. */
     transferTimeoutMs: ms.default(20_000),
+    /**
+     * R13, how the unit transfers. `method`: `consult` (the unit calls the colleague from a free line account and
+     * joins them once they accept; a failed transfer never drops the caller) or `refer` (blind REFER; on baresip
+     * 1.0.0 a refused REFER or a busy target hangs the caller up). `announce` (consult): who announces the caller to
+     * the colleague, `receptionist` on the handset or the `unit` with a spoken whisper answered by a key (1 join,
+     * 2 take a message); a request may choose per transfer.
+     */
+    transfer: z
+      .object({
+        method: z.enum(['consult', 'refer']).default('consult'),
+        announce: z.enum(['receptionist', 'unit']).default('unit'),
+      })
+      .strict()
+      .default({}),
     /** Liveness probe over ctrl_tcp: one command this often, each allowed livenessTimeoutMs; two missed = hung. */
     livenessIntervalMs: ms.default(1000),
     livenessTimeoutMs: ms.default(1500),

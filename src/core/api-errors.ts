@@ -59,3 +59,10 @@ export class NotDialableError extends FieldError {
     super('E_NOT_DIALABLE', field, message);
   }
 }
+
+/** R13: the transfer in progress cannot do what was asked (nothing to connect yet, nothing to cancel, one already on). */
+export class TransferStateError extends FieldError {
+  constructor(field: string, message: string) {
+    super('E_TRANSFER_STATE', field, message);
+  }
+}

@@ -1,12 +1,14 @@
 /** The directory of colleagues with a transfer button for the call in progress (R13). */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { api } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import { openLive } from '../live.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
+import { TransferStatus } from './transfer-status.ts';
 import { useAction } from './use-action.ts';
+import { useDesk } from './use-desk.ts';
 import { useLoad } from './use-load.ts';
 
 interface Colleague {
@@ -23,9 +25,11 @@ export function DirectoryView({ session }: { session: Session }) {
     return () => live.close();
   }, [reload]);
   const action = useAction();
-  const [target, setTarget] = useState('');
+  // R13: what the transfer is doing comes from the unit's live state, never from the button pressed last (a
+  // "transferring to …" that outlived the transfer); a failed one offers the next steps here too.
+  const desk = useDesk(false);
+  const call = desk.status?.call ?? null;
   const transfer = (c: Colleague) => async () => {
-    setTarget(c.name);
     // By name: the caller hears "transferring you to <name>" and the record names the colleague (R13).
     await action.run(() => api('POST', '/api/v1/calls/current/transfer', { to: c.name }));
   };
@@ -33,7 +37,8 @@ export function DirectoryView({ session }: { session: Session }) {
     <h2 id="dir-title">${t('directory.title')}</h2>
     <p class="hint">${t('directory.hint')}</p>
     <${ErrorLine} error=${error} />
-    ${action.done ? html`<p class="ok" role="status">${t('directory.transferring', { name: target })}</p>` : null}
+    ${call?.state === 'transferring' && call.transfer ? html`<p class="ok" role="status" data-user-text>${t('directory.transferring', { name: call.transfer.target })}</p>` : null}
+    <${TransferStatus} call=${call} since=${desk.status ? desk.now - desk.readAt : 0} session=${session} />
     <${ErrorLine} error=${action.error} />
     ${data && data.items.length === 0 ? html`<p>${t('directory.empty')}</p>` : null}
     <ul class="directory">

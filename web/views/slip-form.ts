@@ -5,7 +5,7 @@
  * (use-draft.ts): a call ending meanwhile never changes the link or the text.
  */
 import { html } from 'htm/preact';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { api, newActionKey } from '../api.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
@@ -14,6 +14,7 @@ import { useAction } from './use-action.ts';
 import type { CallRecord } from './use-desk.ts';
 import { NewerCall } from './newer-call.ts';
 import { useDraft } from './use-draft.ts';
+import { onSlipPrefill } from './slip-prefill.ts';
 
 const TAKEN_BY_KEY = 'deskphone.takenBy';
 
@@ -55,6 +56,17 @@ export function SlipForm({ session, lastCall, onSaved }: { session: Session; las
   // One Idempotency-Key per slip as written: a repeat of the same save is one slip, an edited slip a new action.
   const key = useMemo(newActionKey, [JSON.stringify(slip), call?.id]);
   const set = (k: TextField) => (v: string) => draft.set({ [k]: v } as Partial<Slip>);
+  // R13 → R9: a failed transfer's "take a message" fills in the colleague; what is typed stays.
+  useEffect(
+    () =>
+      onSlipPrefill((to) => {
+        draft.set({ to });
+        const content = document.getElementById('slip-content');
+        content?.scrollIntoView({ block: 'center' });
+        content?.focus();
+      }),
+    [],
+  );
 
   const save = async (e?: Event) => {
     e?.preventDefault();

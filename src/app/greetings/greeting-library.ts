@@ -7,9 +7,9 @@
  * holiday's name, and the announcements `hold-thanks`, `please-hold`, `hold-music`. A slot without the
  * installer's file falls back to the built-in one (src/app/greetings/builtin-texts.ts, the config's texts).
  */
-import { createHash } from 'node:crypto';
-import { access, constants, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { access, constants, rm, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { dayCalendar, type GreetingsConfig, type Voice } from '../../config/greetings-schema.ts';
 import { BadInputError, GreetingFileError } from '../../core/errors.ts';
 import { GREETING_BANDS, dayPlan, greetingChoiceAt, type DaySegment, type GreetingBand } from '../../core/greeting-choice.ts';
@@ -61,6 +61,8 @@ export interface GreetingLibraryOptions {
 }
 
 const BUILTIN_VOICE: Voice = 'zh';
+/** The whisper's words for a caller who gave neither name nor number ("an outside call"). */
+const WHISPER_UNKNOWN_CALLER = '外线';
 const MAX_TEXT = 500;
 
 export class GreetingLibrary {
@@ -218,6 +220,32 @@ export class GreetingLibrary {
       made.catch(() => this.transfers.delete(key));
     }
     return made;
+  }
+
+  /**
+   * R13: what the unit whispers to the colleague before a consult transfer it announces ("<caller> 来电，按 1 接通，按
+   * 2 请对方留言"): a number is spoken digit by digit. The file names the caller (personal data): it is made for
+   * one consult under `<dataDir>/greetings/whisper/` and removed with discardWhisper once the consult is over.
+   */
+  async whisperFor(caller: string | null): Promise<AudioAsset> {
+    const words = caller === null ? WHISPER_UNKNOWN_CALLER : /^\+?[\d\s-]+$/.test(caller) ? caller.replace(/[^\d]/g, '').split('').join(' ') : caller;
+    const text = this.opts.config.announcements.whisper.replaceAll('{caller}', checkText(words, 'caller'));
+    const file = await this.store.replace(
+      this.store.cachePath('whisper', randomUUID()),
+      (tmp) => this.opts.audio.speak(text, this.opts.config.voice, tmp),
+      () => ({ source: 'say', createdAt: this.stamp() }),
+    );
+    return { path: file.path, durationMs: file.durationMs };
+  }
+
+  /** Removes a whisper made by whisperFor (its consult is over). */
+  async discardWhisper(file: { path: string }): Promise<void> {
+    await this.store.remove(file.path);
+  }
+
+  /** Removes every whisper left by a unit that stopped during a consult (at start). */
+  async discardAllWhispers(): Promise<void> {
+    await rm(dirname(this.store.cachePath('whisper', 'x')), { recursive: true, force: true });
   }
 
   /** Today's plan (which file serves which band) and every slot's file, for `greeting list`. */

@@ -15,12 +15,25 @@ import type { RecordsService } from './records-service.ts';
 
 export type LiveEvent =
   | { id: number; type: 'light'; data: { name: string; state: string } }
-  | { id: number; type: 'call'; data: { state: string | null; rings: number | null; late: boolean | null; waitingCalls: number } }
+  | { id: number; type: 'call'; data: CallEventData }
   | { id: number; type: 'record'; data: JournalEntry }
   | { id: number; type: 'journal-event'; data: JournalEventEntry }
   | { id: number; type: 'callbacks'; data: { due: number; overdue: boolean } }
   | { id: number; type: 'rules'; data: { rules: DeskRules } }
   | { id: number; type: 'directory'; data: { items: readonly DirectoryEntry[] } };
+
+/**
+ * The call's state as the live stream tells it (no caller data): R13 `transfer` is how the transfer in progress or
+ * last tried goes (consult phase, result, failure reason), `bridges` how many bridged calls are in progress.
+ */
+export interface CallEventData {
+  state: string | null;
+  rings: number | null;
+  late: boolean | null;
+  waitingCalls: number;
+  transfer: { phase: string | null; result: string; reason: string | null } | null;
+  bridges: number;
+}
 
 type Listener = (event: LiveEvent) => void;
 type Unit = Pick<DeskUnit, 'on' | 'off' | 'status'>;
@@ -41,6 +54,10 @@ export class LiveFeed {
     const onEffect = (effect: Effect) => this.onEffect(effect);
     unit.on('effect', onEffect);
     this.offs.push(() => unit.off('effect', onEffect));
+    // R13: a consult rings, is answered, joins with no effect of its own: the state itself changed.
+    const onState = () => this.checkCall();
+    unit.on('state', onState);
+    this.offs.push(() => unit.off('state', onState));
     const onRules = (rules: DeskRules) => this.push({ type: 'rules', data: { rules } });
     unit.on('rules', onRules);
     this.offs.push(() => unit.off('rules', onRules));
@@ -63,9 +80,15 @@ export class LiveFeed {
 
   private onEffect(effect: Effect): void {
     if (effect.type === 'light') this.push({ type: 'light', data: { name: effect.name, state: effect.state } });
-    // Call state: compared after each effect, sent only when it changed.
+    this.checkCall();
+  }
+
+  /** Call state: compared after each effect and state change, sent only when it changed. */
+  private checkCall(): void {
     const s = this.unit.status();
-    const call = { state: s.call?.state ?? null, rings: s.call?.rings ?? null, late: s.call?.late ?? null, waitingCalls: s.waitingCalls };
+    const t = s.call?.transfer;
+    const transfer = t ? { phase: s.call?.consult?.phase ?? null, result: t.result, reason: t.reason } : null;
+    const call: CallEventData = { state: s.call?.state ?? null, rings: s.call?.rings ?? null, late: s.call?.late ?? null, waitingCalls: s.waitingCalls, transfer, bridges: s.bridges.length };
     const key = JSON.stringify(call);
     if (key !== this.lastCall) {
       this.lastCall = key;

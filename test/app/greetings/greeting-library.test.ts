@@ -230,6 +230,30 @@ describe('transfer announcements', () => {
   });
 });
 
+describe('whispers (R13, consult transfers announced by the unit)', () => {
+  it('name the caller (a number digit by digit) in the config text, one file per consult, removed afterwards and at start', async () => {
+    const lib = library();
+    const byNumber = await lib.whisperFor('+8613800000000');
+    const byName = await lib.whisperFor('李女士');
+    const unknown = await lib.whisperFor(null);
+    expect(audio.calls.map((c) => (c.op === 'speak' ? c.text : c.op))).toEqual([
+      '8 6 1 3 8 0 0 0 0 0 0 0 0 来电，按 1 接通，按 2 请对方留言。',
+      '李女士 来电，按 1 接通，按 2 请对方留言。',
+      '外线 来电，按 1 接通，按 2 请对方留言。',
+    ]);
+    expect(byNumber.path).toMatch(/greetings\/whisper\/[0-9a-f-]{36}\.wav$/);
+    expect(new Set([byNumber.path, byName.path, unknown.path]).size).toBe(3);
+    // Its description keeps no text: the caller's name or number is in the audio only, and only while needed.
+    expect(readFileSync(`${byName.path.slice(0, -4)}.json`, 'utf8')).not.toContain('李女士');
+    await lib.discardWhisper(byNumber);
+    expect(existsSync(byNumber.path)).toBe(false);
+    expect(existsSync(byName.path)).toBe(true);
+    await library().discardAllWhispers();
+    expect(existsSync(byName.path)).toBe(false);
+    expect(existsSync(unknown.path)).toBe(false);
+  });
+});
+
 describe('listing', () => {
   it('shows which file serves which band today and which serves now', async () => {
     const lib = library();
