@@ -8,7 +8,7 @@ import { t, tMaybe } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import type { CallStatus } from './use-desk.ts';
 
-const HELD = new Set(['held', 'transferring', 'greeting']);
+const HELD = new Set(['held', 'transferring', 'consulting', 'greeting']);
 
 function HoldTimers({ holdMs, rules }: { holdMs: number; rules: NonNullable<Session['rules']> }) {
   const toCheckIn = rules.holdCheckInMs - (holdMs % rules.holdCheckInMs);

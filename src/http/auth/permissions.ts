@@ -72,6 +72,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/directory': 'directory.read',
   'POST /api/v1/calls': 'calls.control',
   'POST /api/v1/calls/current/transfer': 'calls.control',
+  'POST /api/v1/calls/current/transfer/connect': 'calls.control',
+  'POST /api/v1/calls/current/transfer/cancel': 'calls.control',
   'POST /api/v1/sim/button': 'panel.drive',
 };
 

@@ -7,7 +7,8 @@ import { showCaller } from '../auth/viewer.ts';
 export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource, provisioning?: ProvisioningStatusSource): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
-    const call = status.call && showCaller(request.viewer)(status.call);
+    const show = showCaller(request.viewer);
+    const call = status.call && show(status.call);
     return {
       unitId,
       sip: { up: status.sipUp },
@@ -15,6 +16,8 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       lights: status.lights,
       call,
       waitingCalls: status.waitingCalls,
+      // R13: bridged calls in progress (target, duration), caller fields masked like the call's.
+      bridges: status.bridges.map(show),
       lines: status.lines,
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
