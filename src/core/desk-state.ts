@@ -37,6 +37,8 @@ export interface ActiveCall {
   transfer: TransferState | null;
   /** R13: the consult call to the colleague in progress (state CONSULTING), or null. */
   consult: Consult | null;
+  /** R13: every consult leg this call has had, so a late event of an earlier one is never taken for the next's. */
+  pastLegs?: string[];
 }
 
 export interface TransferState {

@@ -199,6 +199,19 @@ describe('consult transfer (R13): the leg fails, the caller stays', () => {
     expect(d.state.call?.state).toBe(CallState.Held);
   });
 
+  it('try another colleague: a late event of the cancelled leg is never taken for the new one', () => {
+    const d = desk();
+    consulting(d);
+    d.send({ type: 'consult.placed', callId: 'c1', legId: 'leg-1' });
+    d.send({ type: 'transfer.cancel', callId: 'c1' });
+    d.send({ type: 'transfer.requested', callId: 'c1', target: { label: '王经理', uri: 'sip:8002@pbx.example' }, legRecordId: 'rec-leg2' });
+    expect(d.state.call).toMatchObject({ state: CallState.Consulting, consult: { legId: null }, transfer: { result: 'pending' } });
+    d.send({ type: 'consult.ended', callId: 'c1', legId: 'leg-1', reason: 'cancelled', detail: 'ended by the desk' });
+    expect(d.state.call).toMatchObject({ state: CallState.Consulting, transfer: { target: { label: '王经理' }, result: 'pending' } });
+    d.send({ type: 'consult.ringing', callId: 'c1', legId: 'leg-2' });
+    expect(d.state.call?.consult?.legId).toBe('leg-2');
+  });
+
   it('a caller who hangs up during the consult abandoned the call; the leg is ended and recorded', () => {
     const d = desk();
     consulting(d);

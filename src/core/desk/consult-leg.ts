@@ -82,7 +82,14 @@ export function consultFor(state: DeskState, callId: string, legId: string): { c
   const c = call?.consult;
   if (!call || !c || call.callId !== callId || call.state !== CallState.Consulting) return null;
   if (c.legId !== null && c.legId !== legId) return null;
+  if (c.legId === null && call.pastLegs?.includes(legId)) return null;
   return { call, consult: c };
+}
+
+/** The call with its consult leg named `legId` (and remembered among its legs). */
+export function withLeg(call: ActiveCall, consult: Consult, legId: string, more: Partial<Consult> = {}): ActiveCall {
+  const pastLegs = call.pastLegs?.includes(legId) ? call.pastLegs : [...(call.pastLegs ?? []), legId];
+  return { ...call, pastLegs, consult: { ...consult, ...more, legId } };
 }
 
 /** A leg the desk no longer wants (cancelled before the line named it, or a stale one): the unit ends it. */

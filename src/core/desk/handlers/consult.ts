@@ -4,21 +4,21 @@
  */
 import { CallState } from '../../call-state.ts';
 import type { CoreEvent } from '../../events.ts';
-import { consultFor, endConsult, join, orphanLeg, transferSettings } from '../consult-leg.ts';
+import { consultFor, endConsult, join, orphanLeg, transferSettings, withLeg } from '../consult-leg.ts';
 import type { Handler } from '../handler.ts';
 
 export const consultPlaced: Handler<Extract<CoreEvent, { type: 'consult.placed' }>> = (_s, state, event, _at, effects) => {
   const found = consultFor(state, event.callId, event.legId);
   if (!found) return orphanLeg(state, event.callId, event.legId, effects);
   const { call, consult } = found;
-  return { ...state, call: { ...call, consult: { ...consult, legId: event.legId } } };
+  return { ...state, call: withLeg(call, consult, event.legId) };
 };
 
 export const consultRinging: Handler<Extract<CoreEvent, { type: 'consult.ringing' }>> = (_s, state, event, _at, effects) => {
   const found = consultFor(state, event.callId, event.legId);
   if (!found) return orphanLeg(state, event.callId, event.legId, effects);
   const { call, consult } = found;
-  return { ...state, call: { ...call, consult: { ...consult, legId: event.legId, ringing: true, line: event.line ?? consult.line } } };
+  return { ...state, call: withLeg(call, consult, event.legId, { ringing: true, line: event.line ?? consult.line }) };
 };
 
 /**
@@ -33,7 +33,7 @@ export const consultAnswered: Handler<Extract<CoreEvent, { type: 'consult.answer
   if (consult.answeredAt !== null) return state;
   const attended = consult.announce === 'receptionist';
   const deadline = attended ? null : now + transferSettings(s).timeoutMs;
-  const answered = { ...call, consult: { ...consult, legId: event.legId, line: event.line ?? consult.line, answeredAt: now, deadline } };
+  const answered = withLeg(call, consult, event.legId, { line: event.line ?? consult.line, answeredAt: now, deadline });
   const next = { ...state, call: answered };
   return attended && state.hook === 'on' ? join(next, answered, effects) : next;
 };
