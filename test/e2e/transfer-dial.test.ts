@@ -26,7 +26,8 @@ beforeAll(async () => {
   u = await bootUnit({
     sipPort: 25660,
     ctrlPort: 25044,
-    sip: { transferTimeoutMs: 2500 },
+    // The blind transfer (REFER) these flows exercise; consult transfers are test/e2e/consult-transfer.test.ts.
+    sip: { transferTimeoutMs: 2500, transfer: { method: 'refer' } },
     directory: [
       { name: '王经理', department: '销售部', uri: `sip:wang@127.0.0.1:${COLLEAGUE_PORT}` },
       { name: 'Front office', uri: 'sip:office@127.0.0.1:25689' },
