@@ -20,7 +20,6 @@ type Call = CallRecord & { seq: number };
 
 const SIP = 36060;
 let callerPort = 36100;
-let colleaguePort = 36130;
 let media = 36200;
 let u: TestUnit;
 
@@ -55,7 +54,7 @@ const calls = async () => (await u.get<{ calls: Call[] }>('/api/v1/calls')).call
 const lastSeq = async () => (await calls())[0]?.seq ?? 0;
 const recordsAfter = (seq: number, n: number) => waitFor(`${n} records`, async () => {
   const found = (await calls()).filter((c) => c.seq > seq);
-  return found.length >= n ? found : null;
+  return found.length >= n ? found : undefined;
 }, 20_000);
 
 function colleague(port: number, opts: Omit<Parameters<typeof startSippColleague>[0], 'localPort' | 'mediaPort' | 'rtpPort'>): SippCall {

@@ -28,8 +28,8 @@ async function setup() {
   const app = buildHttp({ unit: f.unit, unitId: 'u1', logger: createLogger('silent'), records, directory, idempotency });
   const feed = new LiveFeed(f.unit, records, 50);
   cleanups.push(() => feed.stop(), () => app.close(), () => records.stop(), () => f.unit.stop());
-  const post = (url: string, payload?: unknown, key?: string) =>
-    app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload }), ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+  const post = (url: string, payload?: object, key?: string) =>
+    app.inject({ method: 'POST' as const, url, ...(payload === undefined ? {} : { payload }), ...(key ? { headers: { 'idempotency-key': key } } : {}) });
   const status = async () => (await app.inject({ method: 'GET', url: '/api/v1/status' })).json();
   const talking = () => {
     f.sip.raise({ type: 'call.incoming', callId: 'c1', number: '+8613800000000', displayName: '李女士' });
