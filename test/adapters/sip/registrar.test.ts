@@ -28,7 +28,7 @@ async function newLine(opts: { listenPort: number; ctrlPort: number; password: s
       ctrlPort: opts.ctrlPort,
       user: USER,
       registrar: { host: '127.0.0.1', port: 35060, username: USER, password: opts.password, registerIntervalS: 60 },
-      ...(opts.line2User ? { line2: { user: opts.line2User } } : {}),
+      ...(opts.line2User ? { lineAccounts: [{ user: opts.line2User }] } : {}),
     }),
     dataDir: data.dir,
     logger: memoryLogger(opts.logs),

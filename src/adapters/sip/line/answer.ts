@@ -45,18 +45,19 @@ export class Answerer {
       () => (settled = true),
     );
     const { link } = this.deps;
-    const sent = (async () => {
-      await link.enqueue(() => this.sendAccept(callId, label, before));
-      // An INVITE that reached baresip after the last event seen here is a ringing call nobody marked held: then
-      // `accept` answers nothing (and still replies ok), even if that call is turned away a moment later. Send it
-      // again, with what is ringing now marked, until the call is up (a repeated accept of an answered call that
-      // is not yet established is ignored by baresip).
+    const sent = link.enqueue(() => this.sendAccept(callId, label, before));
+    // An INVITE that reached baresip after the last event seen here is a ringing call nobody marked held: then
+    // `accept` answers nothing (and still replies ok), even if that call is turned away a moment later. Send it
+    // again, with what is ringing now marked, until the call is up (a repeated accept of an answered call that
+    // is not yet established is ignored by baresip). The answer resolves as soon as the call is established, not
+    // at the loop's next look (the caller's prompt, or the handset's microphone, follows it at once).
+    const again = sent.then(async () => {
       while (!settled) {
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RECHECK_MS));
         if (!settled && this.deps.calls.phase(callId) === 'ringing') await link.enqueue(() => this.sendAccept(callId, label, before));
       }
-    })();
-    sent.catch((err: unknown) => this.waits.settle(callId, err as Error));
+    });
+    for (const p of [sent, again]) p.catch((err: unknown) => this.waits.settle(callId, err as Error));
     return Promise.all([sent, established]).then(() => undefined);
   }
 

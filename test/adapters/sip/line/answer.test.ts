@@ -49,6 +49,17 @@ describe('Answerer', () => {
     await settled(second);
   });
 
+  it('resolves as soon as the call is established, not at the accept loop\'s next look (the prompt follows the answer at once)', async () => {
+    const { answerer, add } = setup();
+    add('a', 'ringing');
+    let done = false;
+    void answerer.accept('a', 'answer', []).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(0);
+    answerer.established('a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(true);
+  });
+
   it('1.0: accept is sent again while the call still rings (an unmarked INVITE may have eaten it)', async () => {
     const { baresip, answerer, add } = setup();
     add('a', 'ringing');

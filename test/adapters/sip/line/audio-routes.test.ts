@@ -132,7 +132,7 @@ describe('AudioRoutes', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(baresip?.writes[0]).toContainEqual(['auplay', MUTED_PLAYER]);
     answerer.established('c');
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(0);
     await done;
     expect(sources()).toEqual(['aufile,/lp/greeting+-.wav']);
     await vi.advanceTimersByTimeAsync(greeting.durationMs - 1);
