@@ -102,6 +102,8 @@ export interface DeskState {
   /** Call-backs due now, and whether one is overdue by more than an hour (R10). */
   callbacksDue: number;
   callbackOverdue: boolean;
+  /** Ringing or waiting calls (by SIP call id) the unit owes something (caller.known): CALL BACK blinks. */
+  owedCallers?: string[];
   hook: 'on' | 'off';
   call: ActiveCall | null;
   waiting: WaitingCall[];

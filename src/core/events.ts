@@ -55,6 +55,11 @@ export type CoreEvent =
    * it came in on, 1 when absent; 2 is the second line a PBX hunts to when line 1 is busy (R6).
    */
   | { type: 'call.incoming'; callId: string; recordId: string; number: string | null; displayName: string | null; line?: number }
+  /**
+   * R8/R10, the returning caller: right after call.incoming, the app says whether the unit still owes the caller
+   * something (an open call-back or an undelivered message for the number): CALL BACK blinks while it rings.
+   */
+  | { type: 'caller.known'; callId: string; open: boolean }
   /** The unit placed a call (`number`: whom it calls); the line is busy with it until it closes. */
   | { type: 'call.outgoing'; callId: string; recordId: string; number: string | null; displayName: string | null }
   /**

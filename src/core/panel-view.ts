@@ -14,6 +14,15 @@ function readyLight(state: DeskState): LightState {
   return state.sipUp ? 'on' : 'blink';
 }
 
+/** A ringing desk call, or an unanswered LINE 2 caller, that caller.known said is owed something. */
+function owedCallerRinging(state: DeskState): boolean {
+  const owed = state.owedCallers;
+  if (!owed || owed.length === 0) return false;
+  const call = state.call;
+  if (call && call.state === CallState.Ringing && owed.includes(call.callId)) return true;
+  return state.waiting.some((w) => !w.rejected && w.queuedAt === null && owed.includes(w.callId));
+}
+
 /** The lights for `state` at `now`. */
 export function lightsAt(rules: DeskRules, state: DeskState, now: number): Lights {
   const lights = allLights('off');
@@ -21,6 +30,8 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   if (state.waiting.some((w) => !w.rejected)) lights.LINE2 = 'blink';
   // R10: call-backs waiting; blinking once one is overdue by more than an hour.
   if (state.callbacksDue > 0) lights.CALLBACK = state.callbackOverdue ? 'blink' : 'on';
+  // R8/R10: a caller the unit still owes a call-back or a message is ringing (or waiting on LINE 2): blink.
+  if (owedCallerRinging(state)) lights.CALLBACK = 'blink';
   // SPEC panel: SYNC on past syncWarnMs of backlog age, blinking past syncAlarmMs.
   if (state.syncBacklogSince !== null) {
     const age = now - state.syncBacklogSince;

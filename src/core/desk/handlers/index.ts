@@ -8,7 +8,7 @@ import { callOutgoing } from './placed.ts';
 import { transferFailed, transferRequested } from './transfer.ts';
 import { bridgeUp } from './bridge.ts';
 import { consultAnswered, consultDtmf, consultEnded, consultPlaced, consultRinging, transferCancel, transferConnect } from './consult.ts';
-import { callbacks, journalFault, panelFault, sipDown, sipUp, syncBacklog, tick } from './unit-status.ts';
+import { callbacks, callerKnown, journalFault, panelFault, sipDown, sipUp, syncBacklog, tick } from './unit-status.ts';
 
 export const handlers: HandlerTable = {
   'sip.up': sipUp,
@@ -17,6 +17,7 @@ export const handlers: HandlerTable = {
   'journal.fault': journalFault,
   'sync.backlog': syncBacklog,
   callbacks,
+  'caller.known': callerKnown,
   shutdown,
   'call.incoming': callIncoming,
   'answer.failed': answerFailed,

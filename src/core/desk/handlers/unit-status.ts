@@ -22,5 +22,16 @@ export const callbacks: Handler<{ type: 'callbacks'; due: number; overdue: boole
   callbackOverdue: event.due > 0 && event.overdue,
 });
 
+/**
+ * R8/R10: the app found an open call-back or message for a ringing (or LINE 2 waiting) caller. Only calls still
+ * on the desk are kept, so the list never outgrows the lines.
+ */
+export const callerKnown: Handler<{ type: 'caller.known'; callId: string; open: boolean }> = (_s, state, event) => {
+  const present = (id: string) => state.call?.callId === id || state.waiting.some((w) => w.callId === id);
+  const kept = (state.owedCallers ?? []).filter((id) => id !== event.callId && present(id));
+  if (event.open && present(event.callId)) kept.push(event.callId);
+  return { ...state, owedCallers: kept };
+};
+
 /** Time passes: the time-driven rules (desk/timed-rules.ts) and the lights run after every event. */
 export const tick: Handler<{ type: 'tick' }> = (_s, state) => state;
