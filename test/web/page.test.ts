@@ -49,6 +49,8 @@ beforeAll(async () => {
   u = await bootUnit({
     sipPort: SIP_PORT,
     ctrlPort: 31044,
+    // The directory test below follows a blind transfer (uac-refer); consult transfers: transfer-page.test.ts.
+    sip: { transfer: { method: 'refer' } },
     // Hold check-in and limit long enough to read the countdown; call length limits far away.
     rules: { holdCheckInMs: 4000, holdLimitMs: 8000, lengthWarnMs: 60_000, lengthLimitMs: 120_000, apologiseMs: 2000 },
     http: { port: 31080, lan: { enabled: true, host: '127.0.0.1', port: LAN_PORT } },
