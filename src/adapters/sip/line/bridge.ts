@@ -55,8 +55,10 @@ export class Bridges {
       link.checkReplies(callId, 'bridge', [found[1] as PromiseSettledResult<string>]);
       link.checkReplies(legId, 'bridge', [found[3] as PromiseSettledResult<string>]);
       if (!calls.has(callId) || !consults.isLeg(legId)) throw new SipError(`call ${callId} or consult call ${legId} ended before the bridge`);
-      // The caller's hold audio switch must not come back once joined.
+      // The caller's hold audio switch, and the colleague's switch to silence after the whisper (a key pressed
+      // before the whisper ended), must not come back once joined: either would cut the bridge's audio.
       audio.stop(callId);
+      audio.stop(legId);
       const replies = await ctrl.sendAll([
         ['uafind', callerAor], ['callfind', callId], ['auplay', callerToLeg], ['ausrc', legToCaller],
         ['uafind', legAor], ['callfind', legId], ['auplay', legToCaller], ['ausrc', callerToLeg],

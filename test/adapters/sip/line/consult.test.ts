@@ -170,6 +170,17 @@ describe('Bridges', () => {
     expect(baresip!.writes.slice(before)).toEqual([[['uafind', LINE1], ['callfind', 'c']], [['callfind', 'c'], ['hangup']]]);
   });
 
+  it('a key pressed during the whisper: once bridged, the whisper\'s switch to silence never comes (it would cut the colleague off the bridge)', async () => {
+    const { baresip, consults, bridges, ev, placed } = setup();
+    await placed();
+    consults.onEvent(ev('CALL_ESTABLISHED', 'leg'));
+    await vi.advanceTimersByTimeAsync(1000);
+    await bridges.bridge('c', 'leg');
+    const mark = baresip!.writes.length;
+    await vi.advanceTimersByTimeAsync(whisper.durationMs + 60_000);
+    expect(writesAfter(baresip!.writes, mark)).not.toContainEqual(['ausrc', SILENT_SOURCE]);
+  });
+
   it('a leg not answered, or gone before the switches, is not bridged; the caller goes back to hold audio', async () => {
     const { baresip, bridges, placed } = setup();
     await placed();
