@@ -20,6 +20,7 @@ const FILES = [
   'test/e2e/call-flows.test.ts',
   'test/e2e/transfer-dial.test.ts',
   'test/e2e/second-line.test.ts',
+  'test/e2e/four-lines.test.ts',
   'test/e2e/auto-answer.test.ts',
   'test/e2e/handset-audio.test.ts',
   'test/e2e/malformed-sip.test.ts',

@@ -2,9 +2,9 @@
  * Audio a caller hears that cannot run out before the unit's next switch, however late that switch comes.
  * baresip's aufile source reads its whole file when switched to, and hangs the call up when the file is spent
  * (1.0.0 and 1.1.0: modules/aufile, "end of file"); an endless stream (a FIFO) would block baresip's main thread
- * in that read. So the unit plays long files it composes itself: a prompt followed by the hold audio looped (or by
- * silence) up to `minMs`, and switches to the hold audio again at a loop boundary that leaves `marginMs` of audio
- * after it. A switch that comes late (a loaded event loop, a slow control link) or fails and is retried still
+ * in that read. So the unit plays long files it composes itself: a prompt followed by the hold audio looped up to
+ * `minMs` (or by `marginMs` of silence), and switches to the hold audio again at a loop boundary that leaves
+ * `marginMs` of audio after it (or, after a prompt with no hold audio, to the line's silent source at its end). A switch that comes late (a loaded event loop, a slow control link) or fails and is retried still
  * lands before the end; the caller hears the loop go on without a seam when it is on time.
  * Files live in one cache directory, named by what they are made of, written whole then renamed, checked by size
  * before reuse; the least recently used beyond `maxFiles` are removed (baresip holds what it plays in memory).
@@ -94,8 +94,9 @@ export class LongPlay {
       const last = Math.floor((total - this.marginMs * bytesPerMs - promptBytes) / loopBytes);
       switchAtBytes = promptBytes + Math.max(p ? 0 : 1, Math.min(last, loops - (p ? 0 : 1))) * loopBytes;
     } else {
-      // No hold audio: the prompt, then silence while the switch to the line's silent source is due.
-      const silence = Math.ceil(Math.max(this.marginMs, this.minMs - promptBytes / bytesPerMs) * bytesPerMs);
+      // No hold audio: the prompt, then silence for the margin while the switch to the line's silent source (which
+      // never ends) is due.
+      const silence = Math.ceil(this.marginMs * bytesPerMs);
       parts.push(Buffer.alloc(silence - (silence % (2 * format.channels))));
       switchAtBytes = promptBytes;
     }
