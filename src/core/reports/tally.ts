@@ -51,6 +51,13 @@ export interface ReportFields {
   callbacksDue: number;
   callbacksDone: number;
   messages: number;
+  /**
+   * R13: callers put through to a colleague (outcome `transferred`), and the average time they were joined through
+   * the unit (`bridgedMs`: consult transfers), null without one. Kept apart from the desk's own talk time: a
+   * record's talkMs never includes its bridged part, so avgTalkMs, over3Min and over5Min measure the desk only.
+   */
+  transferred: number;
+  avgBridgedMs: number | null;
   byCategory: Record<string, number>;
   byHour: HourFields[];
 }
@@ -75,6 +82,9 @@ export interface Tally {
   callbacksDue: number;
   callbacksDone: number;
   messages: number;
+  transferred: number;
+  bridgedMsSum: number;
+  bridgedCount: number;
   byCategory: Map<string, number>;
   byHour: HourFields[];
 }
@@ -83,7 +93,7 @@ export function newTally(): Tally {
   return {
     calls: 0, answered: 0, withinBudget: 0, answerMsSum: 0, answerMsCount: 0, talkMsSum: 0, over3: 0, over5: 0,
     holds: 0, holdMsSum: 0, holdMsMax: null, missed: 0, abandoned: 0, busy: 0, autoAnswered: 0, receptionistFirst: 0,
-    callbacksDue: 0, callbacksDone: 0, messages: 0, byCategory: new Map(),
+    callbacksDue: 0, callbacksDone: 0, messages: 0, transferred: 0, bridgedMsSum: 0, bridgedCount: 0, byCategory: new Map(),
     byHour: Array.from({ length: 24 }, () => ({ calls: 0, answered: 0, answeredWithinBudget: 0 })),
   };
 }
@@ -120,6 +130,11 @@ export function addCall(t: Tally, call: ReportCall, limits: TallyThresholds): vo
   if (r.outcome === 'missed') t.missed++;
   if (r.outcome === 'abandoned') t.abandoned++;
   if (r.outcome === 'busy') t.busy++;
+  if (r.outcome === 'transferred') t.transferred++;
+  if (typeof r.bridgedMs === 'number') {
+    t.bridgedMsSum += r.bridgedMs;
+    t.bridgedCount++;
+  }
   if (r.answeredBy === 'auto-greeting') t.autoAnswered++;
   if (call.callbackDue) t.callbacksDue++;
   if (call.callbackDone) t.callbacksDone++;
@@ -155,6 +170,8 @@ export function finishTally(t: Tally): ReportFields {
     callbacksDue: t.callbacksDue,
     callbacksDone: t.callbacksDone,
     messages: t.messages,
+    transferred: t.transferred,
+    avgBridgedMs: ratio(t.bridgedMsSum, t.bridgedCount),
     byCategory: Object.fromEntries([...t.byCategory].sort(([a], [b]) => a.localeCompare(b))),
     byHour: t.byHour.map((h) => ({ ...h })),
   };

@@ -70,3 +70,23 @@ describe('report tally', () => {
     expect(() => addCall(newTally(), bad, DEFAULT_RULES)).toThrow(RangeError);
   });
 });
+
+describe('transferred calls (R13)', () => {
+  it('are counted with their bridged time apart: the bridge never enters talk time, over 3 or over 5 minutes', () => {
+    const limits = DEFAULT_RULES;
+    const t = newTally();
+    const transferred = (id: string, talkMs: number, bridgedMs: number | null): ReportCall => ({
+      record: sampleRecord({ id, outcome: 'transferred', talkMs, bridgedMs, transferTarget: '财务室', transferResult: 'succeeded' }),
+      hour: 10, callbackDue: false, callbackDone: false,
+    });
+    addCall(t, transferred('a', 30_000, 600_000), limits);
+    addCall(t, transferred('b', 20_000, 200_000), limits);
+    // A blind transfer (REFER) has no bridged part.
+    addCall(t, transferred('c', 40_000, null), limits);
+    // The consult leg's own record (outgoing) is the unit's call, not the desk's: left out.
+    addCall(t, { ...transferred('leg', 0, 600_000), record: sampleRecord({ id: 'leg', direction: 'outgoing', outcome: 'transferred', bridgedMs: 600_000, consultFor: 'a' }) }, limits);
+    const r = finishTally(t);
+    expect(r).toMatchObject({ calls: 3, transferred: 3, avgBridgedMs: 400_000, over3Min: 0, over5Min: 0, answered: 0, avgTalkMs: null });
+    expect(finishTally(newTally())).toMatchObject({ transferred: 0, avgBridgedMs: null });
+  });
+});
