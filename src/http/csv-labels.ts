@@ -71,6 +71,8 @@ export const REPORT_COLUMN_LABELS: { readonly [K in 'scope' | ReportScalar]-?: L
   callbacksDue: { zh: '待回电', en: 'Call-backs due' },
   callbacksDone: { zh: '已回电', en: 'Call-backs done' },
   messages: { zh: '留言数', en: 'Messages' },
+  transferred: { zh: '已转接', en: 'Transferred' },
+  avgBridgedMs: { zh: '转接后平均通话时长（毫秒）', en: 'Average bridged (ms)' },
 };
 
 /** A report row's scope in words: the period's total, a day, an hour. */
