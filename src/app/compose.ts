@@ -27,6 +27,9 @@ import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
 import { startSync, storedCursorFloor, type RunningSync } from './sync/start-sync.ts';
+import { normalizePhoneNumber } from '../adapters/phone/phone-numbers.ts';
+import { ContactBook } from './contacts/contact-book.ts';
+import { ReturningCallers } from './contacts/returning-callers.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -117,15 +120,23 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     dispatch: (event) => unit.dispatch(event),
   });
   unit.on('recorded', () => sync.notify());
-  const records = new RecordsService({ unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger });
+  const records = new RecordsService({
+    unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger, numberKey: (n) => normalizePhoneNumber(n),
+  });
+  // Issue 20: the contact book (its own durable state file) and the returning caller known at ring time.
+  const contacts = new ContactBook({ store: new LowdbStateStore(join(dataDir, 'state', 'contacts.json')), journal, clock });
+  await contacts.open();
+  const callers = new ReturningCallers({ unit, records, contacts, clock, logger });
+  callers.start();
   const configWriter = new ConfigWriter(logger.child({ module: 'config' }));
   const provisioning = new ProvisioningStatusSource();
   let listeners: Listeners;
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers } });
   } catch (err) {
+    callers.stop();
     records.stop();
     await sync.stop();
     await unit.stop();
@@ -148,10 +159,12 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     provisioning,
     async stop() {
       await listeners.close();
+      callers.stop();
       records.stop();
       await sync.stop();
       await unit.stop();
       await greetings.close();
+      await contacts.close();
       await state.close();
     },
   };

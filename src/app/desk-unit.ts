@@ -51,6 +51,8 @@ export interface DeskUnitEvents {
   state: [];
   /** The desk rules in force changed (a live config change): what the page's timers count against. */
   rules: [DeskRules];
+  /** A call arrived (just reduced as call.incoming): the returning-caller look-up (src/app/contacts). */
+  incoming: [{ callId: string; recordId: string; number: string | null; displayName: string | null }];
 }
 
 /** The desk settings that change while the unit runs (src/app/live-config.ts). */
@@ -78,6 +80,8 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private readonly newId: () => string;
   private pendingRules: LiveDeskSettings | null = null;
   private readonly consults: ConsultTransfers;
+  /** Fields the app adds to a call record before it is written (the contact book's name: src/app/contacts). */
+  decorateRecord: ((record: CallRecord) => CallRecord) | null = null;
 
   constructor(private readonly deps: DeskUnitDeps) {
     super();
@@ -300,8 +304,11 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
 
   private onSipEvent(event: SipLineEvent): void {
     this.log.debug({ event }, 'sip event');
-    if (event.type === 'call.incoming' || event.type === 'call.outgoing') this.dispatch({ ...event, recordId: this.newId() });
-    else this.dispatch(event);
+    if (event.type === 'call.incoming' || event.type === 'call.outgoing') {
+      const recordId = this.newId();
+      this.dispatch({ ...event, recordId });
+      if (event.type === 'call.incoming') this.emit('incoming', { callId: event.callId, recordId, number: event.number, displayName: event.displayName });
+    } else this.dispatch(event);
     if (event.type === 'consult.ended') this.consults.over(event.callId);
   }
 
@@ -361,7 +368,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         void this.consults.end(effect.callId, effect.legId);
         return;
       case 'record':
-        this.unwritten.push(effect.record);
+        this.unwritten.push(this.decorateRecord ? this.decorateRecord(effect.record) : effect.record);
         this.flush();
         return;
     }

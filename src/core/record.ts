@@ -53,6 +53,11 @@ export interface CallRecord {
    * the caller's record it was placed for; null or absent on every other record.
    */
   consultFor?: string | null;
+  /**
+   * Issue 20: the contact book's name for the caller's number at ring time (the caller's own display name stays in
+   * callerName); null or absent when the number is not in the book (and on records written before the book).
+   */
+  contactName?: string | null;
   talkMs: number;
   endedAt: string;
   hungUpFirst: HungUpFirst;

@@ -50,6 +50,8 @@ export interface ListenerDeps {
   logger: Logger;
   /** Tests record the slow-down instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** The contact book and the returning caller at ring time (issue 20). */
+  contacts?: HttpOptions['contacts'];
 }
 
 export interface Listeners {
@@ -83,6 +85,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const shared: HttpOptions = {
     unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, idempotency: await openIdempotencyStore(deps.dataDir, () => deps.clock.now()),
     ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}), ...(deps.provisioning ? { provisioning: deps.provisioning } : {}),
+    ...(deps.contacts ? { contacts: deps.contacts } : {}),
     pairing: {
       desk: new PairingDesk(deps.tokens, pairingStoreIn(deps.dataDir), () => new Date(deps.clock.now())),
       certificate: () => publicCertificate({ dataDir: deps.dataDir, certFile: deps.http.lan.certFile }),

@@ -26,6 +26,7 @@ import { idempotency as idempotencyKeys } from './idempotency/idempotency-hook.t
 import type { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { callControlRoutes } from './routes/call-control.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { callRoutes } from './routes/calls.ts';
 import { configRoutes } from './routes/config.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -37,6 +38,8 @@ import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { simRoutes } from './routes/sim.ts';
 import { statusRoutes } from './routes/status.ts';
+import type { ContactBook } from '../app/contacts/contact-book.ts';
+import type { ReturningCallers } from '../app/contacts/returning-callers.ts';
 import { webRoutes } from './web/web-routes.ts';
 
 export interface LanOptions {
@@ -70,9 +73,11 @@ export interface HttpOptions {
   idempotency?: IdempotencyStore;
   /** Signing a browser in by a pairing link, signing a paired browser out, and the certificate to trust (issue 18). */
   pairing?: { desk: PairingDesk; certificate: () => Promise<PublicCertificate | null> };
+  /** The contact book and the returning caller's ring-time summary (issue 20): mounted when given. */
+  contacts?: { book: ContactBook; callers: ReturningCallers };
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -111,6 +116,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
       callbackRoutes(scope, records, directory && { unit, directory });
       reportRoutes(scope, records.reportSource, () => records.ready());
     }
+    if (contacts) contactRoutes(scope, contacts.book, contacts.callers);
     if (feed) eventRoutes(scope, feed);
     if (metrics) metricsRoutes(scope, metrics);
     if (config) configRoutes(scope, config, configWriter);

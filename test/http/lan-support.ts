@@ -20,6 +20,10 @@ import { DEFAULT_RULES } from '../../src/core/rules.ts';
 import { startListeners, type Listeners } from '../../src/http/listeners.ts';
 import { systemClock, type Clock } from '../../src/ports/clock.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
+import { normalizePhoneNumber } from '../../src/adapters/phone/phone-numbers.ts';
+import { MemoryStateStore } from '../../src/adapters/state/memory-state-store.ts';
+import { ContactBook } from '../../src/app/contacts/contact-book.ts';
+import { ReturningCallers } from '../../src/app/contacts/returning-callers.ts';
 
 export { sampleRecord } from './sample-record.ts';
 import { pino } from 'pino';
@@ -37,6 +41,9 @@ export interface LanUnit {
   listeners: Listeners;
   f: ReturnType<typeof fakeUnit>;
   records: RecordsService;
+  /** The contact book and the returning-caller look-up (issue 20), mounted as on the unit. */
+  contacts: ContactBook;
+  callers: ReturningCallers;
   tokens: FileTokenStore;
   /** What the unit logged at debug and above, one JSON line each. */
   logs: { level: number; line: string }[];
@@ -84,9 +91,13 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   await f.unit.start();
   const records = new RecordsService({
     unit: f.unit, journal: f.journal, clock, config: recordsSchema.parse(options.records ?? {}), timeZone: 'Asia/Shanghai',
-    limits: DEFAULT_RULES, logger,
+    limits: DEFAULT_RULES, logger, numberKey: normalizePhoneNumber,
   });
   await records.start();
+  const contacts = new ContactBook({ store: new MemoryStateStore(), journal: f.journal, clock });
+  await contacts.open();
+  const callers = new ReturningCallers({ unit: f.unit, records, contacts, clock, logger });
+  callers.start();
   const tokens = tokenStoreIn(dataDir);
   const now = new Date();
   const token = {
@@ -98,7 +109,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   const delays: number[] = [];
   const listeners = await startListeners({
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
-    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger,
+    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers },
     ...(options.config ? { config: options.config } : {}), ...(options.configWriter ? { configWriter: options.configWriter } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
     sleep: async (ms) => {
@@ -133,8 +144,9 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
       req.end(body);
     });
   return {
-    dataDir, listeners, f, records, tokens, logs, delays, cert, port, token, call,
+    dataDir, listeners, f, records, contacts, callers, tokens, logs, delays, cert, port, token, call,
     async stop() {
+      callers.stop();
       records.stop();
       await listeners.close();
       await f.unit.stop();

@@ -58,6 +58,12 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/calls/current/transfer': ['reception'],
   'POST /api/v1/calls/current/transfer/connect': ['reception'],
   'POST /api/v1/calls/current/transfer/cancel': ['reception'],
+  'GET /api/v1/contacts': ['it', 'reception'],
+  'POST /api/v1/contacts': ['reception'],
+  'PATCH /api/v1/contacts/:id': ['reception'],
+  'DELETE /api/v1/contacts/:id': ['reception'],
+  'GET /api/v1/contacts/export': ['it'],
+  'GET /api/v1/callers/:callId': ['it', 'reception'],
 };
 /** Routes left out of the OpenAPI document on purpose: the web page's files and the Prometheus text. */
 const NOT_IN_OPENAPI = ['GET /', 'GET /pair', 'GET /assets/:file', 'GET /metrics'];
@@ -125,6 +131,9 @@ function send(method: string, path: string, token: string | null, body?: unknown
 
 /** A fresh message slip with a call-back number (its id is also its call-back's id). */
 const freshSlip = async () => (await u.records.takeMessage({ to: 'Li', from: 'Wang', callbackNumber: NUMBER, content: SLIP, takenBy: 'desk' }, 'test')).id;
+/** A fresh contact (issue 20), for the routes that change or remove one. */
+let contactNo = 0;
+const freshContact = async () => (await u.contacts.create({ number: `+86136000${String(++contactNo).padStart(5, '0')}`, name: 'Sun' }, 'test')).id;
 /** Ends the call a request placed, so the line is free for the next. */
 const hangUp = (a: Answer) => {
   if (a.status === 201) u.f.sip.raise({ type: 'call.closed', callId: (JSON.parse(a.text) as { callId: string }).callId, reason: 'remote' });
@@ -187,6 +196,12 @@ const CALLS: Record<string, Call> = {
   // The same: 409 while no consult transfer goes on.
   'POST /api/v1/calls/current/transfer/connect': { path: '/api/v1/calls/current/transfer/connect', ok: 409 },
   'POST /api/v1/calls/current/transfer/cancel': { path: '/api/v1/calls/current/transfer/cancel', ok: 409 },
+  'GET /api/v1/contacts': { path: '/api/v1/contacts', ok: 200 },
+  'POST /api/v1/contacts': { path: '/api/v1/contacts', body: () => ({ number: `+86137000${String(++contactNo).padStart(5, '0')}`, name: 'Zhou' }), ok: 201 },
+  'PATCH /api/v1/contacts/:id': { path: async () => `/api/v1/contacts/${await freshContact()}`, body: () => ({ note: 'ok' }), ok: 200 },
+  'DELETE /api/v1/contacts/:id': { path: async () => `/api/v1/contacts/${await freshContact()}`, ok: 200 },
+  'GET /api/v1/contacts/export': { path: '/api/v1/contacts/export', ok: 200 },
+  'GET /api/v1/callers/:callId': { path: '/api/v1/callers/ring-a', ok: 200 },
 };
 
 beforeAll(async () => {
@@ -208,6 +223,9 @@ beforeAll(async () => {
   u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id: 'r-a', callerNumber: NUMBER, callerName: NAME, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: 0 })));
   await u.records.annotate('r-a', { notes: NOTE }, 'test');
   await freshSlip();
+  // A call that rang (and ended): its ring-time summary (issue 20).
+  u.f.sip.raise({ type: 'call.incoming', callId: 'ring-a', number: NUMBER, displayName: NAME });
+  u.f.sip.raise({ type: 'call.closed', callId: 'ring-a', reason: 'remote' });
   asset = /\/assets\/[^"']+/.exec((await send('GET', '/', null)).text)?.[0] ?? '/assets/none';
 }, 60_000);
 

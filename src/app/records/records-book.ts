@@ -12,6 +12,7 @@ import { AnnotationBook } from './annotation-book.ts';
 import { CallbackBook } from './callback-book.ts';
 import { CallIndex } from './call-index.ts';
 import { CallText } from './call-text.ts';
+import { CallerIndex, type NumberKey } from '../contacts/caller-index.ts';
 
 export const EVENT = {
   annotated: 'call.annotated',
@@ -72,8 +73,19 @@ export class RecordsBook {
   /** The message slip taken on a call (R9: message records linked to the call). */
   private readonly messageOfCall = new Map<string, string>();
 
-  /** `schedule` moves a due time out of quiet hours (R10). */
-  constructor(private readonly schedule: (dueMs: number) => number) {}
+  /** What each caller number has (issue 20 item 1: the returning caller known at ring time). */
+  readonly callers: CallerIndex;
+
+  /**
+   * `schedule` moves a due time out of quiet hours (R10); `numberKey` gives a caller number's one normalised form
+   * (E.164) for the callers index (the digits as written when absent).
+   */
+  constructor(
+    private readonly schedule: (dueMs: number) => number,
+    numberKey: NumberKey = (n) => n.trim(),
+  ) {
+    this.callers = new CallerIndex(numberKey);
+  }
 
   /** false when this call record was applied before (an event applied again changes nothing). */
   apply(entry: AnyJournalEntry): boolean {
@@ -85,6 +97,7 @@ export class RecordsBook {
   private applyRecord(seq: number, r: CallRecord): boolean {
     if (!this.calls.add(seq, r.id, Date.parse(r.startedAt), r.outcome)) return false;
     this.text.add(seq, r.callerNumber, r.callerName);
+    this.callers.addCall(seq, r);
     // R10: callers the desk missed or lost get a call-back, and so does a caller the SIP stack cut off when a
     // transfer failed (baresip 1.0.0 frees such a call); an unanswered call the unit placed does not.
     const cutOff = r.outcome === 'interrupted' && r.transferResult === 'failed';
@@ -95,6 +108,7 @@ export class RecordsBook {
         id: r.id, source: 'call', callId: r.id, number: r.callerNumber, name: r.callerName, dueAt,
         scheduledFor: this.schedule(dueAt), doneAt: old?.doneAt ?? null, outcome: old?.outcome ?? null,
       });
+      this.callers.addCallback(r.callerNumber, r.id);
     }
     return true;
   }
@@ -126,6 +140,8 @@ export class RecordsBook {
         this.messages.set(id, slip);
         if (slip.callId) this.messageOfCall.set(slip.callId, id);
         if (slip.callbackNumber) {
+          this.callers.addMessage(slip.callbackNumber, id);
+          this.callers.addCallback(slip.callbackNumber, id);
           const dueAt = Date.parse(e.at);
           const cb = this.callbacks.get(id);
           this.callbacks.set({

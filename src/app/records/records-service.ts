@@ -49,6 +49,8 @@ export interface RecordsServiceDeps {
   limits: TallyThresholds;
   logger: Logger;
   newId?: () => string;
+  /** A caller number's one normalised form (E.164) for the returning-caller index; digits as written when absent. */
+  numberKey?: (written: string) => string | null;
 }
 
 /** The CALLBACK light is re-checked at least this often (a call-back falls due with no event to tell). */
@@ -71,7 +73,7 @@ export class RecordsService {
 
   constructor(private readonly deps: RecordsServiceDeps) {
     this.quiet = new QuietHours(deps.config, deps.timeZone);
-    this.book = new RecordsBook((due) => this.quiet.nextAllowed(due));
+    this.book = new RecordsBook((due) => this.quiet.nextAllowed(due), deps.numberKey);
     this.journal = deps.journal;
     this.log = deps.logger.child({ module: 'records' });
     this.newId = deps.newId ?? randomUUID;

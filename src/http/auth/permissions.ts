@@ -66,6 +66,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/openapi.json': 'api.describe',
   'GET /metrics': 'metrics.read',
   'GET /api/v1/config': 'config.read',
+  // Which config fields are secret, box-only or live: the installer's page (issue 18).
+  'GET /api/v1/config/fields': 'config.read',
   'PUT /api/v1/config': 'config.write',
   'POST /api/v1/sim/hook': 'panel.drive',
   // R13 and call-backs: the receptionist places and transfers calls; the directory is what they choose from.
@@ -75,6 +77,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /api/v1/calls/current/transfer/connect': 'calls.control',
   'POST /api/v1/calls/current/transfer/cancel': 'calls.control',
   'POST /api/v1/sim/button': 'panel.drive',
+  // The contact book and the returning caller at ring time (issue 20): reception edits, it exports.
+  'GET /api/v1/contacts': 'calls.read',
+  'POST /api/v1/contacts': 'records.write',
+  'PATCH /api/v1/contacts/:id': 'records.write',
+  'DELETE /api/v1/contacts/:id': 'records.write',
+  'GET /api/v1/contacts/export': 'calls.export',
+  'GET /api/v1/callers/:callId': 'calls.read',
 };
 
 export function permissionFor(method: string, url: string | undefined): Permission | null {

@@ -94,6 +94,7 @@ const CELL_OF: { [K in keyof CallRecord]-?: (r: CallRecord) => unknown } = {
   transferResult: (r) => r.transferResult,
   bridgedMs: (r) => r.bridgedMs,
   consultFor: (r) => r.consultFor,
+  contactName: (r) => r.contactName,
   talkMs: (r) => r.talkMs,
   endedAt: (r) => r.endedAt,
   hungUpFirst: (r) => r.hungUpFirst,
