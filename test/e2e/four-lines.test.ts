@@ -3,7 +3,7 @@
  * and 3 answered with "please hold"), a fourth call on line 4 still rings and is answered there; a fifth finds
  * no free line and gets 486 with a `busy` record. The status lists every line. Real baresip (four accounts),
  * sipp callers dialling each line's account as a PBX hunt group would.
- * Ports: SIP 27860, ctrl_tcp 27844, sipp 27870-27879, sipp media 27900-27999.
+ * Ports: SIP 25260, ctrl_tcp 25244, sipp 25270-25279, sipp media 25280-25359.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/record.ts';
@@ -20,10 +20,10 @@ interface Status {
 }
 
 let u: TestUnit;
-let sippPort = 27870;
+let sippPort = 25270;
 
 beforeAll(async () => {
-  u = await bootUnit({ sipPort: 27860, ctrlPort: 27844, sip: { lines: 4 } });
+  u = await bootUnit({ sipPort: 25260, ctrlPort: 25244, sip: { lines: 4 } });
   await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up);
 }, 30_000);
 afterAll(async () => {
@@ -36,7 +36,7 @@ const uses = async () => (await status()).lines.map((l) => l.use);
 
 function call(service: string, caller: string, scenario: 'uac-wait-bye' | 'uac-busy' = 'uac-wait-bye') {
   const port = sippPort++;
-  return startSippCall({ scenario, target: '127.0.0.1:27860', service, localPort: port, mediaPort: 27900 + (port - 27870) * 10, vars: scenario === 'uac-busy' ? { caller } : { caller, answer_ms: 20_000 } });
+  return startSippCall({ scenario, target: '127.0.0.1:25260', service, localPort: port, mediaPort: 25280 + (port - 25270) * 10, vars: scenario === 'uac-busy' ? { caller } : { caller, answer_ms: 20_000 } });
 }
 
 describe('four lines through the whole unit (sip.lines 4)', () => {

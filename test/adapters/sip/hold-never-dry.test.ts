@@ -5,7 +5,7 @@
 // (a 2 s file switched 300 ms before its end by a timer) baresip hangs the call up ("end of file") during the
 // first block. Long-play files are made short here (8 s, switch 4 s before the end) so the test sees several
 // switches, some of them late.
-// Ports: SIP 15650, ctrl_tcp 14650, sipp 15660, sipp media 17300, RTP peer 15670.
+// Ports: SIP 15410, ctrl_tcp 14650, sipp 15420, sipp media 16340, RTP peer 15430.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BaresipLine } from '../../../src/adapters/sip/baresip-line.ts';
 import { startRtpPeer, type RtpPeer } from '../../peers/rtp-peer.ts';
@@ -32,7 +32,7 @@ function busy(ms: number): void {
 
 beforeAll(async () => {
   t = await startTestLine({
-    listenPort: 15650,
+    listenPort: 15410,
     ctrlPort: 14650,
     longPlay: { minMs: 8000, marginMs: 4000 },
     prepare: (dir) => {
@@ -42,7 +42,7 @@ beforeAll(async () => {
     },
   });
   ({ line, rec } = t);
-  peer = await startRtpPeer(15670, 440);
+  peer = await startRtpPeer(15430, 440);
 });
 
 afterEach(async () => {
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe('hold audio never runs dry (real baresip, event loop blocked)', () => {
   it('a held caller stays connected through 10 hold-audio loops with the event loop blocked, hearing the hold audio all along', async () => {
-    const sipp = startSippCall({ scenario: 'uac-wait-bye', target: '127.0.0.1:15650', localPort: 15660, mediaPort: 17300, vars: { caller: '6101', answer_ms: 10_000, rtp_port: peer.port } });
+    const sipp = startSippCall({ scenario: 'uac-wait-bye', target: '127.0.0.1:15410', localPort: 15420, mediaPort: 16340, vars: { caller: '6101', answer_ms: 10_000, rtp_port: peer.port } });
     const inc = await rec.next('call.incoming');
     await line.answer(inc.callId);
     await sleep(500);
