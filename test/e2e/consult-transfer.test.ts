@@ -3,8 +3,11 @@
  * (uac-talk: it must be the one to hang up, so any BYE from the unit fails it) and as the colleague
  * (uas-colleague.xml: busy, never answering, or answering and pressing 1 by SIP INFO). The whisper is spoken by
  * espeak-ng as on a fresh unit.
- * Ports: SIP 36060, ctrl_tcp 36044, sipp callers 36100-36119, colleagues 36130-36149, sipp media 36200-36399.
+ * Ports: SIP 36060, ctrl_tcp 36044 (the unit stopped during a bridge: SIP 36070, ctrl 36054), sipp callers
+ * 36100-36119, colleagues 36130-36149, sipp media 36200-36399.
  */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/record.ts';
 import { killAllSipp, startSippCall, startSippColleague, type SippCall } from '../peers/sipp.ts';
@@ -140,5 +143,77 @@ describe('consult transfer through the unit (R13)', () => {
     expect(callerRecord).toMatchObject({ outcome: 'transferred', transferTarget: '财务室', transferResult: 'succeeded' });
     expect(callerRecord?.bridgedMs).toBeGreaterThan(1000);
     expect(leg).toMatchObject({ outcome: 'transferred', consultFor: callerRecord?.id, bridgedMs: callerRecord?.bridgedMs });
+  }, 60_000);
+
+  it('announced by the unit, the colleague presses 2: the consult call ends, the caller stays held (declined: take a message)', async () => {
+    const declines = colleague(36131, { answerCode: 200, ringMs: 300, info: { digit: '2', ms: 2500 } });
+    const caller = await callerTalking(14_000);
+    await u.post('/api/v1/calls/current/transfer', { to: '王经理' });
+    await waitFor('answered', async () => (await status()).call?.consult?.phase === 'answered', 10_000);
+    await waitFor('declined', async () => (await status()).call?.transfer?.reason === 'declined', 10_000);
+    const s = await status();
+    expect(s.call?.state).toBe('held');
+    expect(s.lights.HOLD).not.toBe('off');
+    expect(s.bridges).toEqual([]);
+    // The unit hung the colleague up (their scenario waits for the unit's BYE); the caller hangs up first.
+    expect((await declines.done).code).toBe(0);
+    const result = await caller.done;
+    expect(result.code, result.stderr.slice(-1500)).toBe(0);
+  }, 60_000);
+
+  it('attended: the receptionist talks to the colleague, then "connect" joins them; the caller hangs up and the colleague gets the BYE', async () => {
+    const seq = await lastSeq();
+    const answers = colleague(36132, { answerCode: 200, ringMs: 300 });
+    const caller = await callerTalking(7000);
+    await u.post('/api/v1/calls/current/transfer', { to: '前台二', announce: 'receptionist' });
+    await waitFor('answered', async () => (await status()).call?.consult?.phase === 'answered', 10_000);
+    const connect = await u.post('/api/v1/calls/current/transfer/connect', {});
+    expect(connect.status, JSON.stringify(connect.body)).toBe(202);
+    await waitFor('bridged', async () => (await status()).bridges.length === 1, 10_000);
+    expect((await caller.done).code).toBe(0);
+    expect((await answers.done).code).toBe(0);
+    const found = await recordsAfter(seq, 2);
+    expect(found.find((c) => c.direction === 'incoming')).toMatchObject({ outcome: 'transferred', transferTarget: '前台二', hungUpFirst: null });
+    expect(found.find((c) => c.direction === 'outgoing')?.talkMs).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('the unit stopped during a bridge (R13)', () => {
+  it('writes both records interrupted', async () => {
+    const other = await bootUnit({
+      sipPort: 36070, ctrlPort: 36054,
+      rules: { holdCheckInMs: 60_000, holdLimitMs: 120_000, lengthWarnMs: 120_000, lengthLimitMs: 240_000 },
+      sip: { transferTimeoutMs: 4000 },
+      directory: [{ name: '财务室', uri: 'sip:finance@127.0.0.1:36133' }],
+    });
+    try {
+      await waitFor('SIP up', async () => (await other.get<Status>('/api/v1/status')).sip.up, 20_000);
+      colleague(36133, { answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 } });
+      startSippCall({ scenario: 'uac-talk', target: '127.0.0.1:36070', localPort: callerPort++, mediaPort: (media += 4),
+        vars: { caller: '+8613500003333', caller_name: 'Sun', answer_ms: 20_000, talk_ms: 60_000 } });
+      await waitFor('ringing', async () => (await other.get<Status>('/api/v1/status')).call?.state === 'ringing', 15_000);
+      await other.post('/api/v1/sim/hook', { state: 'off' });
+      await waitFor('talking', async () => (await other.get<Status>('/api/v1/status')).call?.state === 'talking', 10_000);
+      await other.post('/api/v1/calls/current/transfer', { to: '财务室' });
+      await waitFor('bridged', async () => (await other.get<Status>('/api/v1/status')).bridges.length === 1, 15_000);
+      // Stopped as SIGTERM stops it (the service's stop), then its journal is read from disk.
+      await other.running.stop();
+    } catch (err) {
+      await other.stop();
+      throw err;
+    }
+    const dir = join(other.dataDir, 'journal');
+    const records = readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'))
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { record?: CallRecord }).record)
+      .filter((r): r is CallRecord => r !== undefined);
+    rmSync(other.dataDir, { recursive: true, force: true });
+    expect(records.map((r) => [r.direction, r.outcome, r.transferTarget])).toEqual(
+      expect.arrayContaining([['incoming', 'interrupted', '财务室'], ['outgoing', 'interrupted', '财务室']]),
+    );
+    expect(records).toHaveLength(2);
+    for (const r of records) expect(r.bridgedMs).toBeGreaterThanOrEqual(0);
   }, 60_000);
 });
