@@ -92,6 +92,17 @@ describe('N lines (sip.lines)', () => {
     expect(d.records()).toEqual([expect.objectContaining({ id: 'rec-c1', line: 2, outcome: 'busy' })]);
   });
 
+  it("a call on the consult call's line is busy (answering it would put the colleague on hold); the consult leg counts as a line", () => {
+    const d = withLines(4);
+    callOn(d, 'c1', 1);
+    const call = d.state.call!;
+    const consult = { legId: 'leg', legRecordId: 'rec-leg', announce: 'unit' as const, startedAt: 0, deadline: null, ringing: true, answeredAt: null, line: 2, joining: false };
+    d.state = { ...d.state, call: { ...call, consult } };
+    expect(linesInUse(d.state)).toBe(2);
+    expect(canRingOn(d.s, d.state, 2)).toBe(false);
+    expect(canRingOn(d.s, d.state, 3)).toBe(true);
+  });
+
   it('the unit dials from line 1 only while no bridge holds it', () => {
     const d = withLines(4);
     expect(canDial(d.state)).toBe(true);

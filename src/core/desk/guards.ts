@@ -50,8 +50,10 @@ export function linesInUse(state: DeskState): number {
 
 /**
  * R6/R13: whether a call arriving on `line` may ring: some line account is free (config sip.lines, default 2) and
- * `line` is not a bridge's (its audio is the bridge's). Otherwise it is turned away busy (486).
+ * `line` is neither a bridge's (its audio is the bridge's) nor the consult call's (answering another call on that
+ * account would put the colleague on hold). Otherwise it is turned away busy (486).
  */
 export function canRingOn(s: Pick<DeskSettings, 'lines'>, state: DeskState, line: number): boolean {
-  return linesInUse(state) < (s.lines ?? 2) && !bridgedLines(state).includes(line);
+  const consultLine = state.call?.consult?.line ?? null;
+  return linesInUse(state) < (s.lines ?? 2) && !bridgedLines(state).includes(line) && line !== consultLine;
 }
