@@ -97,6 +97,8 @@ describe('contacts API', () => {
         lastCall: { id: 'missed-7', outcome: 'missed', notes: '要报价单' },
       });
       expect(r.text).not.toContain('13800001111');
+      // The page's banner reads the calls still live: this one, until its record is written.
+      expect((await u.call('GET', '/api/v1/callers/live', { token: u.token.reception })).json().callers.map((c: { callId: string }) => c.callId)).toEqual(['ring-7']);
       expect((await u.call('GET', '/api/v1/callers/ring-7', { token: u.token.it })).json()).toMatchObject({ number: '013800001111', normalized: '+8613800001111' });
       expect((await u.call('GET', '/api/v1/callers/ring-7', { token: u.token.wallboard })).status).toBe(403);
       expect((await u.call('GET', '/api/v1/callers/never-rang', { token: u.token.reception })).json().error).toMatchObject({ field: 'params.callId' });
@@ -106,5 +108,6 @@ describe('contacts API', () => {
     } finally {
       u.f.sip.raise({ type: 'call.closed', callId: 'ring-7', reason: 'remote' });
     }
+    await expect.poll(async () => (await u.call('GET', '/api/v1/callers/live', { token: u.token.reception })).json().callers).toEqual([]);
   });
 });

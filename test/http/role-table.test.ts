@@ -63,6 +63,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'PATCH /api/v1/contacts/:id': ['reception'],
   'DELETE /api/v1/contacts/:id': ['reception'],
   'GET /api/v1/contacts/export': ['it'],
+  'GET /api/v1/callers/live': ['it', 'reception'],
   'GET /api/v1/callers/:callId': ['it', 'reception'],
 };
 /** Routes left out of the OpenAPI document on purpose: the web page's files and the Prometheus text. */
@@ -201,6 +202,7 @@ const CALLS: Record<string, Call> = {
   'PATCH /api/v1/contacts/:id': { path: async () => `/api/v1/contacts/${await freshContact()}`, body: () => ({ note: 'ok' }), ok: 200 },
   'DELETE /api/v1/contacts/:id': { path: async () => `/api/v1/contacts/${await freshContact()}`, ok: 200 },
   'GET /api/v1/contacts/export': { path: '/api/v1/contacts/export', ok: 200 },
+  'GET /api/v1/callers/live': { path: '/api/v1/callers/live', ok: 200 },
   'GET /api/v1/callers/:callId': { path: '/api/v1/callers/ring-a', ok: 200 },
 };
 

@@ -10,6 +10,7 @@
 import { NotFoundError } from '../../core/api-errors.ts';
 import type { Outcome } from '../../core/record.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { JournalEntry } from '../../ports/call-journal.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { DeskUnit } from '../desk-unit.ts';
 import type { RecordsService } from '../records/records-service.ts';
@@ -47,10 +48,15 @@ export interface ReturningCallersDeps {
 }
 
 export class ReturningCallers {
-  private readonly calls = new Map<string, { callId: string; recordId: string; number: string | null; displayName: string | null; contactName: string | null }>();
+  private readonly calls = new Map<string, { callId: string; recordId: string; number: string | null; displayName: string | null; contactName: string | null; ended: boolean }>();
   private readonly byRecord = new Map<string, string>();
   private readonly log: Logger;
   private readonly onIncoming = (call: { callId: string; recordId: string; number: string | null; displayName: string | null }) => this.ring(call);
+  private readonly onRecorded = (entry: JournalEntry) => {
+    const callId = this.byRecord.get(entry.record.id);
+    const call = callId === undefined ? undefined : this.calls.get(callId);
+    if (call) call.ended = true;
+  };
 
   constructor(private readonly deps: ReturningCallersDeps) {
     this.log = deps.logger.child({ module: 'callers' });
@@ -58,6 +64,7 @@ export class ReturningCallers {
 
   start(): void {
     this.deps.unit.on('incoming', this.onIncoming);
+    this.deps.unit.on('recorded', this.onRecorded);
     this.deps.unit.decorateRecord = (record) => {
       const callId = this.byRecord.get(record.id);
       const known = callId === undefined ? undefined : this.calls.get(callId);
@@ -67,6 +74,7 @@ export class ReturningCallers {
 
   stop(): void {
     this.deps.unit.off('incoming', this.onIncoming);
+    this.deps.unit.off('recorded', this.onRecorded);
     this.deps.unit.decorateRecord = null;
   }
 
@@ -110,6 +118,11 @@ export class ReturningCallers {
     return { ...this.lookup(call.number), callId, recordId: call.recordId, displayName: call.displayName };
   }
 
+  /** The calls that rang and are not over yet (no record written): the desk's and those waiting on LINE 2. */
+  live(): RingingCaller[] {
+    return [...this.calls.values()].filter((c) => !c.ended).map((c) => this.forCall(c.callId));
+  }
+
   private ring(call: { callId: string; recordId: string; number: string | null; displayName: string | null }): void {
     let summary: CallerSummary;
     try {
@@ -119,7 +132,7 @@ export class ReturningCallers {
       this.log.error({ err, callId: call.callId }, 'returning-caller look-up failed');
       return;
     }
-    this.calls.set(call.callId, { ...call, contactName: summary.contact?.name ?? null });
+    this.calls.set(call.callId, { ...call, contactName: summary.contact?.name ?? null, ended: false });
     this.byRecord.set(call.recordId, call.callId);
     while (this.calls.size > KEEP_CALLS) {
       const [oldest] = this.calls.values();

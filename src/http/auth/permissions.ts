@@ -83,6 +83,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'PATCH /api/v1/contacts/:id': 'records.write',
   'DELETE /api/v1/contacts/:id': 'records.write',
   'GET /api/v1/contacts/export': 'calls.export',
+  'GET /api/v1/callers/live': 'calls.read',
   'GET /api/v1/callers/:callId': 'calls.read',
 };
 
