@@ -100,18 +100,19 @@ export class LongPlay {
       parts.push(Buffer.alloc(silence - (silence % (2 * format.channels))));
       switchAtBytes = promptBytes;
     }
-    const data = Buffer.concat(parts);
+    const dataBytes = parts.reduce((n, b) => n + b.length, 0);
     const path = join(this.opts.dir, `${key}.wav`);
     const file: LongPlayFile = {
       path,
-      durationMs: wavMs(format, data.length),
+      durationMs: wavMs(format, dataBytes),
       switchAtMs: wavMs(format, switchAtBytes),
       then: l && l.data.length > 0 ? 'hold' : 'silence',
     };
-    if (await this.reusable(path, WAV_HEADER_BYTES + data.length)) return file;
+    // Made before (every switch of a held call asks again): nothing to write.
+    if (await this.reusable(path, WAV_HEADER_BYTES + dataBytes)) return file;
     await mkdir(this.opts.dir, { recursive: true });
     const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temp, Buffer.concat([wavHeader(format, data.length), data]));
+    await writeFile(temp, Buffer.concat([wavHeader(format, dataBytes), ...parts]));
     await rename(temp, path);
     this.opts.log.debug({ path, durationMs: Math.round(file.durationMs), switchAtMs: Math.round(file.switchAtMs) }, 'long-play audio composed');
     await this.prune(path);
