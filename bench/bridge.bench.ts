@@ -1,11 +1,13 @@
 /**
  * Issue 19 benchmark: what the consult-transfer bridge (R13) costs. A real baresip behind the SIP line bridges a
  * caller (sipp uac-wait-bye) and a colleague (sipp uas-colleague) whose media are two RTP endpoints of this
- * bench. Each endpoint sends 20 ms PCMU packets of silence with one loud packet every 300 ms, and stamps (on the
+ * bench. Each endpoint sends 20 ms PCMU packets of silence with one loud packet every 200 ms, and stamps (on the
  * monotonic clock) when it sent each loud packet and when a loud packet arrived after quiet ones: the difference
  * is the one-way latency the unit adds between RTP in at one leg and RTP out at the other (decode, jitter buffer,
  * aubridge, encode). Both directions at once. CPU: baresip's own user+system time (/proc) over the measured
  * window, less the same at rest with no call, as a share of one core: the cost of one bridged call.
+ * baresip runs the unit's config for a unit with a handset (`audio_buffer 20-500`), its devices being aubridge
+ * ones here (no sound card). The window stays under the caller sipp's 30 s wait for the unit's BYE.
  * Goals: ≤ 60 ms p99 added latency, ≤ 3 % of one core per bridged call.
  * Ports (33500-33599): SIP 33560, ctrl 33544, caller sipp 33570 (media 33600), colleague sipp 33575 (media
  * 33650), RTP endpoints 33590 (caller) and 33591 (colleague).
@@ -21,16 +23,16 @@ import { linearToMulaw, mulawToLinear } from '../test/support/tone.ts';
 import { record } from './report.ts';
 import { percentile } from './stats.ts';
 
-const WINDOW_MS = Number(process.env.BRIDGE_BENCH_WINDOW_MS ?? 15_000);
+const WINDOW_MS = Number(process.env.BRIDGE_BENCH_WINDOW_MS ?? 20_000);
 const IDLE_MS = 5000;
-const PULSE_EVERY = 15;
+const PULSE_EVERY = 10;
 const LOUD = 2000;
 const CLK_TCK = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowNs = () => process.hrtime.bigint();
 
-/** An RTP endpoint: sends silence with a loud packet every 300 ms to wherever RTP comes from; stamps both ends. */
+/** An RTP endpoint: sends silence with a loud packet every 200 ms to wherever RTP comes from; stamps both ends. */
 async function pulseEndpoint(port: number) {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', () => resolve()));
@@ -72,15 +74,18 @@ async function pulseEndpoint(port: number) {
     start() {
       measuring = true;
     },
+    stop() {
+      measuring = false;
+    },
     close: () => new Promise<void>((r) => (clearInterval(timer), socket.close(() => r()))),
   };
 }
 
-/** For each pulse sent by `from`, the latency to the first loud arrival at `to` within 250 ms. */
+/** For each pulse sent by `from`, the latency to the first loud arrival at `to` within 190 ms (before the next). */
 function latencies(sent: bigint[], arrived: bigint[]): number[] {
   const out: number[] = [];
   for (const s of sent) {
-    const a = arrived.find((x) => x > s && x - s < 250_000_000n);
+    const a = arrived.find((x) => x > s && x - s < 190_000_000n);
     if (a !== undefined) out.push(Number(a - s) / 1e6);
   }
   return out;
@@ -104,6 +109,7 @@ export default async function bridgeBench(): Promise<void> {
     sip: testSipConfig({ listenPort: 33560, ctrlPort: 33544, transferTimeoutMs: 10_000 }),
     dataDir: data.dir,
     logger: memoryLogger(),
+    audio: { source: 'aubridge,bench-mic', player: 'aubridge,bench-ear', alert: 'aubridge,bench-alert' },
   });
   const events: SipLineEvent[] = [];
   const waitFor = <T extends SipLineEvent['type']>(type: T, pred: (e: Extract<SipLineEvent, { type: T }>) => boolean = () => true) =>
@@ -137,6 +143,10 @@ export default async function bridgeBench(): Promise<void> {
     caller.start();
     colleague.start();
     const bridged = await cpuShare(pid, WINDOW_MS);
+    caller.stop();
+    colleague.stop();
+    // The last pulses are still on their way.
+    await sleep(300);
     const toColleague = latencies(caller.sent, colleague.arrived);
     const toCaller = latencies(colleague.sent, caller.arrived);
     const both = [...toColleague, ...toCaller];
