@@ -89,17 +89,31 @@ export interface SipLine {
   transfer(callId: string, to: TransferRequest): Promise<void>;
   /**
    * R13, consult transfer: the caller `callId` hears the announcement, then hold audio (handset cut off), and the
-   * unit calls `to.uri` from a free line account of its own. Resolves with the consult leg's id once dialled;
-   * `consult.ringing` / `consult.answered` / `consult.dtmf` / `consult.ended` follow (the line ends the leg itself
-   * after `sip.transferTimeoutMs` unanswered: `no-answer`). Rejects when no line account is free or the stack
-   * refuses to dial; the caller stays on hold audio either way and is never hung up by anything the leg does.
+   * unit calls `to.uri` from a free line account of its own. Resolves with the consult leg's id once the stack
+   * named the call (its first provisional or final answer); `consult.ringing` / `consult.answered` /
+   * `consult.dtmf` / `consult.ended` follow, and may come *before* the promise resolves (the leg's first event
+   * names it: e.g. `consult.ringing`, or `consult.ended` `busy` at once on a 486). The leg never appears as
+   * `call.*` while not bridged. The line ends the leg itself after `sip.transferTimeoutMs` unanswered
+   * (`no-answer`); the caller closing ends it (`cancelled`). Rejects when the call is not answered, already has a
+   * consult call, no line account is free, the stack refuses to dial, the colleague's side gives no answer at all
+   * within `sip.transferTimeoutMs` (SipTimeoutError; the line hangs the attempt up itself), or the stack cannot
+   * bridge (baresip 1.1: its audio switches reach every call). The caller stays on hold audio either way (after a
+   * refusal before the dial: as it was) and is never hung up by anything the leg does.
    */
   consult(callId: string, to: ConsultRequest): Promise<string>;
   /**
    * Joins caller `callId` and the answered consult leg `legId` (aubridge, 8 kHz both ways); the handset hears
-   * neither. From then on either side hanging up hangs up the other: both close with `call.closed`.
+   * neither. From then on the leg is an ordinary call of the line and either side hanging up makes the line hang
+   * up the other: both close with `call.closed` (the side that left with its own reason, then the other `local`;
+   * both `lost` when the stack goes). A hang-up the core sends for the other side as well is redundant and may
+   * reject (no such call). Rejects (the leg not answered, or either call gone meanwhile) with the caller back on
+   * hold audio.
    */
   bridge(callId: string, legId: string): Promise<void>;
-  /** Ends consult leg `legId` only (`consult.ended` with `cancelled`); the caller stays on hold audio. */
+  /**
+   * Ends consult leg `legId` only (`consult.ended` with `cancelled` follows); the caller stays on hold audio.
+   * Resolves once the hang-up was sent (the leg's audio, e.g. the handset in an attended consult, is released by
+   * then: `resume` the caller after it). Rejects for a leg that already ended.
+   */
   endConsult(callId: string, legId: string): Promise<void>;
 }
