@@ -11,7 +11,7 @@ const announcement = { path: '/p/transferring.wav', durationMs: 1200 };
 function setup() {
   const parts = lineParts();
   const answerer = new Answerer({ calls: parts.calls, link: parts.link, shared: parts.shared, answerTimeoutMs: 5000 });
-  const audio = new AudioRoutes({ link: parts.link, answerer, shared: parts.shared, handset: () => HEADLESS_AUDIO, log: parts.log });
+  const audio = new AudioRoutes({ link: parts.link, answerer, shared: parts.shared, handset: () => HEADLESS_AUDIO, compose: async () => null, log: parts.log });
   const closed: string[] = [];
   const transfers = new Transfers({
     calls: parts.calls,
