@@ -12,6 +12,7 @@ import { viewsFor, type Session, type ViewName } from './session.ts';
 import { useSessionLive } from './session-live.ts';
 import { forgetToken, onSignInChange, type SignedOutReason } from './sign-in-state.ts';
 import { CallbacksView } from './views/callbacks.ts';
+import { ContactsView } from './views/contacts.ts';
 import { DeskView } from './views/desk.ts';
 import { DirectoryView } from './views/directory.ts';
 import { ErrorLine } from './views/error-text.ts';
@@ -143,5 +144,7 @@ function View({ name, session }: { name: ViewName; session: Session }) {
       return html`<${ReportsView} session=${session} />`;
     case 'status':
       return html`<${StatusView} session=${session} />`;
+    case 'contacts':
+      return html`<${ContactsView} session=${session} />`;
   }
 }

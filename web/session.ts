@@ -11,7 +11,7 @@ export interface Session {
   rules: { ringBudget: number; ringCycleMs: number; holdCheckInMs: number; holdLimitMs: number; lengthWarnMs: number; lengthLimitMs: number } | null;
 }
 
-export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'reports' | 'status';
+export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'contacts' | 'reports' | 'status';
 
 /**
  * The views a viewer sees, in tab order: reception the desk, IT reports and status, the installer status, the
@@ -19,9 +19,9 @@ export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'report
  */
 export function viewsFor(session: Session): ViewName[] {
   const role = session.viewer.role;
-  if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'reports', 'status'];
-  if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory'];
-  if (role === 'it') return ['reports', 'status'];
+  if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'contacts', 'reports', 'status'];
+  if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory', 'contacts'];
+  if (role === 'it') return ['reports', 'contacts', 'status'];
   if (role === 'wallboard') return ['desk'];
   return ['status'];
 }

@@ -7,6 +7,7 @@ import { clock } from '../format.ts';
 import { t, tMaybe } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import type { CallStatus } from './use-desk.ts';
+import { CallerBanner } from './caller-banner.ts';
 
 const HELD = new Set(['held', 'transferring', 'consulting', 'greeting']);
 
@@ -45,6 +46,7 @@ export function CallCard({ call, since, session, waiting, answerNow = false }: {
     <h2>${t('call.title')}</h2>
     ${answerNow ? html`<p class="answer-now-banner"><strong>${t('call.answerNow')}</strong></p>` : null}
     ${wallboard ? null : html`<p class="caller" data-user-text>${who}</p>`}
+    ${session.may.readCalls && call.direction === 'incoming' ? html`<${CallerBanner} call=${call} session=${session} />` : null}
     <p class="call-state" data-call-state=${call.state}>${tMaybe(`callState.${call.state}`) ?? call.state}
       ${call.late ? html` · <strong>${t('call.late')}</strong>` : null}</p>
     ${call.state === 'ringing'
