@@ -30,8 +30,9 @@ export function lightsAt(rules: DeskRules, state: DeskState, now: number): Light
   if (state.waiting.some((w) => !w.rejected)) lights.LINE2 = 'blink';
   // R10: call-backs waiting; blinking once one is overdue by more than an hour.
   if (state.callbacksDue > 0) lights.CALLBACK = state.callbackOverdue ? 'blink' : 'on';
-  // R8/R10: a caller the unit still owes a call-back or a message is ringing (or waiting on LINE 2): blink.
-  if (owedCallerRinging(state)) lights.CALLBACK = 'blink';
+  // R8/R10: a caller the unit still owes a call-back or a message is ringing (or waiting on LINE 2): blink, or
+  // blink fast when the light already blinks for an overdue call-back, so the ring is still told apart.
+  if (owedCallerRinging(state)) lights.CALLBACK = lights.CALLBACK === 'blink' ? 'fast' : 'blink';
   // SPEC panel: SYNC on past syncWarnMs of backlog age, blinking past syncAlarmMs.
   if (state.syncBacklogSince !== null) {
     const age = now - state.syncBacklogSince;

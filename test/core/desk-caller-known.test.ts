@@ -52,4 +52,14 @@ describe('caller.known: CALL BACK while an owed caller rings', () => {
     desk.send({ type: 'caller.known', callId: 'c2', open: true });
     expect(desk.state.lights.CALLBACK).toBe('blink');
   });
+
+  it('blinks fast when the light already blinks for an overdue call-back', () => {
+    const desk = new Desk();
+    desk.send({ type: 'sip.up' });
+    desk.send({ type: 'callbacks', due: 1, overdue: true });
+    desk.incoming('c1');
+    expect(desk.state.lights.CALLBACK).toBe('blink');
+    desk.send({ type: 'caller.known', callId: 'c1', open: true });
+    expect(desk.state.lights.CALLBACK).toBe('fast');
+  });
 });
