@@ -10,11 +10,11 @@
 import { NotFoundError } from '../../core/api-errors.ts';
 import type { Outcome } from '../../core/record.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { JournalEntry } from '../../ports/call-journal.ts';
+import { isCallEntry, type JournalEntry } from '../../ports/call-journal.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { DeskUnit } from '../desk-unit.ts';
 import type { RecordsService } from '../records/records-service.ts';
-import { CallerIndex } from './caller-index.ts';
+import type { CallerIndex } from './caller-index.ts';
 import type { Contact, ContactBook } from './contact-book.ts';
 
 export interface CallerSummary {
@@ -41,7 +41,7 @@ const KEEP_CALLS = 32;
 
 export interface ReturningCallersDeps {
   unit: Pick<DeskUnit, 'on' | 'off' | 'dispatch' | 'decorateRecord'>;
-  records: Pick<RecordsService, 'book'>;
+  records: Pick<RecordsService, 'book' | 'journal'>;
   contacts: ContactBook;
   clock: Clock;
   logger: Logger;
@@ -82,51 +82,63 @@ export class ReturningCallers {
     return this.deps.records.book.callers;
   }
 
-  /** What the unit knows of `number` now (a records projection still loading answers with what it has read). */
-  lookup(number: string | null): CallerSummary {
+  /**
+   * What the unit knows of `number` from memory alone (no journal read; what a ring needs at once): the contact,
+   * open call-backs and undelivered slips, calls in the last 30 days, and where the last call is. A records
+   * projection still loading answers with what it has read.
+   */
+  known(number: string | null): { summary: CallerSummary; lastSeq: number | null } {
     const book = this.deps.records.book;
-    const normalized = this.index.keyOf(number);
-    const row = number === null ? undefined : this.index.get(number);
+    const normalized = this.index.normalised(number);
+    const facts = this.index.get(number);
     const now = this.deps.clock.now();
     const openCallbacks: CallerSummary['openCallbacks'] = [];
-    for (const id of row?.callbacks ?? []) {
-      const cb = book.callbacks.get(id);
-      if (cb && cb.doneAt === null) openCallbacks.push({ id, source: cb.source, name: cb.name, dueAt: new Date(cb.dueAt).toISOString(), scheduledFor: new Date(cb.scheduledFor).toISOString() });
-    }
     const undeliveredMessages: CallerSummary['undeliveredMessages'] = [];
-    for (const id of row?.messages ?? []) {
-      const m = book.messages.get(id);
-      if (m && m.deliveredAt === null) undeliveredMessages.push({ id, to: m.to, from: m.from, content: m.content, takenAt: m.takenAt });
+    for (const row of facts?.callbackRows ?? []) {
+      const cb = book.callbacks.atRow(row);
+      if (!cb) continue;
+      if (cb.doneAt === null) openCallbacks.push({ id: cb.id, source: cb.source, name: cb.name, dueAt: new Date(cb.dueAt).toISOString(), scheduledFor: new Date(cb.scheduledFor).toISOString() });
+      const m = cb.source === 'message' ? book.messages.get(cb.id) : undefined;
+      if (m && m.deliveredAt === null) undeliveredMessages.push({ id: m.id, to: m.to, from: m.from, content: m.content, takenAt: m.takenAt });
     }
-    let lastCall: CallerSummary['lastCall'] = null;
-    if (row?.last) {
-      const { id, startedAt, outcome, notes, category } = row.last;
-      const a = book.annotations.size > 0 ? book.annotations.get(id) : undefined;
-      lastCall = { id, startedAt: new Date(startedAt).toISOString(), outcome, notes: a ? a.notes : notes, category: a ? a.category : category };
-    }
+    const last = facts?.last ?? null;
     return {
-      number, normalized, contact: this.deps.contacts.forNumber(normalized) ?? null, openCallbacks, undeliveredMessages, lastCall,
-      callsLast30Days: row ? CallerIndex.recentCalls(row, now) : 0,
-      open: openCallbacks.length > 0 || undeliveredMessages.length > 0,
+      lastSeq: last?.seq ?? null,
+      summary: {
+        number, normalized, contact: this.deps.contacts.forNumber(normalized) ?? null, openCallbacks, undeliveredMessages,
+        lastCall: last && { id: '', startedAt: new Date(last.startedAt).toISOString(), outcome: last.outcome ?? 'answered', notes: null, category: null },
+        callsLast30Days: facts ? this.index.recentCalls(number, now) : 0,
+        open: openCallbacks.length > 0 || undeliveredMessages.length > 0,
+      },
     };
   }
 
+  /** Everything the unit knows of `number`: as known(), with the last call's id, notes and category read from the journal. */
+  async lookup(number: string | null): Promise<CallerSummary> {
+    const { summary, lastSeq } = this.known(number);
+    if (lastSeq === null || !summary.lastCall) return summary;
+    const [entry] = await this.deps.records.journal.readFrom(lastSeq - 1, 1);
+    if (!entry || !isCallEntry(entry) || entry.seq !== lastSeq) return { ...summary, lastCall: null };
+    const r = this.deps.records.book.annotate(entry.record);
+    return { ...summary, lastCall: { ...summary.lastCall, id: r.id, outcome: r.outcome, notes: r.notes, category: r.category } };
+  }
+
   /** The ring-time summary of a call the unit saw arrive; NotFoundError for any other id. */
-  forCall(callId: string): RingingCaller {
+  async forCall(callId: string): Promise<RingingCaller> {
     const call = this.calls.get(callId);
     if (!call) throw new NotFoundError('params.callId', `no call "${callId}" rang at this unit since it started (or it is long over)`);
-    return { ...this.lookup(call.number), callId, recordId: call.recordId, displayName: call.displayName };
+    return { ...(await this.lookup(call.number)), callId, recordId: call.recordId, displayName: call.displayName };
   }
 
   /** The calls that rang and are not over yet (no record written): the desk's and those waiting on LINE 2. */
-  live(): RingingCaller[] {
-    return [...this.calls.values()].filter((c) => !c.ended).map((c) => this.forCall(c.callId));
+  live(): Promise<RingingCaller[]> {
+    return Promise.all([...this.calls.values()].filter((c) => !c.ended).map((c) => this.forCall(c.callId)));
   }
 
   private ring(call: { callId: string; recordId: string; number: string | null; displayName: string | null }): void {
     let summary: CallerSummary;
     try {
-      summary = this.lookup(call.number);
+      summary = this.known(call.number).summary;
     } catch (err) {
       // The call rings on regardless; the desk only misses the hint.
       this.log.error({ err, callId: call.callId }, 'returning-caller look-up failed');

@@ -34,6 +34,16 @@ export class CallbackBook {
     return row < 0 ? undefined : this.at(row);
   }
 
+  /** The row holding call-back `id` (stable for its life), or -1. */
+  rowOf(id: string): number {
+    return this.table.find(id);
+  }
+
+  /** The call-back at a row from rowOf (a snapshot), or undefined. */
+  atRow(row: number): Callback | undefined {
+    return row >= 0 && row < this.table.size ? this.at(row) : undefined;
+  }
+
   /** Adds the call-back, or replaces the one with its id. */
   set(cb: Callback): void {
     const row = this.table.upsert(cb.id);

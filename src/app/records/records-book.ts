@@ -108,7 +108,7 @@ export class RecordsBook {
         id: r.id, source: 'call', callId: r.id, number: r.callerNumber, name: r.callerName, dueAt,
         scheduledFor: this.schedule(dueAt), doneAt: old?.doneAt ?? null, outcome: old?.outcome ?? null,
       });
-      this.callers.addCallback(r.callerNumber, r.id);
+      this.callers.addCallback(r.callerNumber, this.callbacks.rowOf(r.id));
     }
     return true;
   }
@@ -140,14 +140,13 @@ export class RecordsBook {
         this.messages.set(id, slip);
         if (slip.callId) this.messageOfCall.set(slip.callId, id);
         if (slip.callbackNumber) {
-          this.callers.addMessage(slip.callbackNumber, id);
-          this.callers.addCallback(slip.callbackNumber, id);
           const dueAt = Date.parse(e.at);
           const cb = this.callbacks.get(id);
           this.callbacks.set({
             id, source: 'message', callId: slip.callId, number: slip.callbackNumber, name: slip.from, dueAt,
             scheduledFor: this.schedule(dueAt), doneAt: cb?.doneAt ?? null, outcome: cb?.outcome ?? null,
           });
+          this.callers.addCallback(slip.callbackNumber, this.callbacks.rowOf(id));
         }
         return;
       }

@@ -116,6 +116,6 @@ export function contactRoutes(app: FastifyInstance, contacts: ContactBook, calle
     void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="contacts.csv"');
     return reply.send(csvText(rows as unknown as Record<string, unknown>[], CSV_COLUMNS, CSV_HEADERS[lang]));
   });
-  api.get('/api/v1/callers/live', async (request) => ({ callers: callers.live().map((r) => showRinging(request.viewer, r)) }));
-  api.get('/api/v1/callers/:callId', { schema: { params: callParam } }, async (request) => showRinging(request.viewer, callers.forCall(request.params.callId)));
+  api.get('/api/v1/callers/live', async (request) => ({ callers: (await callers.live()).map((r) => showRinging(request.viewer, r)) }));
+  api.get('/api/v1/callers/:callId', { schema: { params: callParam } }, async (request) => showRinging(request.viewer, await callers.forCall(request.params.callId)));
 }

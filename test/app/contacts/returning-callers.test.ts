@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizePhoneNumber } from '../../../src/adapters/phone/phone-numbers.ts';
 import { MemoryStateStore } from '../../../src/adapters/state/memory-state-store.ts';
+import { CallerIndex } from '../../../src/app/contacts/caller-index.ts';
 import { ContactBook } from '../../../src/app/contacts/contact-book.ts';
 import { ReturningCallers } from '../../../src/app/contacts/returning-callers.ts';
 import { RecordsBook } from '../../../src/app/records/records-book.ts';
@@ -26,12 +27,25 @@ describe('CallerIndex in the records book', () => {
     book.apply({ seq: 1, kind: 'call', record: sampleRecord({ id: 'a', callerNumber: '013800001111', outcome: 'missed', startedAt: iso(1000), endedAt: iso(2000) }) } as never);
     book.apply({ seq: 2, kind: 'call', record: sampleRecord({ id: 'b', callerNumber: '+8613800001111', startedAt: iso(5000), endedAt: iso(6000) }) } as never);
     const row = book.callers.get('+86 138 0000 1111');
-    expect(row?.last?.id).toBe('b');
-    expect(row?.starts).toHaveLength(2);
-    expect(row?.callbacks).toEqual(['a']);
-    expect(book.callers.get('13800001111')).toBe(row);
-    expect(book.callers.get('+8613900002222')).toBeUndefined();
+    expect(row?.last).toMatchObject({ seq: 2, outcome: 'answered' });
+    expect(book.callers.recentCalls('+8613800001111', 10_000)).toBe(2);
+    expect(row?.callbackRows.map((r) => book.callbacks.atRow(r)?.id)).toEqual(['a']);
+    expect(book.callers.get('13800001111')).toEqual(row);
+    expect(book.callers.get('+8613900002222')).toBeNull();
     expect(book.callers.size).toBe(1);
+  });
+});
+
+describe('CallerIndex with many numbers', () => {
+  it('finds each of 20k numbers (the key table grows and probes past collisions), and nothing else', () => {
+    const index = new CallerIndex(normalizePhoneNumber);
+    const number = (i: number) => `+86138${String(i * 37).padStart(8, '0')}`;
+    for (let i = 0; i < 20_000; i++) index.addCall(i + 1, { callerNumber: number(i), startedAt: iso(i * 1000), outcome: 'answered' });
+    index.addCall(20_001, { callerNumber: '8001', startedAt: iso(1), outcome: 'missed' });
+    expect(index.size).toBe(20_001);
+    for (let i = 0; i < 20_000; i += 1) expect(index.get(number(i))?.last?.seq).toBe(i + 1);
+    expect(index.get('8001')?.last).toMatchObject({ seq: 20_001, outcome: 'missed' });
+    expect(index.get('+8613800000001')).toBeNull();
   });
 });
 
@@ -72,27 +86,27 @@ describe('ReturningCallers on a running unit', () => {
     const { records, callers } = await setUp();
     await records.annotate('missed-1', { notes: '想问报价', category: null }, 'reception:desk-1');
     for (const written of ['013800001111', '+8613800001111', '+86 138 0000 1111']) {
-      const s = callers.lookup(written);
+      const s = await callers.lookup(written);
       expect(s.normalized).toBe('+8613800001111');
       expect(s.open).toBe(true);
       expect(s.openCallbacks.map((c) => c.id)).toEqual(['missed-1']);
       expect(s.lastCall).toMatchObject({ id: 'missed-1', outcome: 'missed', notes: '想问报价' });
       expect(s.callsLast30Days).toBe(1);
     }
-    expect(callers.lookup('+8613900002222')).toMatchObject({ open: false, lastCall: null, callsLast30Days: 0 });
+    expect(await callers.lookup('+8613900002222')).toMatchObject({ open: false, lastCall: null, callsLast30Days: 0 });
   });
 
   it('follows appended records and events: a new call, a message slip, a call-back done', async () => {
     const { f, records, callers, now } = await setUp();
     const entry = await f.journal.append(sampleRecord({ id: 'new-1', callerNumber: '13900002222', startedAt: iso(now - 1000), endedAt: iso(now) }));
     f.unit.emit('recorded', entry);
-    expect(callers.lookup('+86 139 0000 2222')).toMatchObject({ open: false, lastCall: { id: 'new-1', outcome: 'answered' }, callsLast30Days: 1 });
+    expect(await callers.lookup('+86 139 0000 2222')).toMatchObject({ open: false, lastCall: { id: 'new-1', outcome: 'answered' }, callsLast30Days: 1 });
     await records.takeMessage({ to: '李经理', from: '赵先生', callbackNumber: '+8613900002222', content: '请回电', takenBy: '前台' }, 'reception:desk-1');
-    const withSlip = callers.lookup('139-0000-2222');
+    const withSlip = await callers.lookup('139-0000-2222');
     expect(withSlip.open).toBe(true);
     expect(withSlip.undeliveredMessages.map((m) => m.content)).toEqual(['请回电']);
     await records.markCallbackDone('missed-1', 'called back', 'reception:desk-1');
-    expect(callers.lookup('013800001111').open).toBe(false);
+    expect((await callers.lookup('013800001111')).open).toBe(false);
   });
 
   it('at ring time: CALL BACK blinks for an owed caller, not for a stranger; the record carries the contact name', async () => {
