@@ -12,10 +12,12 @@ import { viewsFor, type Session, type ViewName } from './session.ts';
 import { useSessionLive } from './session-live.ts';
 import { forgetToken, onSignInChange, type SignedOutReason } from './sign-in-state.ts';
 import { CallbacksView } from './views/callbacks.ts';
+import { ConfigEditor } from './views/config-editor.ts';
 import { ContactsView } from './views/contacts.ts';
 import { DeskView } from './views/desk.ts';
 import { DirectoryView } from './views/directory.ts';
 import { ErrorLine } from './views/error-text.ts';
+import { HistoryView } from './views/history.ts';
 import { MessagesView } from './views/messages.ts';
 import { RefusedView } from './views/refused.ts';
 import { ReportsView } from './views/reports.ts';
@@ -144,7 +146,11 @@ function View({ name, session }: { name: ViewName; session: Session }) {
       return html`<${ReportsView} session=${session} />`;
     case 'status':
       return html`<${StatusView} session=${session} />`;
+    case 'history':
+      return html`<${HistoryView} session=${session} />`;
     case 'contacts':
       return html`<${ContactsView} session=${session} />`;
+    case 'config':
+      return html`<${ConfigEditor} />`;
   }
 }

@@ -11,17 +11,18 @@ export interface Session {
   rules: { ringBudget: number; ringCycleMs: number; holdCheckInMs: number; holdLimitMs: number; lengthWarnMs: number; lengthLimitMs: number } | null;
 }
 
-export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'contacts' | 'reports' | 'status';
+export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'contacts' | 'history' | 'reports' | 'status' | 'config';
 
 /**
- * The views a viewer sees, in tab order: reception the desk, IT reports and status, the installer status, the
- * wallboard the desk alone (panel and call state: no names, numbers or records).
+ * The views a viewer sees, in tab order: reception the desk and the call history, IT reports, history and status,
+ * the installer status and the config editor, the wallboard the desk alone (panel and call state: no names,
+ * numbers or records).
  */
 export function viewsFor(session: Session): ViewName[] {
   const role = session.viewer.role;
-  if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'contacts', 'reports', 'status'];
-  if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory', 'contacts'];
-  if (role === 'it') return ['reports', 'contacts', 'status'];
+  if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'contacts', 'history', 'reports', 'status', 'config'];
+  if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory', 'contacts', 'history'];
+  if (role === 'it') return ['reports', 'history', 'contacts', 'status'];
   if (role === 'wallboard') return ['desk'];
-  return ['status'];
+  return ['status', 'config'];
 }

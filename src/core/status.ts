@@ -69,6 +69,17 @@ export interface LineStatus {
   calls: number;
 }
 
+/** A caller waiting on another line while the desk is busy (R6), for the desk view (issue 18): who, and how long. */
+export interface WaitingStatus {
+  line: number;
+  callerNumber: string | null;
+  callerName: string | null;
+  /** ms since the call arrived. */
+  waitingMs: number;
+  /** Answered with "please hold" (R6). */
+  queued: boolean;
+}
+
 export interface DeskStatus {
   sipUp: boolean;
   panelFault: boolean;
@@ -78,6 +89,7 @@ export interface DeskStatus {
   ringer: boolean;
   call: CallStatus | null;
   waitingCalls: number;
+  waiting: WaitingStatus[];
   bridges: BridgeStatus[];
   /** Every line account (config sip.lines), line 1 first. */
   lines: LineStatus[];
@@ -125,6 +137,9 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
     lights: state.lights,
     ringer: state.ringer,
     waitingCalls: state.waiting.filter((w) => !w.rejected).length,
+    waiting: state.waiting
+      .filter((w) => !w.rejected)
+      .map((w) => ({ line: w.line, callerNumber: w.number, callerName: w.displayName, waitingMs: now - w.startedAt, queued: w.queuedAt !== null })),
     lines: lineStatuses(state, lineCount),
     bridges: state.bridges.map((b) => ({
       target: b.call.transfer?.target.label ?? '',

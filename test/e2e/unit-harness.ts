@@ -53,6 +53,8 @@ export interface BootOptions {
   directory?: Record<string, unknown>[];
   /** Other SIP settings (e.g. sip.transferTimeoutMs). */
   sip?: Record<string, unknown>;
+  /** Upstream sinks (config `upstream`), e.g. one that cannot be reached, for the status view's sync table. */
+  upstream?: Record<string, unknown>;
 }
 
 export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
@@ -71,6 +73,7 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
       ...options.sip,
     },
     ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.upstream ? { upstream: options.upstream } : {}),
     panel: options.panel ?? { kind: 'simulated' },
     ...(options.audio ? { audio: options.audio } : {}),
     greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0 },

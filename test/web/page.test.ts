@@ -520,7 +520,7 @@ describe('a ring nobody misses', () => {
 describe('IT: reports and status', () => {
   it('signs in as IT; the monthly report of a seeded month shows its charts and KPIs; both CSV downloads parse', async () => {
     await signIn('it');
-    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['报表', '状态']);
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['报表', '通话记录', '联系人', '状态']);
     await page.getByLabel('月份').fill(SEEDED_MONTH);
     await page.getByRole('button', { name: '查看' }).click();
     await page.locator('[data-kpi="calls"] td').filter({ hasText: String(seeded.calls) }).waitFor();
@@ -535,14 +535,15 @@ describe('IT: reports and status', () => {
 
     const [reportCsv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="report"]').click()]);
     const reportRows = parse(await readFile((await reportCsv.path())!, 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
-    expect(reportRows[0]).toMatchObject({ scope: `total ${SEEDED_MONTH}`, calls: String(seeded.calls), answered: String(seeded.answered) });
-    expect(reportRows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.scope ?? ''))).toHaveLength(31);
+    // Headers and scopes in words, Chinese as the page is (issue 18).
+    expect(reportRows[0]).toMatchObject({ 范围: `合计 ${SEEDED_MONTH}`, 来电数: String(seeded.calls), 已接听: String(seeded.answered) });
+    expect(reportRows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r['范围'] ?? ''))).toHaveLength(31);
 
     const [callsCsv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="calls"]').click()]);
     const callRows = parse(await readFile((await callsCsv.path())!, 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
     expect(callRows).toHaveLength(seeded.calls);
-    expect(new Set(callRows.map((r) => r.outcome))).toEqual(new Set(['answered', 'missed', 'abandoned', 'busy']));
-    expect(callRows.every((r) => r.startedAt?.startsWith(SEEDED_MONTH))).toBe(true);
+    expect(new Set(callRows.map((r) => r['结果']))).toEqual(new Set(['answered', 'missed', 'abandoned', 'busy']));
+    expect(callRows.every((r) => r['来电时间']?.startsWith(SEEDED_MONTH))).toBe(true);
 
     // One day of it: 12 calls seeded each day.
     await page.getByLabel('日报').check();

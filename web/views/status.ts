@@ -46,14 +46,14 @@ export function StatusView({ session }: { session: Session }) {
         <h3>${t('status.sync')}</h3>
         ${s.sync.sinks.length === 0
           ? html`<p>${t('status.noSinks')}</p>`
-          : html`<table class="kpis"><thead><tr><th scope="col">${t('status.sink')}</th><th scope="col">${t('status.backlog')}</th><th scope="col">${t('status.oldest')}</th><th scope="col">${t('status.lastSuccess')}</th><th scope="col">${t('status.lastError')}</th></tr></thead>
+          : html`<div class="table-scroll" data-sync-table><table class="kpis"><thead><tr><th scope="col">${t('status.sink')}</th><th scope="col">${t('status.backlog')}</th><th scope="col">${t('status.oldest')}</th><th scope="col">${t('status.lastSuccess')}</th><th scope="col">${t('status.lastError')}</th></tr></thead>
               <tbody>${s.sync.sinks.map((k) => html`<tr><th scope="row">${k.sink}</th><td>${k.backlog ?? 0}</td><td>${k.oldestUnsentAgeMs == null ? '—' : clock(k.oldestUnsentAgeMs)}</td>
-                <td>${when(k.lastSuccessAt, lang(), session.timeZone)}</td><td>${k.lastError ? k.lastError.message : '—'}</td></tr>`)}</tbody></table>`}`
+                <td>${when(k.lastSuccessAt, lang(), session.timeZone)}</td><td>${k.lastError ? k.lastError.message : '—'}</td></tr>`)}</tbody></table></div>`}`
       : null}
     ${data?.config
       ? html`<h3>${t('status.config')}</h3><p class="hint">${t('status.configHint')}</p>
-          <table class="kpis config"><thead><tr><th scope="col">${t('status.key')}</th><th scope="col">${t('status.value')}</th></tr></thead>
-            <tbody>${flatten(data.config).map(([k, v]) => html`<tr><th scope="row"><code>${k}</code></th><td><code data-user-text>${v}</code></td></tr>`)}</tbody></table>`
+          <div class="table-scroll"><table class="kpis config"><thead><tr><th scope="col">${t('status.key')}</th><th scope="col">${t('status.value')}</th></tr></thead>
+            <tbody>${flatten(data.config).map(([k, v]) => html`<tr><th scope="row"><code>${k}</code></th><td><code data-user-text>${v}</code></td></tr>`)}</tbody></table></div>`
       : null}
   </section>`;
 }

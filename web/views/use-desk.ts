@@ -10,7 +10,7 @@ import type { Lights } from './panel.ts';
 
 /** The current call as GET /api/v1/status gives it (the unit's own type: the page never drifts from it). */
 export type { CallStatus } from '../../src/core/status.ts';
-import type { BridgeStatus, CallStatus, LineStatus } from '../../src/core/status.ts';
+import type { BridgeStatus, CallStatus, LineStatus, WaitingStatus } from '../../src/core/status.ts';
 
 export interface DeskStatus {
   unitId: string;
@@ -19,6 +19,8 @@ export interface DeskStatus {
   lights: Lights;
   call: CallStatus | null;
   waitingCalls: number;
+  /** Who waits on another line, and for how long (issue 18). */
+  waiting?: WaitingStatus[];
   /** R13: bridged calls in progress (absent from an older unit). */
   bridges?: BridgeStatus[];
   /** Every line account, line 1 first. */

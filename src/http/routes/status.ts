@@ -16,6 +16,8 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       lights: status.lights,
       call,
       waitingCalls: status.waitingCalls,
+      // Issue 18: who waits on another line and since when, caller fields masked like the call's.
+      waiting: status.waiting.map((w) => showCaller(request.viewer)(w)),
       // R13: bridged calls in progress (target, duration), caller fields masked like the call's.
       bridges: status.bridges.map(show),
       lines: status.lines,
