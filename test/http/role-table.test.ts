@@ -36,6 +36,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/events': ['it', 'reception', 'installer', 'wallboard'],
   'GET /api/v1/calls': ['it', 'reception'],
   'GET /api/v1/calls/:id': ['it', 'reception'],
+  'GET /api/v1/calls/search': ['it', 'reception'],
   'PATCH /api/v1/calls/:id': ['reception'],
   'GET /api/v1/messages': ['it', 'reception'],
   'POST /api/v1/messages': ['reception'],
@@ -50,6 +51,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/openapi.json': ['it', 'reception', 'installer'],
   'GET /metrics': ['it'],
   'GET /api/v1/config': ['it', 'installer'],
+  'GET /api/v1/config/fields': ['it', 'installer'],
   'PUT /api/v1/config': ['installer'],
   'POST /api/v1/sim/hook': ['reception', 'installer'],
   'POST /api/v1/sim/button': ['reception', 'installer'],
@@ -167,6 +169,7 @@ const CALLS: Record<string, Call> = {
   'GET /api/v1/events': { path: '/api/v1/events', ok: 200 },
   'GET /api/v1/calls': { path: '/api/v1/calls', ok: 200 },
   'GET /api/v1/calls/:id': { path: '/api/v1/calls/r-a', ok: 200 },
+  'GET /api/v1/calls/search': { path: '/api/v1/calls/search', ok: 200 },
   'PATCH /api/v1/calls/:id': { path: '/api/v1/calls/r-a', body: () => ({ notes: NOTE }), ok: 200 },
   'GET /api/v1/messages': { path: '/api/v1/messages', ok: 200 },
   'POST /api/v1/messages': { path: '/api/v1/messages', body: () => ({ to: 'Li', from: 'Wang', callbackNumber: NUMBER, content: SLIP, takenBy: 'desk' }), ok: 201 },
@@ -181,6 +184,7 @@ const CALLS: Record<string, Call> = {
   'GET /api/v1/openapi.json': { path: '/api/v1/openapi.json', ok: 200 },
   'GET /metrics': { path: '/metrics', ok: 200 },
   'GET /api/v1/config': { path: '/api/v1/config', ok: 200 },
+  'GET /api/v1/config/fields': { path: '/api/v1/config/fields', ok: 200 },
   'PUT /api/v1/config': {
     path: '/api/v1/config',
     // The document as the installer reads it, sent back unchanged with its ETag.
