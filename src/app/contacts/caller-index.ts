@@ -56,6 +56,10 @@ class KeyTable {
     return h;
   }
 
+  get bytes(): number {
+    return this.keys.byteLength + this.rows.byteLength;
+  }
+
   get(key: number): number | undefined {
     const h = this.slot(key, this.keys);
     return occupied(this.keys, h) ? (this.rows[h] as number) : undefined;
@@ -111,6 +115,12 @@ export class CallerIndex {
 
   get size(): number {
     return this.rows;
+  }
+
+  /** Bytes of its typed-array columns (capacity included): what the index holds besides a few small objects. */
+  get bytes(): number {
+    const columns = [this.lastSeq, this.lastStart, this.lastOutcome, this.callHead, this.cbHead, this.callStart, this.callPrev, this.cbRow, this.cbPrev];
+    return this.rowOf.bytes + columns.reduce((n, c) => n + c.byteLength, 0);
   }
 
   /** The normalised form of a written number (E.164 or an extension's digits), or null. */
