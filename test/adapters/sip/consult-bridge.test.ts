@@ -252,6 +252,19 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
     await expect(rec.next('call.closed', 5000, (e) => e.callId === callId)).resolves.toMatchObject({ reason: 'remote' });
   });
 
+  it('the colleague hangs up before being joined: consult.ended hangup, the caller stays on hold audio (no BYE)', async () => {
+    const { sipp: caller, callId } = await answeredCaller('uac-talk', 5000);
+    const { sipp: coll, uri } = colleague({ answerCode: 200, ringMs: 200, byeMs: 1200 });
+    const legId = await line.consult(callId, { ...request(uri, 'unit'), announcement: null });
+    await rec.next('consult.answered', 5000, (e) => e.legId === legId);
+    await expect(rec.next('consult.ended', 5000, (e) => e.legId === legId)).resolves.toMatchObject({ callId, legId, reason: 'hangup' });
+    await expectHoldAudio();
+    expectNoCallEventsFor(legId);
+    const [c, l] = await Promise.all([caller.done, coll.done]);
+    expect(l.code, l.stdout.slice(-2000) + l.stderr).toBe(0);
+    expect(c.code, c.stdout.slice(-2000) + c.stderr).toBe(0);
+  });
+
   it('bridged, the colleague hangs up: the line hangs up the caller; both close', async () => {
     const { sipp: caller, callId } = await answeredCaller('uac-wait-bye');
     const { sipp: coll, uri } = colleague({ answerCode: 200, ringMs: 200, byeMs: 2500 });
