@@ -8,7 +8,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { authHeaders } from './api.ts';
-import { signedOut } from './sign-in-state.ts';
+import { signedOut, type SignedOutReason } from './sign-in-state.ts';
 
 export type LiveHandler = (type: string, data: unknown) => void;
 
@@ -40,7 +40,7 @@ function connect(): () => void {
 
   const run = async () => {
     controller = new AbortController();
-    let ended: 'revoked' | null = null;
+    let ended: SignedOutReason | null = null;
     const parser = createParser({
       onEvent(msg: EventSourceMessage) {
         if (msg.id) lastId = msg.id;
@@ -50,7 +50,7 @@ function connect(): () => void {
         } catch {
           // a plain text event
         }
-        if (msg.event === 'signed-out') ended = 'revoked';
+        if (msg.event === 'signed-out') ended = (data as { reason?: string } | null)?.reason === 'signedOut' ? 'signedOut' : 'revoked';
         for (const l of [...listeners]) l.onEvent(msg.event ?? 'message', data);
       },
       onRetry(ms: number) {

@@ -19,7 +19,9 @@ export function forgetToken(reason: SignedOutReason): void {
 }
 
 export function signedOut(reason: SignedOutReason): void {
-  for (const l of [...listeners]) l(reason);
+  // The stream of a token another tab already forgot (a sign-out there revokes it): say what that tab did.
+  const why = localStorage.getItem(TOKEN_KEY) === null ? ((localStorage.getItem(WHY_KEY) as SignedOutReason | null) ?? reason) : reason;
+  for (const l of [...listeners]) l(why);
 }
 
 /** Calls `listener` when the page should return to sign-in, and `signedIn` when another tab signed in. */

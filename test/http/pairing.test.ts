@@ -79,17 +79,25 @@ describe('pairing a browser', () => {
     expect(stored).not.toContain(paired.token);
   });
 
-  it('signing out revokes a paired browser\'s token: its live stream gets signed-out and ends; a typed token is only forgotten', async () => {
+  it('signing out revokes a paired browser\'s token: its live stream is told it signed out; a typed token is only forgotten', async () => {
     const paired = (await pair(await newCode('leaving-pc'))).json<{ token: string }>();
     const live = stream(paired.token);
     await live.ready;
     expect(live.status()).toBe(200);
     const out = await u.call('DELETE', '/api/v1/session', { token: paired.token });
     expect(out.json()).toEqual({ revoked: true });
-    await expect.poll(() => live.events.find((e) => e.event === 'signed-out')?.data, { timeout: 5000 }).toEqual({ reason: 'revoked' });
+    await expect.poll(() => live.events.find((e) => e.event === 'signed-out')?.data, { timeout: 5000 }).toEqual({ reason: 'signedOut' });
     expect((await u.call('GET', '/api/v1/session', { token: paired.token })).status).toBe(401);
     expect((await u.call('DELETE', '/api/v1/session', { token: u.token.it })).json()).toEqual({ revoked: false });
     expect((await u.call('GET', '/api/v1/session', { token: u.token.it })).status).toBe(200);
+  });
+
+  it('a token revoked elsewhere (deskphone token revoke) ends its stream saying "revoked"', async () => {
+    const paired = (await pair(await newCode('revoked-pc'))).json<{ token: string }>();
+    const live = stream(paired.token);
+    await live.ready;
+    await u.tokens.remove('revoked-pc');
+    await expect.poll(() => live.events.find((e) => e.event === 'signed-out')?.data, { timeout: 5000 }).toEqual({ reason: 'revoked' });
   });
 
   it('the certificate and its fingerprint need no token', async () => {

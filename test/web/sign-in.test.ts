@@ -90,6 +90,9 @@ describe('signing in once per desk', () => {
     const other = await (await freshContext()).newPage();
     await other.goto(link);
     await other.getByText('这个配对链接已经用过').waitFor();
+    // Named in her words: the link, not the API's field name.
+    expect(await other.locator('p.error').textContent()).toContain('配对链接）');
+    expect(await other.locator('p.error').textContent()).not.toContain('code');
     await shoot(other, 'pairing-used');
     await bothLanguages(other, 'pairing-used', async () => {
       expect(await other.locator('[data-fingerprint]').textContent()).toBe(u.running.lan?.fingerprint);

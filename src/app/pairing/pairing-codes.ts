@@ -121,6 +121,11 @@ export class PairingDesk {
     return next;
   }
 
+  /** Whether `name` is a paired browser's token (signing out there revokes it). */
+  async isDevice(name: string): Promise<boolean> {
+    return (await this.tokens.list()).some((t) => t.name === name && t.device === true);
+  }
+
   /** Signing out on a paired browser revokes its token; a token typed in by hand is only forgotten there. */
   signOut(name: string): Promise<boolean> {
     const next = this.chain.then(async () => (await this.tokens.list()).some((t) => t.name === name && t.device === true) && this.tokens.remove(name));

@@ -10,7 +10,7 @@ import { ForbiddenError, UnauthorizedError } from '../../core/api-errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { TokenStore } from '../../ports/token-store.ts';
 import type { FailureThrottle } from './failure-throttle.ts';
-import type { OpenStreams } from './open-streams.ts';
+import type { OpenStreams, StreamEnd } from './open-streams.ts';
 import { checkLocalHost } from './local-host.ts';
 import { permissionFor } from './permissions.ts';
 import { localViewer, viewerMay } from './viewer.ts';
@@ -51,16 +51,20 @@ function enforcePermission(request: FastifyRequest): void {
 declare module 'fastify' {
   interface FastifyRequest {
     /** A long answer (live events) registers how to end it if the request's token is revoked; returns the release. */
-    holdOpen(close: () => void): () => void;
+    holdOpen(close: (why: StreamEnd) => void): () => void;
+    /** Ends the live streams of the request's token now (signing out), saying why. */
+    endStreams(why: StreamEnd): void;
   }
 }
 
 const nothingToRelease = () => () => undefined;
+const noStreams = () => undefined;
 const STORE_ERROR_EVERY_MS = 60_000;
 
 export function localAccess(app: FastifyInstance): void {
   app.decorateRequest('viewer', null as never);
   app.decorateRequest('holdOpen', nothingToRelease);
+  app.decorateRequest('endStreams', noStreams);
   app.addHook('onRequest', async (request) => {
     request.viewer = { kind: 'anonymous' };
     checkLocalHost(request);
@@ -74,6 +78,7 @@ export function bearerAuth(app: FastifyInstance, options: BearerAuthOptions): vo
   let storeErrorLoggedAt = -Infinity;
   app.decorateRequest('viewer', null as never);
   app.decorateRequest('holdOpen', nothingToRelease);
+  app.decorateRequest('endStreams', noStreams);
   app.addHook('onRequest', async (request, reply) => {
     request.viewer = { kind: 'anonymous' };
     if (permissionFor(request.method, request.routeOptions.url) === 'public') return;
@@ -95,7 +100,10 @@ export function bearerAuth(app: FastifyInstance, options: BearerAuthOptions): vo
       request.viewer = { kind: 'token', name: owner.name, role: owner.role };
       const streams = options.streams;
       const who = `${owner.role}:${owner.name}`;
-      if (streams) request.holdOpen = (close) => streams.hold(token, who, close);
+      if (streams) {
+        request.holdOpen = (close) => streams.hold(token, who, close);
+        request.endStreams = (why) => streams.end(token, why);
+      }
       enforcePermission(request);
       return;
     }

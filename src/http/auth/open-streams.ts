@@ -7,10 +7,13 @@ import { verifyToken } from '../../app/records/tokens.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { TokenStore } from '../../ports/token-store.ts';
 
+/** Why a stream is ended: its token was revoked (or its file deleted), or its browser signed out. */
+export type StreamEnd = 'revoked' | 'signedOut';
+
 interface Held {
   token: string;
   who: string;
-  close: () => void;
+  close: (why: StreamEnd) => void;
 }
 
 /** Checks also run this often, in case a change went unnoticed by the watch. */
@@ -33,10 +36,19 @@ export class OpenStreams {
   }
 
   /** Keeps `close` to call once `token` stops being valid; returns the release for when the stream ends. */
-  hold(token: string, who: string, close: () => void): () => void {
+  hold(token: string, who: string, close: (why: StreamEnd) => void): () => void {
     const entry = { token, who, close };
     this.held.add(entry);
     return () => this.held.delete(entry);
+  }
+
+  /** Ends every stream of `token` now, saying why (a sign-out, before its token is revoked). */
+  end(token: string, why: StreamEnd): void {
+    for (const entry of [...this.held]) {
+      if (entry.token !== token) continue;
+      this.held.delete(entry);
+      entry.close(why);
+    }
   }
 
   get size(): number {
@@ -66,7 +78,7 @@ export class OpenStreams {
       if (owner) continue;
       this.held.delete(entry);
       this.logger.info({ who: entry.who }, 'token no longer valid: its live event stream is closed');
-      entry.close();
+      entry.close('revoked');
     }
   }
 

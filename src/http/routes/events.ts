@@ -4,7 +4,8 @@
  * after it that is still in memory, then live ones; `event: gap` says older ones were dropped. Caller data is
  * masked per viewer, like every other route, and each event goes only to viewers whose
  * role may read its kind elsewhere (replay included). A comment line every 15 s keeps proxies from closing the stream.
- * When the stream's token is revoked (or its file deleted), `event: signed-out` with `{"reason":"revoked"}` ends it.
+ * When the stream's token is revoked (or its file deleted), `event: signed-out` with `{"reason":"revoked"}` ends it;
+ * when its browser signs out (DELETE /api/v1/session), `{"reason":"signedOut"}`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -72,7 +73,7 @@ export function eventRoutes(app: FastifyInstance, feed: LiveFeed): void {
     const unsubscribe = feed.subscribe(after, send);
     const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     // A revoked token's stream ends at once, saying why, so the page returns to sign-in without a retry.
-    const release = request.holdOpen(() => res.end(`event: signed-out\ndata: ${JSON.stringify({ reason: 'revoked' })}\n\n`));
+    const release = request.holdOpen((reason) => res.end(`event: signed-out\ndata: ${JSON.stringify({ reason })}\n\n`));
     request.raw.on('close', () => {
       clearInterval(keepalive);
       unsubscribe();

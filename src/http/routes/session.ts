@@ -16,7 +16,10 @@ import { viewerMay } from '../auth/viewer.ts';
 export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, config: Config | undefined, pairing?: PairingDesk): void {
   app.delete('/api/v1/session', async (request) => {
     const viewer = request.viewer;
-    const revoked = viewer.kind === 'token' && pairing ? await pairing.signOut(viewer.name) : false;
+    if (viewer.kind !== 'token' || !pairing || !(await pairing.isDevice(viewer.name))) return { revoked: false };
+    // Its other tabs are told it was a sign-out, before the revocation would end their streams as "revoked".
+    request.endStreams('signedOut');
+    const revoked = await pairing.signOut(viewer.name);
     if (revoked) request.log.info({ name: viewer.kind === 'token' ? viewer.name : null }, 'a paired browser signed out: its token is revoked');
     return { revoked };
   });
