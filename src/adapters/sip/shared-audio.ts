@@ -9,11 +9,14 @@
  *   on the call `callfind` selected: it sends silence; no SIP signalling) and switches the handset's devices in;
  * - an audio switch for a call (a prompt, hold audio) while another answered call has the devices is left out
  *   and the call is muted instead: that caller hears silence rather than the prompt. Once it is the only answered
- *   call with audio, its switches go through again and it is unmuted (`mute` toggles).
+ *   call with audio, its switches go through again and it is unmuted (`mute` toggles);
+ * - a switch to a file while another call still rings plays silence instead: 1.1 gives the ringing call that file
+ *   too, and with its audio not started it spends the file at once and baresip hangs the ringing caller up ("end of
+ *   file", measured with sipp). The next switch, once nothing rings, brings the file.
  * On 1.0 (`enabled` false) every method hands the commands back unchanged.
  */
 import type { Logger } from '../../ports/logger.ts';
-import type { AudioDevices } from './baresip-config.ts';
+import { SILENT_SOURCE, type AudioDevices } from './baresip-config.ts';
 
 type Command = [command: string, params?: string];
 
@@ -28,6 +31,7 @@ export interface SharedAudioDeps {
 }
 
 const isAudio = ([c]: Command) => c === 'ausrc' || c === 'auplay';
+const isFileSource = ([c, p]: Command) => c === 'ausrc' && (p ?? '').startsWith('aufile,');
 
 export class SharedAudio {
   /** True for baresip 1.1 and later (set when the running baresip's version is known). */
@@ -69,7 +73,11 @@ export class SharedAudio {
       this.muted.add(callId);
       return [...rest, ['mute']];
     }
-    return this.muted.delete(callId) ? [...commands, ['mute']] : commands;
+    const fitted: Command[] = this.muted.delete(callId) ? [...commands, ['mute']] : commands;
+    const ringing = [...this.deps.calls].some(([id, phase]) => id !== callId && phase === 'ringing');
+    if (!ringing || !fitted.some(isFileSource)) return fitted;
+    this.deps.log.warn({ callId }, 'baresip 1.1 switches audio for every call: silence instead of a file while another call rings');
+    return fitted.map((c): Command => (isFileSource(c) ? ['ausrc', SILENT_SOURCE] : c));
   }
 
   forget(callId: string): void {

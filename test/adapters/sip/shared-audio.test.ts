@@ -42,6 +42,19 @@ describe('SharedAudio (baresip 1.1: one set of audio devices for every call)', (
     expect(shared.fit('b', prompt)).toEqual(prompt);
   });
 
+  it('a file while another call rings is silence instead (1.1 gives the ringing call the file, which hangs it up), the file once nothing rings', () => {
+    const { shared, calls, add } = setup(true);
+    add('a', LINE1, 'established');
+    add('r', LINE2, 'ringing');
+    expect(shared.fit('a', prompt)).toEqual([['auplay', 'aubridge,held-ear'], ['ausrc', 'aubridge,held']]);
+    // The handset (never ends) is no danger to a ringing call.
+    expect(shared.fit('a', [['ausrc', HEADLESS_AUDIO.source]])).toEqual([['ausrc', HEADLESS_AUDIO.source]]);
+    calls.set('r', 'established');
+    shared.forget('r');
+    calls.delete('r');
+    expect(shared.fit('a', prompt)).toEqual(prompt);
+  });
+
   it('the handset taking line 2 mutes line 1 (which had hold audio) and switches the handset in', () => {
     const { shared, add } = setup(true);
     add('a', LINE1, 'established');
