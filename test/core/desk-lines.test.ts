@@ -8,6 +8,7 @@ import { CallState } from '../../src/core/call-state.ts';
 import type { BridgedCall } from '../../src/core/desk-state.ts';
 import { ringing } from '../../src/core/desk/calls.ts';
 import { canDial, canRingOn, linesInUse } from '../../src/core/desk/guards.ts';
+import { deskStatus } from '../../src/core/status.ts';
 import { Desk, settings } from './desk-harness.ts';
 
 function callOn(d: Desk, callId: string, line: number, number = `+86100${line}`): void {
@@ -51,6 +52,20 @@ describe('N lines (sip.lines)', () => {
     d.send({ type: 'call.closed', callId: 'c5', reason: 'local' });
     expect(d.records()).toEqual([expect.objectContaining({ id: 'rec-c5', outcome: 'busy', hungUpFirst: 'unit', callerNumber: '+8655555' })]);
     expect(linesInUse(d.state)).toBe(4);
+    expect(deskStatus(d.s.rules, d.state, d.now, d.now, 4).lines).toEqual([
+      { line: 1, use: 'desk', calls: 1 },
+      { line: 2, use: 'queued', calls: 1 },
+      { line: 3, use: 'queued', calls: 1 },
+      { line: 4, use: 'queued', calls: 1 },
+    ]);
+  });
+
+  it('the status lists every line, free ones too, and a line a bridge holds', () => {
+    const d = withLines(3);
+    d.state = { ...d.state, bridges: [bridgeOn('b1', [2, 3])] };
+    callOn(d, 'c1', 1);
+    expect(deskStatus(d.s.rules, d.state, d.now, d.now, 3).lines.map((l) => l.use)).toEqual(['desk', 'bridged', 'bridged']);
+    expect(deskStatus(d.s.rules, { ...d.state, call: null, bridges: [] }, d.now, d.now, 3).lines.map((l) => l.use)).toEqual(['free', 'free', 'free']);
   });
 
   it('one line (sip.lines 1): a second call is turned away busy at once', () => {
