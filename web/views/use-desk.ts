@@ -81,8 +81,9 @@ export function useDesk(withRecords: boolean): Desk {
   const readLastCall = useCallback(async () => {
     if (!withRecords) return;
     try {
-      const { calls } = await api<{ calls: CallRecord[] }>('GET', '/api/v1/calls?limit=1');
-      setLastCall(calls[0] ?? null);
+      // R13: the unit's own call to a colleague during a transfer (consultFor) is not a call the desk took.
+      const { calls } = await api<{ calls: (CallRecord & { consultFor?: string | null })[] }>('GET', '/api/v1/calls?limit=5');
+      setLastCall(calls.find((c) => !c.consultFor) ?? null);
     } catch (err) {
       setError(err);
     }
