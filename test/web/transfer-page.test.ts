@@ -3,7 +3,8 @@
  * the whole unit: real baresip, sipp as the caller and as colleagues who are busy (486) or never answer. The
  * directory shows the live transfer (never a "transferring to …" that outlives it) with the colleague, a countdown
  * to sip.transferTimeoutMs and the outcome in words; the next steps work on the spot: a message slip prefilled with
- * the colleague, and taking the caller back. axe on the transfer card in both languages.
+ * the colleague, and taking the caller back; a colleague who presses 1 is joined and the desk lists the bridged call
+ * with its duration. axe on the transfer card in both languages.
  * Ports (test/web range 31000-31499): SIP 31260, ctrl 31244, local HTTP 31280, LAN HTTPS 31263, sipp 31270-31279
  * (callers) and 31230-31239 (colleagues), sipp media 31200-31229.
  */
@@ -135,6 +136,22 @@ describe('a transfer on the page (R13)', () => {
     await card.getByRole('button', { name: '接回来电' }).click();
     await waitFor('talking again', async () => (await status()).call?.state === 'talking', 10_000);
     await expect.poll(() => page.locator('[data-transfer]').count(), { timeout: 10_000 }).toBe(0);
+
+    // 6. 财务室 is free now and presses 1: joined; the desk lists the bridged call with the colleague and its duration.
+    const joins = startSippColleague({ localPort: 31232, mediaPort: 31220, rtpPort: 31224, answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2000 }, byeMs: 8000 });
+    await u.post('/api/v1/calls/current/transfer', { to: 'sip:finance2@127.0.0.1:31232' });
+    const bridge = page.locator('[data-bridge]');
+    await bridge.waitFor({ timeout: 15_000 });
+    // Reception sees the number masked in the middle (R11), as on the call card.
+    expect(await bridge.innerText()).toContain('Chen · 136****3333 ↔ sip:finance2@127.0.0.1:31232');
+    await expect.poll(async () => bridge.locator('[data-timer="bridge"]').innerText(), { timeout: 10_000 }).toMatch(/^0:0[1-9]$/);
+    expect(await page.locator('section.call [data-call-state="idle"]').count()).toBe(1);
+    // The desk's last call and the slip's link stay with the callers it took, never the unit's call to a colleague.
+    expect(await page.getByText('王经理 · ').count()).toBe(0);
+    await noSeriousViolations('desk, a bridged call');
+    await shoot(page, 'transfer-bridged');
+    await joins.done;
+    await expect.poll(() => bridge.count(), { timeout: 10_000 }).toBe(0);
     caller.kill();
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   }, 120_000);
