@@ -124,7 +124,12 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger, numberKey: (n) => normalizePhoneNumber(n),
   });
   // Issue 20: the contact book (its own durable state file) and the returning caller known at ring time.
-  const contacts = new ContactBook({ store: new LowdbStateStore(join(dataDir, 'state', 'contacts.json')), journal, clock });
+  const contactsStore = new LowdbStateStore(join(dataDir, 'state', 'contacts.json'));
+  // A damaged file never keeps the unit from taking calls: it is kept aside whole, named in the log, and the book
+  // starts empty (every change is also in the journal as a contact.* event, and upstream).
+  const contactsAside = await contactsStore.openSettingAsideCorrupt();
+  if (contactsAside) logger.error({ file: contactsAside }, 'contact book file was corrupt: kept aside, the contact book starts empty');
+  const contacts = new ContactBook({ store: contactsStore, journal, clock });
   await contacts.open();
   const callers = new ReturningCallers({ unit, records, contacts, clock, logger });
   callers.start();
