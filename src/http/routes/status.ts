@@ -2,13 +2,25 @@ import type { FastifyInstance } from 'fastify';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import type { ProvisioningStatusSource } from '../../app/provisioning/provisioning-status.ts';
 import { syncStatusFrom, type SyncStatusSource } from '../../app/sync/sync-status.ts';
-import { showCaller } from '../auth/viewer.ts';
+import { showCaller, viewerMay } from '../auth/viewer.ts';
+import type { CallStatus } from '../../core/status.ts';
+
+/** R11, R13: a colleague's name (a transfer's target) only to viewers who may read the directory (never a wallboard). */
+function withoutTargets(call: CallStatus): CallStatus {
+  return {
+    ...call,
+    transfer: call.transfer && { ...call.transfer, target: '', detail: null },
+    consult: call.consult && { ...call.consult, target: '' },
+  };
+}
 
 export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource, provisioning?: ProvisioningStatusSource): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
     const show = showCaller(request.viewer);
-    const call = status.call && show(status.call);
+    const colleagues = viewerMay(request.viewer, 'directory.read');
+    const shown = status.call && show(status.call);
+    const call = shown && (colleagues ? shown : withoutTargets(shown));
     return {
       unitId,
       sip: { up: status.sipUp },
@@ -19,7 +31,7 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       // Issue 18: who waits on another line and since when, caller fields masked like the call's.
       waiting: status.waiting.map((w) => showCaller(request.viewer)(w)),
       // R13: bridged calls in progress (target, duration), caller fields masked like the call's.
-      bridges: status.bridges.map(show),
+      bridges: status.bridges.map((b) => ({ ...show(b), target: colleagues ? b.target : '' })),
       lines: status.lines,
       unwrittenRecords: unit.unwrittenCount,
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
