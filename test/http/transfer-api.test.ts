@@ -1,7 +1,8 @@
 /**
  * R13 consult transfers over the LAN API (issue 19 items 1-2, issue 18 item 5): POST .../transfer {"to","announce"?},
  * .../transfer/connect and .../transfer/cancel on the fake SIP line; errors in the API's codes; Idempotency-Key
- * honoured; /api/v1/status and the live stream tell the transfer's phase, its outcome and the bridged calls.
+ * honoured; /api/v1/status and the live stream tell the transfer's phase, its outcome and the bridged calls; over
+ * HTTPS (port 29685) a wallboard sees no colleague and no caller in them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryBook } from '../../src/app/calls/directory-book.ts';
@@ -10,6 +11,7 @@ import { LiveFeed, type LiveEvent } from '../../src/app/records/live-feed.ts';
 import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.ts';
 import { buildHttp } from '../../src/http/server.ts';
 import { fakeUnit } from '../support/fake-unit.ts';
+import { startLanUnit } from './lan-support.ts';
 import { recordsFor } from './records-fixture.ts';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -120,5 +122,32 @@ describe('transfer API (R13)', () => {
     expect(f.sip.commands).toContain('endConsult:c1:leg-2');
     expect((await status()).call).toMatchObject({ state: 'held', transfer: { reason: 'cancelled' } });
     expect(f.sip.commands.filter((c) => c === 'hangup:c1')).toEqual([]);
+  });
+});
+
+describe('transfers over HTTPS per role (R11)', () => {
+  it('reception sees the colleague and the masked caller of a transfer and a bridge; a wallboard sees neither (states and durations only)', async () => {
+    const u = await startLanUnit(29685, { directory: new DirectoryBook([{ name: '财务室', uri: 'sip:8001@pbx.example' }], 'pbx.example') });
+    cleanups.push(() => u.stop());
+    u.f.sip.raise({ type: 'call.incoming', callId: 'c1', number: '+8613957318642', displayName: '李女士' });
+    u.f.unit.simulate({ type: 'hook', state: 'off' });
+    u.f.sip.raise({ type: 'call.established', callId: 'c1' });
+    const asked = await u.call('POST', '/api/v1/calls/current/transfer', { token: u.token.reception, body: { to: '财务室' } });
+    expect(asked.status, asked.text).toBe(202);
+    await new Promise((r) => setTimeout(r, 10));
+    const reception = await u.call('GET', '/api/v1/status', { token: u.token.reception });
+    expect(reception.json().call).toMatchObject({ state: 'consulting', consult: { target: '财务室' }, transfer: { target: '财务室' } });
+    const wallboard = await u.call('GET', '/api/v1/status', { token: u.token.wallboard });
+    expect(wallboard.json().call).toMatchObject({ state: 'consulting', consult: { target: '', phase: 'ringing' }, transfer: { target: '', result: 'pending' } });
+    expect(wallboard.text).not.toContain('财务室');
+    u.f.sip.raise({ type: 'consult.answered', callId: 'c1', legId: 'leg-1' });
+    u.f.sip.raise({ type: 'consult.dtmf', callId: 'c1', legId: 'leg-1', digit: '1' });
+    await new Promise((r) => setTimeout(r, 10));
+    const bridged = await u.call('GET', '/api/v1/status', { token: u.token.reception });
+    expect(bridged.json().bridges).toEqual([expect.objectContaining({ target: '财务室', callerName: '李女士', callerNumber: '139****8642' })]);
+    const board = await u.call('GET', '/api/v1/status', { token: u.token.wallboard });
+    expect(board.json().bridges).toEqual([expect.objectContaining({ target: '', callerName: null, callerNumber: null, durationMs: expect.any(Number) })]);
+    expect(board.text).not.toContain('财务室');
+    expect(board.text).not.toContain('8642');
   });
 });
