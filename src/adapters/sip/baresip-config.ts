@@ -54,9 +54,19 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/**
+ * The folder baresip looks for its own tones in (ring.wav, busy.wav, error.wav…), under its config directory; it
+ * is kept empty. baresip plays a ring tone for every incoming call on the *global* alert device, which each
+ * `auplay` switch sets to the device just switched to: after a bridge that is one of the bridge's aubridge
+ * devices, so a new call's ring tone took the colleague's place in the bridge (the caller heard it ringing) and
+ * stopped that device when the ring ended (the caller then heard nothing). The panel rings; baresip never needs
+ * a tone of its own.
+ */
+export const NO_TONES_DIR = 'no-tones';
+
 export function renderBaresipConfig(
   sip: SipConfig,
-  options: { audio?: AudioDevices; modulePath?: string } = {},
+  options: { audio?: AudioDevices; modulePath?: string; configDir?: string } = {},
 ): BaresipFiles {
   const audio = options.audio ?? HEADLESS_AUDIO;
   const modules = audio === HEADLESS_AUDIO ? [] : audioModules(audio);
@@ -72,6 +82,7 @@ export function renderBaresipConfig(
     'call_hold_other_calls no',
     // ctrl_tcp has no authentication: loopback only.
     `ctrl_tcp_listen 127.0.0.1:${sip.ctrlPort}`,
+    ...(options.configDir ? [`audio_path ${join(options.configDir, NO_TONES_DIR)}`] : []),
     `audio_player ${audio.player}`,
     `audio_alert ${audio.alert}`,
     `audio_source ${audio.source}`,
@@ -156,6 +167,7 @@ function renderAccountLine(sip: SipConfig, user: string, reg: SipConfig['registr
 /** Writes both files (mode 0600: the accounts file may hold the registrar password). Returns the dir. */
 export async function writeBaresipConfig(dir: string, files: BaresipFiles): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(join(dir, NO_TONES_DIR), { recursive: true, mode: 0o700 });
   await writeFile(join(dir, 'config'), files.config, { mode: 0o600 });
   await writeFile(join(dir, 'accounts'), files.accounts, { mode: 0o600 });
   return dir;

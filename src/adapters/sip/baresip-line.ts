@@ -156,7 +156,7 @@ export class BaresipLine implements SipLine {
   async start(): Promise<void> {
     const { sip } = this.opts;
     const dir = join(this.opts.dataDir, 'baresip');
-    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath }));
+    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir }));
     this.log.info(
       { configDir: dir, listen: `${sip.listenAddress}:${sip.listenPort}`, registrar: sip.registrar?.host ?? null },
       'starting baresip',

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,19 @@ describe('baresip config generation', () => {
         '<sip:desk-2@127.0.0.1:15061>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA;audio_source=aubridge,held;audio_player=aubridge,held-ear\n',
     );
     expect(lineAors(direct)).toEqual(['sip:desk@127.0.0.1:15061', 'sip:desk-2@127.0.0.1:15061']);
+  });
+
+  it("baresip's own tones come from an empty folder: no ring tone ever takes a bridge's device (the global alert)", async () => {
+    expect(renderBaresipConfig(direct).config).not.toMatch(/^audio_path /m);
+    const dir = await mkdtemp(join(tmpdir(), 'deskphone-tones-'));
+    try {
+      const files = renderBaresipConfig(direct, { configDir: dir });
+      expect(files.config).toMatch(new RegExp(`^audio_path ${join(dir, 'no-tones')}$`, 'm'));
+      await writeBaresipConfig(dir, files);
+      expect(await readdir(join(dir, 'no-tones'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('one line only with sip.lines 1', () => {

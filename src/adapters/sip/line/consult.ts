@@ -161,21 +161,23 @@ export class Consults {
     if (!leg) return false;
     const legId = ev.id;
     const { callId } = leg;
+    // The leg's line account, so the core counts that line in use (no call rings into a bridged account).
+    const line = this.deps.calls.lineOf(leg.aor);
     switch (ev.type) {
       case 'CALL_RINGING':
       case 'CALL_PROGRESS':
         if (leg.state === 'dialling') {
           leg.state = 'ringing';
-          this.deps.emit({ type: 'consult.ringing', callId, legId });
+          this.deps.emit({ type: 'consult.ringing', callId, legId, line });
         }
         return true;
       case 'CALL_ESTABLISHED':
         if (leg.state === 'answered') return true;
-        if (leg.state === 'dialling') this.deps.emit({ type: 'consult.ringing', callId, legId });
+        if (leg.state === 'dialling') this.deps.emit({ type: 'consult.ringing', callId, legId, line });
         leg.state = 'answered';
         clearTimeout(leg.noAnswer);
         this.deps.calls.established(legId);
-        this.deps.emit({ type: 'consult.answered', callId, legId });
+        this.deps.emit({ type: 'consult.answered', callId, legId, line });
         void this.routeAnswered(leg, legId);
         return true;
       case 'CALL_DTMF_START': {

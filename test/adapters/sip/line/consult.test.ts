@@ -60,7 +60,7 @@ describe('Consults', () => {
     expect(consults.onEvent(ev('CALL_RINGING', 'other', { accountaor: LINE1 }))).toBe(false);
     expect(consults.onEvent(ev('CALL_RINGING', 'leg'))).toBe(true);
     await expect(legId).resolves.toBe('leg');
-    expect(events).toEqual([{ type: 'consult.ringing', callId: 'c', legId: 'leg' }]);
+    expect(events).toEqual([{ type: 'consult.ringing', callId: 'c', legId: 'leg', line: 2 }]);
   });
 
   it('no free line: rejects before anything is sent to the caller', async () => {
@@ -113,7 +113,7 @@ describe('Consults', () => {
     await placed();
     consults.onEvent(ev('CALL_ESTABLISHED', 'leg'));
     await vi.advanceTimersByTimeAsync(0);
-    expect(events.at(-1)).toEqual({ type: 'consult.answered', callId: 'c', legId: 'leg' });
+    expect(events.at(-1)).toEqual({ type: 'consult.answered', callId: 'c', legId: 'leg', line: 2 });
     expect(baresip!.writes.at(-1)).toEqual([['uafind', LINE2], ['callfind', 'leg'], ['auplay', 'aubridge,held-ear'], ['ausrc', `aufile,/long${whisper.path}`]]);
     await vi.advanceTimersByTimeAsync(whisper.durationMs);
     expect(baresip!.writes.at(-1)).toEqual([['uafind', LINE2], ['callfind', 'leg'], ['ausrc', SILENT_SOURCE]]);
