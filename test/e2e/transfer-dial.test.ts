@@ -108,9 +108,10 @@ describe('directory and placed calls', () => {
     const res = await u.post('/api/v1/calls', { to: 'somebody unknown' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'E_BAD_INPUT', field: 'body.to' } });
-    // A number needs a registrar, which this unit (direct IP mode) has not: said in words.
+    // A number needs a registrar, which this unit (direct IP mode) has not: its own code, said in words.
     const number = await u.post('/api/v1/calls', { to: '8001' });
-    expect(number.status).toBe(400);
+    expect(number.status).toBe(422);
+    expect(number.body).toMatchObject({ error: { code: 'E_NOT_DIALABLE', field: 'body.to' } });
     expect(String((number.body.error as { message: string }).message)).toMatch(/registrar/);
   });
 });

@@ -143,7 +143,7 @@ describe('a transfer on the page (R13)', () => {
     const bridge = page.locator('[data-bridge]');
     await bridge.waitFor({ timeout: 15_000 });
     // Reception sees the number masked in the middle (R11), as on the call card.
-    expect(await bridge.innerText()).toContain('Chen · 136****3333 ↔ sip:finance2@127.0.0.1:31232');
+    expect(await bridge.innerText()).toContain('Chen · 136****3333 已接通 sip:finance2@127.0.0.1:31232');
     await expect.poll(async () => bridge.locator('[data-timer="bridge"]').innerText(), { timeout: 10_000 }).toMatch(/^0:0[1-9]$/);
     expect(await page.locator('section.call [data-call-state="idle"]').count()).toBe(1);
     // The desk's last call and the slip's link stay with the callers it took, never the unit's call to a colleague.

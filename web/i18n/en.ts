@@ -268,7 +268,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'transfer.another': 'Try another colleague',
   'transfer.message': 'Take a message for {target}',
   'bridges.title': 'Transferred calls still talking',
-  'bridges.item': '{caller} ↔ {target}',
+  'bridges.item': '{caller} joined to {target}',
   'bridges.duration': 'Talking for',
 
   'reports.title': 'Reports',

@@ -266,7 +266,7 @@ export const zh = {
   'transfer.another': '转给其他同事',
   'transfer.message': '给 {target} 留言',
   'bridges.title': '已转接、仍在通话',
-  'bridges.item': '{caller} ↔ {target}',
+  'bridges.item': '{caller} 已接通 {target}',
   'bridges.duration': '已通话',
 
   'reports.title': '报表',
