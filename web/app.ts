@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, savedToken, saveToken } from './api.ts';
 import { lang, setLang, t, type MessageKey } from './i18n/i18n.ts';
 import { useRingAlert } from './ring-alert.ts';
+import { RingPrefs } from './ring-prefs.ts';
 import { viewsFor, type Session, type ViewName } from './session.ts';
 import { useSessionLive } from './session-live.ts';
 import { forgetToken, onSignInChange, type SignedOutReason } from './sign-in-state.ts';
@@ -110,6 +111,7 @@ export function App() {
       <h1>${t('app.title')}</h1>
       <div class="top-actions">
         ${signedIn ? html`<span class="who">${t('app.signedInAs', { name: boot.session.viewer.name ?? '', role: t(`role.${boot.session.viewer.role ?? 'it'}` as MessageKey) })}</span>` : null}
+        ${boot.kind === 'ready' && boot.session.may.writeRecords ? html`<${RingPrefs} />` : null}
         <button type="button" class="lang" lang=${lang() === 'zh' ? 'en' : 'zh-CN'} onClick=${switchLang}>${t('app.otherLanguage')}</button>
         ${signedIn ? html`<button type="button" onClick=${signOut}>${t('app.signOut')}</button>` : null}
       </div>

@@ -66,6 +66,10 @@ describe('baresip 1.1.0 (Debian 13)', () => {
     // Every file ran (an empty run proves nothing): each SIP adapter test file and each e2e file named above.
     const sipFiles = readdirSync(join(REPO, 'test/adapters/sip'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts')).length;
     expect(report.testResults.length).toBe(sipFiles + FILES.length - 1);
-    expect(report.numPassedTests).toBe(report.numTotalTests);
+    // Skipped there, and only there: the bridge, which needs 1.0.0's per-account audio switching (1.1.0's reach
+    // every call; consult-bridge.test.ts has its own 1.1.0 test that consult refuses at once and the caller talks on).
+    const skipped = report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed').map(() => f.name.replace(REPO, '')));
+    expect(new Set(skipped)).toEqual(new Set(skipped.length ? ['/test/adapters/sip/consult-bridge.test.ts'] : []));
+    expect(report.numPassedTests + skipped.length).toBe(report.numTotalTests);
   });
 });

@@ -22,6 +22,7 @@ export interface RtpPeer {
 /** RFC 4733 event codes of the keys. */
 const EVENT_CODE: Record<string, number> = { '*': 10, '#': 11, A: 12, B: 13, C: 14, D: 15 };
 
+/** `port` 0: any free port (read it from the peer's `port`): no clash with the RTP ports baresip picks at random. */
 export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPeer> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
@@ -72,7 +73,7 @@ export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPee
     socket.send(pkt, remote.port, remote.address);
   }, 20);
   return {
-    port,
+    port: socket.address().port,
     received: () => samples,
     packets: () => count,
     pressKey(digit: string, pt = 101) {

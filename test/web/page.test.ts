@@ -474,23 +474,60 @@ describe('a ring nobody misses', () => {
     await tab.locator('nav.tabs').waitFor();
   }
 
-  it('a second tab on another view shows the ring in its title and icon; the card turns to ANSWER NOW; on a phone the call card and the lift button come first', async () => {
+  it('a second tab on another view shows the ring in its title and icon; the card turns to ANSWER NOW; on a phone the call card and the lift button come first; the chime and notification she turned on come once; the call-back list updates itself', async () => {
     await signIn('reception');
     await loaded('desk');
+    // Chime and notification: off until she turns them on, then remembered by this browser.
+    const chime = page.locator('[data-ring-pref="chime"]');
+    const notify = page.locator('[data-ring-pref="notify"]');
+    expect(await chime.isChecked()).toBe(false);
+    expect(await notify.isChecked()).toBe(false);
+    const stubNotifications = (tab: Page) =>
+      tab.evaluate(() => {
+        const shown: string[][] = [];
+        (window as unknown as { shownNotes: string[][] }).shownNotes = shown;
+        (window as unknown as { Notification: unknown }).Notification = class {
+          static permission = 'granted';
+          static requestPermission = async () => 'granted';
+          constructor(title: string, opts: { body?: string }) {
+            shown.push([title, opts.body ?? '']);
+          }
+        };
+      });
+    await stubNotifications(page);
+    await chime.check();
+    await notify.check();
+    page.once('dialog', (d) => void d.accept());
+    await page.reload();
+    await loaded('desk');
+    await stubNotifications(page);
+    expect(await page.locator('[data-ring-pref="chime"]').isChecked()).toBe(true);
+    expect(await page.locator('[data-ring-pref="notify"]').isChecked()).toBe(true);
+    const chimesBefore = async (tab: Page) => Number((await tab.evaluate(() => document.documentElement.dataset.chimed)) ?? 0);
+    const seq = await lastSeq();
     const second = await context.newPage();
     const phoneContext = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
     const phone = await phoneContext.newPage();
     try {
       await signInTab(second, '#/callbacks');
+      await stubNotifications(second);
       await signInTab(phone, '');
       await phone.locator('.live-state[data-connected="yes"]').waitFor();
       const quietTitle = await second.title();
       expect(quietTitle).not.toContain('来电响铃中');
+      const before = (await chimesBefore(page)) + (await chimesBefore(second));
       const caller = startSippCall({ scenario: 'uac-cancel', target: `127.0.0.1:${SIP_PORT}`, ...nextSipp(), vars: { caller: '+8613800005555', caller_name: 'Lin Tao', cancel_ms: 9000 } });
       await waitFor('ringing', async () => (await u.get<Status>('/api/v1/status')).call?.state === 'ringing', 20_000);
       // The other tab, on the call-back list and behind the desk tab: title and icon.
       await expect.poll(() => second.title(), { timeout: 5000 }).toContain('来电响铃中');
       expect(await second.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml/);
+      // One chime and one notification for this ring, however many tabs of this browser are open.
+      await expect.poll(async () => (await chimesBefore(page)) + (await chimesBefore(second)), { timeout: 5000 }).toBe(before + 1);
+      // Only one: no second chime comes later from the other tab.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await chimesBefore(page)) + (await chimesBefore(second))).toBe(before + 1);
+      const notes = async (tab: Page) => (await tab.evaluate(() => (window as unknown as { shownNotes: string[][] }).shownNotes)).length;
+      await expect.poll(async () => (await notes(page)) + (await notes(second)), { timeout: 5000 }).toBe(1);
       // ANSWER NOW is the whole card's state, in words.
       const card = page.locator('section.call');
       await expect.poll(() => card.getAttribute('data-answer-now'), { timeout: 10_000 }).toBe('yes');
@@ -510,6 +547,12 @@ describe('a ring nobody misses', () => {
       await waitFor('line idle', async () => (await u.get<Status>('/api/v1/status')).call === null, 20_000);
       await expect.poll(() => second.title(), { timeout: 5000 }).toBe(quietTitle);
       expect(await second.locator('link[rel="icon"]').getAttribute('href')).toBe('data:,');
+      // The missed call is on the call-back list open in the other tab, with nobody reloading it.
+      const missed = await nextRecord(seq);
+      expect(missed.outcome).toBe('missed');
+      await second.locator(`[data-callback="${missed.id}"]`).waitFor({ timeout: 5000 });
+      // The other browser (the phone) never turned the chime on.
+      expect(await chimesBefore(phone)).toBe(0);
     } finally {
       await second.close();
       await phoneContext.close();

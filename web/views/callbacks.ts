@@ -12,6 +12,7 @@ import { lang, t, tMaybe } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
+import { useLiveReload } from './use-live-reload.ts';
 import { useLoad } from './use-load.ts';
 
 interface CallbackItem {
@@ -72,6 +73,9 @@ function Item({ cb, session, onChanged }: { cb: CallbackItem; session: Session; 
   </li>`;
 }
 
+/** A missed call (a record), a slip with a call-back number or a call-back done (journal events), the count due. */
+const LIVE_TYPES = ['record', 'journal-event', 'callbacks'] as const;
+
 export function CallbacksView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(async () => {
     const [due, scheduled, done] = await Promise.all(
@@ -80,6 +84,7 @@ export function CallbacksView({ session }: { session: Session }) {
     const byDue = (a: CallbackItem, b: CallbackItem) => Date.parse(a.scheduledFor) - Date.parse(b.scheduledFor);
     return { due: due!.callbacks.sort(byDue), scheduled: scheduled!.callbacks.sort(byDue), done: done!.callbacks.slice(-20).reverse() };
   }, []);
+  useLiveReload(reload, LIVE_TYPES);
   const list = (items: CallbackItem[], empty: string) =>
     items.length ? html`<ul class="callbacks">${items.map((cb) => html`<${Item} key=${cb.id} cb=${cb} session=${session} onChanged=${reload} />`)}</ul>` : html`<p>${empty}</p>`;
   return html`<section class="card" aria-labelledby="cb-title">

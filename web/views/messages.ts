@@ -7,10 +7,13 @@ import type { Session } from '../session.ts';
 import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
+import { useLiveReload } from './use-live-reload.ts';
 import { useLoad } from './use-load.ts';
 
 export function MessagesView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<{ messages: MessageSlip[] }>('GET', '/api/v1/messages'), []);
+  // Slips taken or delivered anywhere (another tab, another desk PC) show at once.
+  useLiveReload(reload, ['journal-event']);
   const action = useAction();
   const deliver = (id: string) => async () => {
     if (await action.run(() => api('POST', `/api/v1/messages/${encodeURIComponent(id)}/delivered`))) reload();
@@ -26,7 +29,7 @@ export function MessagesView({ session }: { session: Session }) {
       ([to, slips]) => html`<section class="colleague">
         <h3>${t('messages.for')} <span data-user-text>${to}</span> ${t('messages.pending', { count: slips.filter((s) => !s.deliveredAt).length })}</h3>
         <ul class="slips">${slips.map(
-          (m) => html`<li data-message=${m.id}>
+          (m) => html`<li key=${m.id} data-message=${m.id}>
             <p class="slip-content" data-user-text>${m.content}</p>
             <p class="hint">${t('messages.meta', { at: when(m.takenAt, lang(), session.timeZone) })} <span data-user-text>${m.from} · ${m.takenBy}</span>
               ${m.callbackNumber ? ` · ${t('field.callbackNumber')}: ${m.callbackNumber}` : ''}</p>
