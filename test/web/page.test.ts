@@ -302,6 +302,12 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     await loaded('desk');
     const notesCard = page.locator('section[data-call-id]');
     await notesCard.waitFor();
+    // The line idle and the desk showing the newest record: a record of an earlier test's call that lands late
+    // would otherwise move a form that is still empty to it while the test types into the other.
+    await waitFor('line idle', async () => (await u.get<Status>('/api/v1/status')).call === null, 20_000);
+    const newest = (await calls())[0]?.id;
+    await expect.poll(() => notesCard.getAttribute('data-call-id'), { timeout: 10_000 }).toBe(newest);
+    await expect.poll(() => page.locator('[data-slip-call]').getAttribute('data-slip-call'), { timeout: 10_000 }).toBe(newest);
     const first = (await notesCard.getAttribute('data-call-id')) as string;
     await page.getByLabel('备注').fill('客户要发票，周五前寄出');
     await page.getByLabel('给谁').fill('财务室');
