@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -68,8 +68,8 @@ describe('baresip 1.1.0 (Debian 13)', () => {
     expect(report.testResults.length).toBe(sipFiles + FILES.length - 1);
     // Skipped there, and only there: the bridge, which needs 1.0.0's per-account audio switching (1.1.0's reach
     // every call; consult-bridge.test.ts has its own 1.1.0 test that consult refuses at once and the caller talks on).
-    const skipped = report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed').map(() => f.name.replace(REPO, '')));
-    expect(new Set(skipped)).toEqual(new Set(skipped.length ? ['/test/adapters/sip/consult-bridge.test.ts'] : []));
+    const skipped = report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed').map(() => relative(REPO, f.name)));
+    expect(new Set(skipped)).toEqual(new Set(skipped.length ? ['test/adapters/sip/consult-bridge.test.ts'] : []));
     expect(report.numPassedTests + skipped.length).toBe(report.numTotalTests);
   });
 });
