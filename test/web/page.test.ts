@@ -13,7 +13,7 @@ import { addToken } from '../../src/app/records/tokens.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
 import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
 import { SEEDED_MONTH, SEEDED_PER_DAY, seedMonth, type SeededMonth } from './month-fixture.ts';
-import { launchChromium, pageErrors, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+import { expectNoSeriousViolations, launchChromium, pageErrors, shoot, untranslated, visibleText } from './web-support.ts';
 
 const SIP_PORT = 31060;
 const LAN_PORT = 31443;
@@ -132,10 +132,7 @@ async function loaded(name: string): Promise<void> {
   await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).not.toMatch(/Loading|正在加载/);
 }
 
-async function noSeriousViolations(name: string): Promise<void> {
-  const v = await seriousViolations(page);
-  expect(v, `${name}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
-}
+const noSeriousViolations = (name: string) => expectNoSeriousViolations(page, name);
 
 describe('the desk (reception) in Chromium against the whole unit', () => {
   it('sign in; a sipp call fills the ring bar and ANSWER NOW blinks; lift, hold with its countdown; the caller hangs up; a message slip by keyboard lands on the record', async () => {

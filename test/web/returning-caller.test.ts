@@ -14,7 +14,7 @@ import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
 import { addToken } from '../../src/app/records/tokens.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
 import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { launchChromium, pageErrors, seriousViolations, shoot } from './web-support.ts';
+import { expectNoSeriousViolations, launchChromium, pageErrors, shoot } from './web-support.ts';
 
 const SIP_PORT = 31020;
 const LAN = 'https://127.0.0.1:31032';
@@ -55,10 +55,7 @@ afterAll(async () => {
 
 const status = () => u.get<Status>('/api/v1/status');
 
-async function noSeriousViolations(name: string): Promise<void> {
-  const v = await seriousViolations(page);
-  expect(v, `${name}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
-}
+const noSeriousViolations = (name: string) => expectNoSeriousViolations(page, name);
 
 describe('the returning caller on the page', () => {
   it('a caller with an open call-back rings: CALL BACK blinks, the banner and the contact name show; marking it done after the answer closes it', async () => {

@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/run-cli.ts';
 import { bootUnit, type TestUnit } from '../e2e/unit-harness.ts';
-import { launchChromium, pageErrors, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+import { expectNoSeriousViolations, launchChromium, pageErrors, shoot, untranslated, visibleText } from './web-support.ts';
 
 const LAN_PORT = 31453;
 const LAN = `https://127.0.0.1:${LAN_PORT}`;
@@ -50,10 +50,7 @@ async function pairingLink(name: string, role: string): Promise<string> {
   return link as string;
 }
 
-async function noSeriousViolations(page: Page, name: string): Promise<void> {
-  const v = await seriousViolations(page);
-  expect(v, `${name}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
-}
+const noSeriousViolations = expectNoSeriousViolations;
 
 /** Both languages: Chinese as it is now, then English (no Chinese left), then back. */
 async function bothLanguages(page: Page, name: string, check: () => Promise<void> = async () => undefined): Promise<void> {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { CATALOGUE_KEYS } from './catalogue-keys.ts';
 
 export const CHROMIUM = process.env.DESKPHONE_CHROMIUM ?? '/usr/bin/chromium';
@@ -56,6 +57,12 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Fails naming `name` and listing them when axe finds serious or critical violations on the page. */
+export async function expectNoSeriousViolations(page: Page, name: string): Promise<void> {
+  const v = await seriousViolations(page);
+  expect(v, `${name}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
 }
 
 /**
