@@ -1,4 +1,5 @@
 import { CallState } from './call-state.ts';
+import type { CallbackOffer } from './desk/callback-offer.ts';
 import type { ConsultEndReason, TransferAnnounce, TransferTarget } from './events.ts';
 import { allLights, type Lights } from './lights.ts';
 
@@ -39,6 +40,8 @@ export interface ActiveCall {
   consult: Consult | null;
   /** R13: every consult leg this call has had, so a late event of an earlier one is never taken for the next's. */
   pastLegs?: string[];
+  /** R4: the call-back offered instead of a long hold, and the caller's answer (desk/callback-offer.ts). */
+  callbackOffer?: CallbackOffer | null;
 }
 
 export interface TransferState {

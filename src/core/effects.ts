@@ -9,6 +9,13 @@ import type { CallRecord } from './record.ts';
  */
 export type SipCommand = 'answer' | 'autoAnswer' | 'queue' | 'hangup' | 'hold' | 'resume';
 
+/**
+ * R4 (issue 20 item 2), what a waiting caller offered a call-back hears: `offer` ("按 1 留下号码…；按 2 继续等待"),
+ * `read-back` (their number digit by digit, R8, and "confirm with 1"), `keep-holding` (hold audio again at once),
+ * each followed by hold audio; `goodbye`, after which the unit hangs up.
+ */
+export type CallbackStep = 'offer' | 'read-back' | 'keep-holding' | 'goodbye';
+
 export type Effect =
   | { type: 'light'; name: LightName; state: LightState }
   /** The ringer sounds (true) or is silent (false), in step with the ring cadence. */
@@ -16,6 +23,8 @@ export type Effect =
   | { type: 'sip'; command: SipCommand; callId: string }
   /** R4: a held caller's check-in: they hear the "thank you for waiting" announcement, then hold audio again. */
   | { type: 'announce'; callId: string; what: 'hold-thanks' }
+  /** R4: the call-back offered instead of a long hold (desk/callback-offer.ts); `number` is the caller's, dialable. */
+  | { type: 'callback'; callId: string; step: CallbackStep; number: string }
   /** R13: announce the transfer to the caller, then transfer the call to `target`. */
   | { type: 'transfer'; callId: string; target: TransferTarget }
   /**

@@ -93,6 +93,11 @@ export type CoreEvent =
   /** The call is answered at the SIP level (200 OK / ACK). */
   | { type: 'call.established'; callId: string }
   | { type: 'call.closed'; callId: string; reason: CloseReason }
+  /**
+   * The caller pressed a key on the desk's call (RFC 4733 telephone-event or SIP INFO): R4, answering the call-back
+   * offer (desk/callback-offer.ts).
+   */
+  | { type: 'call.dtmf'; callId: string; digit: string }
   /** The handset hook switch: `off` = lifted, `on` = put down. */
   | { type: 'hook'; state: 'off' | 'on' }
   | { type: 'button'; name: 'hold' }

@@ -8,8 +8,10 @@ export type HungUpFirst = 'caller' | 'receptionist' | 'unit' | null;
 /**
  * `interrupted`: the SIP stack (or the unit) went away during the call. `busy`: turned away with 486 because
  * every line was in use. `transferred` and `message` come with transfers and message slips (R13, R9).
+ * `callback-requested`: a caller waiting past the hold limit chose a call-back and confirmed their number (R4); the
+ * unit said goodbye and hung up, and the call-back is due from the call's end (quiet hours respected, R10).
  */
-export type Outcome = 'answered' | 'missed' | 'abandoned' | 'busy' | 'interrupted' | 'transferred' | 'message';
+export type Outcome = 'answered' | 'missed' | 'abandoned' | 'busy' | 'interrupted' | 'transferred' | 'message' | 'callback-requested';
 
 /** `failed`: refused, the target busy, or no answer in time (the caller came back to the desk). */
 export type TransferResult = 'succeeded' | 'failed';

@@ -1,12 +1,13 @@
 /** What the desk can do from its current state: asked by the app before it acts. */
 import { CallState } from '../call-state.ts';
 import type { DeskState } from '../desk-state.ts';
+import { callbackConfirmed } from './callback-offer.ts';
 import type { DeskSettings } from './settings.ts';
 
 /** R13: a call that is up, with the caller on the line or waiting at the desk, can be transferred. */
 export function canTransfer(state: DeskState): boolean {
   const c = state.call;
-  return c !== null && c.direction === 'incoming' && [CallState.Talking, CallState.Held, CallState.Greeting].includes(c.state);
+  return c !== null && c.direction === 'incoming' && [CallState.Talking, CallState.Held, CallState.Greeting].includes(c.state) && !callbackConfirmed(c);
 }
 
 /**

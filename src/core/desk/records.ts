@@ -3,6 +3,7 @@ import { CallState } from '../call-state.ts';
 import type { ActiveCall, BridgedCall, Consult, WaitingCall } from '../desk-state.ts';
 import type { TransferTarget } from '../events.ts';
 import { ringsAt } from '../desk-timing.ts';
+import { callbackConfirmed } from './callback-offer.ts';
 import type { CallRecord, HungUpFirst, Outcome } from '../record.ts';
 import { stamp, type At, type DeskSettings, type EndReason } from './settings.ts';
 
@@ -65,6 +66,8 @@ export function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason
 function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
   // R7 is about cutting a caller off: a transferred caller went on to the colleague.
   if (reason === 'transferred') return null;
+  // R4: the caller chose a call-back; the unit hangs up after its goodbye (unless the caller is quicker).
+  if (callbackConfirmed(call)) return reason === 'remote' ? 'caller' : 'unit';
   if (call.state === CallState.Ending) return 'receptionist';
   if (reason === 'remote') return 'caller';
   if (reason === 'local') return 'receptionist';
@@ -73,6 +76,8 @@ function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
 }
 
 function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
+  // R4: the caller confirmed a call-back: it is owed whatever ends the call after that (goodbye, hang-up, a crash).
+  if (callbackConfirmed(call)) return 'callback-requested';
   // The stack lost the call, or the unit stopped under it: it did not end normally, answered or not.
   if (reason === 'lost' || reason === 'shutdown') return 'interrupted';
   if (reason === 'transferred') return 'transferred';

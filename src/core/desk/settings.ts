@@ -1,6 +1,7 @@
 /** What the desk reducer is configured with, and the instant it reduces an event at. */
 import type { CloseReason, TransferAnnounce } from '../events.ts';
 import type { DeskRules } from '../rules.ts';
+import type { CallbackOfferAt } from './callback-offer.ts';
 
 export interface DeskSettings {
   rules: DeskRules;
@@ -14,6 +15,8 @@ export interface DeskSettings {
   lines?: number;
   /** R13: how transfers are made (config `sip.transfer`, `sip.transferTimeoutMs`); absent: DEFAULT_TRANSFER. */
   transfer?: TransferSettings;
+  /** R4: when a waiting caller is offered a call-back (config `greetings.callbackOffer`); absent: never. */
+  callbackOffer?: CallbackOfferAt;
 }
 
 export interface TransferSettings {

@@ -6,6 +6,7 @@ import { CallState } from '../call-state.ts';
 import type { DeskState } from '../desk-state.ts';
 import { autoAnswerAt, queueAt, waitingSince } from '../desk-timing.ts';
 import type { Effect } from '../effects.ts';
+import { offerAtCheckIn } from './callback-offer.ts';
 import { move } from './calls.ts';
 import { endConsult } from './consult-leg.ts';
 import type { At, DeskSettings } from './settings.ts';
@@ -22,13 +23,18 @@ export function autoAnswer(s: DeskSettings, state: DeskState, now: number, effec
   return { ...state, call: { ...move(call, CallState.AutoAnswering), autoTried: true } };
 }
 
-/** R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten. */
+/**
+ * R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten; at the limit (and as
+ * configured) they are offered a call-back instead (./callback-offer.ts).
+ */
 export function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
   const call = state.call;
   const since = call ? waitingSince(call) : null;
   // While a transfer goes on, the caller hears its announcement and hold audio, not check-ins.
   if (!call || since === null || call.state === CallState.Transferring || call.state === CallState.Consulting) return state;
   const due = Math.floor((now - since) / s.rules.holdCheckInMs);
+  const offered = offerAtCheckIn(s, call, since, due, now, effects);
+  if (offered) return { ...state, call: offered };
   if (due <= call.checkIns) return state;
   effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });
   return { ...state, call: { ...call, checkIns: due } };

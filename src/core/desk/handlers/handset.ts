@@ -4,6 +4,7 @@ import type { ActiveCall, DeskState } from '../../desk-state.ts';
 import { ringsAt } from '../../desk-timing.ts';
 import type { Effect } from '../../effects.ts';
 import type { CoreEvent } from '../../events.ts';
+import { callbackConfirmed } from '../callback-offer.ts';
 import { endHold, move } from '../calls.ts';
 import { endConsult, join } from '../consult-leg.ts';
 import type { Handler } from '../handler.ts';
@@ -45,7 +46,8 @@ function putDown(state: DeskState, call: ActiveCall, now: number, effects: Effec
 export const hook: Handler<Extract<CoreEvent, { type: 'hook' }>> = (s, state, event, { now }, effects) => {
   const call = state.call;
   const next = { ...state, hook: event.state };
-  if (!call || event.state === state.hook) return next;
+  // R4: a caller who chose a call-back is hearing the goodbye; the unit hangs up.
+  if (!call || event.state === state.hook || callbackConfirmed(call)) return next;
   return event.state === 'off' ? lift(s, next, call, now, effects) : putDown(next, call, now, effects);
 };
 
@@ -53,7 +55,7 @@ export const hook: Handler<Extract<CoreEvent, { type: 'hook' }>> = (s, state, ev
 export const button: Handler<Extract<CoreEvent, { type: 'button' }>> = (s, state, _event, at, effects) => {
   const { now } = at;
   const call = state.call;
-  if (!call) return state;
+  if (!call || callbackConfirmed(call)) return state;
   // R13: HOLD during a consult takes the caller back at once; the consult call ends.
   if (call.state === CallState.Consulting && !call.consult?.joining) {
     return endConsult(s, state, 'cancelled', 'the desk took the caller back', at, effects, { endLeg: true, takeBack: true });

@@ -1,5 +1,6 @@
 /** One handler per event type: the table the desk reducer dispatches on. */
 import type { HandlerTable } from '../handler.ts';
+import { callDtmf } from '../callback-offer.ts';
 import { callClosed, shutdown } from './closed.ts';
 import { callEstablished } from './established.ts';
 import { button, hook } from './handset.ts';
@@ -23,6 +24,7 @@ export const handlers: HandlerTable = {
   'answer.failed': answerFailed,
   'call.established': callEstablished,
   'call.closed': callClosed,
+  'call.dtmf': callDtmf,
   'call.outgoing': callOutgoing,
   'transfer.requested': transferRequested,
   'transfer.failed': transferFailed,
