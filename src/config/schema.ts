@@ -93,6 +93,16 @@ export const sipSchema = z
     lineAccounts: z.array(lineAccountSchema).max(MAX_LINES - 1).default([]),
     /** baresip's ctrl_tcp port; always bound to 127.0.0.1 (ctrl_tcp has no authentication). */
     ctrlPort: port.default(4444),
+    /**
+     * The UDP ports baresip takes its RTP and RTCP from (two per call, chosen at random in the range): what a
+     * firewall between the desk and the PBX must let through. baresip's own default is 1024-49152, where a call
+     * could take a port another service on the unit is about to bind.
+     */
+    rtpPorts: z
+      .object({ min: port, max: port })
+      .strict()
+      .default({ min: 40000, max: 40999 })
+      .refine((r) => r.max - r.min >= 4 * MAX_LINES, { message: `max must be at least min + ${4 * MAX_LINES} (two ports per call, four calls per line)`, path: ['max'] }),
     /** The program the unit runs: set in the file on the unit only, never over the API. */
     baresipPath: boxOnly(z.string().min(1)).default('baresip'),
     restartInitialMs: ms.default(500),

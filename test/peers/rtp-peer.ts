@@ -11,6 +11,8 @@ export interface RtpPeer {
   /** Linear samples decoded from every RTP packet received, in arrival order (slice by `received().length` marks). */
   received(): number[];
   packets(): number;
+  /** Where the unit's RTP last came from (its RTP port), or null before the first packet. */
+  source(): { address: string; port: number } | null;
   /**
    * Presses `digit` as an RFC 4733 telephone-event (payload type `pt`, as the SDP answer offers it): the next
    * packets carry the event instead of the tone (marker on the first, three end packets), ~200 ms in all.
@@ -76,6 +78,7 @@ export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPee
     port: socket.address().port,
     received: () => samples,
     packets: () => count,
+    source: () => remote,
     pressKey(digit: string, pt = 101) {
       const code = EVENT_CODE[digit] ?? Number(digit);
       const ts = n;

@@ -1,7 +1,7 @@
 /**
  * The private baresip config directory the unit generates: `config` and `accounts`.
  * Reads config keys: sip.listenAddress, sip.listenPort, sip.user, sip.ctrlPort, sip.registrar.{host, port,
- * username, password, registerIntervalS}, sip.lines, sip.lineAccounts. Pins: none.
+ * username, password, registerIntervalS}, sip.lines, sip.lineAccounts, sip.rtpPorts. Pins: none.
  * Headless audio (STACK-NOTES): the player and alert go to aubridge devices nobody reads, and the source is
  * an aubridge device nobody feeds, so a call stays silent until the app switches the source with `ausrc`
  * (an aufile source would hang the call up at the end of its file).
@@ -82,6 +82,7 @@ export function renderBaresipConfig(
     'call_hold_other_calls no',
     // ctrl_tcp has no authentication: loopback only.
     `ctrl_tcp_listen 127.0.0.1:${sip.ctrlPort}`,
+    `rtp_ports ${sip.rtpPorts.min}-${sip.rtpPorts.max}`,
     ...(options.configDir ? [`audio_path ${join(options.configDir, NO_TONES_DIR)}`] : []),
     `audio_player ${audio.player}`,
     `audio_alert ${audio.alert}`,

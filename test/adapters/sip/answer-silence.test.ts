@@ -79,6 +79,11 @@ describe('a caller answered by the unit never hears the handset before the promp
     expect(micShare(first)).toBeLessThan(0.01);
     expect(micShare(heard)).toBeLessThan(0.01);
     expect(dominantTone(heard.slice(1600), [MIC_HZ, GREETING_HZ, HOLD_HZ], 5)).toBe(GREETING_HZ);
+    // The call's RTP comes from a port in sip.rtpPorts (default 40000-40999), never one a test peer or another
+    // program may be about to bind (baresip's own default is 1024-49152).
+    const { port } = peer.source() ?? { port: 0 };
+    expect(port).toBeGreaterThanOrEqual(40000);
+    expect(port).toBeLessThanOrEqual(40999);
     // The handset taken back: now the caller hears the microphone.
     await line.resume(inc.callId);
     await sleep(800);

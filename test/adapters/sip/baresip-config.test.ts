@@ -46,6 +46,14 @@ describe('baresip config generation', () => {
     }
   });
 
+  it('RTP from sip.rtpPorts (default 40000-40999); a range too narrow for every line is refused naming sip.rtpPorts.max', () => {
+    expect(renderBaresipConfig(direct).config).toMatch(/^rtp_ports 40000-40999$/m);
+    expect(renderBaresipConfig({ ...direct, rtpPorts: { min: 10000, max: 10999 } }).config).toMatch(/^rtp_ports 10000-10999$/m);
+    const narrow = sipSchema.safeParse({ rtpPorts: { min: 10000, max: 10010 } });
+    expect(narrow.success).toBe(false);
+    expect(narrow.error?.issues.map((i) => i.path.join('.'))).toEqual(['rtpPorts.max']);
+  });
+
   it('one line only with sip.lines 1', () => {
     expect(renderBaresipConfig({ ...direct, lines: 1 }).accounts.trim().split('\n')).toHaveLength(1);
     expect(lineAors({ ...direct, lines: 1 })).toEqual(['sip:desk@127.0.0.1:15061']);
