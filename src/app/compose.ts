@@ -30,6 +30,7 @@ import { startSync, storedCursorFloor, type RunningSync } from './sync/start-syn
 import { normalizePhoneNumber } from '../adapters/phone/phone-numbers.ts';
 import { ContactBook } from './contacts/contact-book.ts';
 import { ReturningCallers } from './contacts/returning-callers.ts';
+import { DeskSettings } from './desk/desk-settings.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -133,13 +134,20 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   await contacts.open();
   const callers = new ReturningCallers({ unit, records, contacts, clock, logger });
   callers.start();
+  // Issue 20 item 5: today's mode, holidays and away colleagues set from the page, audited (its own state file).
+  const deskStore = new LowdbStateStore(join(dataDir, 'state', 'desk.json'));
+  const deskAside = await deskStore.openSettingAsideCorrupt();
+  if (deskAside) logger.error({ file: deskAside }, 'desk settings file was corrupt: kept aside, the desk starts open with no holidays or absences added');
+  const desk = new DeskSettings({ store: deskStore, journal, clock, timeZone: config.timeZone, colleague: (name) => directory.find(name)?.name });
+  await desk.open();
+  greetings.attachDesk(desk);
   const configWriter = new ConfigWriter(logger.child({ module: 'config' }));
   const provisioning = new ProvisioningStatusSource();
   let listeners: Listeners;
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers } });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers }, desk });
   } catch (err) {
     callers.stop();
     records.stop();
@@ -170,6 +178,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       await unit.stop();
       await greetings.close();
       await contacts.close();
+      await desk.close();
       await state.close();
     },
   };

@@ -4,7 +4,7 @@
  * Times of day and dates are the unit's local ones (`timeZone`).
  */
 import { z } from 'zod';
-import { GREETING_BANDS, type DayCalendar } from '../core/greeting-choice.ts';
+import { GREETING_BANDS, LUNCH_SLOT, type DayCalendar } from '../core/greeting-choice.ts';
 
 /** "HH:MM", 00:00 to 24:00 (zero-padded, so the strings sort as the times do). */
 const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
@@ -30,7 +30,7 @@ const band = z
   .refine((b) => !validBand(b) || b.to > b.from, { path: ['to'], message: 'must be later than from' });
 
 /** Slot names a holiday may not take: the bands and the other greeting and announcement slots. */
-export const RESERVED_SLOT_NAMES = [...GREETING_BANDS, 'holiday', 'hold-thanks', 'please-hold', 'hold-music'] as const;
+export const RESERVED_SLOT_NAMES = [...GREETING_BANDS, 'holiday', LUNCH_SLOT, 'hold-thanks', 'please-hold', 'hold-music'] as const;
 
 const holiday = z
   .object({

@@ -67,9 +67,25 @@ export function holidayOn(calendar: DayCalendar, date: string): Holiday | null {
   return calendar.holidays.find((h) => holidayContains(h, date)) ?? null;
 }
 
-/** Slots to try for a band, most specific first. */
+/** Slots to try for a band, most specific first (a holiday added from the page is named `holiday` itself). */
 export function slotsFor(band: GreetingBand, holiday: string | null): string[] {
-  return holiday === null ? [band] : [holiday, 'holiday', band];
+  return holiday === null ? [band] : [...new Set([holiday, 'holiday', band])];
+}
+
+/**
+ * Today's mode, set by the receptionist from the page (issue 20 item 5): `open` follows the day's plan; `closed`
+ * answers as out of hours all day (a holiday's greeting first, as out of hours does); `lunch` plays the desk's
+ * `lunch` greeting when one was made, else the out-of-hours one (the desk is away, not closed for the day).
+ */
+export const DESK_MODES = ['open', 'lunch', 'closed'] as const;
+export type DeskMode = (typeof DESK_MODES)[number];
+export const LUNCH_SLOT = 'lunch';
+
+/** The segment as today's mode changes it; `open` leaves it as the plan has it. */
+export function withDeskMode(segment: DaySegment, mode: DeskMode): DaySegment {
+  if (mode === 'open') return segment;
+  const outOfHours = slotsFor('out-of-hours', segment.holiday);
+  return { ...segment, band: 'out-of-hours', slots: mode === 'lunch' ? [LUNCH_SLOT, ...outOfHours] : outOfHours };
 }
 
 /** The day's segments, in order, covering 00:00 to 24:00 with no gaps. */
@@ -89,10 +105,10 @@ export function dayPlan(calendar: DayCalendar, date: string, weekday: number): D
   return plan;
 }
 
-/** The segment that serves a local moment. */
-export function greetingChoiceAt(calendar: DayCalendar, moment: LocalMoment): DaySegment {
+/** The segment that serves a local moment (with today's mode, when the desk set one). */
+export function greetingChoiceAt(calendar: DayCalendar, moment: LocalMoment, mode: DeskMode = 'open'): DaySegment {
   const plan = dayPlan(calendar, moment.date, moment.weekday);
-  return plan.find((s) => s.from <= moment.minute && moment.minute < s.to) ?? plan[plan.length - 1]!;
+  return withDeskMode(plan.find((s) => s.from <= moment.minute && moment.minute < s.to) ?? plan[plan.length - 1]!, mode);
 }
 
 /** "HH:MM" for a minute of the day (24:00 for the end of the day). */

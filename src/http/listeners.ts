@@ -52,6 +52,8 @@ export interface ListenerDeps {
   sleep?: (ms: number) => Promise<void>;
   /** The contact book and the returning caller at ring time (issue 20). */
   contacts?: HttpOptions['contacts'];
+  /** Today's mode, holidays, away colleagues and their audit (issue 20 item 5). */
+  desk?: HttpOptions['desk'];
 }
 
 export interface Listeners {
@@ -86,6 +88,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     unit: deps.unit, unitId: deps.unitId, logger: deps.logger, records: deps.records, feed, metrics, idempotency: await openIdempotencyStore(deps.dataDir, () => deps.clock.now()),
     ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}), ...(deps.provisioning ? { provisioning: deps.provisioning } : {}),
     ...(deps.contacts ? { contacts: deps.contacts } : {}),
+    ...(deps.desk ? { desk: deps.desk } : {}),
     pairing: {
       desk: new PairingDesk(deps.tokens, pairingStoreIn(deps.dataDir), () => new Date(deps.clock.now())),
       certificate: () => publicCertificate({ dataDir: deps.dataDir, certFile: deps.http.lan.certFile }),

@@ -41,6 +41,8 @@ import { statusRoutes } from './routes/status.ts';
 import type { ContactBook } from '../app/contacts/contact-book.ts';
 import type { ReturningCallers } from '../app/contacts/returning-callers.ts';
 import { webRoutes } from './web/web-routes.ts';
+import type { DeskSettings } from '../app/desk/desk-settings.ts';
+import { deskRoutes } from './routes/desk.ts';
 
 export interface LanOptions {
   https: { cert: string; key: string };
@@ -75,9 +77,11 @@ export interface HttpOptions {
   pairing?: { desk: PairingDesk; certificate: () => Promise<PublicCertificate | null> };
   /** The contact book and the returning caller's ring-time summary (issue 20): mounted when given. */
   contacts?: { book: ContactBook; callers: ReturningCallers };
+  /** Today's mode, holidays, away colleagues and their audit (issue 20 item 5): mounted when given. */
+  desk?: DeskSettings;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts, desk }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -101,10 +105,10 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
   void app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     healthRoutes(scope, unit, sync);
-    statusRoutes(scope, unit, unitId, sync, provisioning);
+    statusRoutes(scope, unit, unitId, sync, provisioning, desk);
     callRoutes(scope, unit, records);
     simRoutes(scope, unit);
-    if (directory) callControlRoutes(scope, unit, directory);
+    if (directory) callControlRoutes(scope, unit, directory, desk);
     sessionRoutes(scope, unit, unitId, config, pairing?.desk);
     if (pairing) {
       pairingRoutes(scope, { desk: pairing.desk, logger, ...(lan ? { throttle: lan.auth.throttle, ...(lan.auth.sleep ? { sleep: lan.auth.sleep } : {}) } : {}) });
@@ -117,6 +121,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
       reportRoutes(scope, records.reportSource, () => records.ready());
     }
     if (contacts) contactRoutes(scope, contacts.book, contacts.callers);
+    if (desk) deskRoutes(scope, desk);
     if (feed) eventRoutes(scope, feed);
     if (metrics) metricsRoutes(scope, metrics);
     if (config) configRoutes(scope, config, configWriter);

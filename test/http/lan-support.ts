@@ -24,6 +24,7 @@ import { normalizePhoneNumber } from '../../src/adapters/phone/phone-numbers.ts'
 import { MemoryStateStore } from '../../src/adapters/state/memory-state-store.ts';
 import { ContactBook } from '../../src/app/contacts/contact-book.ts';
 import { ReturningCallers } from '../../src/app/contacts/returning-callers.ts';
+import { DeskSettings } from '../../src/app/desk/desk-settings.ts';
 
 export { sampleRecord } from './sample-record.ts';
 import { pino } from 'pino';
@@ -44,6 +45,8 @@ export interface LanUnit {
   /** The contact book and the returning-caller look-up (issue 20), mounted as on the unit. */
   contacts: ContactBook;
   callers: ReturningCallers;
+  /** Today's mode, holidays, away colleagues and their audit (issue 20 item 5), mounted as on the unit. */
+  desk: DeskSettings;
   tokens: FileTokenStore;
   /** What the unit logged at debug and above, one JSON line each. */
   logs: { level: number; line: string }[];
@@ -98,6 +101,8 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   await contacts.open();
   const callers = new ReturningCallers({ unit: f.unit, records, contacts, clock, logger });
   callers.start();
+  const desk = new DeskSettings({ store: new MemoryStateStore(), journal: f.journal, clock, timeZone: 'Asia/Shanghai', colleague: (name) => options.directory?.find(name)?.name });
+  await desk.open();
   const tokens = tokenStoreIn(dataDir);
   const now = new Date();
   const token = {
@@ -109,7 +114,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   const delays: number[] = [];
   const listeners = await startListeners({
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
-    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers },
+    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers }, desk,
     ...(options.config ? { config: options.config } : {}), ...(options.configWriter ? { configWriter: options.configWriter } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
     sleep: async (ms) => {
@@ -144,7 +149,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
       req.end(body);
     });
   return {
-    dataDir, listeners, f, records, contacts, callers, tokens, logs, delays, cert, port, token, call,
+    dataDir, listeners, f, records, contacts, callers, desk, tokens, logs, delays, cert, port, token, call,
     async stop() {
       callers.stop();
       records.stop();

@@ -67,6 +67,13 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/contacts/export': ['it'],
   'GET /api/v1/callers/live': ['it', 'reception'],
   'GET /api/v1/callers/:callId': ['it', 'reception'],
+  'GET /api/v1/desk': ['it', 'reception', 'installer'],
+  'PUT /api/v1/desk/mode': ['reception'],
+  'POST /api/v1/desk/holidays': ['reception'],
+  'DELETE /api/v1/desk/holidays/:date': ['reception'],
+  'POST /api/v1/desk/away': ['reception'],
+  'GET /api/v1/desk/changes': ['it', 'installer'],
+  'POST /api/v1/desk/changes/:id/undo': ['it', 'installer'],
 };
 /** Routes left out of the OpenAPI document on purpose: the web page's files and the Prometheus text. */
 const NOT_IN_OPENAPI = ['GET /', 'GET /pair', 'GET /assets/:file', 'GET /metrics'];
@@ -152,6 +159,9 @@ interface Call {
 }
 
 let asset = '';
+let holidayNo = 0;
+/** A date some days ahead, a different one each time (holidays added from the page). */
+const freshDay = () => new Date(Date.now() + (10 + ++holidayNo) * 86_400_000).toISOString().slice(0, 10);
 /** A valid request for each route, and its documented success status. */
 const CALLS: Record<string, Call> = {
   'GET /healthz': { path: '/healthz', ok: 503 }, // the fake SIP line is not registered: /healthz says so
@@ -208,6 +218,14 @@ const CALLS: Record<string, Call> = {
   'GET /api/v1/contacts/export': { path: '/api/v1/contacts/export', ok: 200 },
   'GET /api/v1/callers/live': { path: '/api/v1/callers/live', ok: 200 },
   'GET /api/v1/callers/:callId': { path: '/api/v1/callers/ring-a', ok: 200 },
+  // Issue 20 item 5: a holiday a day further ahead each time, a change made just before to undo.
+  'GET /api/v1/desk': { path: '/api/v1/desk', ok: 200 },
+  'PUT /api/v1/desk/mode': { path: '/api/v1/desk/mode', body: () => ({ mode: 'open' }), ok: 200 },
+  'POST /api/v1/desk/holidays': { path: '/api/v1/desk/holidays', body: () => ({ date: freshDay() }), ok: 201 },
+  'DELETE /api/v1/desk/holidays/:date': { path: async () => `/api/v1/desk/holidays/${(await u.desk.addHoliday(freshDay(), '', 'test')).key}`, ok: 200 },
+  'POST /api/v1/desk/away': { path: '/api/v1/desk/away', body: () => ({ name: COLLEAGUE, until: new Date(Date.now() + 3_600_000).toISOString() }), ok: 200 },
+  'GET /api/v1/desk/changes': { path: '/api/v1/desk/changes', ok: 200 },
+  'POST /api/v1/desk/changes/:id/undo': { path: async () => `/api/v1/desk/changes/${(await u.desk.setMode('closed', 'test')).id}/undo`, ok: 201 },
 };
 
 beforeAll(async () => {

@@ -12,7 +12,9 @@ import { access, constants, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { dayCalendar, type GreetingsConfig, type Voice } from '../../config/greetings-schema.ts';
 import { BadInputError, GreetingFileError } from '../../core/errors.ts';
-import { GREETING_BANDS, dayPlan, greetingChoiceAt, type DaySegment, type GreetingBand } from '../../core/greeting-choice.ts';
+import {
+  GREETING_BANDS, LUNCH_SLOT, dayPlan, greetingChoiceAt, withDeskMode, type DayCalendar, type DaySegment, type DeskMode, type GreetingBand, type Holiday,
+} from '../../core/greeting-choice.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { GreetingAudio } from '../../ports/greeting-audio.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -50,6 +52,12 @@ export interface GreetingListing {
   slots: { slot: string; file: StoredFile | null; hasBuiltin: boolean; builtin: StoredFile | null }[];
 }
 
+/** What the receptionist set from the page (issue 20 item 5: src/app/desk/desk-settings.ts). */
+export interface DeskCalendar {
+  modeAt(instantMs: number): DeskMode;
+  calendarHolidays(): Holiday[];
+}
+
 export interface GreetingLibraryOptions {
   /** `<dataDir>/greetings` */
   dir: string;
@@ -70,14 +78,26 @@ export class GreetingLibrary {
   private readonly transfers = new Map<string, Promise<AudioAsset>>();
   private making: Promise<string[]> = Promise.resolve([]);
   private closed = false;
+  private desk: DeskCalendar | null = null;
 
   constructor(private opts: GreetingLibraryOptions) {
     this.store = new GreetingStore(opts.dir);
   }
 
-  /** Every slot name `greeting import` / `greeting say` accept. */
+  /** Every slot name `greeting import` / `greeting say` accept (`lunch`: today's mode lunch, issue 20). */
   slots(): string[] {
-    return [...GREETING_BANDS, 'holiday', ...this.opts.config.holidays.map((h) => h.name), ...ANNOUNCEMENT_SLOTS];
+    return [...GREETING_BANDS, 'holiday', LUNCH_SLOT, ...this.opts.config.holidays.map((h) => h.name), ...ANNOUNCEMENT_SLOTS];
+  }
+
+  /** Today's mode and the holidays added from the page join the choice from the next call on (issue 20 item 5). */
+  attachDesk(desk: DeskCalendar): void {
+    this.desk = desk;
+  }
+
+  /** The config's calendar with the page's holidays after the config's (the first listed wins). */
+  private calendar(): DayCalendar {
+    const calendar = dayCalendar(this.opts.config);
+    return this.desk ? { ...calendar, holidays: [...calendar.holidays, ...this.desk.calendarHolidays()] } : calendar;
   }
 
   /** Converts an audio file into a slot; refuses, naming the file and the reason, anything unfit. */
@@ -176,7 +196,7 @@ export class GreetingLibrary {
 
   /** The greeting for a caller answered at `instantMs` (wall clock), or null if no file exists at all. */
   async greetingFor(instantMs: number): Promise<GreetingPick | null> {
-    const segment = greetingChoiceAt(dayCalendar(this.opts.config), localMoment(instantMs, this.opts.timeZone));
+    const segment = greetingChoiceAt(this.calendar(), localMoment(instantMs, this.opts.timeZone), this.desk?.modeAt(instantMs) ?? 'open');
     const served = await this.serve(segment);
     if (!served.file) return null;
     return {
@@ -251,9 +271,11 @@ export class GreetingLibrary {
   /** Today's plan (which file serves which band) and every slot's file, for `greeting list`. */
   async listing(instantMs = this.opts.clock.now()): Promise<GreetingListing> {
     const moment = localMoment(instantMs, this.opts.timeZone);
-    const calendar = dayCalendar(this.opts.config);
+    const calendar = this.calendar();
+    const mode = this.desk?.modeAt(instantMs) ?? 'open';
     const today: TodaySegment[] = [];
-    for (const segment of dayPlan(calendar, moment.date, moment.weekday)) {
+    for (const planned of dayPlan(calendar, moment.date, moment.weekday)) {
+      const segment = withDeskMode(planned, mode);
       const served = await this.serve(segment);
       today.push({ ...segment, served: served.file, servedBy: served.file ? served.slot : null });
     }

@@ -22,13 +22,15 @@ export type Permission =
   | 'config.read'
   | 'config.write'
   | 'directory.read'
-  | 'numbers.show';
+  | 'numbers.show'
+  | 'desk.run'
+  | 'desk.audit';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  it: ['public', 'live', 'directory.read', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read'],
+  it: ['public', 'live', 'directory.read', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read', 'desk.audit'],
   // The simulated panel stands in for the desk's handset and HOLD button, which are the receptionist's (issue 9).
-  reception: ['public', 'live', 'directory.read', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'numbers.show', 'api.describe'],
-  installer: ['public', 'live', 'directory.read', 'panel.drive', 'api.describe', 'config.read', 'config.write'],
+  reception: ['public', 'live', 'directory.read', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'numbers.show', 'api.describe', 'desk.run'],
+  installer: ['public', 'live', 'directory.read', 'panel.drive', 'api.describe', 'config.read', 'config.write', 'desk.audit'],
   wallboard: ['public', 'live'],
 };
 
@@ -85,6 +87,15 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/contacts/export': 'calls.export',
   'GET /api/v1/callers/live': 'calls.read',
   'GET /api/v1/callers/:callId': 'calls.read',
+  // A desk the receptionist runs herself (issue 20 item 5): reception changes it; the installer and IT list the
+  // changes and undo them. Who is away is a colleague's whereabouts (R11): the roles that read the directory.
+  'GET /api/v1/desk': 'directory.read',
+  'PUT /api/v1/desk/mode': 'desk.run',
+  'POST /api/v1/desk/holidays': 'desk.run',
+  'DELETE /api/v1/desk/holidays/:date': 'desk.run',
+  'POST /api/v1/desk/away': 'desk.run',
+  'GET /api/v1/desk/changes': 'desk.audit',
+  'POST /api/v1/desk/changes/:id/undo': 'desk.audit',
 };
 
 export function permissionFor(method: string, url: string | undefined): Permission | null {

@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { DirectoryBook } from '../../app/calls/directory-book.ts';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 import { text } from './schemas.ts';
+import { ConflictError } from '../../core/api-errors.ts';
+import type { DeskSettings } from '../../app/desk/desk-settings.ts';
 
 const to = text(200).describe("a colleague's name from the directory, a SIP URI (sip:user@host) or a number");
 const toBody = z.object({ to }).strict();
@@ -21,13 +23,15 @@ const transferBody = z
   .object({
     to,
     announce: z.enum(['receptionist', 'unit']).optional().describe('consult transfers: who announces the caller to the colleague (default sip.transfer.announce)'),
+    anyway: z.boolean().optional().describe('transfer to a colleague set away (issue 20): without it the answer is 409 naming body.to and the time they are back'),
   })
   .strict();
 const noBody = z.object({}).strict().nullish();
 
-export function callControlRoutes(app: FastifyInstance, unit: DeskUnit, directory: DirectoryBook): void {
+export function callControlRoutes(app: FastifyInstance, unit: DeskUnit, directory: DirectoryBook, desk?: DeskSettings): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/v1/directory', async () => ({ items: directory.list() }));
+  // Issue 20 item 5: each colleague with their absence now ("外出至 15:00"), or null.
+  api.get('/api/v1/directory', async () => ({ items: directory.list().map((c) => ({ ...c, away: desk?.awayNow(c.name) ?? null })) }));
   api.post('/api/v1/calls', { schema: { body: toBody } }, async (request, reply) => {
     const target = directory.resolve(request.body.to, 'body.to');
     const placed = await unit.placeCall(target.uri);
@@ -35,6 +39,10 @@ export function callControlRoutes(app: FastifyInstance, unit: DeskUnit, director
   });
   api.post('/api/v1/calls/current/transfer', { schema: { body: transferBody } }, async (request, reply) => {
     const target = directory.resolve(request.body.to, 'body.to');
+    // R13: a colleague set away is offered as a message first; the page asks, and sends anyway when told to.
+    const away = desk?.awayNow(target.label);
+    if (away && !request.body.anyway)
+      throw new ConflictError('body.to', `${away.name} is away until ${away.untilTime} (${away.untilDate}): take a message, or send anyway: true to transfer all the same`);
     const { callId } = unit.transferCall(target, request.body.announce);
     // Accepted: the caller hears the announcement, then the transfer goes on; the outcome arrives as live events.
     return reply.status(202).send({ callId, to: target });

@@ -4,6 +4,7 @@ import type { ProvisioningStatusSource } from '../../app/provisioning/provisioni
 import { syncStatusFrom, type SyncStatusSource } from '../../app/sync/sync-status.ts';
 import { showCaller, viewerMay } from '../auth/viewer.ts';
 import type { CallStatus } from '../../core/status.ts';
+import type { DeskSettings } from '../../app/desk/desk-settings.ts';
 
 /** R11, R13: a colleague's name (a transfer's target) only to viewers who may read the directory (never a wallboard). */
 function withoutTargets(call: CallStatus): CallStatus {
@@ -14,7 +15,7 @@ function withoutTargets(call: CallStatus): CallStatus {
   };
 }
 
-export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource, provisioning?: ProvisioningStatusSource): void {
+export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: string, sync?: SyncStatusSource, provisioning?: ProvisioningStatusSource, desk?: DeskSettings): void {
   app.get('/api/v1/status', async (request) => {
     const status = unit.status();
     const show = showCaller(request.viewer);
@@ -37,6 +38,8 @@ export function statusRoutes(app: FastifyInstance, unit: DeskUnit, unitId: strin
       journal: { fault: status.journalFault, unwrittenRecords: unit.unwrittenCount },
       sync: syncStatusFrom(sync),
       provisioning: provisioning?.current() ?? null,
+      // Issue 20 item 5: today's mode and holiday for everyone; who is away only to viewers of the directory (R11).
+      desk: desk ? { mode: desk.modeAt(), holidayToday: desk.holidayAt(), away: colleagues ? desk.away() : [] } : { mode: 'open', holidayToday: null, away: [] },
     };
   });
 }

@@ -187,9 +187,9 @@ describe('import and say', () => {
   });
 
   it('refuses an unknown slot, naming the option and the choices', async () => {
-    const err = await library().importFile(source('x.wav'), 'lunch').catch((e: unknown) => e);
+    const err = await library().importFile(source('x.wav'), 'brunch').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInputError);
-    expect((err as BadInputError).message).toMatch(/^--as: unknown greeting "lunch"; one of: morning, afternoon, evening, out-of-hours, holiday, spring-festival, hold-thanks/);
+    expect((err as BadInputError).message).toMatch(/^--as: unknown greeting "brunch"; one of: morning, afternoon, evening, out-of-hours, holiday, lunch, spring-festival, hold-thanks/);
   });
 
   it('says a text with the chosen voice and records where the file came from', async () => {
