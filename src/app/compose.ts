@@ -30,6 +30,8 @@ import { startSync, storedCursorFloor, type RunningSync } from './sync/start-syn
 import { normalizePhoneNumber } from '../adapters/phone/phone-numbers.ts';
 import { ContactBook } from './contacts/contact-book.ts';
 import { ReturningCallers } from './contacts/returning-callers.ts';
+import { CallbackPrompts } from './greetings/callback-prompts.ts';
+import { SoxEspeakAudio } from '../adapters/audio/sox-espeak-audio.ts';
 import { DeskSettings } from './desk/desk-settings.ts';
 
 export interface RunningUnit {
@@ -42,6 +44,8 @@ export interface RunningUnit {
   records: RecordsService;
   /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
   greetings: GreetingLibrary;
+  /** R4: the call-back offer's prompts (live config changes reach them). */
+  callbackPrompts: CallbackPrompts;
   /** Colleagues to call and transfer to (R13); replace() applies a new config's directory live. */
   directory: DirectoryBook;
   /** Upstream sync (issue 10): idle when no sink is configured. */
@@ -90,6 +94,9 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   greetings.ensureBuiltins().catch((err: unknown) => logger.error({ err }, 'built-in greetings not made'));
   // R13: whispers name callers; one left by a unit that stopped during a consult goes.
   greetings.discardAllWhispers().catch((err: unknown) => logger.warn({ err }, 'old whisper files not removed'));
+  // R4: the call-back offer's prompts; read-backs name callers, and one left by a unit that stopped goes.
+  const callbackPrompts = new CallbackPrompts({ store: greetings.store, audio: new SoxEspeakAudio(), config: config.greetings });
+  callbackPrompts.discardAll().catch((err: unknown) => logger.warn({ err }, 'old read-back files not removed'));
   const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
@@ -98,6 +105,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       unitId: config.unitId,
       timeZone: config.timeZone,
       autoAnswerAfterRings: config.greetings.autoAnswerAfterRings,
+      callbackOffer: config.greetings.callbackOffer,
       greetingAtPickup: config.greetings.playAtEveryPickup,
       // The line accounts the SIP line really has (with a registrar, only the lines with an extension).
       lines: lineAors(config.sip).length,
@@ -111,6 +119,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     transferAnnouncement: (label) => greetings.transferAnnouncementFor(spokenName(label)),
     whisper: (caller) => greetings.whisperFor(caller),
     discardWhisper: (file) => greetings.discardWhisper(file),
+    callbackPrompts,
   });
   const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);
   await unit.start();
@@ -164,6 +173,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     http,
     url,
     greetings,
+    callbackPrompts,
     directory,
     lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
     records,

@@ -22,6 +22,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Panel, PanelInput } from '../ports/panel.ts';
 import type { PromptFile, SipLine, SipLineEvent } from '../ports/sip-line.ts';
+import { CallbackOffers, type CallbackPromptSource } from './calls/callback-offers.ts';
 import { ConsultTransfers, type ConsultPrompts } from './calls/consult-transfers.ts';
 
 export interface DeskUnitDeps {
@@ -41,6 +42,8 @@ export interface DeskUnitDeps {
   /** R13 consult transfers announced by the unit: the whisper to the colleague, and its removal afterwards. */
   whisper?: ConsultPrompts['whisper'];
   discardWhisper?: ConsultPrompts['discardWhisper'];
+  /** R4: what a caller offered a call-back hears (absent: hold audio instead of each prompt). */
+  callbackPrompts?: CallbackPromptSource;
 }
 
 /** Live events for the LAN API and tests. */
@@ -56,7 +59,7 @@ export interface DeskUnitEvents {
 }
 
 /** The desk settings that change while the unit runs (src/app/live-config.ts). */
-export type LiveDeskSettings = Partial<Pick<DeskSettings, 'rules' | 'autoAnswerAfterRings'>>;
+export type LiveDeskSettings = Partial<Pick<DeskSettings, 'rules' | 'autoAnswerAfterRings' | 'callbackOffer'>>;
 
 /** The rules of a call's ring (R1, R3, R6): a call ringing or waiting when they change keeps the ones it began with. */
 const RING_RULES = ['ringBudget', 'ringCycleMs', 'ringOnMs'] as const satisfies readonly (keyof DeskRules)[];
@@ -80,6 +83,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private readonly newId: () => string;
   private pendingRules: LiveDeskSettings | null = null;
   private readonly consults: ConsultTransfers;
+  private readonly callbackOffers: CallbackOffers;
   /** Fields the app adds to a call record before it is written (the contact book's name: src/app/contacts). */
   decorateRecord: ((record: CallRecord) => CallRecord) | null = null;
 
@@ -89,6 +93,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     this.newId = deps.newId ?? randomUUID;
     const { transferAnnouncement, whisper, discardWhisper } = deps;
     this.consults = new ConsultTransfers({ sip: deps.sip, logger: this.log, prompts: { transferAnnouncement, whisper, discardWhisper }, dispatch: (e) => this.dispatch(e) });
+    this.callbackOffers = new CallbackOffers({ sip: deps.sip, prompts: deps.callbackPrompts, logger: this.log });
   }
 
   async start(): Promise<void> {
@@ -279,7 +284,10 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
     this.applySettings({ rules });
   }
 
-  /** Thresholds and the auto-answer ring count (greetings.autoAnswerAfterRings), taken the same way as applyRules. */
+  /**
+   * Thresholds, the auto-answer ring count (greetings.autoAnswerAfterRings) and when a call-back is offered
+   * (greetings.callbackOffer), taken the same way as applyRules.
+   */
   applySettings(next: LiveDeskSettings): void {
     this.pendingRules = { ...this.pendingRules, ...next };
     if (next.rules) this.setRules({ ...next.rules, ...ringRulesOf(this.deps.settings.rules) });
@@ -310,6 +318,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
       if (event.type === 'call.incoming') this.emit('incoming', { callId: event.callId, recordId, number: event.number, displayName: event.displayName });
     } else this.dispatch(event);
     if (event.type === 'consult.ended') this.consults.over(event.callId);
+    if (event.type === 'call.closed') this.callbackOffers.closed(event.callId);
   }
 
   private onPanelInput(input: PanelInput): void {
@@ -353,6 +362,9 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
         this.deps.sip.announce(callId, what).catch((err: unknown) => this.log.warn({ err, callId, what }, 'announcement not played'));
         return;
       }
+      case 'callback':
+        void this.callbackOffers.carryOut(effect);
+        return;
       case 'transfer': {
         const { callId, target } = effect;
         void this.transfer(callId, target);

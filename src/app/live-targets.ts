@@ -6,11 +6,12 @@ import type { RunningUnit } from './compose.ts';
 import type { LiveTargets } from './live-config.ts';
 import type { Logger } from '../ports/logger.ts';
 
-export function liveTargetsOf(running: Pick<RunningUnit, 'unit' | 'greetings' | 'directory'>, logger: Logger): LiveTargets {
+export function liveTargetsOf(running: Pick<RunningUnit, 'unit' | 'greetings' | 'directory'> & Partial<Pick<RunningUnit, 'callbackPrompts'>>, logger: Logger): LiveTargets {
   return {
     rules: (rules) => running.unit.applyRules(rules),
     greetings: (greetings) => {
-      running.unit.applySettings({ autoAnswerAfterRings: greetings.autoAnswerAfterRings });
+      running.unit.applySettings({ autoAnswerAfterRings: greetings.autoAnswerAfterRings, callbackOffer: greetings.callbackOffer });
+      running.callbackPrompts?.reconfigure(greetings);
       // New announcement texts are spoken again in the background; calls meanwhile hear the previous files.
       running.greetings.reconfigure(greetings).then(
         (failed) => {

@@ -97,6 +97,12 @@ export const greetingsSchema = z
     playAtEveryPickup: z.boolean().default(false),
     /** Rings past the ring budget after which the unit answers with the greeting; 0 = never. */
     autoAnswerAfterRings: z.number().int().min(0).max(20).default(1),
+    /**
+     * R4: when a waiting caller (held, or answered by the unit) with a dialable number is offered a call-back
+     * instead of holding on: at the hold limit (and each check-in past it), also at each check-in after the first,
+     * or never.
+     */
+    callbackOffer: z.enum(['limit', 'check-ins', 'off']).default('limit'),
     /** Voice for the spoken announcements and the built-in greetings. */
     voice: voiceSchema.default('zh'),
     /** What the unit says: to a held caller at each check-in (R4), to a queued second call (R6), before a transfer (R13). */
@@ -111,6 +117,14 @@ export const greetingsSchema = z
         whisper: spoken
           .refine((t) => t.includes('{caller}'), 'must contain {caller}')
           .default('{caller} 来电，按 1 接通，按 2 请对方留言。'),
+        /** R4: the call-back offered to a caller waiting past the hold limit. */
+        callbackOffer: spoken.default('按 1 留下号码，我们会尽快回电；按 2 继续等待。Press 1 to leave your number for a call-back, press 2 to keep holding.'),
+        /** R4, R8: the caller's number read back digit by digit ({number}), and how to confirm it. */
+        callbackReadBack: spoken
+          .refine((t) => t.includes('{number}'), 'must contain {number}')
+          .default('您的号码是 {number}。确认请按 1，继续等待请按 2。Press 1 to confirm, press 2 to keep holding.'),
+        /** R4: said before the unit hangs up on a caller who confirmed a call-back. */
+        callbackGoodbye: spoken.default('好的，我们会尽快给您回电。感谢您的来电，再见。Thank you, we will call you back soon. Goodbye.'),
       })
       .strict()
       .default({}),

@@ -7,7 +7,7 @@ export type SipLineEvent =
   | Extract<
       CoreEvent,
       {
-        type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' | 'consult.ringing' | 'consult.answered' | 'consult.dtmf' | 'consult.ended';
+        type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' | 'call.dtmf' | 'consult.ringing' | 'consult.answered' | 'consult.dtmf' | 'consult.ended';
       }
     >
   | WithoutRecordId<Extract<CoreEvent, { type: 'call.incoming' | 'call.outgoing' }>>;
@@ -75,6 +75,16 @@ export interface SipLine {
   resume(callId: string): Promise<void>;
   /** R4: a held caller hears the check-in announcement once, then hold audio again. */
   announce(callId: string, what: 'hold-thanks'): Promise<void>;
+  /**
+   * R4 (the call-back offer): a caller waiting with the handset cut off (held, or answered by the unit) hears `file`
+   * once, then hold audio again; null: hold audio again at once (from its start). Nothing for a call not waiting.
+   */
+  prompt(callId: string, file: PromptFile | null): Promise<void>;
+  /**
+   * R4: the caller hears `file` with the handset cut off, then the line hangs the call up at its end (at once
+   * without a file). Resolves once the hang-up was sent; a call that closes first resolves it too.
+   */
+  farewell(callId: string, file: PromptFile | null): Promise<void>;
   /**
    * Places a call to `uri`. Resolves with its call id once the stack has it, after the `call.outgoing` event
    * (then `call.established` / `call.closed` follow as for any call); rejects if the stack refuses to dial.

@@ -200,6 +200,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'outcome.interrupted': 'Interrupted',
   'outcome.transferred': 'Transferred',
   'outcome.message': 'Message taken',
+  'outcome.callback-requested': 'Call-back requested',
   'category.inquiry': 'Inquiry',
   'category.complaint': 'Complaint',
   'category.booking': 'Booking',
@@ -322,6 +323,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'kpi.callbacksDue': 'Call-backs due',
   'kpi.callbacksDone': 'Call-backs done',
   'kpi.messages': 'Messages',
+  'kpi.callbackRequested': 'Chose a call-back',
 
   'status.title': 'Unit status',
   'status.unit': 'Unit',

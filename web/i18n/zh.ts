@@ -198,6 +198,7 @@ export const zh = {
   'outcome.interrupted': '中断',
   'outcome.transferred': '已转接',
   'outcome.message': '已留言',
+  'outcome.callback-requested': '来电人选择回电',
   'category.inquiry': '咨询',
   'category.complaint': '投诉',
   'category.booking': '预约',
@@ -320,6 +321,7 @@ export const zh = {
   'kpi.callbacksDue': '应回电',
   'kpi.callbacksDone': '已回电',
   'kpi.messages': '留言数',
+  'kpi.callbackRequested': '来电人选择回电',
 
   'status.title': '设备状态',
   'status.unit': '设备编号',

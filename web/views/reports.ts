@@ -19,7 +19,8 @@ interface Fields {
   calls: number; answered: number; answeredWithinBudget: number; withinBudgetShare: number | null; avgAnswerMs: number | null;
   avgTalkMs: number | null; over3Min: number; over5Min: number; holds: number; avgHoldMs: number | null; maxHoldMs: number | null;
   missed: number; abandoned: number; busy: number; autoAnswered: number; receptionistHungUpFirst: number;
-  receptionistHungUpFirstShare: number | null; callbacksDue: number; callbacksDone: number; messages: number; byCategory: Record<string, number>;
+  receptionistHungUpFirstShare: number | null; callbacksDue: number; callbacksDone: number; messages: number; callbackRequested: number;
+  byCategory: Record<string, number>;
 }
 interface Report extends Fields {
   period: { kind: 'daily' | 'monthly'; label: string; timeZone: string; from: string; to: string };
@@ -37,6 +38,7 @@ const KPIS: Kpi[] = [
   ['avgTalkMs', seconds], ['over3Min', count], ['over5Min', count], ['holds', count], ['avgHoldMs', seconds], ['maxHoldMs', seconds],
   ['missed', count], ['abandoned', count], ['busy', count], ['autoAnswered', count], ['receptionistHungUpFirst', count],
   ['receptionistHungUpFirstShare', percent], ['callbacksDue', count], ['callbacksDone', count], ['messages', count],
+  ['callbackRequested', count],
 ];
 
 const COLORS = { a: '#0b4f9c', b: '#b3261e', c: '#1b6e20' };

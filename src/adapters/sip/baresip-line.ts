@@ -6,7 +6,8 @@
  * - answer.ts: `accept`, resolved only once the call is established (sip.answerTimeoutMs);
  * - audio-routes.ts: what the caller hears (prompts, hold audio, the handset) and what the earpiece plays;
  * - hangups.ts, dial.ts, transfer.ts (blind REFER, R13), reconcile.ts (after the control link comes back);
- * - consult.ts (R13: the colleague's call, consult.* events) and bridge.ts (caller and colleague joined).
+ * - consult.ts (R13: the colleague's call, consult.* events) and bridge.ts (caller and colleague joined);
+ * - farewell.ts (R4: the goodbye to a caller who chose a call-back, then the hang-up).
  *
  * What "down" means here (issue: never strand or lose a call):
  * - registration lost, or the control link dropped: `sip.down` (READY blinks) but calls go on. After the link
@@ -44,6 +45,7 @@ import { Bridges } from './line/bridge.ts';
 import { CallLink } from './line/call-link.ts';
 import { Consults } from './line/consult.ts';
 import { Dialer } from './line/dial.ts';
+import { Farewells } from './line/farewell.ts';
 import { Hangups } from './line/hangups.ts';
 import { LineCalls, lineAorList } from './line/line-calls.ts';
 import { LongPlay } from './line/long-play.ts';
@@ -95,6 +97,7 @@ export class BaresipLine implements SipLine {
   private readonly transfers: Transfers;
   private readonly consults: Consults;
   private readonly bridges: Bridges;
+  private readonly farewells: Farewells;
   /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
   private readonly orphan: OrphanDial;
   private proc: BaresipProcess | null = null;
@@ -146,6 +149,7 @@ export class BaresipLine implements SipLine {
       perCallAudio: () => !this.shared.enabled,
     });
     this.bridges = new Bridges({ calls, link, audio, consults: this.consults, hangups: this.hangups, log });
+    this.farewells = new Farewells({ audio, hangups: this.hangups, log });
   }
 
   onEvent(listener: Listener): () => void {
@@ -234,6 +238,7 @@ export class BaresipLine implements SipLine {
     this.answerer.stop('SIP line stopped');
     this.dialer.fail(new SipError('SIP line stopped before the dialled call answered'));
     this.audio.stopAll();
+    this.farewells.clear();
     this.consults.stop();
     this.bridges.clear();
     this.calls.clear();
@@ -270,6 +275,14 @@ export class BaresipLine implements SipLine {
 
   announce(callId: string, what: 'hold-thanks'): Promise<void> {
     return this.audio.announce(callId, what, async () => this.opts.prompts?.holdAnnouncement());
+  }
+
+  prompt(callId: string, file: PromptFile | null): Promise<void> {
+    return this.audio.prompt(callId, 'prompt', file);
+  }
+
+  farewell(callId: string, file: PromptFile | null): Promise<void> {
+    return this.farewells.farewell(callId, file);
   }
 
   dial(uri: string): Promise<string> {
@@ -339,6 +352,7 @@ export class BaresipLine implements SipLine {
     if (this.consults.isLeg(callId)) return this.consults.gone(callId, `closed by the line (${reason})`);
     if (!this.calls.remove(callId)) return;
     this.audio.stop(callId);
+    this.farewells.closed(callId);
     this.shared.forget(callId);
     this.hangups.forget(callId);
     this.answerer.closed(callId, reason);
@@ -404,6 +418,10 @@ export class BaresipLine implements SipLine {
         return;
       case 'call.closed':
         this.closeCall(mapped.callId, mapped.reason);
+        return;
+      case 'call.dtmf':
+        // A consult leg's keys were taken above (consult.dtmf); these are the desk's own callers' (R4).
+        if (this.calls.has(mapped.callId)) this.emit(mapped);
         return;
       case 'sip.up':
         this.registered = true;

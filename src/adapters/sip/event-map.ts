@@ -78,6 +78,11 @@ export function mapEvent(ev: BaresipEvent): SipLineEvent | null {
       return ev.id ? { type: 'call.established', callId: ev.id } : null;
     case 'CALL_CLOSED':
       return ev.id ? { type: 'call.closed', callId: ev.id, reason: closeReason(ev.param) } : null;
+    case 'CALL_DTMF_START': {
+      // R4: a key the caller pressed (RFC 4733 or SIP INFO: both arrive as CALL_DTMF_START, see dtmfDigit).
+      const digit = dtmfDigit(ev);
+      return ev.id && digit ? { type: 'call.dtmf', callId: ev.id, digit } : null;
+    }
     case 'REGISTER_OK':
       return { type: 'sip.up' };
     case 'REGISTER_FAIL':
@@ -88,7 +93,7 @@ export function mapEvent(ev: BaresipEvent): SipLineEvent | null {
 }
 
 /**
- * R13: the key a colleague pressed on a call, from baresip's CALL_DTMF_START (its `param` is the key). baresip
+ * R13, R4: the key a colleague (or a caller) pressed on a call, from baresip's CALL_DTMF_START (its `param` is the key). baresip
  * 1.0.0 reports both an RFC 4733 telephone-event (src/audio.c `handle_telev`) and a SIP INFO
  * `application/dtmf-relay` (src/call.c, "Signal=") this way, followed by CALL_DTMF_END (no key) when the key is
  * released. Null for any other event.

@@ -1,6 +1,6 @@
 /** An in-memory SipLine for unit tests and demos: records commands, lets the test raise SIP events. */
 import { SipError } from '../../core/errors.ts';
-import type { ConsultRequest, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import type { ConsultRequest, PromptFile, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { numberFromUri } from './event-map.ts';
 
 export class FakeSipLine implements SipLine {
@@ -50,6 +50,14 @@ export class FakeSipLine implements SipLine {
   }
   announce(callId: string, what: 'hold-thanks'): Promise<void> {
     return this.run(`announce-${what}`, callId);
+  }
+  /** Records `prompt:<callId>:<file path or "hold">`. */
+  prompt(callId: string, file: PromptFile | null): Promise<void> {
+    return this.run('prompt', `${callId}:${file?.path ?? 'hold'}`);
+  }
+  /** Records `farewell:<callId>:<file path or "none">`; the call closes when the test raises call.closed. */
+  farewell(callId: string, file: PromptFile | null): Promise<void> {
+    return this.run('farewell', `${callId}:${file?.path ?? 'none'}`);
   }
 
   /** Places the call: raises `call.outgoing` for it (id `out-1`, `out-2`, …) and resolves with its id. */

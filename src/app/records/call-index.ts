@@ -12,7 +12,7 @@ import type { Outcome } from '../../core/record.ts';
 
 const INITIAL_CAPACITY = 1024;
 /** Outcomes as stored in the index (one byte); an outcome not in the list is stored as UNKNOWN_OUTCOME. */
-export const OUTCOME_CODES: readonly Outcome[] = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'transferred', 'message'];
+export const OUTCOME_CODES: readonly Outcome[] = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'transferred', 'message', 'callback-requested'];
 export const UNKNOWN_OUTCOME = 255;
 
 export function outcomeCode(outcome: string | undefined): number {

@@ -99,9 +99,11 @@ export class RecordsBook {
     this.text.add(seq, r.callerNumber, r.callerName);
     this.callers.addCall(seq, r);
     // R10: callers the desk missed or lost get a call-back, and so does a caller the SIP stack cut off when a
-    // transfer failed (baresip 1.0.0 frees such a call); an unanswered call the unit placed does not.
+    // transfer failed (baresip 1.0.0 frees such a call); an unanswered call the unit placed does not. R4: so does a
+    // caller who chose a call-back instead of holding on (due from the call's end, out of quiet hours).
     const cutOff = r.outcome === 'interrupted' && r.transferResult === 'failed';
-    if (r.direction !== 'outgoing' && (r.outcome === 'missed' || r.outcome === 'abandoned' || cutOff) && r.callerNumber) {
+    const owed = r.outcome === 'missed' || r.outcome === 'abandoned' || r.outcome === 'callback-requested' || cutOff;
+    if (r.direction !== 'outgoing' && owed && r.callerNumber) {
       const dueAt = Date.parse(r.endedAt);
       const old = this.callbacks.get(r.id);
       this.callbacks.set({

@@ -51,6 +51,8 @@ export interface ReportFields {
   callbacksDue: number;
   callbacksDone: number;
   messages: number;
+  /** R4: callers who chose a call-back instead of holding on (outcome `callback-requested`). */
+  callbackRequested: number;
   /**
    * R13: callers put through to a colleague (outcome `transferred`), and the average time they were joined through
    * the unit (`bridgedMs`: consult transfers), null without one. Kept apart from the desk's own talk time: a
@@ -82,6 +84,7 @@ export interface Tally {
   callbacksDue: number;
   callbacksDone: number;
   messages: number;
+  callbackRequested: number;
   transferred: number;
   bridgedMsSum: number;
   bridgedCount: number;
@@ -93,7 +96,7 @@ export function newTally(): Tally {
   return {
     calls: 0, answered: 0, withinBudget: 0, answerMsSum: 0, answerMsCount: 0, talkMsSum: 0, over3: 0, over5: 0,
     holds: 0, holdMsSum: 0, holdMsMax: null, missed: 0, abandoned: 0, busy: 0, autoAnswered: 0, receptionistFirst: 0,
-    callbacksDue: 0, callbacksDone: 0, messages: 0, transferred: 0, bridgedMsSum: 0, bridgedCount: 0, byCategory: new Map(),
+    callbacksDue: 0, callbacksDone: 0, messages: 0, callbackRequested: 0, transferred: 0, bridgedMsSum: 0, bridgedCount: 0, byCategory: new Map(),
     byHour: Array.from({ length: 24 }, () => ({ calls: 0, answered: 0, answeredWithinBudget: 0 })),
   };
 }
@@ -131,6 +134,7 @@ export function addCall(t: Tally, call: ReportCall, limits: TallyThresholds): vo
   if (r.outcome === 'abandoned') t.abandoned++;
   if (r.outcome === 'busy') t.busy++;
   if (r.outcome === 'transferred') t.transferred++;
+  if (r.outcome === 'callback-requested') t.callbackRequested++;
   if (typeof r.bridgedMs === 'number') {
     t.bridgedMsSum += r.bridgedMs;
     t.bridgedCount++;
@@ -170,6 +174,7 @@ export function finishTally(t: Tally): ReportFields {
     callbacksDue: t.callbacksDue,
     callbacksDone: t.callbacksDone,
     messages: t.messages,
+    callbackRequested: t.callbackRequested,
     transferred: t.transferred,
     avgBridgedMs: ratio(t.bridgedMsSum, t.bridgedCount),
     byCategory: Object.fromEntries([...t.byCategory].sort(([a], [b]) => a.localeCompare(b))),

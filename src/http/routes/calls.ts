@@ -24,7 +24,7 @@ import { showMessage } from './messages.ts';
 import { CALL_COLUMN_LABELS, csvLang, type CsvLang } from '../csv-labels.ts';
 import { idParam, isoInstant, text } from './schemas.ts';
 
-const OUTCOMES = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'transferred', 'message'] as const satisfies readonly Outcome[];
+const OUTCOMES = ['answered', 'missed', 'abandoned', 'busy', 'interrupted', 'transferred', 'message', 'callback-requested'] as const satisfies readonly Outcome[];
 
 const listQuery = z
   .object({

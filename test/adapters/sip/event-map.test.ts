@@ -89,6 +89,13 @@ describe('consult leg events (R13)', () => {
     expect(dtmfDigit(ev('CALL_ESTABLISHED', '1'))).toBeNull();
   });
 
+  it('CALL_DTMF_START -> call.dtmf with the key (R4: the desk\'s own callers); the key release and odd keys -> nothing', () => {
+    expect(mapEvent({ ...base, type: 'CALL_DTMF_START', param: '1' })).toEqual({ type: 'call.dtmf', callId: 'abc@host', digit: '1' });
+    expect(mapEvent({ ...base, type: 'CALL_DTMF_START', param: '#' })).toEqual({ type: 'call.dtmf', callId: 'abc@host', digit: '#' });
+    expect(mapEvent({ ...base, type: 'CALL_DTMF_END', param: '' })).toBeNull();
+    expect(mapEvent({ ...base, type: 'CALL_DTMF_START', param: '12' })).toBeNull();
+  });
+
   it('a final answer maps to busy (486, 600), declined (603) or refused (anything else)', () => {
     expect(consultEndReason('486 Busy Here')).toBe('busy');
     expect(consultEndReason('600 Busy Everywhere')).toBe('busy');

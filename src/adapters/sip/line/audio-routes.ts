@@ -145,6 +145,19 @@ export class AudioRoutes {
     });
   }
 
+  /**
+   * R4 (the call-back offer): a caller with audio of their own (held, or answered by the unit) hears `file` once,
+   * then hold audio; null: hold audio again at once. Nothing for a call not waiting (the handset has it).
+   */
+  prompt(callId: string, label: string, file: PromptFile | null): Promise<void> {
+    const { link } = this.deps;
+    return link.enqueue(async () => {
+      const route = this.held.get(callId);
+      if (!route) return;
+      await this.playOnCall(link.requireCtrl(label, callId), callId, route, file);
+    });
+  }
+
   /** The caller hears `file` (hold audio without one) with the handset muted, then hold audio: queued. */
   playMuted(callId: string, label: string, file: PromptFile | null): Promise<void> {
     const { link } = this.deps;

@@ -1,0 +1,94 @@
+/**
+ * What a caller offered a call-back instead of a long hold hears (SPEC R4, R8; issue 20 item 2), spoken with
+ * espeak-ng in the announcements' voice from the config's texts (`greetings.announcements.callbackOffer`,
+ * `.callbackReadBack`, `.callbackGoodbye`):
+ *   callback/<hash>.wav   the offer and the goodbye, made on first use and kept (the same text reuses the file)
+ *   readback/<uuid>.wav   "your number is 1 3 8 …, press 1 to confirm": one per call, it names the caller's number
+ *                         (personal data): removed with discard once the call has moved on, and all at start.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { GreetingsConfig } from '../../config/greetings-schema.ts';
+import type { GreetingAudio } from '../../ports/greeting-audio.ts';
+import type { AudioAsset, GreetingStore } from './greeting-store.ts';
+
+export interface CallbackPromptsOptions {
+  store: GreetingStore;
+  audio: GreetingAudio;
+  config: GreetingsConfig;
+}
+
+/** A dialable number spoken digit by digit (R8): "+86 138…" -> "8 6 1 3 8 …" (the + is not said). */
+export function digitByDigit(number: string): string {
+  return number.replace(/[^\d]/g, '').split('').join(' ');
+}
+
+export class CallbackPrompts {
+  private readonly kept = new Map<string, Promise<AudioAsset>>();
+
+  constructor(private opts: CallbackPromptsOptions) {}
+
+  /** New texts or voice (a live config change): spoken again on next use. */
+  reconfigure(config: GreetingsConfig): void {
+    this.opts = { ...this.opts, config };
+    this.kept.clear();
+  }
+
+  /** "按 1 留下号码，我们会尽快回电；按 2 继续等待". */
+  offer(): Promise<AudioAsset> {
+    return this.keptFile(this.opts.config.announcements.callbackOffer);
+  }
+
+  /** The polite goodbye before the unit hangs up. */
+  goodbye(): Promise<AudioAsset> {
+    return this.keptFile(this.opts.config.announcements.callbackGoodbye);
+  }
+
+  /** The caller's number read back digit by digit, and "press 1 to confirm": a file for this call only. */
+  async readBack(number: string): Promise<AudioAsset> {
+    const { store, audio, config } = this.opts;
+    const text = config.announcements.callbackReadBack.replaceAll('{number}', digitByDigit(number));
+    const file = await store.replace(
+      store.cachePath('readback', randomUUID()),
+      (tmp) => audio.speak(text, config.voice, tmp),
+      () => ({ source: 'say', createdAt: new Date().toISOString() }),
+    );
+    return { path: file.path, durationMs: file.durationMs };
+  }
+
+  /** Removes a read-back made by readBack. */
+  async discard(file: { path: string }): Promise<void> {
+    await this.opts.store.remove(file.path);
+  }
+
+  /** Removes every read-back left by a unit that stopped during one (at start). */
+  async discardAll(): Promise<void> {
+    await rm(dirname(this.opts.store.cachePath('readback', 'x')), { recursive: true, force: true });
+  }
+
+  private keptFile(text: string): Promise<AudioAsset> {
+    const { voice } = this.opts.config;
+    const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
+    let made = this.kept.get(key);
+    if (!made) {
+      made = this.make(key, text);
+      this.kept.set(key, made);
+      made.catch(() => this.kept.delete(key));
+    }
+    return made;
+  }
+
+  private async make(key: string, text: string): Promise<AudioAsset> {
+    const { store, audio, config } = this.opts;
+    const path = store.cachePath('callback', key);
+    const file =
+      (await store.read(path)) ??
+      (await store.replace(
+        path,
+        (tmp) => audio.speak(text, config.voice, tmp),
+        () => ({ source: 'say', text, voice: config.voice, createdAt: new Date().toISOString() }),
+      ));
+    return { path: file.path, durationMs: file.durationMs };
+  }
+}
