@@ -42,6 +42,8 @@ export interface ActiveCall {
   pastLegs?: string[];
   /** R4: the call-back offered instead of a long hold, and the caller's answer (desk/callback-offer.ts). */
   callbackOffer?: CallbackOffer | null;
+  /** R9: the caller is in the voice message (prompt, tone, message: `recording`), or left one (`left`); null/absent: none. */
+  voiceMessage?: 'recording' | 'left' | null;
 }
 
 export interface TransferState {

@@ -27,6 +27,8 @@ function currentHold(call: ActiveCall) {
  * auto-greeting's answer (they hear the greeting, then hold audio). Null when they are not waiting.
  */
 export function waitingSince(call: ActiveCall): number | null {
+  // R9: a caller leaving a voice message is not waiting for anyone: no check-ins, no call-back offer, no hold limit.
+  if (call.voiceMessage) return null;
   if (call.state === CallState.Greeting) return call.answeredAt;
   if (call.state !== CallState.Held && call.state !== CallState.Transferring && call.state !== CallState.Consulting) return null;
   return currentHold(call)?.startedAt ?? null;

@@ -98,6 +98,14 @@ export type CoreEvent =
    * offer (desk/callback-offer.ts).
    */
   | { type: 'call.dtmf'; callId: string; digit: string }
+  /**
+   * R9 voice message (issue 20 item 3), from the SIP line: the caller answered by the unit hears the greeting, the
+   * instruction and the tone, then leaves a message (no check-ins, no call-back offer meanwhile; lifting the handset
+   * still takes them).
+   */
+  | { type: 'message.recording'; callId: string }
+  /** R9: a voice message was kept for the call (the line hangs up, or the caller did): its record says `message`. */
+  | { type: 'message.left'; callId: string }
   /** The handset hook switch: `off` = lifted, `on` = put down. */
   | { type: 'hook'; state: 'off' | 'on' }
   | { type: 'button'; name: 'hold' }

@@ -10,7 +10,20 @@ export type SipLineEvent =
         type: 'sip.up' | 'sip.down' | 'call.established' | 'call.closed' | 'call.dtmf' | 'consult.ringing' | 'consult.answered' | 'consult.dtmf' | 'consult.ended';
       }
     >
-  | WithoutRecordId<Extract<CoreEvent, { type: 'call.incoming' | 'call.outgoing' }>>;
+  | WithoutRecordId<Extract<CoreEvent, { type: 'call.incoming' | 'call.outgoing' }>>
+  /** R9 voice messages: the line records a message (message.recording), and kept one (message.left, before call.closed). */
+  | Extract<CoreEvent, { type: 'message.recording' | 'message.left' }>;
+
+/**
+ * R9 (issue 20 item 3): a voice message a caller left, as the line recorded it: only what the caller said after the
+ * tone (16-bit signed samples, mono). `endedBy`: the caller hung up, stayed silent, pressed #, or the length limit.
+ */
+export interface RecordedMessage {
+  callId: string;
+  samples: Int16Array;
+  sampleRate: number;
+  endedBy: 'hangup' | 'silence' | 'key' | 'limit';
+}
 
 /** R13: where a call goes, and what the caller hears first ("transferring you to …"; null = nothing). */
 export interface TransferRequest {
@@ -126,4 +139,9 @@ export interface SipLine {
    * then: `resume` the caller after it). Rejects for a leg that already ended.
    */
   endConsult(callId: string, legId: string): Promise<void>;
+  /**
+   * R9: hear every voice message the line recorded (lines that cannot record have no such method). Called before
+   * the line's `message.left` event, so the audio is known before the call's record is written.
+   */
+  onVoiceMessage?(listener: (message: RecordedMessage) => void): () => void;
 }

@@ -70,6 +70,8 @@ function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
   if (callbackConfirmed(call)) return reason === 'remote' ? 'caller' : 'unit';
   if (call.state === CallState.Ending) return 'receptionist';
   if (reason === 'remote') return 'caller';
+  // R9: the unit ends a voice message (silence, #, the length limit) by hanging up.
+  if (reason === 'local' && call.voiceMessage) return 'unit';
   if (reason === 'local') return 'receptionist';
   if (reason === 'eof') return 'unit';
   return null;
@@ -78,6 +80,8 @@ function hungUpBy(call: ActiveCall, reason: EndReason): HungUpFirst {
 function outcomeOf(call: ActiveCall, reason: EndReason): Outcome {
   // R4: the caller confirmed a call-back: it is owed whatever ends the call after that (goodbye, hang-up, a crash).
   if (callbackConfirmed(call)) return 'callback-requested';
+  // R9: the caller left a voice message (kept on the unit before the call closed, whatever ended the call).
+  if (call.voiceMessage === 'left') return 'message';
   // The stack lost the call, or the unit stopped under it: it did not end normally, answered or not.
   if (reason === 'lost' || reason === 'shutdown') return 'interrupted';
   if (reason === 'transferred') return 'transferred';

@@ -21,7 +21,8 @@ function lift(s: DeskSettings, state: DeskState, call: ActiveCall, now: number, 
     // R6: the same for a queued LINE 2 caller, whose wait on hold audio ends here.
     effects.push({ type: 'sip', command: 'resume', callId: call.callId });
     const ringsAtPickup = ringsAt(s.rules, call.startedAt, now);
-    return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, now), pickedUpAt: now, ringsAtPickup, late: true } };
+    // R9: a voice message being recorded ends here (the line drops it): the receptionist talks to the caller.
+    return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, now), pickedUpAt: now, ringsAtPickup, late: true, voiceMessage: null } };
   }
   if (call.state === CallState.AutoAnswering) {
     return { ...state, call: { ...call, pickedUpAt: now, ringsAtPickup: ringsAt(s.rules, call.startedAt, now), late: true } };

@@ -1,0 +1,21 @@
+/**
+ * R9 voice messages (issue 20 item 3): a caller the unit answered out of hours hears the greeting and a tone, then
+ * leaves a message; the SIP line records it (src/adapters/sip/line/message-tap.ts) and says so. While they speak
+ * the caller is not waiting for anyone (no check-ins, no call-back offer: desk-timing `waitingSince`); a message
+ * kept makes the record's outcome `message` (records.ts). Lifting the handset still takes the caller (handset.ts).
+ */
+import { CallState } from '../../call-state.ts';
+import type { CoreEvent } from '../../events.ts';
+import type { Handler } from '../handler.ts';
+
+export const messageRecording: Handler<Extract<CoreEvent, { type: 'message.recording' }>> = (_s, state, event) => {
+  const call = state.call;
+  if (!call || call.callId !== event.callId || call.state !== CallState.Greeting) return state;
+  return { ...state, call: { ...call, voiceMessage: 'recording', callbackOffer: null } };
+};
+
+export const messageLeft: Handler<Extract<CoreEvent, { type: 'message.left' }>> = (_s, state, event) => {
+  const call = state.call;
+  if (!call || call.callId !== event.callId || call.voiceMessage !== 'recording') return state;
+  return { ...state, call: { ...call, voiceMessage: 'left' } };
+};
