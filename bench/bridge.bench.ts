@@ -134,7 +134,7 @@ export default async function bridgeBench(): Promise<void> {
     startSippCall({ scenario: 'uac-wait-bye', target: '127.0.0.1:33560', localPort: 33570, mediaPort: 33600, vars: { answer_ms: 10_000, rtp_port: caller.port } });
     const { callId } = await incoming;
     await line.answer(callId);
-    startSippColleague({ localPort: 33575, mediaPort: 33650, rtpPort: colleague.port, answerCode: 200, ringMs: 100 });
+    await startSippColleague({ localPort: 33575, mediaPort: 33650, rtpPort: colleague.port, answerCode: 200, ringMs: 100 });
     const answered = waitFor('consult.answered');
     const legId = await line.consult(callId, { uri: 'sip:wang@127.0.0.1:33575', announcement: null, announce: 'unit', whisper: null });
     await answered;

@@ -60,8 +60,8 @@ const recordsAfter = (seq: number, n: number) => waitFor(`${n} records`, async (
   return found.length >= n ? found : undefined;
 }, 20_000);
 
-function colleague(port: number, opts: Omit<Parameters<typeof startSippColleague>[0], 'localPort' | 'mediaPort' | 'rtpPort'>): SippCall {
-  return startSippColleague({ localPort: port, mediaPort: (media += 4), rtpPort: (media += 4), ...opts });
+async function colleague(port: number, opts: Omit<Parameters<typeof startSippColleague>[0], 'localPort' | 'mediaPort' | 'rtpPort'>): Promise<SippCall> {
+  return await startSippColleague({ localPort: port, mediaPort: (media += 4), rtpPort: (media += 4), ...opts });
 }
 
 /** A caller (uac-talk) who talks `talkMs` and then hangs up; answered at the desk. */
@@ -80,7 +80,7 @@ async function callerTalking(talkMs: number): Promise<SippCall> {
 describe('consult transfer through the unit (R13)', () => {
   it('the colleague is busy (486): the caller stays held with HOLD lit and the reason; take back; the caller hangs up first (no BYE from the unit)', async () => {
     const seq = await lastSeq();
-    const busy = colleague(36130, { answerCode: 486, ringMs: 300 });
+    const busy = await colleague(36130, { answerCode: 486, ringMs: 300 });
     const caller = await callerTalking(9000);
     const res = await u.post('/api/v1/calls/current/transfer', { to: '财务室' });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
@@ -103,7 +103,7 @@ describe('consult transfer through the unit (R13)', () => {
   }, 60_000);
 
   it('nobody answers within sip.transferTimeoutMs: the leg is cancelled and the caller stays held (no-answer); another colleague can be tried at once', async () => {
-    const silent = colleague(36131, { answerCode: 0 });
+    const silent = await colleague(36131, { answerCode: 0 });
     const caller = await callerTalking(14_000);
     await u.post('/api/v1/calls/current/transfer', { to: '王经理', announce: 'receptionist' });
     await waitFor('ringing at the colleague', async () => (await status()).call?.consult?.phase === 'ringing', 5000);
@@ -111,7 +111,7 @@ describe('consult transfer through the unit (R13)', () => {
     expect((await status()).call?.state).toBe('held');
     expect((await silent.done).code).toBe(0);
     // Try another colleague, who is busy too: still held, never dropped.
-    const busy = colleague(36132, { answerCode: 603 });
+    const busy = await colleague(36132, { answerCode: 603 });
     const again = await u.post('/api/v1/calls/current/transfer', { to: '前台二' });
     expect(again.status).toBe(202);
     await waitFor('declined', async () => (await status()).call?.transfer?.reason === 'declined', 10_000);
@@ -122,7 +122,7 @@ describe('consult transfer through the unit (R13)', () => {
 
   it('announced by the unit, the colleague presses 1: caller and colleague are joined, the desk is free, the bridge is listed; the colleague hangs up and the caller gets the BYE; both records', async () => {
     const seq = await lastSeq();
-    const joined = colleague(36130, { answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 }, byeMs: 5000 });
+    const joined = await colleague(36130, { answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 }, byeMs: 5000 });
     const caller = startSippCall({ scenario: 'uac-wait-bye', target: `127.0.0.1:${SIP}`, localPort: callerPort++, mediaPort: (media += 4),
       vars: { caller: '+8613500002222', caller_name: 'Zhao', answer_ms: 20_000 } });
     await waitFor('ringing', async () => (await status()).call?.state === 'ringing', 15_000);
@@ -146,7 +146,7 @@ describe('consult transfer through the unit (R13)', () => {
   }, 60_000);
 
   it('announced by the unit, the colleague presses 2: the consult call ends, the caller stays held (declined: take a message)', async () => {
-    const declines = colleague(36131, { answerCode: 200, ringMs: 300, info: { digit: '2', ms: 2500 } });
+    const declines = await colleague(36131, { answerCode: 200, ringMs: 300, info: { digit: '2', ms: 2500 } });
     const caller = await callerTalking(14_000);
     await u.post('/api/v1/calls/current/transfer', { to: '王经理' });
     await waitFor('answered', async () => (await status()).call?.consult?.phase === 'answered', 10_000);
@@ -163,7 +163,7 @@ describe('consult transfer through the unit (R13)', () => {
 
   it('attended: the receptionist talks to the colleague, then "connect" joins them; the caller hangs up and the colleague gets the BYE', async () => {
     const seq = await lastSeq();
-    const answers = colleague(36132, { answerCode: 200, ringMs: 300 });
+    const answers = await colleague(36132, { answerCode: 200, ringMs: 300 });
     const caller = await callerTalking(7000);
     await u.post('/api/v1/calls/current/transfer', { to: '前台二', announce: 'receptionist' });
     await waitFor('answered', async () => (await status()).call?.consult?.phase === 'answered', 10_000);
@@ -188,7 +188,7 @@ describe('the unit stopped during a bridge (R13)', () => {
     });
     try {
       await waitFor('SIP up', async () => (await other.get<Status>('/api/v1/status')).sip.up, 20_000);
-      colleague(36133, { answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 } });
+      await colleague(36133, { answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 } });
       startSippCall({ scenario: 'uac-talk', target: '127.0.0.1:36070', localPort: callerPort++, mediaPort: (media += 4),
         vars: { caller: '+8613500003333', caller_name: 'Sun', answer_ms: 20_000, talk_ms: 60_000 } });
       await waitFor('ringing', async () => (await other.get<Status>('/api/v1/status')).call?.state === 'ringing', 15_000);

@@ -96,7 +96,7 @@ describe('three bridges at once (sip.lines 7)', () => {
       callers.push(await peer(0, CALLER_HZ[i] as number));
       colleagues.push(await peer(0, COLLEAGUE_HZ[i] as number));
       // Answers, and presses 1 (SIP INFO) once the whisper has played; waits for the unit's BYE.
-      startSippColleague({ localPort: 38130 + i, mediaPort: (media += 4), rtpPort: (colleagues[i] as RtpPeer).port, answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 } });
+      await startSippColleague({ localPort: 38130 + i, mediaPort: (media += 4), rtpPort: (colleagues[i] as RtpPeer).port, answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2500 } });
       await answeredCaller(i, callers[i] as RtpPeer);
       const res = await u.post('/api/v1/calls/current/transfer', { to: COLLEAGUES[i] });
       expect(res.status, JSON.stringify(res.body)).toBe(202);

@@ -75,7 +75,7 @@ describe('directory and placed calls', () => {
 
   it('POST /api/v1/calls calls a colleague by name; the record is outgoing, with its own id', async () => {
     const before = await lastSeq();
-    const colleague = startSippCallee({ localPort: COLLEAGUE_PORT, mediaPort: 25790, ringMs: 300 });
+    const colleague = await startSippCallee({ localPort: COLLEAGUE_PORT, mediaPort: 25790, ringMs: 300 });
     const res = await u.post('/api/v1/calls', { to: '王经理' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ callId: expect.any(String), recordId: expect.any(String), to: { label: '王经理', uri: 'sip:wang@127.0.0.1:25680' } });
@@ -125,7 +125,7 @@ describe('announced transfer (R13)', () => {
   it('a transfer that works: the record says transferred, to whom, and that it succeeded', async () => {
     const before = await lastSeq();
     // The caller follows the REFER to 王经理's phone (a second sipp), which answers.
-    const colleague = startSippCallee({ localPort: COLLEAGUE_PORT, mediaPort: 25790, ringMs: 200 });
+    const colleague = await startSippCallee({ localPort: COLLEAGUE_PORT, mediaPort: 25790, ringMs: 200 });
     const sipp = await takeCall({ final_code: 200, final_reason: 'OK', notify_ms: 1500, follow_port: 25679, follow_media: 25780 });
     const res = await u.post('/api/v1/calls/current/transfer', { to: '王经理' });
     expect(res.status).toBe(202);

@@ -5,8 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { udpBound } from './udp-bound.ts';
 
-export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye' | 'uac-busy' | 'uac-refer';
+export type SippScenario = 'uac-talk' | 'uac-cancel' | 'uac-wait-bye' | 'uac-busy' | 'uac-refer' | 'uac-keys';
 
 export interface SippCallOptions {
   scenario: SippScenario;
@@ -40,6 +41,7 @@ const DEFAULT_VARS: Record<string, Record<string, string>> = {
   'uac-cancel': { caller: '+15550100', caller_name: 'Test Caller', cancel_ms: '1000' },
   'uac-wait-bye': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000' },
   'uac-busy': { caller: '+15550100', caller_name: 'Test Caller' },
+  'uac-keys': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', key_ms: '3000', key: '1', info_ms: '0', expect_bye: '1', hangup_ms: '1000' },
   'uac-refer': {
     caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', refer_code: '202', final_code: '200', final_reason: 'OK', notify_ms: '300',
     follow_scenario: fileURLToPath(new URL('./sipp/uac-follow.xml', import.meta.url)), follow_port: '0', follow_media: '0',
@@ -81,7 +83,7 @@ export function scenarioPath(scenario: SippScenario): string {
 
 export function startSippCall(opts: SippCallOptions): SippCall {
   const vars = { ...DEFAULT_VARS[opts.scenario], ...opts.vars };
-  if (['uac-wait-bye', 'uac-talk', 'uac-refer'].includes(opts.scenario) && vars.rtp_port === undefined) vars.rtp_port = opts.mediaPort ?? 16900;
+  if (['uac-wait-bye', 'uac-talk', 'uac-refer', 'uac-keys'].includes(opts.scenario) && vars.rtp_port === undefined) vars.rtp_port = opts.mediaPort ?? 16900;
   const args = [
     opts.target,
     '-sf', scenarioPath(opts.scenario),
@@ -96,8 +98,11 @@ export function startSippCall(opts: SippCallOptions): SippCall {
   return spawnSipp(args);
 }
 
-/** A callee that takes one call from the unit (uas-callee.xml) and exits: 0 when it went as asked. */
-export function startSippCallee(opts: SippCalleeOptions): SippCall {
+/**
+ * A callee that takes one call from the unit (uas-callee.xml) and exits: 0 when it went as asked. Resolves once
+ * its SIP port is bound, so the unit may dial it at once.
+ */
+export async function startSippCallee(opts: SippCalleeOptions): Promise<SippCall> {
   const vars = {
     answer_code: opts.answerCode ?? 200,
     ring_ms: opts.ringMs ?? 500,
@@ -112,10 +117,11 @@ export function startSippCallee(opts: SippCalleeOptions): SippCall {
     '-nostdin',
   ];
   if (!opts.neverAnswer) for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
-  return spawnSipp(args);
+  return listening(spawnSipp(args), opts.localPort);
 }
 
-export function startSippColleague(opts: SippColleagueOptions): SippCall {
+/** A colleague's phone for consult transfers (uas-colleague.xml). Resolves once its SIP port is bound. */
+export async function startSippColleague(opts: SippColleagueOptions): Promise<SippCall> {
   const vars = {
     answer_code: opts.answerCode,
     ring_ms: opts.ringMs ?? 300,
@@ -133,7 +139,13 @@ export function startSippColleague(opts: SippColleagueOptions): SippCall {
     '-nostdin',
   ];
   for (const [k, v] of Object.entries(vars)) args.push('-set', k, String(v));
-  return spawnSipp(args);
+  return listening(spawnSipp(args), opts.localPort);
+}
+
+/** `call` once its SIP port is bound (or it has exited: its `done` says why). */
+async function listening(call: SippCall, port: number): Promise<SippCall> {
+  await udpBound(port, () => call.child.exitCode !== null || call.child.signalCode !== null);
+  return call;
 }
 
 function spawnSipp(args: string[]): SippCall {

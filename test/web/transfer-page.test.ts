@@ -79,7 +79,7 @@ describe('a transfer on the page (R13)', () => {
     await waitFor('talking', async () => (await status()).call?.state === 'talking');
 
     // 1. 财务室 is on another call (486): the directory says so in words and offers the next steps.
-    const busy = startSippColleague({ localPort: 31230, mediaPort: 31204, rtpPort: 31208, answerCode: 486, ringMs: 800 });
+    const busy = await startSippColleague({ localPort: 31230, mediaPort: 31204, rtpPort: 31208, answerCode: 486, ringMs: 800 });
     await page.getByRole('button', { name: '转接 财务室' }).click();
     const failed = page.locator('[data-transfer="failed"]');
     await failed.waitFor({ timeout: 15_000 });
@@ -93,7 +93,7 @@ describe('a transfer on the page (R13)', () => {
     await shoot(page, 'transfer-busy');
 
     // 2. Try another colleague, who never answers: target, phase and the countdown while it rings.
-    const silent = startSippColleague({ localPort: 31231, mediaPort: 31212, rtpPort: 31216, answerCode: 0 });
+    const silent = await startSippColleague({ localPort: 31231, mediaPort: 31212, rtpPort: 31216, answerCode: 0 });
     await page.getByRole('button', { name: '转接 王经理' }).click();
     const pending = page.locator('[data-transfer="pending"]');
     await pending.waitFor({ timeout: 10_000 });
@@ -135,7 +135,7 @@ describe('a transfer on the page (R13)', () => {
     await expect.poll(() => page.locator('[data-transfer]').count(), { timeout: 10_000 }).toBe(0);
 
     // 6. 财务室 is free now and presses 1: joined; the desk lists the bridged call with the colleague and its duration.
-    const joins = startSippColleague({ localPort: 31232, mediaPort: 31220, rtpPort: 31224, answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2000 }, byeMs: 8000 });
+    const joins = await startSippColleague({ localPort: 31232, mediaPort: 31220, rtpPort: 31224, answerCode: 200, ringMs: 300, info: { digit: '1', ms: 2000 }, byeMs: 8000 });
     await u.post('/api/v1/calls/current/transfer', { to: 'sip:finance2@127.0.0.1:31232' });
     const bridge = page.locator('[data-bridge]');
     await bridge.waitFor({ timeout: 15_000 });

@@ -94,9 +94,9 @@ async function answeredCaller(scenario: 'uac-talk' | 'uac-wait-bye', talkMs = 10
   return { sipp, callId: inc.callId };
 }
 
-function colleague(opts: Omit<SippColleagueOptions, 'localPort' | 'mediaPort' | 'rtpPort'>) {
+async function colleague(opts: Omit<SippColleagueOptions, 'localPort' | 'mediaPort' | 'rtpPort'>) {
   const port = colleaguePort++;
-  const sipp = startSippColleague({ localPort: port, mediaPort: 33300 + (port - 33130) * 10, rtpPort: colleaguePeer.port, ...opts });
+  const sipp = await startSippColleague({ localPort: port, mediaPort: 33300 + (port - 33130) * 10, rtpPort: colleaguePeer.port, ...opts });
   return { sipp, uri: `sip:wang@127.0.0.1:${port}` };
 }
 
@@ -163,7 +163,7 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
 
   it('attended: the caller hears the announcement then hold audio; the handset talks to the colleague; the bridge joins caller and colleague both ways and the handset hears neither', async () => {
     const { sipp: caller, callId } = await answeredCaller('uac-talk', 12_000);
-    const { sipp: coll, uri } = colleague({ answerCode: 200, ringMs: 400 });
+    const { sipp: coll, uri } = await colleague({ answerCode: 200, ringMs: 400 });
     const m0 = callerPeer.received().length;
     const legId = await line.consult(callId, request(uri, 'receptionist'));
     expect(legId).not.toBe(callId);
@@ -208,7 +208,7 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
 
   it('whispered: the colleague hears the whisper, then silence without the leg being hung up; keys 1 (RFC 4733) and 2 (SIP INFO) come as consult.dtmf; endConsult ends only the leg', async () => {
     const { sipp: caller, callId } = await answeredCaller('uac-talk', 9000);
-    const { sipp: coll, uri } = colleague({ answerCode: 200, ringMs: 300, info: { digit: '2', ms: 2500 } });
+    const { sipp: coll, uri } = await colleague({ answerCode: 200, ringMs: 300, info: { digit: '2', ms: 2500 } });
     const legId = await line.consult(callId, request(uri, 'unit'));
     await rec.next('consult.answered', 5000, (e) => e.legId === legId);
     const whispered = await hear(colleaguePeer, 800);
@@ -236,7 +236,7 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
   ];
   it.each(failures)('colleague answers $answerCode: consult.ended $reason, the caller stays connected on hold audio (no BYE)', async ({ answerCode, reason }) => {
     const { sipp: caller, callId } = await answeredCaller('uac-talk', answerCode === 0 ? TRANSFER_TIMEOUT_MS + 4000 : 4000);
-    const { sipp: coll, uri } = colleague({ answerCode, ringMs: 300 });
+    const { sipp: coll, uri } = await colleague({ answerCode, ringMs: 300 });
     // No announcement: hold audio at once, and still after the leg failed.
     const legId = await line.consult(callId, { ...request(uri, 'unit'), announcement: null });
     const ended = await rec.next('consult.ended', TRANSFER_TIMEOUT_MS + 5000, (e) => e.legId === legId);
@@ -254,7 +254,7 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
 
   it('the colleague hangs up before being joined: consult.ended hangup, the caller stays on hold audio (no BYE)', async () => {
     const { sipp: caller, callId } = await answeredCaller('uac-talk', 5000);
-    const { sipp: coll, uri } = colleague({ answerCode: 200, ringMs: 200, byeMs: 1200 });
+    const { sipp: coll, uri } = await colleague({ answerCode: 200, ringMs: 200, byeMs: 1200 });
     const legId = await line.consult(callId, { ...request(uri, 'unit'), announcement: null });
     await rec.next('consult.answered', 5000, (e) => e.legId === legId);
     await expect(rec.next('consult.ended', 5000, (e) => e.legId === legId)).resolves.toMatchObject({ callId, legId, reason: 'hangup' });
@@ -267,7 +267,7 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
 
   it('bridged, the colleague hangs up: the line hangs up the caller; both close', async () => {
     const { sipp: caller, callId } = await answeredCaller('uac-wait-bye');
-    const { sipp: coll, uri } = colleague({ answerCode: 200, ringMs: 200, byeMs: 2500 });
+    const { sipp: coll, uri } = await colleague({ answerCode: 200, ringMs: 200, byeMs: 2500 });
     const legId = await line.consult(callId, { ...request(uri, 'unit'), whisper: null, announcement: null });
     await rec.next('consult.answered', 5000, (e) => e.legId === legId);
     await line.bridge(callId, legId);
@@ -280,7 +280,7 @@ describe('consult transfer and bridge (real baresip 1.0.0, sipp caller and colle
 
   it('baresip killed during a bridge: both calls close lost, neither is hung up by the line', async () => {
     const { callId } = await answeredCaller('uac-wait-bye');
-    const { uri } = colleague({ answerCode: 200, ringMs: 200 });
+    const { uri } = await colleague({ answerCode: 200, ringMs: 200 });
     const legId = await line.consult(callId, { ...request(uri, 'unit'), whisper: null, announcement: null });
     await rec.next('consult.answered', 5000, (e) => e.legId === legId);
     await line.bridge(callId, legId);

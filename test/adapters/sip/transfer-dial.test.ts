@@ -29,9 +29,9 @@ function transferee(vars: Record<string, string | number>) {
   return startSippCall({ scenario: 'uac-refer', target: '127.0.0.1:15360', localPort: port, mediaPort: 16400 + (port - 15370) * 10, vars: { rtp_port: peer.port, ...vars } });
 }
 
-function callee(opts: { answerCode?: 200 | 486; ringMs?: number; neverAnswer?: boolean } = {}) {
+async function callee(opts: { answerCode?: 200 | 486; ringMs?: number; neverAnswer?: boolean } = {}) {
   const port = calleePort++;
-  return { port, sipp: startSippCallee({ localPort: port, mediaPort: 16450 + (port - 15380) * 10, ...opts }) };
+  return { port, sipp: await startSippCallee({ localPort: port, mediaPort: 16450 + (port - 15380) * 10, ...opts }) };
 }
 
 beforeAll(async () => {
@@ -68,7 +68,7 @@ async function answeredTransferee(vars: Record<string, string | number>) {
 
 describe('outbound calls (real baresip, sipp callee)', () => {
   it('dial names the call (call.outgoing), it is established when answered, and hangs up cleanly', async () => {
-    const { port, sipp } = callee({ ringMs: 400 });
+    const { port, sipp } = await callee({ ringMs: 400 });
     const callId = await line.dial(`sip:wang@127.0.0.1:${port}`);
     expect(await rec.next('call.outgoing')).toEqual({ type: 'call.outgoing', callId, number: null, displayName: null });
     await expect(rec.next('call.established')).resolves.toEqual({ type: 'call.established', callId });
@@ -79,7 +79,7 @@ describe('outbound calls (real baresip, sipp callee)', () => {
   });
 
   it('a dial nobody answers in time (only 100 Trying) fails and is hung up: the callee gets CANCEL, baresip keeps no call (issue 17)', async () => {
-    const { port, sipp } = callee({ neverAnswer: true });
+    const { port, sipp } = await callee({ neverAnswer: true });
     const uri = `sip:nobody@127.0.0.1:${port}`;
     const mark = rec.events.length;
     await expect(line.dial(uri)).rejects.toThrow(SipTimeoutError);
@@ -94,12 +94,12 @@ describe('outbound calls (real baresip, sipp callee)', () => {
   });
 
   it('a refused call is named, then closes as a failure; the next dial works', async () => {
-    const busy = callee({ answerCode: 486, ringMs: 100 });
+    const busy = await callee({ answerCode: 486, ringMs: 100 });
     const callId = await line.dial(`sip:busy@127.0.0.1:${busy.port}`);
     await expect(rec.next('call.outgoing')).resolves.toMatchObject({ callId, number: null });
     await expect(rec.next('call.closed')).resolves.toEqual({ type: 'call.closed', callId, reason: 'error' });
     expect((await busy.sipp.done).code).toBe(0);
-    const ok = callee({ ringMs: 100 });
+    const ok = await callee({ ringMs: 100 });
     const next = await line.dial(`sip:li@127.0.0.1:${ok.port}`);
     expect(next).not.toBe(callId);
     await rec.next('call.established', 10_000, (e) => e.callId === next);
@@ -108,7 +108,7 @@ describe('outbound calls (real baresip, sipp callee)', () => {
   });
 
   it('dialling while a dial is still unanswered is refused at once', async () => {
-    const slow = callee({ ringMs: 1500 });
+    const slow = await callee({ ringMs: 1500 });
     const first = line.dial(`sip:slow@127.0.0.1:${slow.port}`);
     await expect(line.dial('sip:other@127.0.0.1:15389')).rejects.toThrow(SipError);
     const callId = await first;
@@ -121,7 +121,7 @@ describe('outbound calls (real baresip, sipp callee)', () => {
 describe('announced blind transfer (R13; real baresip, sipp transferee)', () => {
   it('the caller hears the announcement before the REFER, follows it to the colleague; a 2xx NOTIFY closes the call as transferred', async () => {
     // The colleague (a second sipp) takes the call the transferee places to the Refer-To target.
-    const colleague = startSippCallee({ localPort: 15389, mediaPort: 16490, ringMs: 200 });
+    const colleague = await startSippCallee({ localPort: 15389, mediaPort: 16490, ringMs: 200 });
     const { sipp, callId } = await answeredTransferee({ final_code: 200, final_reason: 'OK', notify_ms: 1500, follow_port: 15378, follow_media: 16480 });
     const mark = peer.received().length;
     await line.transfer(callId, { uri: 'sip:wang@127.0.0.1:15389', announcement });
@@ -147,7 +147,7 @@ describe('announced blind transfer (R13; real baresip, sipp transferee)', () => 
   });
 
   it('a busy target (failed NOTIFY) rejects with its status; the dropped call closes as lost', async () => {
-    const colleague = startSippCallee({ localPort: 15389, mediaPort: 16490, answerCode: 486, ringMs: 100 });
+    const colleague = await startSippCallee({ localPort: 15389, mediaPort: 16490, answerCode: 486, ringMs: 100 });
     const { sipp, callId } = await answeredTransferee({ final_code: 486, final_reason: 'Busy Here', notify_ms: 1000, follow_port: 15378, follow_media: 16480 });
     await expect(line.transfer(callId, { uri: 'sip:wang@127.0.0.1:15389', announcement: null })).rejects.toThrow(/486/);
     await expect(rec.next('call.closed', 10_000, (e) => e.callId === callId)).resolves.toMatchObject({ reason: 'lost' });
