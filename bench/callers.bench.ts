@@ -64,7 +64,7 @@ export default async function run(): Promise<void> {
   const clock = { now: () => START + Math.ceil(CALLS / PER_DAY) * DAY_MS, monotonic: () => performance.now() };
   const unit = standInUnit(journal);
   const records = new RecordsService({
-    unit, journal, clock, config: recordsSchema.parse({}), timeZone: 'Asia/Shanghai', limits: DEFAULT_RULES, logger: silent, numberKey: normalizePhoneNumber,
+    unit, journal, clock, config: recordsSchema.parse({}), timeZone: 'Asia/Shanghai', limits: () => DEFAULT_RULES, logger: silent, numberKey: normalizePhoneNumber,
   });
   const t0 = performance.now();
   await records.start();

@@ -131,7 +131,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   });
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({
-    unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: config.rules, logger, numberKey: (n) => normalizePhoneNumber(n),
+    unit, journal, clock, config: config.records, timeZone: config.timeZone, limits: () => unit.rules, logger, numberKey: (n) => normalizePhoneNumber(n),
   });
   // Issue 20: the contact book (its own durable state file) and the returning caller known at ring time.
   const contactsStore = new LowdbStateStore(join(dataDir, 'state', 'contacts.json'));

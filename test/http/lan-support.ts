@@ -94,7 +94,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   await f.unit.start();
   const records = new RecordsService({
     unit: f.unit, journal: f.journal, clock, config: recordsSchema.parse(options.records ?? {}), timeZone: 'Asia/Shanghai',
-    limits: DEFAULT_RULES, logger, numberKey: normalizePhoneNumber,
+    limits: () => DEFAULT_RULES, logger, numberKey: normalizePhoneNumber,
   });
   await records.start();
   const contacts = new ContactBook({ store: new MemoryStateStore(), journal: f.journal, clock });

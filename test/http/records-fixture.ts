@@ -12,6 +12,7 @@ import type { DeskUnit } from '../../src/app/desk-unit.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { RecordsService } from '../../src/app/records/records-service.ts';
 import { recordsSchema } from '../../src/config/http-schema.ts';
+import type { TallyThresholds } from '../../src/core/reports/tally.ts';
 import { DEFAULT_RULES } from '../../src/core/rules.ts';
 import type { CallJournal } from '../../src/ports/call-journal.ts';
 import type { Clock } from '../../src/ports/clock.ts';
@@ -24,14 +25,14 @@ export function standInUnit(journal?: CallJournal): DeskUnit {
   return Object.assign(new EventEmitter(), { dispatch: () => {}, listCalls: (o: object) => journal?.list(o) ?? Promise.resolve([]) }) as unknown as DeskUnit;
 }
 
-export function recordsFor(options: { journal: CallJournal; unit?: DeskUnit; clock?: Clock; timeZone?: string; config?: Record<string, unknown> }): RecordsService {
+export function recordsFor(options: { journal: CallJournal; unit?: DeskUnit; clock?: Clock; timeZone?: string; config?: Record<string, unknown>; limits?: TallyThresholds }): RecordsService {
   return new RecordsService({
     unit: options.unit ?? standInUnit(options.journal),
     journal: options.journal,
     clock: options.clock ?? { now: () => 0, monotonic: () => 0 },
     config: recordsSchema.parse(options.config ?? {}),
     timeZone: options.timeZone ?? 'Asia/Shanghai',
-    limits: DEFAULT_RULES,
+    limits: () => options.limits ?? DEFAULT_RULES,
     logger: silent,
   });
 }

@@ -45,8 +45,8 @@ export interface RecordsServiceDeps {
   clock: Clock;
   config: RecordsConfig;
   timeZone: string;
-  /** R5 thresholds for the reports' over3Min / over5Min. */
-  limits: TallyThresholds;
+  /** R5 thresholds in force for the reports' over3Min / over5Min (read at each report: a live config change counts at once). */
+  limits: () => TallyThresholds;
   logger: Logger;
   newId?: () => string;
   /** A caller number's one normalised form (E.164) for the returning-caller index; digits as written when absent. */
@@ -80,7 +80,7 @@ export class RecordsService {
   }
 
   get reportSource(): ReportSource {
-    return { book: this.book, journal: this.journal, timeZone: this.deps.timeZone, limits: this.deps.limits };
+    return { book: this.book, journal: this.journal, timeZone: this.deps.timeZone, limits: this.deps.limits() };
   }
 
   get categories(): readonly string[] {

@@ -66,7 +66,7 @@ describe('ReturningCallers on a running unit', () => {
     await f.journal.append(sampleRecord({ id: 'old', callerNumber: '+8613800001111', startedAt: iso(now - 40 * 86400_000), endedAt: iso(now - 40 * 86400_000 + 60_000) }));
     await f.journal.append(sampleRecord({ id: 'missed-1', callerNumber: '013800001111', callerName: null, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: 0, startedAt: iso(now - 86400_000), endedAt: iso(now - 86400_000 + 20_000) }));
     const records = new RecordsService({
-      unit: f.unit, journal: f.journal, clock: f.clock, config: recordsSchema.parse({}), timeZone: 'Asia/Shanghai', limits: DEFAULT_RULES, logger,
+      unit: f.unit, journal: f.journal, clock: f.clock, config: recordsSchema.parse({}), timeZone: 'Asia/Shanghai', limits: () => DEFAULT_RULES, logger,
       numberKey: normalizePhoneNumber,
     });
     await records.start();

@@ -12,6 +12,7 @@ import { buildReport } from '../../../src/app/records/reports.ts';
 import { createLogger } from '../../../src/app/logger.ts';
 import type { CallRecord, Outcome } from '../../../src/core/record.ts';
 import type { RecordsService } from '../../../src/app/records/records-service.ts';
+import { DEFAULT_RULES } from '../../../src/core/rules.ts';
 import { recordsFor, standInUnit } from '../../http/records-fixture.ts';
 
 const ZONES = ['Asia/Shanghai', 'America/New_York'];
@@ -227,4 +228,21 @@ it('names the bad parameter', async () => {
   await expect(buildReport(src, 'monthly', '2026-13')).rejects.toMatchObject({ field: 'querystring.month' });
   const empty = await buildReport(src, 'daily', '2020-01-01');
   expect(empty).toMatchObject({ calls: 0, withinBudgetShare: null, avgAnswerMs: null, maxHoldMs: null, byCategory: {} });
+});
+
+it('over3Min and over5Min count with the R5 limits in force when the report is made (a live config change counts at once)', async () => {
+  const limits = { ...DEFAULT_RULES };
+  const s = recordsFor({ unit: standInUnit(journal), journal, timeZone: 'Asia/Shanghai', config: { categories: CATEGORIES }, limits });
+  await s.start();
+  s.stop();
+  const before = await buildReport(s.reportSource, 'monthly', '2026-11');
+  const talks = truths.filter((t) => localParts(Date.parse(t.record.startedAt), 'Asia/Shanghai').date.startsWith('2026-11-')).map((t) => t.record.talkMs);
+  expect(before.over3Min).toBe(talks.filter((ms) => ms > 180_000).length);
+  // The installer raises the limits to 4 and 6 minutes while the unit runs: the next report uses them.
+  limits.lengthWarnMs = 240_000;
+  limits.lengthLimitMs = 360_000;
+  const after = await buildReport(s.reportSource, 'monthly', '2026-11');
+  expect(after.over3Min).toBe(talks.filter((ms) => ms > 240_000).length);
+  expect(after.over5Min).toBe(talks.filter((ms) => ms > 360_000).length);
+  expect(after.over3Min).toBeLessThan(before.over3Min);
 });
