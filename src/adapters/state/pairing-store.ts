@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { BadInputError } from '../../core/errors.ts';
 import type { PairingStore, StoredPairing } from '../../ports/pairing-store.ts';
+import { withFileLock } from '../support/file-lock.ts';
 import { makeDirOwned } from '../support/owned-like-parent.ts';
 import { DurableJsonFile } from './durable-file-adapter.ts';
 
@@ -36,11 +37,14 @@ export class FilePairingStore implements PairingStore {
     return [...(await this.read())];
   }
 
+  /** Read, change and write under the file's lock: a code the unit marks used is never lost to the CLI's write. */
   async update(change: (pairings: StoredPairing[]) => StoredPairing[]): Promise<void> {
-    const next = change(await this.read());
     await makeDirOwned(dirname(this.path), 0o700);
-    this.db.data = { pairings: next };
-    await this.db.write();
+    await withFileLock(this.path, async () => {
+      const next = change(await this.read());
+      this.db.data = { pairings: next };
+      await this.db.write();
+    });
   }
 }
 

@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { BadInputError } from '../../core/errors.ts';
 import type { StoredToken, TokenStore } from '../../ports/token-store.ts';
+import { withFileLock } from '../support/file-lock.ts';
 import { makeDirOwned } from '../support/owned-like-parent.ts';
 import { DurableJsonFile } from './durable-file-adapter.ts';
 
@@ -87,22 +88,29 @@ export class FileTokenStore implements TokenStore {
     return this.db.data.tokens;
   }
 
+  /** Read, change and write under the file's lock: the CLI and the unit never lose each other's change. */
   async add(token: StoredToken): Promise<void> {
-    await this.refresh();
     await makeDirOwned(dirname(this.path), 0o700);
-    await this.db.update((data) => data.tokens.push(token));
-    this.seen = '';
+    await withFileLock(this.path, async () => {
+      this.seen = '';
+      await this.refresh();
+      await this.db.update((data) => data.tokens.push(token));
+      this.seen = '';
+    });
   }
 
   async remove(name: string): Promise<boolean> {
-    await this.refresh();
-    if (!this.db.data.tokens.some((t) => t.name === name)) return false;
-    const before = this.db.data.tokens.length;
-    await this.db.update((data) => {
-      data.tokens = data.tokens.filter((t) => t.name !== name);
+    return withFileLock(this.path, async () => {
+      this.seen = '';
+      await this.refresh();
+      if (!this.db.data.tokens.some((t) => t.name === name)) return false;
+      const before = this.db.data.tokens.length;
+      await this.db.update((data) => {
+        data.tokens = data.tokens.filter((t) => t.name !== name);
+      });
+      this.seen = '';
+      return this.db.data.tokens.length < before;
     });
-    this.seen = '';
-    return this.db.data.tokens.length < before;
   }
 }
 
