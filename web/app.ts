@@ -24,6 +24,8 @@ import { RefusedView } from './views/refused.ts';
 import { ReportsView } from './views/reports.ts';
 import { SignIn } from './views/sign-in.ts';
 import { StatusView } from './views/status.ts';
+import { DeskChangesView } from './views/desk-changes.ts';
+import { TodayView } from './views/today.ts';
 
 type Boot =
   | { kind: 'loading' }
@@ -152,6 +154,10 @@ function View({ name, session }: { name: ViewName; session: Session }) {
       return html`<${HistoryView} session=${session} />`;
     case 'contacts':
       return html`<${ContactsView} session=${session} />`;
+    case 'today':
+      return html`<${TodayView} session=${session} />`;
+    case 'changes':
+      return html`<${DeskChangesView} session=${session} />`;
     case 'config':
       return html`<${ConfigEditor} />`;
   }

@@ -2,7 +2,7 @@
 export interface Session {
   unitId: string;
   viewer: { kind: 'local' | 'token' | 'anonymous'; name?: string; role?: 'it' | 'reception' | 'installer' | 'wallboard' };
-  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean; readDirectory: boolean; showNumber: boolean };
+  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean; readDirectory: boolean; showNumber: boolean; runDesk: boolean; auditDesk: boolean };
   panelKind: string;
   timeZone: string | null;
   categories: string[];
@@ -11,18 +11,19 @@ export interface Session {
   rules: { ringBudget: number; ringCycleMs: number; holdCheckInMs: number; holdLimitMs: number; lengthWarnMs: number; lengthLimitMs: number } | null;
 }
 
-export type ViewName = 'desk' | 'callbacks' | 'messages' | 'directory' | 'contacts' | 'history' | 'reports' | 'status' | 'config';
+export type ViewName = 'desk' | 'today' | 'callbacks' | 'messages' | 'directory' | 'contacts' | 'history' | 'reports' | 'status' | 'changes' | 'config';
 
 /**
  * The views a viewer sees, in tab order: reception the desk and the call history, IT reports, history and status,
  * the installer status and the config editor, the wallboard the desk alone (panel and call state: no names,
- * numbers or records).
+ * numbers or records). Issue 20 item 5: reception runs today's desk (mode, holidays); IT and the installer list its
+ * changes and undo them.
  */
 export function viewsFor(session: Session): ViewName[] {
   const role = session.viewer.role;
-  if (session.viewer.kind === 'local') return ['desk', 'callbacks', 'messages', 'directory', 'contacts', 'history', 'reports', 'status', 'config'];
-  if (role === 'reception') return ['desk', 'callbacks', 'messages', 'directory', 'contacts', 'history'];
-  if (role === 'it') return ['reports', 'history', 'contacts', 'status'];
+  if (session.viewer.kind === 'local') return ['desk', 'today', 'callbacks', 'messages', 'directory', 'contacts', 'history', 'reports', 'status', 'changes', 'config'];
+  if (role === 'reception') return ['desk', 'today', 'callbacks', 'messages', 'directory', 'contacts', 'history'];
+  if (role === 'it') return ['reports', 'history', 'contacts', 'status', 'changes'];
   if (role === 'wallboard') return ['desk'];
-  return ['status', 'config'];
+  return ['status', 'changes', 'config'];
 }

@@ -331,7 +331,7 @@ describe('layout and words (issue 18 item 11)', () => {
 describe("the installer's page (issue 18 item 10)", () => {
   it('edits the config by field: a problem is shown on its field, the restart keys are named, secrets only as set; axe in both languages', async () => {
     await signIn('installer');
-    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['状态', '配置']);
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['状态', '前台变更', '配置']);
     await view('config');
     const budget = page.getByLabel('rules.ringBudget', { exact: true });
     await budget.waitFor();

@@ -566,7 +566,7 @@ describe('a ring nobody misses', () => {
 describe('IT: reports and status', () => {
   it('signs in as IT; the monthly report of a seeded month shows its charts and KPIs; both CSV downloads parse', async () => {
     await signIn('it');
-    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['报表', '通话记录', '联系人', '状态']);
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['报表', '通话记录', '联系人', '状态', '前台变更']);
     await page.getByLabel('月份').fill(SEEDED_MONTH);
     await page.getByRole('button', { name: '查看' }).click();
     await page.locator('[data-kpi="calls"] td').filter({ hasText: String(seeded.calls) }).waitFor();

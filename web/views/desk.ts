@@ -1,6 +1,6 @@
 /** The desk view (role reception): the live panel, the call and its timers, the handset, the slip, the last call. */
 import { html } from 'htm/preact';
-import { t } from '../i18n/i18n.ts';
+import { t, type MessageKey } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { Bridges } from './bridges.ts';
 import { CallCard } from './call-card.ts';
@@ -23,6 +23,11 @@ export function DeskView({ session }: { session: Session }) {
   const since = desk.status ? desk.now - desk.readAt : 0;
   return html`<div class="desk">
     <p class="live-state" data-connected=${desk.connected ? 'yes' : 'no'}>${desk.connected ? t('live.on') : t('live.off')}</p>
+    ${desk.status?.desk
+      ? html`<p class=${`desk-mode mode-${desk.status.desk.mode}`} data-desk-mode-now=${desk.status.desk.mode}>
+          ${t('today.modeNow', { mode: t(`mode.${desk.status.desk.mode}` as MessageKey) })}${desk.status.desk.holidayToday ? html` <span class="tag">${t('today.holidayToday')}</span>` : null}
+        </p>`
+      : null}
     <${ErrorLine} error=${desk.error} />
     <div class="grid">
       <${Panel} lights=${desk.lights} />

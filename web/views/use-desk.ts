@@ -26,6 +26,8 @@ export interface DeskStatus {
   /** Every line account, line 1 first. */
   lines: LineStatus[];
   journal: { fault: boolean; unwrittenRecords: number };
+  /** Issue 20 item 5: today's mode and holiday (who is away only for roles that read the directory). */
+  desk?: { mode: 'open' | 'lunch' | 'closed'; holidayToday: { date: string; name: string } | null; away: { name: string; untilTime: string }[] };
   sync: { sinks: { sink: string; backlog?: number; oldestUnsentAgeMs?: number | null; lastSuccessAt?: string | null; lastError?: { message: string } | null }[] };
 }
 

@@ -39,6 +39,9 @@ export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: stri
         readDirectory: viewerMay(viewer, 'directory.read'),
         // R11: a whole number on request, when the role may and the installer allows it (records.showNumbers).
         showNumber: viewerMay(viewer, 'numbers.show') && (config?.records.showNumbers ?? false),
+        // Issue 20 item 5: the receptionist runs the desk (mode, holidays, absences); installer and IT audit and undo.
+        runDesk: viewerMay(viewer, 'desk.run'),
+        auditDesk: viewerMay(viewer, 'desk.audit'),
       },
       panelKind: unit.panelKind,
       timeZone: config?.timeZone ?? null,

@@ -1,0 +1,135 @@
+/**
+ * A desk the receptionist runs herself (issue 20 item 5), in Chromium against the whole unit (real baresip, LAN
+ * listener over HTTPS): the receptionist closes the desk for today, adds a holiday, sets 王经理 away until 23:59 from
+ * the directory; transferring to him offers a message first ("王经理 外出至 23:59，改为留言？"), and taking it opens
+ * the slip addressed to him; the installer sees the three changes and undoes the mode, which the list then shows
+ * as an undo and the status as open. axe on each view, Chinese and English. No call is placed: the offer comes
+ * before the transfer is sent (the API's own 409 is tested in test/http/desk-api.test.ts).
+ * Ports (test/web range 31000-31499): SIP 31420, ctrl 31424, local HTTP 31428, LAN HTTPS 31432.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
+import { addToken } from '../../src/app/records/tokens.ts';
+import { bootUnit, type TestUnit } from '../e2e/unit-harness.ts';
+import { expectNoSeriousViolations, launchChromium, pageErrors, shoot } from './web-support.ts';
+
+const LAN = 'https://127.0.0.1:31432';
+let u: TestUnit;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const tokens = { reception: '', installer: '' };
+
+interface Status {
+  desk: { mode: string; holidayToday: unknown; away: { name: string }[] };
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  u = await bootUnit({
+    sipPort: 31420,
+    ctrlPort: 31424,
+    http: { port: 31428, lan: { enabled: true, host: '127.0.0.1', port: 31432 } },
+    directory: [{ name: '王经理', department: '销售部', uri: 'sip:wang@127.0.0.1:31436' }, { name: '财务室', uri: 'sip:finance@127.0.0.1:31437' }],
+  });
+  const store = tokenStoreIn(u.dataDir);
+  tokens.reception = await addToken(store, 'desk-run-reception', 'reception', new Date());
+  tokens.installer = await addToken(store, 'desk-run-installer', 'installer', new Date());
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await u?.stop();
+});
+
+async function signIn(role: keyof typeof tokens): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors = pageErrors(page);
+  await page.goto(`${LAN}/`);
+  const field = page.getByLabel(/令牌|Token/);
+  await field.waitFor();
+  await field.fill(tokens[role]);
+  await field.press('Enter');
+  await page.locator('nav.tabs').waitFor();
+  return { page, errors };
+}
+
+/** Axe in Chinese, then in English, then back. */
+async function bothLanguages(page: Page, name: string): Promise<void> {
+  await expectNoSeriousViolations(page, `${name}, Chinese`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.locator('html[lang="en"]').waitFor();
+  await expectNoSeriousViolations(page, `${name}, English`);
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.locator('html[lang="zh-CN"]').waitFor();
+}
+
+/** Today in Shanghai (the unit's zone), plus `days`. */
+function shanghaiDate(days = 0): string {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}
+
+describe('a desk the receptionist runs herself', () => {
+  it('closed, a holiday, 王经理 away: the transfer offers a message; the installer lists the changes and undoes one', async () => {
+    // "Away until 23:59" needs a later time today in Shanghai: in the last minutes of the day, wait for the next.
+    const [h, m] = new Date().toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour12: false }).split(':').map(Number) as [number, number];
+    if (h === 23 && m >= 57) await new Promise((r) => setTimeout(r, (61 - m) * 60_000));
+
+    const { page, errors } = await signIn('reception');
+    await page.locator('nav.tabs a[href="#/today"]').click();
+    await page.locator('[data-mode-now="open"]').waitFor();
+    await page.getByRole('radio', { name: '休息' }).check();
+    await page.locator('[data-mode-now="closed"]').waitFor();
+    expect((await u.get<Status>('/api/v1/status')).desk.mode).toBe('closed');
+
+    const holiday = shanghaiDate(7);
+    await page.getByLabel('日期').fill(holiday);
+    await page.getByLabel(/^名称/).fill('公司年会');
+    await page.getByRole('button', { name: '添加节假日' }).click();
+    await page.locator(`[data-holiday="${holiday}"]`).waitFor();
+    await bothLanguages(page, 'today view');
+    await shoot(page, 'desk-today');
+
+    await page.locator('nav.tabs a[href="#/directory"]').click();
+    const wang = page.locator('[data-colleague="王经理"]');
+    await wang.getByRole('button', { name: /设为外出/ }).click();
+    await wang.getByLabel(/回来时间/).fill('23:59');
+    await wang.getByRole('button', { name: '保存' }).click();
+    await wang.locator('[data-away]').filter({ hasText: '外出至 23:59' }).waitFor();
+    expect((await u.get<Status>('/api/v1/status')).desk.away.map((a) => a.name)).toEqual(['王经理']);
+
+    await wang.getByRole('button', { name: /转接/ }).click();
+    const offer = page.locator('[data-away-offer="王经理"]');
+    await offer.waitFor();
+    expect((await offer.locator('#away-offer-text').innerText()).replace(/\s+/g, ' ')).toBe('王经理 外出至 23:59，改为留言？');
+    await offer.getByRole('button', { name: '仍然转接' }).waitFor();
+    await bothLanguages(page, 'directory, away offer');
+    await shoot(page, 'desk-away-offer');
+    await offer.getByRole('button', { name: '改为留言' }).click();
+    await expect.poll(() => page.locator('#slip-to').inputValue(), { timeout: 5000 }).toBe('王经理');
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+
+    const installer = await signIn('installer');
+    await installer.page.locator('nav.tabs a[href="#/changes"]').click();
+    const rows = installer.page.locator('[data-change]');
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(3);
+    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-kind')))).toEqual(['away', 'holiday', 'mode']);
+    const mode = installer.page.locator('[data-kind="mode"]');
+    expect(await mode.locator('[data-old]').innerText()).toBe('营业');
+    expect(await mode.locator('[data-new]').innerText()).toBe('休息');
+    expect(await mode.innerText()).toContain('reception:desk-run-reception');
+    await mode.getByRole('button', { name: /撤销/ }).click();
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(4);
+    const undo = rows.first();
+    expect(await undo.getAttribute('data-kind')).toBe('mode');
+    expect(await undo.innerText()).toContain('installer:desk-run-installer');
+    expect([await undo.locator('[data-old]').innerText(), await undo.locator('[data-new]').innerText()]).toEqual(['休息', '营业']);
+    expect((await u.get<Status>('/api/v1/status')).desk.mode).toBe('open');
+    await bothLanguages(installer.page, 'desk changes');
+    await shoot(installer.page, 'desk-changes');
+    expect(installer.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 60_000);
+});
