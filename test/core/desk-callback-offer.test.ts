@@ -101,7 +101,7 @@ describe('call-back offer at the hold limit (R4)', () => {
     // The check-in at 130 s comes while the number is read back: silent.
     d.advanceTo(149_999);
     expect(prompts(d.effects).at(-1)).toBe('read-back');
-    // A full interval with no answer to the read-back: offered again.
+    // CONFIRM_MS (20 s) with no answer to the read-back: offered again at the next check-in.
     d.advanceTo(150_000);
     expect(prompts(d.effects).slice(-2)).toEqual(['read-back', 'offer']);
   });

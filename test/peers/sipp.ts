@@ -41,7 +41,7 @@ const DEFAULT_VARS: Record<string, Record<string, string>> = {
   'uac-cancel': { caller: '+15550100', caller_name: 'Test Caller', cancel_ms: '1000' },
   'uac-wait-bye': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000' },
   'uac-busy': { caller: '+15550100', caller_name: 'Test Caller' },
-  'uac-keys': { caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', key_ms: '3000', key: '1', info_ms: '0', expect_bye: '1', hangup_ms: '1000' },
+  'uac-keys': { caller: '+15550100', caller_name: 'Test Caller', key_ms: '3000', key: '1', info_ms: '0', expect_bye: '1', hangup_ms: '1000' },
   'uac-refer': {
     caller: '+15550100', caller_name: 'Test Caller', answer_ms: '5000', refer_code: '202', final_code: '200', final_reason: 'OK', notify_ms: '300',
     follow_scenario: fileURLToPath(new URL('./sipp/uac-follow.xml', import.meta.url)), follow_port: '0', follow_media: '0',

@@ -35,6 +35,12 @@ export interface CallbackOffer {
   limitOffered: boolean;
 }
 
+/**
+ * How long a caller has to confirm the number read back before check-ins (and offers) go on: the read-back is not
+ * talked over, however short the check-in interval.
+ */
+export const CONFIRM_MS = 20_000;
+
 /** What each key does in each phase; keys not listed are ignored. */
 const KEYS: Record<OfferPhase, Partial<Record<string, OfferPhase>>> = {
   offered: { '1': 'confirming', '2': 'declined' },
@@ -76,8 +82,8 @@ export function offerAtCheckIn(s: DeskSettings, call: ActiveCall, since: number,
   const atLimit = now - since >= s.rules.holdLimitMs;
   const limitNow = atLimit && !current?.limitOffered;
   if (current?.phase === 'confirmed') return newCheckIn ? { ...call, checkIns } : null;
-  // A caller who is hearing their number read back is not talked over by a check-in (until one full interval passed).
-  if (current?.phase === 'confirming' && now - current.at < s.rules.holdCheckInMs) return newCheckIn || limitNow ? { ...call, checkIns, callbackOffer: { ...current, limitOffered: current.limitOffered || atLimit } } : null;
+  // A caller who is hearing their number read back is not talked over by a check-in (for CONFIRM_MS).
+  if (current?.phase === 'confirming' && now - current.at < CONFIRM_MS) return newCheckIn || limitNow ? { ...call, checkIns, callbackOffer: { ...current, limitOffered: current.limitOffered || atLimit } } : null;
   if (current?.phase === 'declined') return null;
   const wanted = limitNow || (newCheckIn && (atLimit || (s.callbackOffer === 'check-ins' && due >= 2)));
   if (!wanted) return null;

@@ -1,0 +1,140 @@
+/**
+ * A call-back instead of a long hold (R4, issue 20 item 2) through the whole unit: real baresip 1.0.0, the LAN API,
+ * sipp as the caller (uac-keys.xml) pressing keys as RFC 4733 telephone-events in RTP (the sip-tester package's
+ * dtmf_2833_<key>.pcap) and by SIP INFO, and a UDP socket of the test as the caller's RTP address (what the unit
+ * plays reaches it). The prompts are spoken by espeak-ng as on a fresh unit. Hold check-in 1 s, limit 1.5 s.
+ * Ports: SIP 37060, ctrl_tcp 37044, sipp callers 37100-37119, sipp media 37200-37399 (the RTP socket: any free).
+ */
+import dgram from 'node:dgram';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { QuietHours } from '../../src/app/records/quiet-hours.ts';
+import type { CallbackStep, Effect } from '../../src/core/effects.ts';
+import type { CallRecord } from '../../src/core/record.ts';
+import { killAllSipp, startSippCall, type SippCall } from '../peers/sipp.ts';
+import { mulawToLinear } from '../support/tone.ts';
+import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
+
+interface Status {
+  sip: { up: boolean };
+  lights: Record<string, string>;
+  call: null | { state: string };
+}
+type Call = CallRecord & { seq: number };
+interface CallbackView { id: string; number: string; dueAt: string; scheduledFor: string; state: string }
+
+const SIP = 37060;
+let callerPort = 37100;
+let media = 37200;
+let u: TestUnit;
+/** The call-back steps the core asked for, with when (performance.now()). */
+const steps: { step: CallbackStep; at: number }[] = [];
+
+beforeAll(async () => {
+  u = await bootUnit({
+    sipPort: SIP,
+    ctrlPort: 37044,
+    callbackOffer: 'limit',
+    rules: { holdCheckInMs: 1000, holdLimitMs: 1500, lengthWarnMs: 120_000, lengthLimitMs: 240_000 },
+  });
+  u.running.unit.on('effect', (e: Effect) => {
+    if (e.type === 'callback') steps.push({ step: e.step, at: performance.now() });
+  });
+  await waitFor('SIP up', async () => (await status()).sip.up, 20_000);
+}, 60_000);
+afterAll(async () => {
+  await killAllSipp();
+  await u?.stop();
+});
+afterEach(async () => {
+  await killAllSipp();
+  await u.post('/api/v1/sim/hook', { state: 'on' });
+  await waitFor('line idle', async () => (await status()).call === null, 15_000);
+  steps.length = 0;
+});
+
+const status = () => u.get<Status>('/api/v1/status');
+const calls = async () => (await u.get<{ calls: Call[] }>('/api/v1/calls')).calls;
+const lastSeq = async () => (await calls())[0]?.seq ?? 0;
+const recordAfter = (seq: number) => waitFor('the record', async () => (await calls()).find((c) => c.seq > seq), 15_000);
+const stepSeen = (step: CallbackStep, timeoutMs: number) => waitFor(`call-back step ${step}`, async () => steps.find((s) => s.step === step), timeoutMs);
+
+/** The caller's RTP address: keeps each packet's arrival time and mean absolute level. */
+async function rtpSink(): Promise<{ port: number; packets: { at: number; level: number }[]; close(): Promise<void> }> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const packets: { at: number; level: number }[] = [];
+  socket.on('message', (msg) => {
+    if (msg.length <= 12 || ((msg[1] as number) & 0x7f) !== 0) return;
+    let sum = 0;
+    for (let i = 12; i < msg.length; i++) sum += Math.abs(mulawToLinear(msg[i] as number));
+    packets.push({ at: performance.now(), level: sum / (msg.length - 12) });
+  });
+  return { port: socket.address().port, packets, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
+}
+
+/** A caller (uac-keys) the desk answers and puts on hold at once. */
+async function heldCaller(vars: Record<string, string | number>): Promise<SippCall> {
+  const caller = startSippCall({ scenario: 'uac-keys', target: `127.0.0.1:${SIP}`, localPort: callerPort++, mediaPort: (media += 10), vars });
+  await waitFor('ringing', async () => (await status()).call?.state === 'ringing', 15_000).catch(async (err: Error) => {
+    caller.kill();
+    throw new Error(`${err.message}; sipp: ${(await caller.done).stderr.slice(-2000)}`);
+  });
+  await u.post('/api/v1/sim/hook', { state: 'off' });
+  await waitFor('talking', async () => (await status()).call?.state === 'talking', 10_000);
+  await u.post('/api/v1/sim/button', { name: 'hold' });
+  await waitFor('held', async () => (await status()).call?.state === 'held', 5000);
+  return caller;
+}
+
+describe('a call-back instead of a long hold (R4)', () => {
+  it('held to the limit: 1 (RFC 4733) hears the number read back, 1 (SIP INFO) confirms: goodbye, the unit hangs up, a call-back with the number, outcome callback-requested', async () => {
+    const seq = await lastSeq();
+    const rtp = await rtpSink();
+    try {
+      // The key 4 s after the answer: the offer comes 1.5 s into the hold, which starts right after the answer.
+      const caller = await heldCaller({ caller: '+8613500002222', caller_name: 'Zhao', rtp_port: rtp.port, key: 1, key_ms: 4000, info_ms: 2500, expect_bye: 1 });
+      const offer = await stepSeen('offer', 8000);
+      const readBack = await stepSeen('read-back', 8000);
+      expect(readBack.at).toBeGreaterThan(offer.at);
+      const goodbye = await stepSeen('goodbye', 8000);
+      // The read-back is heard: the unit's RTP keeps coming, with sound in it, until the goodbye.
+      const heard = rtp.packets.filter((p) => p.at > readBack.at + 500 && p.at < goodbye.at);
+      expect(heard.length).toBeGreaterThan(40);
+      expect(Math.max(...heard.map((p) => p.level))).toBeGreaterThan(200);
+      const result = await caller.done;
+      expect(result.code, result.stderr.slice(-1500)).toBe(0);
+      const record = await recordAfter(seq);
+      expect(record).toMatchObject({ outcome: 'callback-requested', callerNumber: '+8613500002222', hungUpFirst: 'unit', answeredBy: 'receptionist' });
+      expect(record.holds.length).toBe(1);
+      const callbacks = (await u.get<{ callbacks: CallbackView[] }>('/api/v1/callbacks')).callbacks;
+      const cb = callbacks.find((c) => c.id === record.id);
+      // Due from the call's end, at the next allowed time when that falls in quiet hours (R10).
+      const quiet = new QuietHours(u.config.records, u.config.timeZone);
+      expect(cb).toMatchObject({ number: '+8613500002222', dueAt: record.endedAt, scheduledFor: new Date(quiet.nextAllowed(Date.parse(record.endedAt))).toISOString() });
+      // Offered at the limit, and again at each check-in past it until the key (check-ins every second here).
+      expect(steps.map((s) => s.step).filter((s) => s !== 'offer')).toEqual(['read-back', 'goodbye']);
+    } finally {
+      await rtp.close();
+    }
+  }, 60_000);
+
+  it('held to the limit: 2 keeps them holding (hold audio, HOLD lit, no goodbye); they hang up later: abandoned', async () => {
+    const seq = await lastSeq();
+    const rtp = await rtpSink();
+    try {
+      const caller = await heldCaller({ caller: '+8613500003333', caller_name: 'Sun', rtp_port: rtp.port, key: 2, key_ms: 4000, expect_bye: 0, hangup_ms: 2500 });
+      await stepSeen('offer', 8000);
+      const kept = await stepSeen('keep-holding', 8000);
+      const s = await status();
+      expect(s.call?.state).toBe('held');
+      expect(s.lights.HOLD).not.toBe('off');
+      const result = await caller.done;
+      expect(result.code, result.stderr.slice(-1500)).toBe(0);
+      expect(rtp.packets.filter((p) => p.at > kept.at + 300).length).toBeGreaterThan(40);
+      expect(await recordAfter(seq)).toMatchObject({ outcome: 'abandoned', callerNumber: '+8613500003333', hungUpFirst: 'caller' });
+      expect(steps.map((x) => x.step)).not.toContain('goodbye');
+    } finally {
+      await rtp.close();
+    }
+  }, 60_000);
+});
