@@ -109,6 +109,23 @@ describe('AudioRoutes', () => {
     expect(sources()).toEqual(['aufile,/lp/-+hold.wav', 'aufile,/lp/thanks+hold.wav', 'aufile,/lp/-+hold.wav']);
   });
 
+  it('prompt (R4, the call-back offer): a held caller hears the file, then hold audio; null: hold audio from its start at once; nothing for a call not held', async () => {
+    const { audio, add, sources } = setup();
+    const offer = { path: '/p/offer.wav', durationMs: 3000 };
+    add('c');
+    add('d');
+    await audio.prompt('d', 'prompt', offer);
+    expect(sources()).toEqual([]);
+    await audio.hold('c');
+    await vi.advanceTimersByTimeAsync(1000);
+    await audio.prompt('c', 'prompt', offer);
+    await audio.prompt('c', 'prompt', null);
+    expect(sources()).toEqual(['aufile,/lp/-+hold.wav', 'aufile,/lp/offer+hold.wav', 'aufile,/lp/-+hold.wav']);
+    // Only the last file's switch is pending: 6 s after it.
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(sources()).toHaveLength(4);
+  });
+
   it('answered from the handset: the microphone and the earpiece are switched in once established (the call starts silent and muted)', async () => {
     const { audio, answerer, add, sources, baresip } = setup();
     add('c', 'ringing');
