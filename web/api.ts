@@ -70,6 +70,18 @@ export async function api<T>(method: string, path: string, body?: unknown, key?:
   return (await res.json()) as T;
 }
 
+/** A route's answer as a blob (a voice message's audio), with the token a plain <audio src> cannot carry. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: authHeaders() });
+  } catch (err) {
+    throw new ApiError(0, 'E_NETWORK', null, String(err));
+  }
+  if (!res.ok) throw await failure(res);
+  return res.blob();
+}
+
 /** Downloads a route's answer (CSV) as a file, with the token the browser cannot put on a plain link. */
 export async function download(path: string, fileName: string): Promise<void> {
   let res: Response;

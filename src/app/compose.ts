@@ -33,6 +33,7 @@ import { ReturningCallers } from './contacts/returning-callers.ts';
 import { CallbackPrompts } from './greetings/callback-prompts.ts';
 import { SoxEspeakAudio } from '../adapters/audio/sox-espeak-audio.ts';
 import { DeskSettings } from './desk/desk-settings.ts';
+import { DeskGreetings } from './greetings/desk-greetings.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -150,13 +151,14 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const desk = new DeskSettings({ store: deskStore, journal, clock, timeZone: config.timeZone, colleague: (name) => directory.find(name)?.name });
   await desk.open();
   greetings.attachDesk(desk);
+  const pageGreetings = new DeskGreetings({ library: greetings, desk, clock });
   const configWriter = new ConfigWriter(logger.child({ module: 'config' }));
   const provisioning = new ProvisioningStatusSource();
   let listeners: Listeners;
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers }, desk });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers }, desk, greetings: pageGreetings });
   } catch (err) {
     callers.stop();
     records.stop();

@@ -14,6 +14,7 @@ import { provisioningSchema } from './provisioning-schema.ts';
 import { ruleOrderIssues } from './rule-order.ts';
 import { CONFIG_VERSION } from './migrate.ts';
 import { upstreamSchema } from './upstream-schema.ts';
+import { voiceMessagesSchema } from './voice-messages-schema.ts';
 
 /** setTimeout's ceiling (2^31-1 ms, about 24.8 days): a longer delay would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -178,6 +179,8 @@ export const configSchema = z
     // ALSA device names can name plugins that write files or pipe to programs: set on the unit only.
     audio: boxOnly(audioSchema).default({}),
     greetings: greetingsSchema.default({}),
+    /** SPEC R9: voice messages out of hours (issue 20 item 3). */
+    voiceMessages: voiceMessagesSchema.default({}),
     // Listener addresses and ports: set on the unit only.
     http: boxOnly(httpSchema).default({}),
     records: recordsSchema.default({}),

@@ -72,6 +72,7 @@ export const REPORT_COLUMN_LABELS: { readonly [K in 'scope' | ReportScalar]-?: L
   callbacksDue: { zh: '待回电', en: 'Call-backs due' },
   callbacksDone: { zh: '已回电', en: 'Call-backs done' },
   messages: { zh: '留言数', en: 'Messages' },
+  voiceMessages: { zh: '语音留言数', en: 'Voice messages' },
   callbackRequested: { zh: '来电人选择回电', en: 'Call-back chosen over holding' },
   transferred: { zh: '已转接', en: 'Transferred' },
   avgBridgedMs: { zh: '转接后平均通话时长（毫秒）', en: 'Average bridged (ms)' },

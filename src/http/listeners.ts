@@ -54,6 +54,8 @@ export interface ListenerDeps {
   contacts?: HttpOptions['contacts'];
   /** Today's mode, holidays, away colleagues and their audit (issue 20 item 5). */
   desk?: HttpOptions['desk'];
+  /** Greetings from the page (issue 20 item 5). */
+  greetings?: HttpOptions['greetings'];
 }
 
 export interface Listeners {
@@ -89,6 +91,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     ...(deps.config ? { config: deps.config } : {}), ...(deps.directory ? { directory: deps.directory } : {}), ...(deps.sync ? { sync: deps.sync } : {}), ...(deps.configWriter ? { configWriter: deps.configWriter } : {}), ...(deps.provisioning ? { provisioning: deps.provisioning } : {}),
     ...(deps.contacts ? { contacts: deps.contacts } : {}),
     ...(deps.desk ? { desk: deps.desk } : {}),
+    ...(deps.greetings ? { greetings: deps.greetings } : {}),
     pairing: {
       desk: new PairingDesk(deps.tokens, pairingStoreIn(deps.dataDir), () => new Date(deps.clock.now())),
       certificate: () => publicCertificate({ dataDir: deps.dataDir, certFile: deps.http.lan.certFile }),

@@ -43,6 +43,8 @@ import type { ReturningCallers } from '../app/contacts/returning-callers.ts';
 import { webRoutes } from './web/web-routes.ts';
 import type { DeskSettings } from '../app/desk/desk-settings.ts';
 import { deskRoutes } from './routes/desk.ts';
+import type { DeskGreetings } from '../app/greetings/desk-greetings.ts';
+import { greetingRoutes } from './routes/greetings.ts';
 
 export interface LanOptions {
   https: { cert: string; key: string };
@@ -79,9 +81,11 @@ export interface HttpOptions {
   contacts?: { book: ContactBook; callers: ReturningCallers };
   /** Today's mode, holidays, away colleagues and their audit (issue 20 item 5): mounted when given. */
   desk?: DeskSettings;
+  /** Greetings made, heard and set from the page (issue 20 item 5): mounted when given. */
+  greetings?: DeskGreetings;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts, desk }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts, desk, greetings }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -122,6 +126,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     }
     if (contacts) contactRoutes(scope, contacts.book, contacts.callers);
     if (desk) deskRoutes(scope, desk);
+    if (greetings) greetingRoutes(scope, greetings);
     if (feed) eventRoutes(scope, feed);
     if (metrics) metricsRoutes(scope, metrics);
     if (config) configRoutes(scope, config, configWriter);

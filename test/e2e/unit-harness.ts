@@ -45,6 +45,10 @@ export interface BootOptions {
   audio?: Record<string, unknown>;
   /** R3 auto-answer (config greetings.autoAnswerAfterRings). Default 0 here: most flows pick up late on purpose. */
   autoAnswerAfterRings?: number;
+  /** Other greetings settings (e.g. workingDays [] : out of hours all day). */
+  greetings?: Record<string, unknown>;
+  /** R9 voice messages (config voiceMessages); off here unless given: most tests' auto-answers run at any hour. */
+  voiceMessages?: Record<string, unknown>;
   /** R4 call-back offer (config greetings.callbackOffer). Default off here: most flows hold past the short limit. */
   callbackOffer?: 'limit' | 'check-ins' | 'off';
   /** Over the loopback-only listener settings, e.g. the LAN listener on a test port (the web page tests). */
@@ -78,7 +82,8 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
     ...(options.upstream ? { upstream: options.upstream } : {}),
     panel: options.panel ?? { kind: 'simulated' },
     ...(options.audio ? { audio: options.audio } : {}),
-    greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0, callbackOffer: options.callbackOffer ?? 'off' },
+    greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0, callbackOffer: options.callbackOffer ?? 'off', ...options.greetings },
+    voiceMessages: { enabled: false, ...options.voiceMessages },
     // The LAN listener (HTTPS on 0.0.0.0:8443 by default) is tested on its own; e2e units keep to loopback.
     http: { host: '127.0.0.1', port: 0, lan: { enabled: false }, ...options.http },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },

@@ -3,9 +3,12 @@
  * mode (shown in /api/v1/status to every role), adds and removes a holiday, sets a colleague away until a time; the
  * directory shows the absence and a transfer to them is answered 409 naming body.to (the page's offer of a message)
  * unless sent anyway; the installer and IT list the changes (who, when, old → new) and undo one, itself audited; the
- * others are refused; every change is a `desk.changed` journal event. The unit's clock is fixed at 10:00 in Shanghai.
+ * others are refused; every change is a `desk.changed` journal event. Greetings from the page: reception makes a draft
+ * from a text or an uploaded WAV, hears it, sets it for the morning band; the installer undoes that, which brings the
+ * old greeting back (sox and espeak-ng faked: files are text). The unit's clock is fixed at 10:00 in Shanghai.
  * Port 29750.
  */
+import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryBook } from '../../src/app/calls/directory-book.ts';
 import { isCallEntry } from '../../src/ports/call-journal.ts';
@@ -97,5 +100,65 @@ describe('desk API', () => {
     ]);
     const doc = (await u.call('GET', '/api/v1/openapi.json', { token: u.token.it })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/desk', '/api/v1/desk/mode', '/api/v1/desk/changes/{id}/undo']));
+  });
+});
+
+/** A raw upload (the body as it is, not JSON). */
+function upload(token: string, body: Buffer, type = 'audio/wav'): Promise<{ status: number; json: () => any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port: u.port, method: 'POST', path: '/api/v1/greetings/drafts', ca: u.cert, servername: 'localhost', headers: { authorization: `Bearer ${token}`, 'content-type': type } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('greetings from the page', () => {
+  it('reception speaks a draft, hears it, sets it for the morning; an uploaded WAV replaces it; the installer undoes that and the spoken one is back', async () => {
+    const r = u.token.reception;
+    const draft = await u.call('POST', '/api/v1/greetings/drafts', { token: r, body: { text: '早上好，欢迎致电。' } });
+    expect(draft.status, draft.text).toBe(201);
+    expect(draft.json()).toMatchObject({ id: expect.any(String), durationMs: 3000 });
+    const heard = await u.call('GET', `/api/v1/greetings/drafts/${draft.json().id}/audio`, { token: r });
+    expect(heard.headers['content-type']).toBe('audio/wav');
+    expect(heard.text).toContain('早上好，欢迎致电。');
+    const set = await u.call('PUT', '/api/v1/greetings/morning', { token: r, body: { draftId: draft.json().id } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json()).toMatchObject({ change: { kind: 'greeting', key: 'morning', old: null, new: expect.any(String), by: 'reception:desk-1' }, now: { band: 'morning', slot: 'morning' } });
+    expect((await u.call('GET', '/api/v1/greetings/morning/audio', { token: u.token.it })).text).toContain('早上好');
+    expect((await u.greetings.library.greetingFor(NOW))?.slot).toBe('morning');
+
+    expect((await upload(r, Buffer.from('not audio at all'))).json().error).toMatchObject({ code: 'E_BAD_INPUT', field: 'body.file' });
+    // Too short for a greeting (acceptance.ts): refused naming the upload, nothing kept.
+    u.greetings.audio.measures = { durationMs: 400, peakDbfs: -6, rmsDbfs: -20 };
+    const short = await upload(r, Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(8)]));
+    expect(short.json().error).toMatchObject({ code: 'E_BAD_INPUT', field: 'body.file', message: expect.stringContaining('too short') });
+    u.greetings.audio.measures = { durationMs: 3000, peakDbfs: -6, rmsDbfs: -20 };
+    const wav = Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(64)]);
+    const uploaded = await upload(r, wav);
+    expect(uploaded.status).toBe(201);
+    const replaced = (await u.call('PUT', '/api/v1/greetings/morning', { token: r, body: { draftId: uploaded.json().id } })).json().change;
+    expect(replaced.old).toBe(set.json().change.new);
+    expect((await u.call('GET', '/api/v1/greetings/morning/audio', { token: r })).text).toContain('converted');
+    // The draft went into the slot: it is gone.
+    expect((await u.call('PUT', '/api/v1/greetings/evening', { token: r, body: { draftId: uploaded.json().id } })).json().error).toMatchObject({ code: 'E_NOT_FOUND', field: 'body.draftId' });
+    expect((await u.call('PUT', '/api/v1/greetings/hold-music', { token: r, body: { draftId: draft.json().id } })).json().error).toMatchObject({ code: 'E_BAD_INPUT', field: 'params.slot' });
+
+    const undone = await u.call('POST', `/api/v1/desk/changes/${replaced.id}/undo`, { token: u.token.installer });
+    expect(undone.json().change).toMatchObject({ kind: 'greeting', key: 'morning', old: replaced.new, new: replaced.old, undoes: replaced.id });
+    expect((await u.call('GET', '/api/v1/greetings/morning/audio', { token: r })).text).toContain('早上好');
+    // Undoing the first: the slot has no file of its own again.
+    await u.call('POST', `/api/v1/desk/changes/${set.json().change.id}/undo`, { token: u.token.it });
+    expect((await u.call('GET', '/api/v1/greetings', { token: r })).json().slots.find((s: { slot: string }) => s.slot === 'morning').file).toBeNull();
+
+    expect((await u.call('GET', '/api/v1/greetings', { token: u.token.wallboard })).status).toBe(403);
+    expect((await u.call('POST', '/api/v1/greetings/drafts', { token: u.token.installer, body: { text: 'x' } })).status).toBe(403);
+    expect(deskEvents().filter((e) => e.kind === 'greeting').map((e) => e.by)).toEqual(['reception:desk-1', 'reception:desk-1', 'installer:inst-1', 'it:it-1']);
   });
 });

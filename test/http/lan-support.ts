@@ -25,6 +25,10 @@ import { MemoryStateStore } from '../../src/adapters/state/memory-state-store.ts
 import { ContactBook } from '../../src/app/contacts/contact-book.ts';
 import { ReturningCallers } from '../../src/app/contacts/returning-callers.ts';
 import { DeskSettings } from '../../src/app/desk/desk-settings.ts';
+import { DeskGreetings } from '../../src/app/greetings/desk-greetings.ts';
+import { GreetingLibrary } from '../../src/app/greetings/greeting-library.ts';
+import { FakeGreetingAudio } from '../../src/adapters/audio/fake-greeting-audio.ts';
+import { greetingsSchema } from '../../src/config/greetings-schema.ts';
 
 export { sampleRecord } from './sample-record.ts';
 import { pino } from 'pino';
@@ -47,6 +51,8 @@ export interface LanUnit {
   callers: ReturningCallers;
   /** Today's mode, holidays, away colleagues and their audit (issue 20 item 5), mounted as on the unit. */
   desk: DeskSettings;
+  /** Greetings from the page on a fake sox/espeak-ng (files are text), under the data directory. */
+  greetings: { library: GreetingLibrary; page: DeskGreetings; audio: FakeGreetingAudio };
   tokens: FileTokenStore;
   /** What the unit logged at debug and above, one JSON line each. */
   logs: { level: number; line: string }[];
@@ -103,6 +109,10 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   callers.start();
   const desk = new DeskSettings({ store: new MemoryStateStore(), journal: f.journal, clock, timeZone: 'Asia/Shanghai', colleague: (name) => options.directory?.find(name)?.name });
   await desk.open();
+  const audio = new FakeGreetingAudio();
+  const library = new GreetingLibrary({ dir: join(dataDir, 'greetings'), config: greetingsSchema.parse({}), timeZone: 'Asia/Shanghai', audio, clock, logger });
+  library.attachDesk(desk);
+  const pageGreetings = new DeskGreetings({ library, desk, clock });
   const tokens = tokenStoreIn(dataDir);
   const now = new Date();
   const token = {
@@ -114,7 +124,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
   const delays: number[] = [];
   const listeners = await startListeners({
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
-    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers }, desk,
+    dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers }, desk, greetings: pageGreetings,
     ...(options.config ? { config: options.config } : {}), ...(options.configWriter ? { configWriter: options.configWriter } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
     sleep: async (ms) => {
@@ -149,7 +159,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
       req.end(body);
     });
   return {
-    dataDir, listeners, f, records, contacts, callers, desk, tokens, logs, delays, cert, port, token, call,
+    dataDir, listeners, f, records, contacts, callers, desk, greetings: { library, page: pageGreetings, audio }, tokens, logs, delays, cert, port, token, call,
     async stop() {
       callers.stop();
       records.stop();

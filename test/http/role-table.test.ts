@@ -41,6 +41,7 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/messages': ['it', 'reception'],
   'POST /api/v1/messages': ['reception'],
   'POST /api/v1/messages/:id/delivered': ['reception'],
+  'GET /api/v1/messages/:id/audio': ['it', 'reception'],
   'GET /api/v1/callbacks': ['it', 'reception'],
   'POST /api/v1/callbacks/:id/done': ['reception'],
   'POST /api/v1/callbacks/:id/dial': ['reception'],
@@ -74,6 +75,11 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/desk/away': ['reception'],
   'GET /api/v1/desk/changes': ['it', 'installer'],
   'POST /api/v1/desk/changes/:id/undo': ['it', 'installer'],
+  'GET /api/v1/greetings': ['it', 'reception', 'installer'],
+  'GET /api/v1/greetings/:slot/audio': ['it', 'reception', 'installer'],
+  'POST /api/v1/greetings/drafts': ['reception'],
+  'GET /api/v1/greetings/drafts/:id/audio': ['reception'],
+  'PUT /api/v1/greetings/:slot': ['reception'],
 };
 /** Routes left out of the OpenAPI document on purpose: the web page's files and the Prometheus text. */
 const NOT_IN_OPENAPI = ['GET /', 'GET /pair', 'GET /assets/:file', 'GET /metrics'];
@@ -184,6 +190,8 @@ const CALLS: Record<string, Call> = {
   'GET /api/v1/messages': { path: '/api/v1/messages', ok: 200 },
   'POST /api/v1/messages': { path: '/api/v1/messages', body: () => ({ to: 'Li', from: 'Wang', callbackNumber: NUMBER, content: SLIP, takenBy: 'desk' }), ok: 201 },
   'POST /api/v1/messages/:id/delivered': { path: async () => `/api/v1/messages/${await freshSlip()}/delivered`, ok: 200 },
+  // A written slip has no audio (R9 voice messages: test/e2e/voice-message.test.ts plays one).
+  'GET /api/v1/messages/:id/audio': { path: async () => `/api/v1/messages/${await freshSlip()}/audio`, ok: 404 },
   'GET /api/v1/callbacks': { path: '/api/v1/callbacks', ok: 200 },
   'POST /api/v1/callbacks/:id/done': { path: async () => `/api/v1/callbacks/${await freshSlip()}/done`, body: () => ({ outcome: 'reached' }), ok: 200 },
   'POST /api/v1/callbacks/:id/dial': { path: async () => `/api/v1/callbacks/${await freshSlip()}/dial`, ok: 201, after: hangUp },
@@ -226,6 +234,12 @@ const CALLS: Record<string, Call> = {
   'POST /api/v1/desk/away': { path: '/api/v1/desk/away', body: () => ({ name: COLLEAGUE, until: new Date(Date.now() + 3_600_000).toISOString() }), ok: 200 },
   'GET /api/v1/desk/changes': { path: '/api/v1/desk/changes', ok: 200 },
   'POST /api/v1/desk/changes/:id/undo': { path: async () => `/api/v1/desk/changes/${(await u.desk.setMode('closed', 'test')).id}/undo`, ok: 201 },
+  // Greetings from the page: a fresh draft each time (the morning's was set before).
+  'GET /api/v1/greetings': { path: '/api/v1/greetings', ok: 200 },
+  'GET /api/v1/greetings/:slot/audio': { path: '/api/v1/greetings/morning/audio', ok: 200 },
+  'POST /api/v1/greetings/drafts': { path: '/api/v1/greetings/drafts', body: () => ({ text: '您好' }), ok: 201 },
+  'GET /api/v1/greetings/drafts/:id/audio': { path: async () => `/api/v1/greetings/drafts/${(await u.greetings.page.draftFromText('您好')).id}/audio`, ok: 200 },
+  'PUT /api/v1/greetings/:slot': { path: '/api/v1/greetings/evening', body: async () => ({ draftId: (await u.greetings.page.draftFromText('晚上好')).id }), ok: 200 },
 };
 
 beforeAll(async () => {
@@ -250,6 +264,7 @@ beforeAll(async () => {
   // A call that rang (and ended): its ring-time summary (issue 20).
   u.f.sip.raise({ type: 'call.incoming', callId: 'ring-a', number: NUMBER, displayName: NAME });
   u.f.sip.raise({ type: 'call.closed', callId: 'ring-a', reason: 'remote' });
+  await u.greetings.page.set('morning', (await u.greetings.page.draftFromText('早上好')).id, 'test');
   asset = /\/assets\/[^"']+/.exec((await send('GET', '/', null)).text)?.[0] ?? '/assets/none';
 }, 60_000);
 

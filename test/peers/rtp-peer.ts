@@ -11,6 +11,8 @@ export interface RtpPeer {
   /** Linear samples decoded from every RTP packet received, in arrival order (slice by `received().length` marks). */
   received(): number[];
   packets(): number;
+  /** Sends a sine of `hz` from the next packet on (0: silence). */
+  setTone(hz: number): void;
   /** Where the unit's RTP last came from (its RTP port), or null before the first packet. */
   source(): { address: string; port: number } | null;
   /**
@@ -78,6 +80,9 @@ export async function startRtpPeer(port: number, toneHz: number): Promise<RtpPee
     port: socket.address().port,
     received: () => samples,
     packets: () => count,
+    setTone(hz: number) {
+      toneHz = hz;
+    },
     source: () => remote,
     pressKey(digit: string, pt = 101) {
       const code = EVENT_CODE[digit] ?? Number(digit);

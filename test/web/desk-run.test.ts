@@ -1,7 +1,7 @@
 /**
  * A desk the receptionist runs herself (issue 20 item 5), in Chromium against the whole unit (real baresip, LAN
  * listener over HTTPS): the receptionist closes the desk for today, adds a holiday, sets 王经理 away until 23:59 from
- * the directory; transferring to him offers a message first ("王经理 外出至 23:59，改为留言？"), and taking it opens
+ * the directory, and types a greeting the unit speaks, hears it and sets it for the morning; transferring to him offers a message first ("王经理 外出至 23:59，改为留言？"), and taking it opens
  * the slip addressed to him; the installer sees the three changes and undoes the mode, which the list then shows
  * as an undo and the status as open. axe on each view, Chinese and English. No call is placed: the offer comes
  * before the transfer is sent (the API's own 409 is tested in test/http/desk-api.test.ts).
@@ -90,6 +90,17 @@ describe('a desk the receptionist runs herself', () => {
     await page.getByLabel(/^名称/).fill('公司年会');
     await page.getByRole('button', { name: '添加节假日' }).click();
     await page.locator(`[data-holiday="${holiday}"]`).waitFor();
+    // A greeting typed for espeak-ng: heard as a draft, then set for the morning band.
+    await page.getByLabel('要朗读的文字').fill('您好，这里是前台，早上好。');
+    await page.getByRole('button', { name: '生成语音' }).click();
+    const draft = page.locator('[data-greeting-draft]');
+    await draft.waitFor({ timeout: 10_000 });
+    await draft.getByRole('button', { name: /试听/ }).click();
+    await draft.locator('audio[data-audio]').waitFor();
+    await page.getByLabel('用于', { exact: true }).selectOption('morning');
+    await page.getByRole('button', { name: '设为该时段的问候' }).click();
+    await page.locator('[data-greeting-saved="morning"]').waitFor();
+    await expect.poll(() => page.locator('[data-greeting-slot="morning"] [data-greeting-file]').innerText(), { timeout: 5000 }).toContain('您好，这里是前台，早上好。');
     await bothLanguages(page, 'today view');
     await shoot(page, 'desk-today');
 
@@ -115,14 +126,14 @@ describe('a desk the receptionist runs herself', () => {
     const installer = await signIn('installer');
     await installer.page.locator('nav.tabs a[href="#/changes"]').click();
     const rows = installer.page.locator('[data-change]');
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(3);
-    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-kind')))).toEqual(['away', 'holiday', 'mode']);
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(4);
+    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-kind')))).toEqual(['away', 'greeting', 'holiday', 'mode']);
     const mode = installer.page.locator('[data-kind="mode"]');
     expect(await mode.locator('[data-old]').innerText()).toBe('营业');
     expect(await mode.locator('[data-new]').innerText()).toBe('休息');
     expect(await mode.innerText()).toContain('reception:desk-run-reception');
     await mode.getByRole('button', { name: /撤销/ }).click();
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(4);
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(5);
     const undo = rows.first();
     expect(await undo.getAttribute('data-kind')).toBe('mode');
     expect(await undo.innerText()).toContain('installer:desk-run-installer');

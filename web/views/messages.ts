@@ -6,6 +6,7 @@ import { lang, t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { ErrorLine } from './error-text.ts';
+import { VoicePlayer } from './voice-player.ts';
 import { useAction } from './use-action.ts';
 import { useLiveReload } from './use-live-reload.ts';
 import { useLoad } from './use-load.ts';
@@ -31,6 +32,7 @@ export function MessagesView({ session }: { session: Session }) {
         <ul class="slips">${slips.map(
           (m) => html`<li key=${m.id} data-message=${m.id}>
             <p class="slip-content" data-user-text>${m.content}</p>
+            ${m.audio ? html`<${VoicePlayer} id=${m.id} ms=${m.audio.ms} />` : null}
             <p class="hint">${t('messages.meta', { at: when(m.takenAt, lang(), session.timeZone) })} <span data-user-text>${m.from} · ${m.takenBy}</span>
               ${m.callbackNumber ? ` · ${t('field.callbackNumber')}: ${m.callbackNumber}` : ''}</p>
             ${m.deliveredAt

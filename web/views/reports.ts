@@ -19,7 +19,7 @@ interface Fields {
   calls: number; answered: number; answeredWithinBudget: number; withinBudgetShare: number | null; avgAnswerMs: number | null;
   avgTalkMs: number | null; over3Min: number; over5Min: number; holds: number; avgHoldMs: number | null; maxHoldMs: number | null;
   missed: number; abandoned: number; busy: number; autoAnswered: number; receptionistHungUpFirst: number;
-  receptionistHungUpFirstShare: number | null; callbacksDue: number; callbacksDone: number; messages: number; callbackRequested: number;
+  receptionistHungUpFirstShare: number | null; callbacksDue: number; callbacksDone: number; messages: number; voiceMessages: number; callbackRequested: number;
   byCategory: Record<string, number>;
 }
 interface Report extends Fields {
@@ -37,7 +37,7 @@ const KPIS: Kpi[] = [
   ['calls', count], ['answered', count], ['answeredWithinBudget', count], ['withinBudgetShare', percent], ['avgAnswerMs', seconds],
   ['avgTalkMs', seconds], ['over3Min', count], ['over5Min', count], ['holds', count], ['avgHoldMs', seconds], ['maxHoldMs', seconds],
   ['missed', count], ['abandoned', count], ['busy', count], ['autoAnswered', count], ['receptionistHungUpFirst', count],
-  ['receptionistHungUpFirstShare', percent], ['callbacksDue', count], ['callbacksDone', count], ['messages', count],
+  ['receptionistHungUpFirstShare', percent], ['callbacksDue', count], ['callbacksDone', count], ['messages', count], ['voiceMessages', count],
   ['callbackRequested', count],
 ];
 

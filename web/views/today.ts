@@ -1,16 +1,17 @@
 /**
  * Today's desk (issue 20 item 5), run by the receptionist with no installer: today's mode (open / lunch / closed:
  * what a caller the unit answers hears; back to open tomorrow) and holidays (a date: the holiday greeting serves
- * that day). Colleagues away are set in the directory. Every change is audited; the installer and IT can undo it.
+ * that day), and greetings (./greetings.ts). Colleagues away are set in the directory. Every change is audited; the installer and IT can undo it.
  */
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { t, type MessageKey } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine, invalidProps } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
+import { GreetingsSection } from './greetings.ts';
 
 export type DeskMode = 'open' | 'lunch' | 'closed';
 const MODES: DeskMode[] = ['open', 'lunch', 'closed'];
@@ -36,8 +37,12 @@ export function TodayView({ session }: { session: Session }) {
   const setMode = async (mode: DeskMode) => {
     setPending(mode);
     if (await modeAction.run(() => api('PUT', '/api/v1/desk/mode', { mode }))) reload();
-    setPending(null);
+    else setPending(null);
   };
+  // Until the list read again shows it, the choice made stays checked.
+  useEffect(() => {
+    if (data && data.mode === pending) setPending(null);
+  }, [data, pending]);
   const addHoliday = async (e: Event) => {
     e.preventDefault();
     if (await holidayAction.run(() => api('POST', '/api/v1/desk/holidays', { date, ...(name.trim() ? { name } : {}) }))) {
@@ -94,5 +99,6 @@ export function TodayView({ session }: { session: Session }) {
         </form>`
       : null}
     <${ErrorLine} error=${holidayAction.error} id=${HOLIDAY_ERROR} />
+    <${GreetingsSection} session=${session} />
   </section>`;
 }

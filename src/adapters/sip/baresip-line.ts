@@ -33,12 +33,12 @@ import type { SipConfig } from '../../config/schema.ts';
 import { SipError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { ConsultRequest, HoldPrompts, PromptFile, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
-import { HEADLESS_AUDIO, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
+import type { ConsultRequest, HoldPrompts, PromptFile, RecordedMessage, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import { HEADLESS_AUDIO, SILENT_PLAYER, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { parseCallList, type ListedCall } from './call-list.ts';
 import { CtrlClient } from './ctrl-client.ts';
-import { mapEvent, type BaresipEvent } from './event-map.ts';
+import { dtmfDigit, mapEvent, type BaresipEvent } from './event-map.ts';
 import { Answerer } from './line/answer.ts';
 import { AudioRoutes } from './line/audio-routes.ts';
 import { Bridges } from './line/bridge.ts';
@@ -49,6 +49,7 @@ import { Farewells } from './line/farewell.ts';
 import { Hangups } from './line/hangups.ts';
 import { LineCalls, lineAorList } from './line/line-calls.ts';
 import { LongPlay } from './line/long-play.ts';
+import { MessageTaps, prepareTaps } from './line/message-tap.ts';
 import { reconcile } from './line/reconcile.ts';
 import { askRegistration, logLineRegistration } from './line/registration.ts';
 import { Transfers } from './line/transfer.ts';
@@ -72,6 +73,12 @@ export interface BaresipLineOptions {
   greetingAtPickup?: boolean;
   /** How long the files a caller hears last, and how late a switch may come (./line/long-play.ts; tests shorten them). */
   longPlay?: { minMs?: number; marginMs?: number };
+  /**
+   * R9 voice messages (config voiceMessages): a caller the unit answers when `prompt` offers a message (out of
+   * hours) hears that file (greeting, instruction, tone), then leaves a message recorded through the line's tap
+   * (./line/message-tap.ts). Absent: no messages.
+   */
+  voiceMessages?: { maxMs: number; silenceMs: number; minSoundMs: number; prompt(instantMs: number): Promise<PromptFile | null> };
 }
 
 type Listener = (event: SipLineEvent) => void;
@@ -97,6 +104,8 @@ export class BaresipLine implements SipLine {
   private readonly transfers: Transfers;
   private readonly consults: Consults;
   private readonly bridges: Bridges;
+  /** R9: each line's voice-message tap (null without opts.voiceMessages). */
+  private readonly taps: MessageTaps | null;
   private readonly farewells: Farewells;
   /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
   private readonly orphan: OrphanDial;
@@ -149,6 +158,21 @@ export class BaresipLine implements SipLine {
       perCallAudio: () => !this.shared.enabled,
     });
     this.bridges = new Bridges({ calls, link, audio, consults: this.consults, hangups: this.hangups, log });
+    const vm = opts.voiceMessages;
+    this.taps = vm
+      ? new MessageTaps({
+          maxMs: vm.maxMs,
+          silenceMs: vm.silenceMs,
+          minSoundMs: vm.minSoundMs,
+          dir: join(opts.dataDir, 'baresip', 'taps'),
+          lines: lineAors(opts.sip).length,
+          link,
+          lineOf: (id) => calls.lineOf(calls.aorOf(id)),
+          hangup: (id) => this.hangups.hangup(id),
+          emit: (e) => this.emit(e),
+          log,
+        })
+      : null;
     this.farewells = new Farewells({ audio, hangups: this.hangups, log });
   }
 
@@ -160,7 +184,14 @@ export class BaresipLine implements SipLine {
   async start(): Promise<void> {
     const { sip } = this.opts;
     const dir = join(this.opts.dataDir, 'baresip');
-    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir }));
+    let env = this.opts.env;
+    if (this.taps) {
+      // R9: the taps' ALSA PCMs after the system's (and the installer's) configuration; FIFOs open before baresip.
+      const asoundrc = await prepareTaps(join(dir, 'taps'), lineAors(sip).length);
+      env = { ...env, ALSA_CONFIG_PATH: `${env?.ALSA_CONFIG_PATH ?? '/usr/share/alsa/alsa.conf'}:${asoundrc}` };
+      this.taps.open();
+    }
+    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir, alsa: this.taps !== null }));
     this.log.info(
       { configDir: dir, listen: `${sip.listenAddress}:${sip.listenPort}`, registrar: sip.registrar?.host ?? null },
       'starting baresip',
@@ -179,7 +210,7 @@ export class BaresipLine implements SipLine {
       restartMaxMs: sip.restartMaxMs,
       logger: this.log,
       secrets: sip.registrar ? [sip.registrar.password, ...sip.lineAccounts.flatMap((l) => (l.password ? [l.password] : []))] : [],
-      env: this.opts.env,
+      env,
     });
     this.probe = new LivenessProbe({
       intervalMs: sip.livenessIntervalMs,
@@ -238,6 +269,7 @@ export class BaresipLine implements SipLine {
     this.answerer.stop('SIP line stopped');
     this.dialer.fail(new SipError('SIP line stopped before the dialled call answered'));
     this.audio.stopAll();
+    this.taps?.stop();
     this.farewells.clear();
     this.consults.stop();
     this.bridges.clear();
@@ -252,7 +284,17 @@ export class BaresipLine implements SipLine {
     return this.audio.answerWithHandset(callId);
   }
 
-  autoAnswer(callId: string): Promise<void> {
+  async autoAnswer(callId: string): Promise<void> {
+    const offer = this.taps ? await this.messageOffer() : null;
+    if (offer && this.taps) {
+      // R9: the greeting, "please leave a message after the tone", the tone; then silence while the caller speaks,
+      // recorded through the line's tap. The core stops check-ins and offers from here (message.recording).
+      await this.answerer.accept(callId, 'autoAnswer', [['auplay', SILENT_PLAYER]]);
+      await this.audio.playOnce(callId, 'voice message', offer);
+      this.emit({ type: 'message.recording', callId });
+      this.taps.startAfter(callId, offer.durationMs);
+      return;
+    }
     return this.audio.answerWithPrompt(callId, 'autoAnswer', () => this.opts.prompts?.greetingFor(Date.now()) ?? Promise.resolve(null));
   }
 
@@ -270,10 +312,13 @@ export class BaresipLine implements SipLine {
   }
 
   resume(callId: string): Promise<void> {
+    // R9: the receptionist takes a caller who was leaving a message: the message is dropped.
+    this.taps?.taken(callId);
     return this.audio.resume(callId);
   }
 
   announce(callId: string, what: 'hold-thanks'): Promise<void> {
+    if (this.taps?.takes(callId)) return Promise.resolve();
     return this.audio.announce(callId, what, async () => this.opts.prompts?.holdAnnouncement());
   }
 
@@ -316,6 +361,21 @@ export class BaresipLine implements SipLine {
     });
   }
 
+  /** R9: hear each voice message recorded (before the line's message.left event). */
+  onVoiceMessage(listener: (message: RecordedMessage) => void): () => void {
+    return this.taps?.onMessage(listener) ?? (() => {});
+  }
+
+  /** R9: what a caller answered now hears before a voice message, or null (none offered now, or it failed). */
+  private async messageOffer(): Promise<PromptFile | null> {
+    try {
+      return (await this.opts.voiceMessages?.prompt(Date.now())) ?? null;
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'voice message prompt not made: the caller hears the greeting and hold audio');
+      return null;
+    }
+  }
+
   /** Whether each call can have audio of its own (baresip 1.0); with 1.1 a call is muted instead (./shared-audio.ts). */
   get audioPerCall(): boolean {
     return !this.shared.enabled;
@@ -351,6 +411,8 @@ export class BaresipLine implements SipLine {
     // A consult leg not bridged is no call of the core's: it ends with consult.ended.
     if (this.consults.isLeg(callId)) return this.consults.gone(callId, `closed by the line (${reason})`);
     if (!this.calls.remove(callId)) return;
+    // R9: a message ends with the call; its audio is delivered (and message.left emitted) before call.closed.
+    this.taps?.closed(callId);
     this.audio.stop(callId);
     this.farewells.closed(callId);
     this.shared.forget(callId);
@@ -389,6 +451,9 @@ export class BaresipLine implements SipLine {
   private onBaresipEvent(ev: BaresipEvent): void {
     if (this.consults.onEvent(ev)) return;
     if (this.orphan.onEvent(ev, (id) => this.calls.has(id))) return;
+    // R9: # ends a voice message (the key also goes on to the core as for any call).
+    const key = this.taps && ev.id ? dtmfDigit(ev) : null;
+    if (key && ev.id) this.taps?.key(ev.id, key);
     this.dialer.adopt(ev);
     // READY follows line 1's registration; every other line's is logged (./line/registration.ts).
     const { all } = this.calls.aors;

@@ -130,6 +130,35 @@ export class GreetingLibrary {
     return stored;
   }
 
+  /**
+   * A greeting made from the page before it serves (issue 20 item 5): an uploaded file or a text spoken with
+   * espeak-ng, converted and accepted as a greeting is (1 s to 60 s, not silent), under `<dataDir>/greetings/drafts/`.
+   */
+  async makeDraft(id: string, source: { file: string; label: string } | { text: string; voice?: Voice }): Promise<StoredFile> {
+    const path = this.store.cachePath('drafts', id);
+    if ('file' in source)
+      return this.store.replace(
+        path,
+        (tmp) => this.opts.audio.convert(source.file, tmp, source.label, MAX_MS + 1000),
+        () => ({ source: 'import', from: source.label, createdAt: this.stamp() }),
+        (m) => checkGreetingAudio(source.label, m, MAX_MS),
+      );
+    const spoken = checkText(source.text, 'body.text');
+    const voice = source.voice ?? this.opts.config.voice;
+    return this.store.replace(
+      path,
+      (tmp) => this.opts.audio.speak(spoken, voice, tmp),
+      () => ({ source: 'say', text: spoken, voice, createdAt: this.stamp() }),
+      (m) => checkGreetingAudio(`"${spoken}"`, m, MAX_MS),
+    );
+  }
+
+  /** The file a slot plays now: the one put there, else its built-in (bands), else null. */
+  async serving(slot: string): Promise<StoredFile | null> {
+    this.checkSlot(slot);
+    return (await this.store.read(this.store.slotPath(slot))) ?? (await this.store.read(this.store.builtinPath(slot)));
+  }
+
   /** Removes the installer's file from a slot, so the fallback (in the end the built-in) serves again. */
   async remove(slot: string): Promise<StoredFile | null> {
     this.checkSlot(slot);

@@ -41,6 +41,25 @@ export interface MessageSlip {
   takenBy: string;
   takenAt: string;
   deliveredAt: string | null;
+  /** R9 voice message (issue 20 item 3): the caller's recording kept on the unit, or null/absent for a written slip. */
+  audio?: VoiceAudio | null;
+}
+
+/** A voice message's audio as the journal describes it (the file stays on the unit: src/app/messages). */
+export interface VoiceAudio {
+  /** The file's name in the voice-message folder. */
+  file: string;
+  ms: number;
+  bytes: number;
+  sampleRate: number;
+}
+
+function voiceAudio(v: unknown): VoiceAudio | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const a = v as Record<string, unknown>;
+  if (typeof a.file !== 'string' || !/^[A-Za-z0-9-]{1,80}\.wav$/.test(a.file)) return null;
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0);
+  return { file: a.file, ms: num(a.ms), bytes: num(a.bytes), sampleRate: num(a.sampleRate) };
 }
 
 export interface Callback {
@@ -138,6 +157,7 @@ export class RecordsBook {
         const slip: MessageSlip = {
           id, seq, callId: e.callId ?? null, to: str(e.to) ?? '', from: str(e.from) ?? '', callbackNumber: str(e.callbackNumber),
           content: str(e.content) ?? '', takenBy: str(e.takenBy) ?? '', takenAt: e.at, deliveredAt: old?.deliveredAt ?? null,
+          audio: voiceAudio(e.audio),
         };
         this.messages.set(id, slip);
         if (slip.callId) this.messageOfCall.set(slip.callId, id);

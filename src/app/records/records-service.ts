@@ -19,7 +19,7 @@ import { queryCalls, type CallQuery } from './call-query.ts';
 import { scanJournal } from './journal-scan.ts';
 import { QuietHours } from './quiet-hours.ts';
 import type { ReportSource } from './reports.ts';
-import { EVENT, RecordsBook, type Callback, type MessageSlip } from './records-book.ts';
+import { EVENT, RecordsBook, type Callback, type MessageSlip, type VoiceAudio } from './records-book.ts';
 
 export type CallbackState = 'due' | 'scheduled' | 'done';
 
@@ -210,6 +210,20 @@ export class RecordsService {
     await this.append({
       type: EVENT.messageTaken, messageId, callId: input.callId ?? null, to: input.to, from: input.from,
       callbackNumber: input.callbackNumber ?? null, content: input.content, takenBy: input.takenBy, by,
+    });
+    if (input.callbackNumber) this.refreshLight();
+    return this.message(messageId);
+  }
+
+  /**
+   * R9: a voice message the unit took itself (issue 20 item 3: src/app/messages/voice-messages.ts): a slip with
+   * the audio's description; `callId` is the call record's id (its record follows when the call closes).
+   */
+  async takeVoiceMessage(input: Required<Omit<NewMessage, 'callId'>> & { callId: string | null; audio: VoiceAudio }, messageId: string): Promise<MessageSlip> {
+    await this.loaded;
+    await this.append({
+      type: EVENT.messageTaken, messageId, callId: input.callId, to: input.to, from: input.from,
+      callbackNumber: input.callbackNumber ?? null, content: input.content, takenBy: input.takenBy, by: input.takenBy, audio: input.audio,
     });
     if (input.callbackNumber) this.refreshLight();
     return this.message(messageId);

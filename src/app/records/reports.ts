@@ -88,8 +88,9 @@ async function tallyPeriod(src: ReportSource, start: DateTime, end: DateTime, pe
   for (const m of src.book.messages.values()) {
     const at = Date.parse(m.takenAt);
     if (at < from || at >= to) continue;
-    addMessage(total);
-    if (perDay) addMessage(days.get(slotOf(slots, at).day) as Tally);
+    const voice = Boolean(m.audio);
+    addMessage(total, voice);
+    if (perDay) addMessage(days.get(slotOf(slots, at).day) as Tally, voice);
   }
   return { total, days };
 }

@@ -22,6 +22,8 @@ export interface RetentionDeps {
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
+  /** After files were deleted: what goes with their records (R9 voice messages' audio: src/app/messages). */
+  afterDelete?: () => Promise<unknown>;
 }
 
 export type RetentionOutcome = { deleted: string[] } | { skipped: string };
@@ -63,6 +65,7 @@ export class RetentionSchedule {
         return this.skip(`wall clock ${new Date(clock.now()).toISOString()} is before the newest record (${newest.record.endedAt}): it looks wrong`);
     }
     const deleted = await journal.deleteOlderThan(days);
+    if (deleted.length > 0) await this.deps.afterDelete?.();
     return { deleted };
   }
 

@@ -34,6 +34,8 @@ export interface SyncDeps {
   logger: Logger;
   /** The desk unit's dispatch: the SYNC light follows the backlog (SPEC panel). */
   dispatch: (event: CoreEvent) => void;
+  /** After retention deleted journal files: what goes with their records (R9 voice messages' audio). */
+  afterRetention?: () => Promise<unknown>;
 }
 
 /** Every sink kind there is (their names, as cursor keys use them). */
@@ -98,6 +100,7 @@ export async function startSync(deps: SyncDeps): Promise<RunningSync> {
         confirmedThrough: running ? () => running.confirmedThrough() : null,
         clock: deps.clock,
         logger: deps.logger,
+        ...(deps.afterRetention ? { afterDelete: deps.afterRetention } : {}),
       });
       retention.start();
     } else log.warn('journal.retentionDays is set but this journal cannot delete old files');

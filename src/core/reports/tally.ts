@@ -51,6 +51,8 @@ export interface ReportFields {
   callbacksDue: number;
   callbacksDone: number;
   messages: number;
+  /** R9 (issue 20 item 3): of the message slips, those with the caller's own voice message (audio on the unit). */
+  voiceMessages: number;
   /** R4: callers who chose a call-back instead of holding on (outcome `callback-requested`). */
   callbackRequested: number;
   /**
@@ -84,6 +86,7 @@ export interface Tally {
   callbacksDue: number;
   callbacksDone: number;
   messages: number;
+  voiceMessages: number;
   callbackRequested: number;
   transferred: number;
   bridgedMsSum: number;
@@ -96,7 +99,7 @@ export function newTally(): Tally {
   return {
     calls: 0, answered: 0, withinBudget: 0, answerMsSum: 0, answerMsCount: 0, talkMsSum: 0, over3: 0, over5: 0,
     holds: 0, holdMsSum: 0, holdMsMax: null, missed: 0, abandoned: 0, busy: 0, autoAnswered: 0, receptionistFirst: 0,
-    callbacksDue: 0, callbacksDone: 0, messages: 0, callbackRequested: 0, transferred: 0, bridgedMsSum: 0, bridgedCount: 0, byCategory: new Map(),
+    callbacksDue: 0, callbacksDone: 0, messages: 0, voiceMessages: 0, callbackRequested: 0, transferred: 0, bridgedMsSum: 0, bridgedCount: 0, byCategory: new Map(),
     byHour: Array.from({ length: 24 }, () => ({ calls: 0, answered: 0, answeredWithinBudget: 0 })),
   };
 }
@@ -145,9 +148,10 @@ export function addCall(t: Tally, call: ReportCall, limits: TallyThresholds): vo
   if (r.category !== null) t.byCategory.set(r.category, (t.byCategory.get(r.category) ?? 0) + 1);
 }
 
-/** A message slip taken in the period (R9). */
-export function addMessage(t: Tally): void {
+/** A message slip taken in the period (R9); `voice`: a voice message the caller left (with its audio). */
+export function addMessage(t: Tally, voice = false): void {
   t.messages++;
+  if (voice) t.voiceMessages++;
 }
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
@@ -174,6 +178,7 @@ export function finishTally(t: Tally): ReportFields {
     callbacksDue: t.callbacksDue,
     callbacksDone: t.callbacksDone,
     messages: t.messages,
+    voiceMessages: t.voiceMessages,
     callbackRequested: t.callbackRequested,
     transferred: t.transferred,
     avgBridgedMs: ratio(t.bridgedMsSum, t.bridgedCount),

@@ -24,13 +24,14 @@ export type Permission =
   | 'directory.read'
   | 'numbers.show'
   | 'desk.run'
-  | 'desk.audit';
+  | 'desk.audit'
+  | 'greetings.hear';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  it: ['public', 'live', 'directory.read', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read', 'desk.audit'],
+  it: ['public', 'live', 'directory.read', 'calls.read', 'calls.export', 'reports.read', 'api.describe', 'metrics.read', 'config.read', 'desk.audit', 'greetings.hear'],
   // The simulated panel stands in for the desk's handset and HOLD button, which are the receptionist's (issue 9).
-  reception: ['public', 'live', 'directory.read', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'numbers.show', 'api.describe', 'desk.run'],
-  installer: ['public', 'live', 'directory.read', 'panel.drive', 'api.describe', 'config.read', 'config.write', 'desk.audit'],
+  reception: ['public', 'live', 'directory.read', 'calls.read', 'reports.read', 'records.write', 'panel.drive', 'calls.control', 'numbers.show', 'api.describe', 'desk.run', 'greetings.hear'],
+  installer: ['public', 'live', 'directory.read', 'panel.drive', 'api.describe', 'config.read', 'config.write', 'desk.audit', 'greetings.hear'],
   wallboard: ['public', 'live'],
 };
 
@@ -96,6 +97,12 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /api/v1/desk/away': 'desk.run',
   'GET /api/v1/desk/changes': 'desk.audit',
   'POST /api/v1/desk/changes/:id/undo': 'desk.audit',
+  // Greetings from the page: reception makes, hears and sets them (audited as desk changes); the others hear them.
+  'GET /api/v1/greetings': 'greetings.hear',
+  'GET /api/v1/greetings/:slot/audio': 'greetings.hear',
+  'POST /api/v1/greetings/drafts': 'desk.run',
+  'GET /api/v1/greetings/drafts/:id/audio': 'desk.run',
+  'PUT /api/v1/greetings/:slot': 'desk.run',
 };
 
 export function permissionFor(method: string, url: string | undefined): Permission | null {

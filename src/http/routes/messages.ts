@@ -3,6 +3,9 @@
  * unit's) are required: a missing one is a 400 naming it. Who left it and the call-back number are shown
  * per the viewer's role (R11: reception sees the name as given and the number masked in the middle).
  */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,6 +14,7 @@ import type { RecordsService } from '../../app/records/records-service.ts';
 import { showSlipCaller, viewerLabel, type Viewer } from '../auth/viewer.ts';
 import { normalizePhoneNumber } from '../../adapters/phone/phone-numbers.ts';
 import { idParam, isoInstant, text } from './schemas.ts';
+import { NotFoundError } from '../../core/api-errors.ts';
 
 /**
  * A call-back number as the receptionist writes it (137-0000-2222, (010) 1234 5678, +86 …), stored in E.164
@@ -46,7 +50,33 @@ export function showMessage(viewer: Viewer): (m: MessageSlip) => MessageSlip {
   return (m) => ({ ...m, ...(showSlipCaller(viewer, m.from, m.callbackNumber) as { from: string; callbackNumber: string | null }) });
 }
 
-export function messageRoutes(app: FastifyInstance, records: RecordsService): void {
+/**
+ * One byte range of a `Range: bytes=…` header within `size` bytes: [start, end] inclusive; null for no header, a
+ * header this does not serve (several ranges, other units: the whole file is sent), or 'unsatisfiable'.
+ */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
+ * `voiceDir`: where voice messages' audio is (`<dataDir>/voice-messages`); without it no audio route. R9 voice
+ * messages (issue 20 item 3) are played by reception and it (`calls.read`), never cached by the browser.
+ */
+export function messageRoutes(app: FastifyInstance, records: RecordsService, voiceDir?: string): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post('/api/v1/messages', { schema: { body: newMessage } }, async (request, reply) => {
     const slip = await records.takeMessage(request.body, viewerLabel(request.viewer));
@@ -57,6 +87,27 @@ export function messageRoutes(app: FastifyInstance, records: RecordsService): vo
     const list = await records.listMessages({ ...(to !== undefined ? { for: to } : {}), ...(since !== undefined ? { since: Date.parse(since) } : {}) });
     return { messages: list.map(showMessage(request.viewer)) };
   });
+  if (voiceDir !== undefined) {
+    api.get('/api/v1/messages/:id/audio', { schema: { params: idParam } }, async (request, reply) => {
+      await records.ready();
+      const slip = records.book.messages.get(request.params.id);
+      if (!slip) throw new NotFoundError('params.id', `no message with id "${request.params.id}"`);
+      const file = slip.audio?.file;
+      if (!file || !/^[A-Za-z0-9-]{1,64}\.wav$/.test(file)) throw new NotFoundError('params.id', 'this message has no audio (a written slip)');
+      const path = join(voiceDir, file);
+      const size = await stat(path).then((s) => s.size, () => null);
+      if (size === null) throw new NotFoundError('params.id', "this message's audio is gone (removed with its records)");
+      const range = byteRange(request.headers.range, size);
+      reply.header('content-type', 'audio/wav').header('accept-ranges', 'bytes').header('cache-control', 'no-store');
+      if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${size}`).send();
+      if (range === null) return reply.header('content-length', size).send(createReadStream(path));
+      return reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+        .header('content-length', range.end - range.start + 1)
+        .send(createReadStream(path, { start: range.start, end: range.end }));
+    });
+  }
   api.post('/api/v1/messages/:id/delivered', { schema: { params: idParam } }, async (request) =>
     showMessage(request.viewer)(await records.markDelivered(request.params.id, viewerLabel(request.viewer))),
   );

@@ -48,8 +48,9 @@ export function webRoutes(app: FastifyInstance, bundle?: WebBundle | null, prefi
     if (!built && unbuilt !== undefined) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(unbuilt);
     if (!built) throw new NotFoundError('path', 'the web page is not built: run `npm run build:web` (npm start, npm test and npm run build do it)');
     index ??= withPrefill(built.index, prefill);
-    // uPlot sizes its canvas with inline styles; everything else comes from the unit itself.
-    return send(request, reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
+    // uPlot sizes its canvas with inline styles; audio the page fetched with its token plays from a blob: URL
+    // (greetings, voice messages: issue 20); everything else comes from the unit itself.
+    return send(request, reply, index, 'no-cache', { 'content-security-policy': "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'" });
   };
   api.get('/', { schema: { hide: true } }, page);
   // A pairing link opens the page at /pair; the page reads the code from the link's fragment (issue 18).

@@ -1,0 +1,124 @@
+/**
+ * What a caller hears before leaving a voice message (R9, issue 20 item 3): the greeting that serves now, the
+ * instruction ("请在提示音后留言…", config voiceMessages.instruction, spoken with the greetings' voice by espeak-ng
+ * once and kept), and a tone; one WAV file (8 kHz mono 16-bit, as aufile plays) composed once per greeting and
+ * instruction and kept under `<dataDir>/greetings/voice-message/`. A message is offered when the unit answers out of
+ * hours: the greetings' out-of-hours band (which covers days off and today's mode `closed` or `lunch`, issue 20
+ * item 5) or a holiday.
+ * Config keys: voiceMessages.enabled, voiceMessages.instruction, greetings.voice (through the library).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Voice } from '../../config/greetings-schema.ts';
+import { readWavInfo, wavHeader, wavMs } from '../../adapters/sip/wav.ts';
+import type { GreetingAudio } from '../../ports/greeting-audio.ts';
+import type { PromptFile } from '../../ports/sip-line.ts';
+import type { GreetingPick } from '../greetings/greeting-library.ts';
+import type { GreetingStore } from '../greetings/greeting-store.ts';
+
+/** The tone: 1 kHz, 400 ms, after a short pause. */
+export const TONE_HZ = 1000;
+const TONE_MS = 400;
+const GAP_MS = 300;
+const RATE = 8000;
+
+export interface MessagePromptDeps {
+  greetingFor(instantMs: number): Promise<GreetingPick | null>;
+  store: GreetingStore;
+  audio: Pick<GreetingAudio, 'speak'>;
+  settings(): { enabled: boolean; instruction: string; voice: Voice };
+}
+
+/** Whether a caller answered with this greeting may leave a voice message: out of hours, or a holiday. */
+export function offersMessage(pick: Pick<GreetingPick, 'band' | 'holiday'>): boolean {
+  return pick.band === 'out-of-hours' || pick.holiday !== null;
+}
+
+export class MessagePrompt {
+  private readonly making = new Map<string, Promise<PromptFile>>();
+
+  constructor(private readonly deps: MessagePromptDeps) {}
+
+  /** The file a caller answered at `instantMs` hears before the message, or null when no message is offered. */
+  async voiceMessageFor(instantMs: number): Promise<PromptFile | null> {
+    const settings = this.deps.settings();
+    if (!settings.enabled) return null;
+    const greeting = await this.deps.greetingFor(instantMs);
+    if (greeting && !offersMessage(greeting)) return null;
+    if (!greeting) {
+      // No greeting file at all (built-ins not made): still offer the message after the instruction when it is
+      // out of hours; the library cannot say so without a file, so no message is offered.
+      return null;
+    }
+    const instruction = await this.instruction(settings.instruction, settings.voice);
+    const st = await stat(greeting.path);
+    const key = createHash('sha256').update(`${greeting.path}\n${st.size}\n${st.mtimeMs}\n${instruction.path}`).digest('hex').slice(0, 16);
+    let made = this.making.get(key);
+    if (!made) {
+      made = this.compose(key, greeting, instruction);
+      this.making.set(key, made);
+      made.catch(() => this.making.delete(key));
+    }
+    return made;
+  }
+
+  private async instruction(text: string, voice: Voice): Promise<PromptFile> {
+    const { store, audio } = this.deps;
+    const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
+    const path = store.cachePath('voice-message', `instruction-${key}`);
+    const have = await store.read(path);
+    if (have) return have;
+    const made = await store.replace(path, (tmp) => audio.speak(text, voice, tmp), () => ({ source: 'say', createdAt: new Date().toISOString() }));
+    return { path: made.path, durationMs: made.durationMs };
+  }
+
+  private async compose(key: string, greeting: PromptFile, instruction: PromptFile): Promise<PromptFile> {
+    const path = this.deps.store.cachePath('voice-message', `prompt-${key}`);
+    try {
+      const buf = await readFile(path);
+      const info = readWavInfo(buf, path);
+      return { path, durationMs: wavMs(info, info.dataBytes) };
+    } catch {
+      // not made yet
+    }
+    const parts = [await pcm(greeting.path), silence(GAP_MS), await pcm(instruction.path), silence(GAP_MS), tone(TONE_HZ, TONE_MS)];
+    const data = Buffer.concat(parts);
+    await mkdir(join(path, '..'), { recursive: true, mode: 0o750 });
+    const tmp = `${path}.tmp`;
+    const fh = await open(tmp, 'w', 0o640);
+    try {
+      await fh.write(wavHeader({ sampleRate: RATE, channels: 1 }, data.length));
+      await fh.write(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    return { path, durationMs: wavMs({ sampleRate: RATE, channels: 1 }, data.length) };
+  }
+}
+
+/** The samples of an 8 kHz mono 16-bit WAV (the format the greeting store keeps). */
+async function pcm(path: string): Promise<Buffer> {
+  const buf = await readFile(path);
+  const info = readWavInfo(buf, path);
+  if (info.sampleRate !== RATE || info.channels !== 1) throw new Error(`${path}: ${info.sampleRate} Hz, ${info.channels} channels (8000 Hz mono expected)`);
+  return buf.subarray(info.dataOffset, info.dataOffset + info.dataBytes);
+}
+
+function silence(ms: number): Buffer {
+  return Buffer.alloc(((ms * RATE) / 1000) * 2);
+}
+
+/** A sine tone with 10 ms fades (no click). */
+export function tone(hz: number, ms: number): Buffer {
+  const n = (ms * RATE) / 1000;
+  const fade = RATE / 100;
+  const out = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) {
+    const env = Math.min(1, i / fade, (n - 1 - i) / fade);
+    out.writeInt16LE(Math.round(10000 * env * Math.sin((2 * Math.PI * hz * i) / RATE)), i * 2);
+  }
+  return out;
+}

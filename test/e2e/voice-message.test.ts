@@ -1,0 +1,126 @@
+/**
+ * R9 voice messages through the whole unit (issue 20 item 3), with real baresip 1.0.0 and sipp: out of hours (no
+ * working day), nobody lifts the handset, the unit answers with the greeting, the instruction and a 1 kHz tone;
+ * the caller (an RTP peer) then sends a 700 Hz tone for 5 s and presses # (RFC 4733). The slip has audio of that
+ * length and frequency (recorded through the line's ALSA tap), the file is readable only by the service user, the
+ * audio route serves it whole and in ranges, and the record's outcome is `message`.
+ * Ports: SIP 39060, ctrl_tcp 39444, sipp 39070, sipp media 39100; the RTP peer takes any free port.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../src/core/record.ts';
+import type { MessageSlip } from '../../src/app/records/records-book.ts';
+import { readWavInfo } from '../../src/adapters/sip/wav.ts';
+import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
+import { killAllSipp, startSippCall } from '../peers/sipp.ts';
+import { dominantTone } from '../support/tone.ts';
+import { toneFile } from '../support/tone-file.ts';
+import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
+
+let u: TestUnit;
+let caller: RtpPeer;
+type Status = { sip: { up: boolean } };
+const messages = async () => (await u.get<{ messages: MessageSlip[] }>('/api/v1/messages')).messages;
+const records = async () => (await u.get<{ calls: CallRecord[] }>('/api/v1/calls')).calls;
+
+beforeAll(async () => {
+  u = await bootUnit({
+    sipPort: 39060,
+    ctrlPort: 39444,
+    autoAnswerAfterRings: 1,
+    // Out of hours all day, every day: the unit offers a message whenever it answers.
+    greetings: { workingDays: [] },
+    voiceMessages: { enabled: true, instruction: '请留言', silenceMs: 4000 },
+  });
+  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up);
+  // A 1 s out-of-hours greeting (a 500 Hz tone) keeps the call short (the built-in one speaks for seconds).
+  await u.running.greetings.importFile(toneFile(join(u.dataDir, 'short-greeting.wav'), 500, 1), 'out-of-hours');
+  caller = await startRtpPeer(0, 0);
+}, 60_000);
+afterAll(async () => {
+  await killAllSipp();
+  await u?.stop();
+  await caller?.close();
+});
+
+/** Waits until the unit's 1 kHz tone (400 ms) has played to the caller and ended: the message starts there. */
+async function afterTheTone(from: number): Promise<void> {
+  let at = from;
+  let run = 0;
+  let seen = false;
+  let lastLength = -1;
+  let still = 0;
+  await waitFor(
+    'the tone',
+    async () => {
+      const heard = caller.received();
+      for (; at + 160 <= heard.length; at += 160) {
+        const window = heard.slice(at, at + 160);
+        const tone = dominantTone(window, [1000, 500, 700, 1500]) === 1000 && Math.max(...window.map(Math.abs)) > 3000;
+        run = tone ? run + 1 : 0;
+        // Speech can hold 1 kHz for a moment; the tone holds it for 400 ms.
+        if (run >= 15) seen = true;
+        if (seen && !tone) return true;
+      }
+      // After the tone the caller may hear nothing at all (no packets): that ends it too.
+      still = heard.length === lastLength ? still + 1 : 0;
+      lastLength = heard.length;
+      return seen && still >= 4 ? true : undefined;
+    },
+    20_000,
+  );
+}
+
+describe('voice message out of hours (R9)', () => {
+  it('the caller leaves a 5 s tone message after the tone: a slip with its audio, outcome message', async () => {
+    const heardBefore = caller.received().length;
+    const sipp = startSippCall({
+      scenario: 'uac-wait-bye', target: '127.0.0.1:39060', localPort: 39070, mediaPort: 39100,
+      vars: { caller: '+8613700004444', caller_name: 'Li Lei', answer_ms: 10_000, rtp_port: caller.port },
+    });
+    await afterTheTone(heardBefore);
+    caller.setTone(700);
+    await new Promise((r) => setTimeout(r, 5000));
+    caller.setTone(0);
+    caller.pressKey('#');
+    // # ends the message and the unit hangs up (the caller's scenario waits for that BYE).
+    expect((await sipp.done).code).toBe(0);
+    const slip = await waitFor('the slip', async () => (await messages()).find((m) => m.audio));
+    expect(slip).toMatchObject({ to: '前台', from: 'Li Lei', callbackNumber: '+8613700004444', takenBy: 'unit', deliveredAt: null });
+    expect(slip.audio?.ms).toBeGreaterThan(4700);
+    expect(slip.audio?.ms).toBeLessThan(6000);
+    const rec = await waitFor('the record', async () => (await records()).find((r) => r.callerNumber === '+8613700004444'));
+    expect(rec).toMatchObject({ outcome: 'message', hungUpFirst: 'unit', answeredBy: 'auto-greeting', message: slip.id });
+
+    // The audio: what the caller sent, and nothing before the tone.
+    const res = await fetch(`${u.running.url}/api/v1/messages/${slip.id}/audio`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('audio/wav');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const wav = Buffer.from(await res.arrayBuffer());
+    const info = readWavInfo(wav, 'message');
+    expect(info).toMatchObject({ sampleRate: 8000, channels: 1 });
+    const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + info.dataOffset, wav.byteOffset + info.dataOffset + info.dataBytes));
+    // In 100 ms windows: 5 s of 700 Hz is 50 of them; the unit's own tone never reached the message.
+    const windows: (number | null)[] = [];
+    for (let i = 0; i + 800 <= samples.length; i += 800) windows.push(dominantTone(samples.subarray(i, i + 800), [700, 1000, 440]));
+    const toneWindows = windows.filter((hz) => hz === 700).length;
+    expect(toneWindows).toBeGreaterThanOrEqual(46);
+    expect(toneWindows).toBeLessThanOrEqual(54);
+    expect(windows).not.toContain(1000);
+
+    const part = await fetch(`${u.running.url}/api/v1/messages/${slip.id}/audio`, { headers: { range: 'bytes=0-43' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 0-43/${wav.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(wav.subarray(0, 44))).toBe(true);
+
+    // Readable only by the service user (R11).
+    const dir = join(u.dataDir, 'voice-messages');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, slip.audio?.file ?? '')).mode & 0o777).toBe(0o600);
+
+    // Played, then passed on.
+    expect((await u.post(`/api/v1/messages/${slip.id}/delivered`, {})).status).toBe(200);
+  }, 60_000);
+});
