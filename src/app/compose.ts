@@ -30,6 +30,9 @@ import { startSync, storedCursorFloor, type RunningSync } from './sync/start-syn
 import { normalizePhoneNumber } from '../adapters/phone/phone-numbers.ts';
 import { ContactBook } from './contacts/contact-book.ts';
 import { ReturningCallers } from './contacts/returning-callers.ts';
+import { MessagePrompt } from './messages/message-prompt.ts';
+import { VoiceMessages } from './messages/voice-messages.ts';
+import { VoiceStore } from './messages/voice-store.ts';
 import { CallbackPrompts } from './greetings/callback-prompts.ts';
 import { SoxEspeakAudio } from '../adapters/audio/sox-espeak-audio.ts';
 import { DeskSettings } from './desk/desk-settings.ts';
@@ -43,6 +46,8 @@ export interface RunningUnit {
   /** The LAN HTTPS listener and its certificate's SHA-256 fingerprint, when it runs. */
   lan: { url: string; fingerprint: string } | null;
   records: RecordsService;
+  /** R9 voice messages (issue 20 item 3): the slips with audio the unit takes out of hours; prune() is retention's. */
+  voiceMessages: VoiceMessages;
   /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
   greetings: GreetingLibrary;
   /** R4: the call-back offer's prompts (live config changes reach them). */
@@ -72,13 +77,17 @@ async function createPanel(config: Config, logger: AppLogger): Promise<Panel> {
   return createBoardPanel(config.panel, logger.child({ module: 'panel' }));
 }
 
-async function createSipLine(config: Config, dataDir: string, logger: AppLogger, prompts: HoldPrompts): Promise<SipLine> {
+async function createSipLine(config: Config, dataDir: string, logger: AppLogger, prompts: HoldPrompts, messagePrompt: MessagePrompt): Promise<SipLine> {
   const audio = await handsetAudio(config.audio);
   if (audio.headlessReason) logger.warn({ reason: audio.headlessReason }, 'the handset has no audio: calls are silent both ways');
   else logger.info({ devices: audio.devices }, 'handset audio');
   return new BaresipLine({
     sip: config.sip, dataDir, logger: logger.child({ module: 'sip' }), audio: audio.devices, env: audio.env, prompts,
     greetingAtPickup: config.greetings.playAtEveryPickup,
+    // R9: out of hours a caller the unit answers may leave a voice message (src/adapters/sip/line/message-tap.ts).
+    ...(config.voiceMessages.enabled
+      ? { voiceMessages: { ...config.voiceMessages, prompt: (at: number) => messagePrompt.voiceMessageFor(at) } }
+      : {}),
   });
 }
 
@@ -98,7 +107,15 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   // R4: the call-back offer's prompts; read-backs name callers, and one left by a unit that stopped goes.
   const callbackPrompts = new CallbackPrompts({ store: greetings.store, audio: new SoxEspeakAudio(), config: config.greetings });
   callbackPrompts.discardAll().catch((err: unknown) => logger.warn({ err }, 'old read-back files not removed'));
-  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings));
+  // R9: what a caller hears before a voice message (the greeting, the instruction, the tone).
+  const messagePrompt = new MessagePrompt({
+    greetingFor: (at) => greetings.greetingFor(at),
+    store: greetings.store,
+    audio: new SoxEspeakAudio(),
+    settings: () => ({ enabled: config.voiceMessages.enabled, instruction: config.voiceMessages.instruction, voice: config.greetings.voice }),
+  });
+  if (config.voiceMessages.syncAudio) logger.warn('voiceMessages.syncAudio is on, but sending the audio upstream is not carried out yet: the audio stays on the unit, its slip syncs');
+  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings, messagePrompt));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
     settings: {
@@ -129,6 +146,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const sync = await startSync({
     upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, store: state, journal, clock, logger,
     dispatch: (event) => unit.dispatch(event),
+    // R9: a voice message's audio goes with its slip's journal file.
+    afterRetention: () => voiceMessages.prune(),
   });
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({
@@ -144,6 +163,19 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   await contacts.open();
   const callers = new ReturningCallers({ unit, records, contacts, clock, logger });
   callers.start();
+  const voiceMessages = new VoiceMessages({
+    config: () => config.voiceMessages,
+    store: new VoiceStore(join(dataDir, 'voice-messages')),
+    sip,
+    unit,
+    records,
+    journal,
+    contactName: (number) => contacts.forNumber(number)?.name ?? null,
+    normalize: (number) => normalizePhoneNumber(number),
+    clock,
+    logger,
+  });
+  await voiceMessages.start();
   // Issue 20 item 5: today's mode, holidays and away colleagues set from the page, audited (its own state file).
   const deskStore = new LowdbStateStore(join(dataDir, 'state', 'desk.json'));
   const deskAside = await deskStore.openSettingAsideCorrupt();
@@ -179,12 +211,14 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     directory,
     lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
     records,
+    voiceMessages,
     sync,
     configWriter,
     provisioning,
     async stop() {
       await listeners.close();
       callers.stop();
+      await voiceMessages.stop();
       records.stop();
       await sync.stop();
       await unit.stop();

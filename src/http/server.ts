@@ -5,6 +5,7 @@
  * Every route validates with one zod schema, which also feeds `GET /api/v1/openapi.json`.
  * Config keys: http.host, http.port, http.lan.* (through the composition root).
  */
+import { join, resolve } from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
@@ -120,7 +121,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     }
     webRoutes(scope);
     if (records) {
-      messageRoutes(scope, records);
+      messageRoutes(scope, records, config && join(resolve(config.dataDir), 'voice-messages'));
       callbackRoutes(scope, records, directory && { unit, directory });
       reportRoutes(scope, records.reportSource, () => records.ready());
     }

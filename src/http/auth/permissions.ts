@@ -58,6 +58,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/messages': 'calls.read',
   'POST /api/v1/messages': 'records.write',
   'POST /api/v1/messages/:id/delivered': 'records.write',
+  // R9 voice messages (issue 20 item 3): the caller's recording, for reception and it.
+  'GET /api/v1/messages/:id/audio': 'calls.read',
   'GET /api/v1/callbacks': 'calls.read',
   'POST /api/v1/callbacks/:id/done': 'records.write',
   'POST /api/v1/callbacks/:id/dial': 'records.write',
