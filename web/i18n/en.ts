@@ -437,7 +437,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'config.restartNeeded': 'These take effect after the service restarts: {keys} (on the unit: sudo systemctl restart deskphone)',
   'config.save': 'Save the configuration',
   'config.changed': '{count} fields changed, not saved yet',
-};
 
   // Issue 20 item 5: a desk the receptionist runs herself.
   'nav.today': 'Today',
@@ -491,6 +490,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'changes.kind.greeting': 'Greeting',
   'changes.none.holiday': '(not a holiday)',
   'changes.none.away': '(in)',
+  'changes.none.greeting': '(the default greeting)',
   'greeting.title': 'Greetings',
   'greeting.hint': 'What callers hear when the unit answers. Upload a WAV recording, or type a text for the unit to speak; listen to it, then set the band it serves. Every change is recorded and can be undone.',
   'greeting.now': 'Playing now: the {slot} greeting',
@@ -518,4 +518,3 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.E_BAD_INPUT.body.file': 'This recording cannot be used: upload a WAV file of 1 to 60 seconds that is not silent.',
   'error.E_BAD_INPUT.body.text': 'This text cannot be spoken: write 1 to 500 characters that take 1 to 60 seconds to say.',
 };
-  'changes.none.greeting': '(the default greeting)',

@@ -435,9 +435,6 @@ export const zh = {
   'config.restartNeeded': '以下各项需要重启服务才能生效：{keys}（在本机运行 sudo systemctl restart deskphone）',
   'config.save': '保存配置',
   'config.changed': '已修改 {count} 项，尚未保存',
-} as const;
-
-export type MessageKey = keyof typeof zh;
 
   // Issue 20 item 5: a desk the receptionist runs herself.
   'nav.today': '今日',
@@ -489,6 +486,9 @@ export type MessageKey = keyof typeof zh;
   'changes.kind.holiday': '节假日',
   'changes.kind.away': '外出',
   'changes.kind.greeting': '问候',
+  'changes.none.holiday': '（不是节假日）',
+  'changes.none.away': '（在岗）',
+  'changes.none.greeting': '（默认问候）',
   'greeting.title': '问候语',
   'greeting.hint': '设备自动接听时来电人听到的问候。可以上传 WAV 录音，或输入文字由设备朗读；试听后再设为某个时段的问候。每次设置都有记录，可以撤销。',
   'greeting.now': '现在播放：{slot}的问候',
@@ -518,6 +518,3 @@ export type MessageKey = keyof typeof zh;
 } as const;
 
 export type MessageKey = keyof typeof zh;
-  'changes.none.holiday': '（不是节假日）',
-  'changes.none.away': '（在岗）',
-  'changes.none.greeting': '（默认问候）',
