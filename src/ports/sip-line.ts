@@ -99,6 +99,11 @@ export interface SipLine {
    */
   farewell(callId: string, file: PromptFile | null): Promise<void>;
   /**
+   * A prompt that names a caller (their number read back) is over: the line removes whatever it made from it (the
+   * long files it composed with it). Absent: the line keeps no such files.
+   */
+  discardPrompt?(file: PromptFile): Promise<void>;
+  /**
    * Places a call to `uri`. Resolves with its call id once the stack has it, after the `call.outgoing` event
    * (then `call.established` / `call.closed` follow as for any call); rejects if the stack refuses to dial.
    */

@@ -107,6 +107,7 @@ export class BaresipLine implements SipLine {
   /** R9: each line's voice-message tap (null without opts.voiceMessages). */
   private readonly taps: MessageTaps | null;
   private readonly farewells: Farewells;
+  private readonly longPlay: LongPlay;
   /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
   private readonly orphan: OrphanDial;
   private proc: BaresipProcess | null = null;
@@ -124,7 +125,7 @@ export class BaresipLine implements SipLine {
     const shared = (this.shared = new SharedAudio({ calls: calls.phases, aorOf: (id) => calls.aorOf(id), handset, log }));
     const link = (this.link = new CallLink({ calls, shared, log, link: () => this.ctrl, onGone: (id) => this.closeCall(id, 'lost') }));
     this.answerer = new Answerer({ calls, link, shared, answerTimeoutMs: opts.sip.answerTimeoutMs });
-    const longPlay = new LongPlay({ dir: join(opts.dataDir, 'baresip', 'audio'), log, ...opts.longPlay });
+    const longPlay = (this.longPlay = new LongPlay({ dir: join(opts.dataDir, 'baresip', 'audio'), log, ...opts.longPlay }));
     const compose = (prompt: PromptFile | null, loop: PromptFile | null) => longPlay.compose(prompt, loop);
     const audio = (this.audio = new AudioRoutes({ link, answerer: this.answerer, shared, handset, prompts: opts.prompts, compose, log }));
     this.hangups = new Hangups({ calls, link, log });
@@ -328,6 +329,10 @@ export class BaresipLine implements SipLine {
 
   farewell(callId: string, file: PromptFile | null): Promise<void> {
     return this.farewells.farewell(callId, file);
+  }
+
+  discardPrompt(file: PromptFile): Promise<void> {
+    return this.longPlay.discardMadeFrom(file.path);
   }
 
   dial(uri: string): Promise<string> {

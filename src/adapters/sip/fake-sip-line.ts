@@ -55,6 +55,10 @@ export class FakeSipLine implements SipLine {
   prompt(callId: string, file: PromptFile | null): Promise<void> {
     return this.run('prompt', `${callId}:${file?.path ?? 'hold'}`);
   }
+  /** Records `discardPrompt:<file path>`. */
+  discardPrompt(file: PromptFile): Promise<void> {
+    return this.run('discardPrompt', file.path);
+  }
   /** Records `farewell:<callId>:<file path or "none">`; the call closes when the test raises call.closed. */
   farewell(callId: string, file: PromptFile | null): Promise<void> {
     return this.run('farewell', `${callId}:${file?.path ?? 'none'}`);

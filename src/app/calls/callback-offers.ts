@@ -3,7 +3,7 @@
  * step becomes a prompt the waiting caller hears (then hold audio), and the goodbye a farewell after which the SIP
  * line hangs up. A prompt that cannot be made is logged and the caller hears hold audio instead; a goodbye that
  * fails still ends the call (a plain hang-up). The read-back names the caller's number: it is removed as soon as
- * the call moves on (another step, or the call ends).
+ * the call moves on (another step, or the call ends), with the long files the SIP line composed with it.
  */
 import type { Effect } from '../../core/effects.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -18,7 +18,7 @@ export interface CallbackPromptSource {
 }
 
 export interface CallbackOffersDeps {
-  sip: Pick<SipLine, 'prompt' | 'farewell' | 'hangup'>;
+  sip: Pick<SipLine, 'prompt' | 'farewell' | 'hangup' | 'discardPrompt'>;
   prompts?: CallbackPromptSource;
   logger: Logger;
 }
@@ -78,6 +78,8 @@ export class CallbackOffers {
     const file = this.readBacks.get(callId);
     if (!file) return;
     this.readBacks.delete(callId);
-    this.deps.prompts?.discard(file).catch((err: unknown) => this.deps.logger.warn({ err, callId }, 'read-back file not removed'));
+    const { sip, prompts, logger } = this.deps;
+    // The read-back and what the line composed with it (it names the caller's number: R11).
+    Promise.all([prompts?.discard(file), sip.discardPrompt?.(file)]).catch((err: unknown) => logger.warn({ err, callId }, 'read-back file not removed'));
   }
 }

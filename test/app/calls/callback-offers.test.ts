@@ -40,7 +40,9 @@ describe('CallbackOffers (app)', () => {
     await offers.carryOut(effect('read-back'));
     expect(discarded).toEqual([]);
     await offers.carryOut(effect('goodbye'));
-    expect(sip.commands).toEqual(['prompt:c1:/g/offer.wav', 'prompt:c1:/g/readback-+8613800000000.wav', 'farewell:c1:/g/bye.wav']);
+    expect(sip.commands).toEqual([
+      'prompt:c1:/g/offer.wav', 'prompt:c1:/g/readback-+8613800000000.wav', 'discardPrompt:/g/readback-+8613800000000.wav', 'farewell:c1:/g/bye.wav',
+    ]);
     expect(discarded).toEqual(['/g/readback-+8613800000000.wav']);
   });
 
@@ -49,7 +51,7 @@ describe('CallbackOffers (app)', () => {
     await offers.carryOut(effect('read-back'));
     offers.closed('c1');
     await offers.carryOut(effect('keep-holding'));
-    expect(sip.commands.at(-1)).toBe('prompt:c1:hold');
+    expect(sip.commands.slice(-2)).toEqual(['discardPrompt:/g/readback-+8613800000000.wav', 'prompt:c1:hold']);
     expect(discarded).toEqual(['/g/readback-+8613800000000.wav']);
   });
 

@@ -52,6 +52,8 @@ export class LongPlay {
   private readonly marginMs: number;
   private readonly maxFiles: number;
   private readonly making = new Map<string, Promise<LongPlayFile>>();
+  /** The files composed with each prompt (by the prompt's path), for discardMadeFrom. */
+  private readonly madeFrom = new Map<string, Set<string>>();
 
   constructor(private readonly opts: LongPlayOptions) {
     this.minMs = opts.minMs ?? LONG_PLAY_MIN_MS;
@@ -67,11 +69,26 @@ export class LongPlay {
   async compose(prompt: PromptFile | null, loop: PromptFile | null): Promise<LongPlayFile | null> {
     if (!prompt && !loop) return null;
     const key = await this.keyOf(prompt, loop);
+    if (prompt) {
+      const made = this.madeFrom.get(prompt.path) ?? new Set<string>();
+      made.add(join(this.opts.dir, `${key}.wav`));
+      this.madeFrom.set(prompt.path, made);
+    }
     const pending = this.making.get(key);
     if (pending) return pending;
     const made = this.make(key, prompt, loop).finally(() => this.making.delete(key));
     this.making.set(key, made);
     return made;
+  }
+
+  /**
+   * Removes every file composed with the prompt at `path` (a prompt that names a caller, e.g. their number read
+   * back: it must not outlive the prompt). baresip has read a file whole when it started playing it.
+   */
+  async discardMadeFrom(path: string): Promise<void> {
+    const made = this.madeFrom.get(path);
+    this.madeFrom.delete(path);
+    for (const file of made ?? []) await unlink(file).catch(() => undefined);
   }
 
   private async make(key: string, prompt: PromptFile | null, loop: PromptFile | null): Promise<LongPlayFile> {

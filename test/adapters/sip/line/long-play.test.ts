@@ -82,6 +82,19 @@ describe('LongPlay', () => {
     expect((await readdir(join(dir, 'cache'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('discardMadeFrom removes the files composed with a prompt (one naming a caller), and only those', async () => {
+    const readBack = { path: toneFile(join(dir, 'readback.wav'), 1000, 1), durationMs: 1000 };
+    const other = { path: toneFile(join(dir, 'thanks.wav'), 800, 1), durationMs: 1000 };
+    const hold = { path: toneFile(join(dir, 'hold.wav'), 600, 2), durationMs: 2000 };
+    const lp = new LongPlay({ dir: join(dir, 'cache'), log: memoryLogger(), minMs: 4000, marginMs: 2000 });
+    const made = await lp.compose(readBack, hold);
+    const kept = [await lp.compose(other, hold), await lp.compose(null, hold)];
+    await lp.discardMadeFrom(readBack.path);
+    const left = await readdir(join(dir, 'cache'));
+    expect(left).not.toContain(made!.path.split('/').pop());
+    expect(left.sort()).toEqual(kept.map((f) => f!.path.split('/').pop()).sort());
+  });
+
   it('keeps at most maxFiles, the least recently used removed', async () => {
     const lp = new LongPlay({ dir: join(dir, 'cache'), log: memoryLogger(), minMs: 1000, marginMs: 500, maxFiles: 2 });
     for (const hz of [300, 400, 500]) await lp.compose(null, { path: toneFile(join(dir, `h${hz}.wav`), hz, 0.5), durationMs: 500 });
