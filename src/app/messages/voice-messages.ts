@@ -88,8 +88,10 @@ export class VoiceMessages {
   private recorded(m: RecordedMessage): void {
     const call = this.calls.get(m.callId);
     this.calls.delete(m.callId);
-    const job = this.keep(m, call).catch((err: unknown) => this.log.error({ err, callId: m.callId }, 'voice message lost: audio or slip not written'));
-    this.writing = this.writing.then(() => job);
+    // One at a time, in the order they were recorded.
+    this.writing = this.writing.then(() =>
+      this.keep(m, call).catch((err: unknown) => this.log.error({ err, callId: m.callId }, 'voice message lost: audio or slip not written')),
+    );
   }
 
   private async keep(m: RecordedMessage, call: Incoming | undefined): Promise<void> {
