@@ -18,8 +18,12 @@ export class NetstringError extends DeskphoneError {
 }
 
 export function encodeNetstring(payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
-  return Buffer.concat([Buffer.from(`${body.length}:`, 'ascii'), body, Buffer.from(',', 'ascii')]);
+  return Buffer.from(netstringText(payload), 'utf8');
+}
+
+/** The same frame as text, to be written as UTF-8 (one string for several frames: no buffers to join). */
+export function netstringText(payload: string): string {
+  return `${Buffer.byteLength(payload, 'utf8')}:${payload},`;
 }
 
 function describe(byte: number): string {

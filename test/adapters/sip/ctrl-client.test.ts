@@ -12,6 +12,9 @@ interface FakeServer {
   conns: net.Socket[];
   received: { command: string; params: string; token: string }[];
   onCommand: (cmd: { command: string; params: string; token: string }, sock: net.Socket) => void;
+  /** Messages with no command (the client's nudges): like ctrl_tcp, the fake answers none of them. */
+  nudges: number;
+  onNudge: (sock: net.Socket) => void;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,8 @@ function startServer(): Promise<FakeServer> {
     conns: [],
     received: [],
     onCommand: (cmd, sock) => sock.write(encodeNetstring(JSON.stringify({ response: true, ok: true, data: `did ${cmd.command}`, token: cmd.token }))),
+    nudges: 0,
+    onNudge: () => undefined,
     close: () => new Promise<void>((resolve) => {
       for (const c of fake.conns) c.destroy();
       fake.server.close(() => resolve());
@@ -32,6 +37,11 @@ function startServer(): Promise<FakeServer> {
     sock.on('data', (chunk) => {
       for (const text of dec.push(chunk)) {
         const cmd = JSON.parse(text) as { command: string; params: string; token: string };
+        if (cmd.command === undefined) {
+          fake.nudges++;
+          fake.onNudge(sock);
+          continue;
+        }
         fake.received.push(cmd);
         fake.onCommand(cmd, sock);
       }
@@ -85,18 +95,14 @@ describe('CtrlClient', () => {
     // The fake server behaves like baresip behind Nagle: after the first reply of a write, the next one goes out
     // only once the client sends data (which would carry the delayed ACK).
     const owed: { token: string; command: string }[] = [];
-    let sock: net.Socket | null = null;
     const reply = (c: { token: string; command: string }) => encodeNetstring(JSON.stringify({ response: true, ok: true, data: `did ${c.command}`, token: c.token }));
+    fake.onNudge = (s) => {
+      const next = owed.shift();
+      if (next) s.write(reply(next));
+    };
     fake.onCommand = (cmd, s) => {
-      sock = s;
-      if (cmd.command === undefined) {
-        // A message without a command gets no reply from ctrl_tcp; it only carries the ACK.
-        const next = owed.shift();
-        if (next) s.write(reply(next));
-        return;
-      }
       owed.push(cmd);
-      if (owed.length === 1) setTimeout(() => sock?.write(reply(owed.shift()!)), 5);
+      if (owed.length === 1) setTimeout(() => s.write(reply(owed.shift()!)), 5);
     };
     const connected = waitFor(client, 'connected');
     client.start();
@@ -104,7 +110,30 @@ describe('CtrlClient', () => {
     // commandTimeoutMs is 300: without the nudge the second and third replies would never come.
     const replies = await client.sendAll([['uafind', 'sip:a@b'], ['callfind', 'x'], ['hold']]);
     expect(replies.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['did uafind', 'did callfind', 'did hold']);
-    expect(fake.received.filter((c) => c.command === undefined)).toEqual([{ nudge: true }, { nudge: true }]);
+    expect(fake.received.map((c) => c.command)).toEqual(['uafind', 'callfind', 'hold']);
+    expect(fake.nudges).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a reply held back behind an event baresip sent a moment earlier is released too: every chunk is acknowledged', async () => {
+    // Measured under a 20 calls/s burst: CALL_CLOSED went out just before the hang-up's reply, and the reply waited
+    // ~40 ms for the client's delayed ACK of the event (and the answer queued behind it).
+    const reply = (c: { token: string; command: string }) => encodeNetstring(JSON.stringify({ response: true, ok: true, data: `did ${c.command}`, token: c.token }));
+    let owed: { token: string; command: string } | null = null;
+    fake.onNudge = (s) => {
+      if (owed) s.write(reply(owed));
+      owed = null;
+    };
+    fake.onCommand = (cmd, s) => {
+      owed = cmd;
+      s.write(encodeNetstring(JSON.stringify({ event: true, type: 'CALL_CLOSED', class: 'call', id: 'c1', param: 'Connection reset by peer' })));
+    };
+    const events: string[] = [];
+    client.on('event', (e) => events.push(e.type));
+    const connected = waitFor(client, 'connected');
+    client.start();
+    await connected;
+    await expect(client.send('hangup')).resolves.toBe('did hangup');
+    expect(events).toEqual(['CALL_CLOSED']);
   });
 
   it('ok:false rejects with SipError carrying baresip\'s text', async () => {

@@ -37,15 +37,17 @@ export class Answerer {
   /** `accept` a call (after `before`, run on it in the same write); resolves once it is established. */
   accept(callId: string, label: string, before: Command[]): Promise<void> {
     if (!this.deps.calls.has(callId)) return Promise.reject(new SipError(`no call with id ${callId} (${label})`));
+    const { link } = this.deps;
+    // The write first: with the command queue idle it goes out now, and nothing below is a reason to hold it back.
+    // The wait for CALL_ESTABLISHED is still set up in this same turn, before any event can arrive.
+    const sent = link.enqueue(() => this.sendAccept(callId, label, before));
     const ms = this.deps.answerTimeoutMs;
-    const established = this.waits.wait(callId, ms, `call ${callId} was not established within ${ms} ms of accept`, new SipError(`answer of ${callId} superseded by a new one`));
+    const established = this.waits.wait(callId, ms, `call ${callId} was not established within ${ms} ms of accept`, () => new SipError(`answer of ${callId} superseded by a new one`));
     let settled = false;
     established.then(
       () => (settled = true),
       () => (settled = true),
     );
-    const { link } = this.deps;
-    const sent = link.enqueue(() => this.sendAccept(callId, label, before));
     // An INVITE that reached baresip after the last event seen here is a ringing call nobody marked held: then
     // `accept` answers nothing (and still replies ok), even if that call is turned away a moment later. Send it
     // again, with what is ringing now marked, until the call is up (a repeated accept of an answered call that
