@@ -198,6 +198,20 @@ describe('call-backs (R10)', () => {
 });
 
 describe('reports over the API (R7, R12)', () => {
+  it('transfers (R13) in the JSON and in the CSV: callers put through and their average time joined, apart from talk', async () => {
+    const { app, record } = await setup('2026-11-25T20:00');
+    await record({ id: 't1', startedAt: '2026-11-25T01:00:00.000Z', talkMs: 20_000, outcome: 'transferred', transferTarget: '王经理', transferResult: 'succeeded', bridgedMs: 60_000 });
+    await record({ id: 't2', startedAt: '2026-11-25T02:00:00.000Z', talkMs: 40_000, outcome: 'transferred', transferTarget: '财务室', transferResult: 'succeeded', bridgedMs: 120_000 });
+    const json = (await app.inject({ method: 'GET', url: '/api/v1/reports/daily?date=2026-11-25' })).json();
+    expect(json).toMatchObject({ calls: 2, transferred: 2, avgBridgedMs: 90_000, avgTalkMs: 30_000 });
+    for (const [lang, transferred, bridged] of [['en', 'Transferred', 'Average bridged (ms)'], ['zh', '已转接', '转接后平均通话时长（毫秒）']]) {
+      const csv = await app.inject({ method: 'GET', url: `/api/v1/reports/daily?date=2026-11-25&format=csv&lang=${lang}` });
+      const [head, total] = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n').map((r) => r.split(','));
+      expect(total?.[head?.indexOf(transferred as string) ?? -1]).toBe('2');
+      expect(total?.[head?.indexOf(bridged as string) ?? -1]).toBe('90000');
+    }
+  });
+
   it('daily JSON and CSV (BOM, one row per scope), monthly with byDay, 400 naming the parameter', async () => {
     const { app, record } = await setup('2026-11-25T20:00');
     await record({ id: 'x', startedAt: '2026-11-25T01:00:00.000Z', late: true, talkMs: 200_000 });

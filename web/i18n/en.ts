@@ -327,6 +327,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'kpi.messages': 'Messages',
   'kpi.voiceMessages': 'Voice messages',
   'kpi.callbackRequested': 'Chose a call-back',
+  'kpi.transferred': 'Transferred',
+  'kpi.avgBridgedMs': 'Average time joined to a colleague',
 
   'status.title': 'Unit status',
   'status.unit': 'Unit',

@@ -325,6 +325,8 @@ export const zh = {
   'kpi.messages': '留言数',
   'kpi.voiceMessages': '语音留言数',
   'kpi.callbackRequested': '来电人选择回电',
+  'kpi.transferred': '已转接',
+  'kpi.avgBridgedMs': '转接后平均通话',
 
   'status.title': '设备状态',
   'status.unit': '设备编号',

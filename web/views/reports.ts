@@ -20,6 +20,7 @@ interface Fields {
   avgTalkMs: number | null; over3Min: number; over5Min: number; holds: number; avgHoldMs: number | null; maxHoldMs: number | null;
   missed: number; abandoned: number; busy: number; autoAnswered: number; receptionistHungUpFirst: number;
   receptionistHungUpFirstShare: number | null; callbacksDue: number; callbacksDone: number; messages: number; voiceMessages: number; callbackRequested: number;
+  transferred: number; avgBridgedMs: number | null;
   byCategory: Record<string, number>;
 }
 interface Report extends Fields {
@@ -38,7 +39,7 @@ const KPIS: Kpi[] = [
   ['avgTalkMs', seconds], ['over3Min', count], ['over5Min', count], ['holds', count], ['avgHoldMs', seconds], ['maxHoldMs', seconds],
   ['missed', count], ['abandoned', count], ['busy', count], ['autoAnswered', count], ['receptionistHungUpFirst', count],
   ['receptionistHungUpFirstShare', percent], ['callbacksDue', count], ['callbacksDone', count], ['messages', count], ['voiceMessages', count],
-  ['callbackRequested', count],
+  ['callbackRequested', count], ['transferred', count], ['avgBridgedMs', seconds],
 ];
 
 const COLORS = { a: '#0b4f9c', b: '#b3261e', c: '#1b6e20' };

@@ -28,8 +28,16 @@ export interface HourFields {
   answeredWithinBudget: number;
 }
 
+/**
+ * Outcomes of a call the desk (or the unit for it) picked up and dealt with: counted as answered, with their answer
+ * time and the desk's talk. A transferred caller was answered before being put through (the bridged part is apart,
+ * in avgBridgedMs); a caller who chose a call-back over holding was answered too.
+ */
+const ANSWERED = new Set<CallRecord['outcome']>(['answered', 'transferred', 'callback-requested']);
+
 export interface ReportFields {
   calls: number;
+  /** Calls answered: outcome answered, transferred or callback-requested. */
   answered: number;
   answeredWithinBudget: number;
   /** Of answered calls, 0-1; null without answered calls. */
@@ -112,7 +120,7 @@ export function addCall(t: Tally, call: ReportCall, limits: TallyThresholds): vo
   if (!hour) throw new RangeError(`hour ${call.hour} is not 0-23`);
   t.calls++;
   hour.calls++;
-  if (r.outcome === 'answered') {
+  if (ANSWERED.has(r.outcome)) {
     t.answered++;
     hour.answered++;
     if (!r.late) {

@@ -14,7 +14,7 @@ const monthlyQuery = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, 'must b
 const SCALARS = [
   'calls', 'answered', 'answeredWithinBudget', 'withinBudgetShare', 'avgAnswerMs', 'avgTalkMs', 'over3Min', 'over5Min', 'holds',
   'avgHoldMs', 'maxHoldMs', 'missed', 'abandoned', 'busy', 'autoAnswered', 'receptionistHungUpFirst', 'receptionistHungUpFirstShare',
-  'callbacksDue', 'callbacksDone', 'messages', 'callbackRequested',
+  'callbacksDue', 'callbacksDone', 'messages', 'voiceMessages', 'callbackRequested', 'transferred', 'avgBridgedMs',
 ] as const;
 
 /**

@@ -86,7 +86,8 @@ describe('transferred calls (R13)', () => {
     // The consult leg's own record (outgoing) is the unit's call, not the desk's: left out.
     addCall(t, { ...transferred('leg', 0, 600_000), record: sampleRecord({ id: 'leg', direction: 'outgoing', outcome: 'transferred', bridgedMs: 600_000, consultFor: 'a' }) }, limits);
     const r = finishTally(t);
-    expect(r).toMatchObject({ calls: 3, transferred: 3, avgBridgedMs: 400_000, over3Min: 0, over5Min: 0, answered: 0, avgTalkMs: null });
+    // They were answered at the desk first (R1 counts them), and the desk's talk before the transfer is talk.
+    expect(r).toMatchObject({ calls: 3, transferred: 3, avgBridgedMs: 400_000, over3Min: 0, over5Min: 0, answered: 3, avgTalkMs: 30_000 });
     expect(finishTally(newTally())).toMatchObject({ transferred: 0, avgBridgedMs: null });
   });
 });
