@@ -286,7 +286,8 @@ export class BaresipLine implements SipLine {
   }
 
   async autoAnswer(callId: string): Promise<void> {
-    const offer = this.taps ? await this.messageOffer() : null;
+    // baresip 1.1's `auplay` reaches every call of every account: its tap would record them all (no messages there).
+    const offer = this.taps && !this.shared.enabled ? await this.messageOffer() : null;
     if (offer && this.taps) {
       // R9: the greeting, "please leave a message after the tone", the tone; then silence while the caller speaks,
       // recorded through the line's tap. The core stops check-ins and offers from here (message.recording).
