@@ -8,6 +8,7 @@
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuietHours } from '../../src/app/records/quiet-hours.ts';
+import { greetingsSchema } from '../../src/config/greetings-schema.ts';
 import type { CallbackStep, Effect } from '../../src/core/effects.ts';
 import type { CallRecord } from '../../src/core/record.ts';
 import { killAllSipp, startSippCall, type SippCall } from '../peers/sipp.ts';
@@ -36,6 +37,8 @@ beforeAll(async () => {
     callbackOffer: 'limit',
     rules: { holdCheckInMs: 1000, holdLimitMs: 1500, lengthWarnMs: 120_000, lengthLimitMs: 240_000 },
   });
+  // Short texts, so the flows take less time (the default texts are tested in test/app/greetings).
+  u.running.callbackPrompts.reconfigure(greetingsSchema.parse({ announcements: { callbackOffer: '按 1 回电，按 2 等待。', callbackReadBack: '{number}，按 1 确认。', callbackGoodbye: '再见。' } }));
   u.running.unit.on('effect', (e: Effect) => {
     if (e.type === 'callback') steps.push({ step: e.step, at: performance.now() });
   });
@@ -122,7 +125,7 @@ describe('a call-back instead of a long hold (R4)', () => {
     const seq = await lastSeq();
     const rtp = await rtpSink();
     try {
-      const caller = await heldCaller({ caller: '+8613500003333', caller_name: 'Sun', rtp_port: rtp.port, key: 2, key_ms: 4000, expect_bye: 0, hangup_ms: 2500 });
+      const caller = await heldCaller({ caller: '+8613500003333', caller_name: 'Sun', rtp_port: rtp.port, key: 2, key_ms: 4000, expect_bye: 0, hangup_ms: 1500 });
       await stepSeen('offer', 8000);
       const kept = await stepSeen('keep-holding', 8000);
       const s = await status();
