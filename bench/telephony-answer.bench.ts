@@ -9,10 +9,14 @@
  * takes. The unit sees every burst call (call_max_calls 32) and turns it away busy itself (R6); plain baresip
  * runs with call_max_calls 1 and turns the burst away inside baresip, so that its bare `accept` has one call to
  * answer (with two ringing calls baresip 1.0.0 answers none: STACK-NOTES).
- * Also the ctrl_tcp reply times that explain part of the figures (see ctrlReplies).
+ * Also the ctrl_tcp reply times that explain part of the figures (see ctrlReplies), and deskphone's own part
+ * measured directly: hook lifted → the `accept` write handed to the ctrl_tcp socket (stamped by a wrapper around
+ * net.Socket's write in this process), which is not at the mercy of baresip's and sipp's scheduling as the
+ * difference of two tails is.
  * Ports (32000-32499): unit SIP 32060 / ctrl 32044, plain baresip SIP 32080 / ctrl 32045, measured callers
  * 32100 and 32110 (media 32200, 32220), bursts 32130 and 32140 (media 32300, 32350).
  */
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startBurst } from '../test/peers/sipp-burst.ts';
 import { bootUnit, waitFor, type TestUnit } from '../test/e2e/unit-harness.ts';
@@ -37,6 +41,20 @@ const UNIT = { sip: 32060, ctrl: 32044, caller: 32100, callerMedia: 32200, burst
 const PLAIN = { sip: 32080, ctrl: 32045, caller: 32110, callerMedia: 32220, burst: 32140, burstMedia: 32350 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** When (performance.now()) the unit first handed a write with `accept` to its ctrl_tcp socket since the lift. */
+let acceptWrittenAt = NaN;
+const socketWrite = net.Socket.prototype.write;
+function watchAcceptWrites(): () => void {
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    const [chunk] = args;
+    if (Number.isNaN(acceptWrittenAt) && this.remotePort === UNIT.ctrl && (typeof chunk === 'string' || Buffer.isBuffer(chunk)) && chunk.includes('"command":"accept"')) acceptWrittenAt = performance.now();
+    return (socketWrite as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof socketWrite;
+  return () => {
+    net.Socket.prototype.write = socketWrite;
+  };
+}
 
 type Side = typeof UNIT;
 
@@ -66,20 +84,25 @@ async function withBurst<T>(side: Side, burst: boolean, prefix: string, measure:
 }
 
 /**
- * One call to the unit: ringing, hook lifted, talking, hook down. Returns ms from the lift to the 200 OK, or null
- * when the unit did not answer (the SIP line gives up after sip.answerTimeoutMs). baresip then keeps that call
- * for its own 120 s timeout, even past the caller's CANCEL: the caller is dropped and the unit restarted instead.
+ * One call to the unit: ringing, hook lifted, talking, hook down. Returns ms from the lift to the 200 OK, and to
+ * the accept's write, or null when the unit did not answer (the SIP line gives up after sip.answerTimeoutMs).
+ * baresip then keeps that call for its own 120 s timeout, even past the caller's CANCEL: the caller is dropped and
+ * the unit restarted instead.
  */
-async function unitSample(units: Units, burst: boolean, i: number): Promise<number | null> {
+async function unitSample(units: Units, burst: boolean, i: number): Promise<{ ok: number; written: number } | null> {
   const desk = units.current.running.unit;
   const sipp = call(UNIT);
   try {
     await waitFor('measured call ringing', async () => desk.status().call?.state === 'ringing', 10_000);
+    let written = NaN;
     const liftedAt = await withBurst(UNIT, burst, `+86139${i}0`, async () => {
       const now = wallClockUs();
+      acceptWrittenAt = NaN;
       const at = now();
+      const atMono = performance.now();
       desk.simulate({ type: 'hook', state: 'off' });
       const talking = await waitFor('talking', async () => desk.status().call?.state === 'talking', ANSWER_WAIT_MS).catch(() => false);
+      written = acceptWrittenAt - atMono;
       desk.simulate({ type: 'hook', state: 'on' });
       return talking ? at : null;
     });
@@ -93,7 +116,7 @@ async function unitSample(units: Units, burst: boolean, i: number): Promise<numb
     const result = await sipp.done;
     await waitFor('unit idle', async () => desk.status().call === null, 10_000);
     if (result.code !== 0 || result.okAtUs === null) throw new Error(`unit: measured call ended with sipp exit ${result.code}, 200 OK ${result.okAtUs === null ? 'never seen' : 'seen'}`);
-    return (result.okAtUs - liftedAt) / 1000;
+    return { ok: (result.okAtUs - liftedAt) / 1000, written };
   } finally {
     sipp.kill();
   }
@@ -124,17 +147,22 @@ async function plainSample(plain: PlainBaresip, burst: boolean, i: number): Prom
 
 async function compare(units: Units, plain: PlainBaresip, burst: boolean, n: number): Promise<void> {
   const unit: number[] = [];
+  const written: number[] = [];
   const bare: number[] = [];
   let unanswered = 0;
   for (let i = 0; i < n; i++) {
     const sample = await unitSample(units, burst, i);
     if (sample === null) unanswered++;
-    else unit.push(sample);
+    else {
+      unit.push(sample.ok);
+      written.push(sample.written);
+    }
     bare.push(await plainSample(plain, burst, i));
   }
   const when = burst ? `during a ${RATE} calls/s burst` : 'at rest';
   record(`hook lifted but the call not answered, ${when}`, unanswered, 'calls', { max: 0 });
   console.log(`  hook lifted but the call not answered, ${when}: ${unanswered} of ${n}`);
+  console.log(summary(`hook lifted → accept written to ctrl_tcp (deskphone's own part), ${when}`, written));
   console.log(summary(`hook lifted → 200 OK on the wire, unit, ${when}`, unit));
   console.log(summary(`accept → 200 OK on the wire, plain baresip, ${when}`, bare));
   for (const p of [50, 99]) {
@@ -184,6 +212,7 @@ async function bootReadyUnit(): Promise<TestUnit> {
 }
 
 export default async function run(): Promise<void> {
+  const unwatch = watchAcceptWrites();
   let plain: PlainBaresip | null = null;
   const units: Units = {
     current: await bootReadyUnit(),
@@ -200,5 +229,6 @@ export default async function run(): Promise<void> {
   } finally {
     await plain?.stop();
     await units.current.stop();
+    unwatch();
   }
 }
