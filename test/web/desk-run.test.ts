@@ -1,22 +1,29 @@
 /**
  * A desk the receptionist runs herself (issue 20 item 5), in Chromium against the whole unit (real baresip, LAN
  * listener over HTTPS): the receptionist closes the desk for today, adds a holiday, sets 王经理 away until 23:59 from
- * the directory, and types a greeting the unit speaks, hears it and sets it for the morning; transferring to him offers a message first ("王经理 外出至 23:59，改为留言？"), and taking it opens
+ * the directory, types a greeting the unit speaks (heard, set for lunch) and records one with Chromium's fake microphone
+ * (set for the morning); transferring to him offers a message first ("王经理 外出至 23:59，改为留言？"), and taking it opens
  * the slip addressed to him; the installer sees the three changes and undoes the mode, which the list then shows
- * as an undo and the status as open. axe on each view, Chinese and English. No call is placed: the offer comes
+ * as an undo and the status as open, and undoes the recorded greeting (the morning has no file of its own again). axe on each view, Chinese and English. No call is placed: the offer comes
  * before the transfer is sent (the API's own 409 is tested in test/http/desk-api.test.ts).
  * Ports (test/web range 31000-31499): SIP 31420, ctrl 31424, local HTTP 31428, LAN HTTPS 31432.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
 import { addToken } from '../../src/app/records/tokens.ts';
 import { bootUnit, type TestUnit } from '../e2e/unit-harness.ts';
-import { expectNoSeriousViolations, launchChromium, pageErrors, shoot } from './web-support.ts';
+import { toneFile } from '../support/tone-file.ts';
+import { CHROMIUM, expectNoSeriousViolations, pageErrors, shoot } from './web-support.ts';
 
 const LAN = 'https://127.0.0.1:31432';
 let u: TestUnit;
 let browser: Browser;
+/** The fake microphone's file: a 440 Hz tone, which Chromium plays in a loop as the microphone. */
+const micDir = mkdtempSync(join(tmpdir(), 'deskphone-mic-'));
 const contexts: BrowserContext[] = [];
 const tokens = { reception: '', installer: '' };
 
@@ -25,7 +32,11 @@ interface Status {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  // Chromium's fake microphone, with no permission prompt (the receptionist records a greeting).
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${toneFile(join(micDir, 'mic.wav'), 440, 3)}`],
+  });
   u = await bootUnit({
     sipPort: 31420,
     ctrlPort: 31424,
@@ -41,6 +52,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
   await u?.stop();
+  rmSync(micDir, { recursive: true, force: true });
 });
 
 async function signIn(role: keyof typeof tokens): Promise<{ page: Page; errors: string[] }> {
@@ -97,10 +109,21 @@ describe('a desk the receptionist runs herself', () => {
     await draft.waitFor({ timeout: 10_000 });
     await draft.getByRole('button', { name: /试听/ }).click();
     await draft.locator('audio[data-audio]').waitFor();
+    await page.getByLabel('用于', { exact: true }).selectOption('lunch');
+    await page.getByRole('button', { name: '设为该时段的问候' }).click();
+    await page.locator('[data-greeting-saved="lunch"]').waitFor();
+    await expect.poll(() => page.locator('[data-greeting-slot="lunch"] [data-greeting-file]').innerText(), { timeout: 5000 }).toContain('您好，这里是前台，早上好。');
+    // A greeting recorded with the (fake) microphone, at least 1 s long, set for the morning band.
+    await page.getByRole('button', { name: '用麦克风录音' }).click();
+    await expect.poll(() => page.locator('[data-recording]').innerText(), { timeout: 5000 }).toMatch(/正在录音：[2-9] 秒/);
+    await page.getByRole('button', { name: '停止录音' }).click();
+    await page.locator('[data-greeting-draft]').waitFor({ timeout: 10_000 });
     await page.getByLabel('用于', { exact: true }).selectOption('morning');
     await page.getByRole('button', { name: '设为该时段的问候' }).click();
     await page.locator('[data-greeting-saved="morning"]').waitFor();
-    await expect.poll(() => page.locator('[data-greeting-slot="morning"] [data-greeting-file]').innerText(), { timeout: 5000 }).toContain('您好，这里是前台，早上好。');
+    const morning = (await u.get<{ slots: { slot: string; file: { source: string; durationMs: number } | null }[] }>('/api/v1/greetings')).slots.find((g) => g.slot === 'morning');
+    expect(morning?.file).toMatchObject({ source: 'import' });
+    expect(morning?.file?.durationMs).toBeGreaterThanOrEqual(1500);
     await bothLanguages(page, 'today view');
     await shoot(page, 'desk-today');
 
@@ -126,19 +149,25 @@ describe('a desk the receptionist runs herself', () => {
     const installer = await signIn('installer');
     await installer.page.locator('nav.tabs a[href="#/changes"]').click();
     const rows = installer.page.locator('[data-change]');
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(4);
-    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-kind')))).toEqual(['away', 'greeting', 'holiday', 'mode']);
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(5);
+    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-kind')))).toEqual(['away', 'greeting', 'greeting', 'holiday', 'mode']);
     const mode = installer.page.locator('[data-kind="mode"]');
     expect(await mode.locator('[data-old]').innerText()).toBe('营业');
     expect(await mode.locator('[data-new]').innerText()).toBe('休息');
     expect(await mode.innerText()).toContain('reception:desk-run-reception');
     await mode.getByRole('button', { name: /撤销/ }).click();
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(5);
+    await expect.poll(() => rows.count(), { timeout: 6000 }).toBe(6);
     const undo = rows.first();
     expect(await undo.getAttribute('data-kind')).toBe('mode');
     expect(await undo.innerText()).toContain('installer:desk-run-installer');
     expect([await undo.locator('[data-old]').innerText(), await undo.locator('[data-new]').innerText()]).toEqual(['休息', '营业']);
     expect((await u.get<Status>('/api/v1/status')).desk.mode).toBe('open');
+    // Undoing the recorded morning greeting: the morning has no file of its own again (the built-in serves).
+    await installer.page.locator('[data-kind="greeting"]').filter({ hasText: '上午' }).getByRole('button', { name: /撤销/ }).click();
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(7);
+    const after = (await u.get<{ slots: { slot: string; file: unknown }[] }>('/api/v1/greetings')).slots;
+    expect(after.find((g) => g.slot === 'morning')?.file).toBeNull();
+    expect(after.find((g) => g.slot === 'lunch')?.file).not.toBeNull();
     await bothLanguages(installer.page, 'desk changes');
     await shoot(installer.page, 'desk-changes');
     expect(installer.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);

@@ -517,6 +517,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'greeting.forSlot': 'Use for',
   'greeting.use': 'Set as that band\'s greeting',
   'greeting.saved': 'Set as the {slot} greeting.',
+  'greeting.record': 'Record with the microphone',
+  'greeting.recordStop': 'Stop recording',
+  'greeting.recording.now': 'Recording: {seconds} s (at most {max} s)',
+  'error.E_MICROPHONE': 'The microphone cannot be used: allow the browser to use it, or upload a recording or type a text instead.',
   'error.E_BAD_INPUT.body.file': 'This recording cannot be used: upload a WAV file of 1 to 60 seconds that is not silent.',
   'error.E_BAD_INPUT.body.text': 'This text cannot be spoken: write 1 to 500 characters that take 1 to 60 seconds to say.',
 };

@@ -515,6 +515,10 @@ export const zh = {
   'greeting.forSlot': '用于',
   'greeting.use': '设为该时段的问候',
   'greeting.saved': '已设为{slot}的问候。',
+  'greeting.record': '用麦克风录音',
+  'greeting.recordStop': '停止录音',
+  'greeting.recording.now': '正在录音：{seconds} 秒（最长 {max} 秒）',
+  'error.E_MICROPHONE': '无法使用麦克风：请允许浏览器使用麦克风，或改为上传录音、输入文字。',
   'error.E_BAD_INPUT.body.file': '这个录音不能用：请上传 1 到 60 秒、有声音的 WAV 文件。',
   'error.E_BAD_INPUT.body.text': '这段文字不能朗读：请写 1 到 500 个字，朗读时长要在 1 到 60 秒之间。',
 } as const;

@@ -57,11 +57,11 @@ export function DeskChangesView({ session }: { session: Session }) {
               (c) => html`<tr data-change=${c.id} data-kind=${c.kind}>
                 <td>${when(c.at, lang(), session.timeZone)}</td>
                 <td data-user-text>${c.by}</td>
-                <td>${t(`changes.kind.${c.kind}` as MessageKey)} <span data-user-text>${c.key}</span>${c.undoes ? html` <span class="tag">${t('changes.isUndo')}</span>` : null}</td>
+                <td>${t(`changes.kind.${c.kind}` as MessageKey)} <span data-user-text>${c.kind === 'greeting' ? (tMaybe(`greeting.slot.${c.key}`) ?? c.key) : c.key}</span>${c.undoes ? html` <span class="tag">${t('changes.isUndo')}</span>` : null}</td>
                 <td data-old>${value(c, c.old, session)}</td>
                 <td data-new>${value(c, c.new, session)}</td>
                 <td>${session.may.auditDesk
-                  ? html`<button type="button" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${undo(c)}>${t('changes.undo')}<span class="sr-only"> ${t(`changes.kind.${c.kind}` as MessageKey)} ${c.key}</span></button>`
+                  ? html`<button type="button" disabled=${action.busy} aria-busy=${action.busy ? 'true' : undefined} onClick=${undo(c)}>${t('changes.undo')}<span class="sr-only"> ${t(`changes.kind.${c.kind}` as MessageKey)} ${c.kind === 'greeting' ? (tMaybe(`greeting.slot.${c.key}`) ?? c.key) : c.key}</span></button>`
                   : null}</td>
               </tr>`,
             )}

@@ -1,6 +1,6 @@
 /**
  * Greetings from the page (issue 20 item 5), in the Today view: what serves each band now (hear it), and a new one
- * made by uploading a WAV or typing a text the unit speaks (espeak-ng); hear the draft, then set the band it serves.
+ * made by uploading a WAV, recording one with the microphone (./mic-recorder.ts) or typing a text the unit speaks (espeak-ng); hear the draft, then set the band it serves.
  * Setting one is audited and can be undone by the installer or IT (前台变更 Desk changes).
  * Audio routes need the token, which an <audio src> cannot send: the page fetches the file into a blob: URL.
  */
@@ -12,6 +12,7 @@ import type { Session } from '../session.ts';
 import { ErrorLine, invalidProps } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
+import { MicRecorder } from './mic-recorder.ts';
 
 interface PageSlot {
   slot: string;
@@ -81,6 +82,12 @@ export function GreetingsSection({ session }: { session: Session }) {
     if (!file) return;
     await make.run(async () => setDraft((await (await send('POST', '/api/v1/greetings/drafts', file)).json()) as Draft));
   };
+  const recorded = async (wav: Blob) => {
+    setSaved(null);
+    await make.run(async () => setDraft((await (await send('POST', '/api/v1/greetings/drafts', wav)).json()) as Draft));
+  };
+  // No microphone, or the browser refused it: said in words, with the other ways to make a greeting.
+  const micFailed = (err: unknown) => void make.run(() => Promise.reject(new ApiError(0, 'E_MICROPHONE', null, String(err))));
   const use = async () => {
     if (!draft) return;
     if (await setAction.run(() => api('PUT', `/api/v1/greetings/${slot}`, { draftId: draft.id }))) {
@@ -127,6 +134,7 @@ export function GreetingsSection({ session }: { session: Session }) {
             </div>
             <button type="submit" disabled=${make.busy || !file}>${t('greeting.upload')}</button>
           </form>
+          <${MicRecorder} busy=${make.busy} onRecorded=${recorded} onError=${micFailed} />
           <${ErrorLine} error=${make.error} id="greeting-make-error" />
           ${draft
             ? html`<div class="draft" data-greeting-draft=${draft.id} role="group" aria-labelledby="greeting-draft-title">
