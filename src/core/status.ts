@@ -4,6 +4,7 @@ import type { ActiveCall, DeskState } from './desk-state.ts';
 import type { ConsultEndReason, TransferAnnounce } from './events.ts';
 import type { Lights } from './lights.ts';
 import { holdMs, ringsAt } from './desk-timing.ts';
+import { offerOf, type OfferPhase } from './desk/callback-offer.ts';
 import type { DeskRules } from './rules.ts';
 
 export interface CallStatus {
@@ -32,6 +33,12 @@ export interface CallStatus {
   /** ms of the hold in progress, or null when not held. */
   holdMs: number | null;
   totalHoldMs: number;
+  /**
+   * R4: the call-back offered to this waiting caller and their answer so far: `offered`, `confirming` (their number
+   * is read back), `confirmed` (goodbye, then the unit hangs up; the call-back is made), `declined` (they keep
+   * holding); null when none was offered during this wait.
+   */
+  callback: OfferPhase | null;
 }
 
 export interface ConsultStatus {
@@ -164,6 +171,7 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
       lengthMs: c.answeredAt === null ? null : now - c.answeredAt,
       holdMs: (c.state === CallState.Held || c.state === CallState.Consulting) && hold && hold.endedAt === null ? now - hold.startedAt : null,
       totalHoldMs: holdMs(c, now),
+      callback: offerOf(c)?.phase ?? null,
     },
   };
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallbackOfferAt } from '../../src/core/desk/callback-offer.ts';
 import type { Effect } from '../../src/core/effects.ts';
+import { deskStatus } from '../../src/core/status.ts';
 import { Desk, settings, T0 } from './desk-harness.ts';
 
 const NUMBER = '+8613800000000';
@@ -78,6 +79,19 @@ describe('call-back offer at the hold limit (R4)', () => {
     expect(d.state.lights.HOLD).toBe('fast');
     d.send({ type: 'call.closed', callId: 'c1', reason: 'remote' });
     expect(d.records()[0]?.outcome).toBe('abandoned');
+  });
+
+  it('the status says where the caller is (the desk page shows it in words), per wait', () => {
+    const d = desk();
+    held(d);
+    const phase = () => deskStatus(d.s.rules, d.state, d.now, d.now).call?.callback;
+    expect(phase()).toBeNull();
+    d.advanceTo(70_000);
+    expect(phase()).toBe('offered');
+    d.send({ type: 'call.dtmf', callId: 'c1', digit: '1' });
+    expect(phase()).toBe('confirming');
+    d.send({ type: 'button', name: 'hold' });
+    expect(phase()).toBeNull();
   });
 
   it('2 after the read-back cancels it: they keep holding', () => {

@@ -71,6 +71,7 @@ export function CallCard({ call, since, session, waiting, answerNow = false }: {
       : null}
     ${rules && call.lengthMs !== null ? html`<${LengthTimer} lengthMs=${call.lengthMs + since} holdMs=${call.totalHoldMs + (call.holdMs !== null ? since : 0)} rules=${rules} />` : null}
     ${rules && call.holdMs !== null && HELD.has(call.state) ? html`<${HoldTimers} holdMs=${call.holdMs + since} rules=${rules} />` : null}
+    ${call.callback ? html`<p class="callback-offer" data-callback-offer=${call.callback}>${t(`call.callback.${call.callback}`)}</p>` : null}
     ${waiting > 0 ? html`<p class="waiting">${t('call.waiting', { count: waiting })}</p>` : null}
   </section>`;
 }
