@@ -84,14 +84,7 @@ export async function fetchBlob(path: string): Promise<Blob> {
 
 /** Downloads a route's answer (CSV) as a file, with the token the browser cannot put on a plain link. */
 export async function download(path: string, fileName: string): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(path, { headers: authHeaders() });
-  } catch (err) {
-    throw new ApiError(0, 'E_NETWORK', null, String(err));
-  }
-  if (!res.ok) throw await failure(res);
-  const url = URL.createObjectURL(await res.blob());
+  const url = URL.createObjectURL(await fetchBlob(path));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
