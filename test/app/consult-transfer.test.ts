@@ -81,6 +81,8 @@ describe('consult transfers through the desk unit (FakeSipLine)', () => {
     expect(status.call).toBeNull();
     expect(status.bridges).toEqual([expect.objectContaining({ target: '财务室', lines: [1, 2], durationMs: 0 })]);
     expect(u.discarded).toEqual(['/tmp/whisper-1.wav']);
+    // The line's own longer copy of it goes too: it names the caller.
+    expect(u.sip.commands).toContain('discardPrompt:/tmp/whisper-1.wav');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(u.unit.status().bridges[0]?.durationMs).toBe(60_000);
     u.sip.raise({ type: 'call.closed', callId: 'leg-1', reason: 'remote' });

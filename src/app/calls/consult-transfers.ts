@@ -80,12 +80,14 @@ export class ConsultTransfers {
     }
   }
 
-  /** The consult for `callId` is over (ended, refused or joined): its whisper file goes. */
+  /** The consult for `callId` is over (ended, refused or joined): its whisper file goes, and what the line made from it. */
   over(callId: string): void {
     const file = this.whispers.get(callId);
     if (!file) return;
     this.whispers.delete(callId);
-    this.deps.prompts.discardWhisper?.(file).catch((err: unknown) => this.deps.logger.warn({ err, callId }, 'whisper file not removed'));
+    Promise.all([this.deps.prompts.discardWhisper?.(file), this.deps.sip.discardPrompt?.(file)]).catch((err: unknown) =>
+      this.deps.logger.warn({ err, callId }, 'whisper file not removed'),
+    );
   }
 
   private async prompt(what: string, make: () => Promise<PromptFile | null> | undefined, callId: string): Promise<PromptFile | null> {
