@@ -106,6 +106,9 @@ export class BaresipLine implements SipLine {
   private readonly bridges: Bridges;
   /** R9: each line's voice-message tap (null without opts.voiceMessages). */
   private readonly taps: MessageTaps | null;
+  /** The taps' FIFOs and ALSA file were made and opened (else no voice messages), and baresip's environment for them. */
+  private tapsReady = false;
+  private tapsEnv: Record<string, string> = {};
   private readonly farewells: Farewells;
   private readonly longPlay: LongPlay;
   /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
@@ -186,13 +189,20 @@ export class BaresipLine implements SipLine {
     const { sip } = this.opts;
     const dir = join(this.opts.dataDir, 'baresip');
     let env = this.opts.env;
-    if (this.taps) {
+    if (this.taps && !this.tapsReady) {
       // R9: the taps' ALSA PCMs after the system's (and the installer's) configuration; FIFOs open before baresip.
-      const asoundrc = await prepareTaps(join(dir, 'taps'), lineAors(sip).length);
-      env = { ...env, ALSA_CONFIG_PATH: `${env?.ALSA_CONFIG_PATH ?? '/usr/share/alsa/alsa.conf'}:${asoundrc}` };
-      this.taps.open();
+      // A tap that cannot be made never keeps the line from taking calls: no voice messages then, said loudly.
+      try {
+        const asoundrc = await prepareTaps(join(dir, 'taps'), lineAors(sip).length);
+        this.taps.open();
+        this.tapsEnv = { ALSA_CONFIG_PATH: `${env?.ALSA_CONFIG_PATH ?? '/usr/share/alsa/alsa.conf'}:${asoundrc}` };
+        this.tapsReady = true;
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'voice messages off: the line cannot record (its tap could not be made)');
+      }
     }
-    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir, alsa: this.taps !== null }));
+    if (this.tapsReady) env = { ...env, ...this.tapsEnv };
+    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir, alsa: this.tapsReady }));
     this.log.info(
       { configDir: dir, listen: `${sip.listenAddress}:${sip.listenPort}`, registrar: sip.registrar?.host ?? null },
       'starting baresip',
@@ -271,6 +281,7 @@ export class BaresipLine implements SipLine {
     this.dialer.fail(new SipError('SIP line stopped before the dialled call answered'));
     this.audio.stopAll();
     this.taps?.stop();
+    this.tapsReady = false;
     this.farewells.clear();
     this.consults.stop();
     this.bridges.clear();
@@ -287,7 +298,7 @@ export class BaresipLine implements SipLine {
 
   async autoAnswer(callId: string): Promise<void> {
     // baresip 1.1's `auplay` reaches every call of every account: its tap would record them all (no messages there).
-    const offer = this.taps && !this.shared.enabled ? await this.messageOffer() : null;
+    const offer = this.taps && this.tapsReady && !this.shared.enabled ? await this.messageOffer() : null;
     if (offer && this.taps) {
       // R9: the greeting, "please leave a message after the tone", the tone; then silence while the caller speaks,
       // recorded through the line's tap. The core stops check-ins and offers from here (message.recording).
