@@ -67,7 +67,7 @@ export interface Listeners {
 export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
   const log = deps.logger.child({ module: 'http' });
   const opened: FastifyInstance[] = [];
-  const feed = new LiveFeed(deps.unit, deps.records, undefined, deps.directory);
+  const feed = new LiveFeed(deps.unit, deps.records, undefined, deps.directory, deps.desk);
   const metrics = new UnitMetrics({
     journalEntries: () => deps.records.journal.lastSeq(),
     unwrittenRecords: () => deps.unit.unwrittenCount,

@@ -3,7 +3,7 @@
  * mode (shown in /api/v1/status to every role), adds and removes a holiday, sets a colleague away until a time; the
  * directory shows the absence and a transfer to them is answered 409 naming body.to (the page's offer of a message)
  * unless sent anyway; the installer and IT list the changes (who, when, old → new) and undo one, itself audited; the
- * others are refused; every change is a `desk.changed` journal event. Greetings from the page: reception makes a draft
+ * others are refused; every change is a `desk.changed` journal event and a `desk` live event (the mode only). Greetings from the page: reception makes a draft
  * from a text or an uploaded WAV, hears it, sets it for the morning band; the installer undoes that, which brings the
  * old greeting back (sox and espeak-ng faked: files are text). The unit's clock is fixed at 10:00 in Shanghai.
  * Port 29750.
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryBook } from '../../src/app/calls/directory-book.ts';
 import { isCallEntry } from '../../src/ports/call-journal.ts';
 import { startLanUnit, type LanUnit } from './lan-support.ts';
+import { openSse } from './sse-client.ts';
 
 const NOW = Date.parse('2026-11-25T10:00:00+08:00');
 let u: LanUnit;
@@ -28,8 +29,15 @@ const deskEvents = () => u.f.journal.all.flatMap((e) => (!isCallEntry(e) && e.ev
 
 describe('desk API', () => {
   it('reception closes the desk for today: the status says so to every role; others may not change it', async () => {
+    // Open pages hear it: a `desk` event with the mode only, on the wallboard's stream too.
+    const stream = openSse((onResponse) =>
+      httpsRequest({ host: '127.0.0.1', port: u.port, path: '/api/v1/events', ca: u.cert, servername: 'localhost', headers: { authorization: `Bearer ${u.token.wallboard}` } }, onResponse),
+    );
+    await stream.ready;
     const set = await u.call('PUT', '/api/v1/desk/mode', { token: u.token.reception, body: { mode: 'closed' } });
     expect(set.status, set.text).toBe(200);
+    await expect.poll(() => stream.events.find((e) => e.event === 'desk')?.data, { timeout: 2000 }).toEqual({ mode: 'closed' });
+    stream.close();
     expect(set.json()).toMatchObject({ mode: 'closed', change: { kind: 'mode', key: '2026-11-25', old: 'open', new: 'closed', by: 'reception:desk-1' } });
     for (const role of ['it', 'reception', 'installer', 'wallboard'] as const) {
       expect((await u.call('GET', '/api/v1/status', { token: u.token[role] })).json().desk).toMatchObject({ mode: 'closed' });

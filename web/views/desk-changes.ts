@@ -11,6 +11,7 @@ import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
+import { useLiveReload } from './use-live-reload.ts';
 
 interface DeskChange {
   id: string;
@@ -34,6 +35,7 @@ function value(c: DeskChange, v: string | null, session: Session): string {
 
 export function DeskChangesView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<{ changes: DeskChange[] }>('GET', '/api/v1/desk/changes'), []);
+  useLiveReload(reload, ['desk']);
   const action = useAction();
   const undo = (c: DeskChange) => async () => {
     if (await action.run(() => api('POST', `/api/v1/desk/changes/${encodeURIComponent(c.id)}/undo`))) reload();

@@ -84,7 +84,8 @@ export function DirectoryView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<{ items: Colleague[] }>('GET', '/api/v1/directory'), []);
   // A saved config changes the colleagues at once (issue 18): the list follows the live stream.
   useEffect(() => {
-    const live = openLive((type) => type === 'directory' && reload(), () => undefined);
+    // Issue 20 item 5: a colleague set away or back at another desk PC too.
+    const live = openLive((type) => (type === 'directory' || type === 'desk') && reload(), () => undefined);
     return () => live.close();
   }, [reload]);
   // An absence ends by itself at its time: the list is read again each minute.

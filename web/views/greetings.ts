@@ -13,6 +13,7 @@ import { ErrorLine, invalidProps } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
 import { MicRecorder } from './mic-recorder.ts';
+import { useLiveReload } from './use-live-reload.ts';
 
 interface PageSlot {
   slot: string;
@@ -63,6 +64,8 @@ function Listen({ path, label, id }: { path: string; label: string; id: string }
 
 export function GreetingsSection({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<Listing>('GET', '/api/v1/greetings'), []);
+  // A greeting set elsewhere or undone by the installer, or today's mode changed (what plays now).
+  useLiveReload(reload, ['desk']);
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);

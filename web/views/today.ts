@@ -12,6 +12,7 @@ import { ErrorLine, invalidProps } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
 import { GreetingsSection } from './greetings.ts';
+import { useLiveReload } from './use-live-reload.ts';
 
 export type DeskMode = 'open' | 'lunch' | 'closed';
 const MODES: DeskMode[] = ['open', 'lunch', 'closed'];
@@ -27,6 +28,8 @@ const HOLIDAY_ERROR = 'holiday-error';
 
 export function TodayView({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(() => api<DeskState>('GET', '/api/v1/desk'), []);
+  // Changed at another desk PC, or undone by the installer: read again.
+  useLiveReload(reload, ['desk']);
   const modeAction = useAction();
   const holidayAction = useAction();
   const [date, setDate] = useState('');

@@ -108,7 +108,7 @@ export function useDesk(withRecords: boolean): Desk {
           const { name, state } = data as { name: string; state: string };
           setLights((l) => ({ ...l, [name]: state }));
           soon();
-        } else if (type === 'call') soon();
+        } else if (type === 'call' || type === 'desk') soon();
         else if (type === 'record' || type === 'journal-event' || type === 'gap') void readLastCall();
       },
       (up) => {

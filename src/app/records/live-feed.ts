@@ -1,7 +1,7 @@
 /**
  * Live events for the LAN API (issue 8 item 8): light changes, call state changes, new records and journal
  * events (notes, messages, call-backs), call-backs due, and a live config change: the desk rules in force (`rules`)
- * and the colleagues' directory (`directory`). Each gets a rising id; the last `capacity` stay in
+ * and the colleagues' directory (`directory`), and a change to today's desk (`desk`: the mode; issue 20 item 5). Each gets a rising id; the last `capacity` stay in
  * memory so a client reconnecting with Last-Event-ID gets what it missed. Caller data stays raw here: the HTTP
  * layer masks it per viewer when it sends.
  */
@@ -10,6 +10,8 @@ import type { Effect } from '../../core/effects.ts';
 import type { DeskRules } from '../../core/rules.ts';
 import { isCallEntry, type AnyJournalEntry, type JournalEntry, type JournalEventEntry } from '../../ports/call-journal.ts';
 import type { DirectoryBook } from '../calls/directory-book.ts';
+import type { DeskMode } from '../../core/greeting-choice.ts';
+import type { DeskSettings } from '../desk/desk-settings.ts';
 import type { DeskUnit } from '../desk-unit.ts';
 import type { RecordsService } from './records-service.ts';
 
@@ -20,7 +22,8 @@ export type LiveEvent =
   | { id: number; type: 'journal-event'; data: JournalEventEntry }
   | { id: number; type: 'callbacks'; data: { due: number; overdue: boolean } }
   | { id: number; type: 'rules'; data: { rules: DeskRules } }
-  | { id: number; type: 'directory'; data: { items: readonly DirectoryEntry[] } };
+  | { id: number; type: 'directory'; data: { items: readonly DirectoryEntry[] } }
+  | { id: number; type: 'desk'; data: { mode: DeskMode } };
 
 /**
  * The call's state as the live stream tells it (no caller data): R13 `transfer` is how the transfer in progress or
@@ -50,6 +53,7 @@ export class LiveFeed {
     records: Pick<RecordsService, 'subscribe' | 'onCallbacks'>,
     private readonly capacity = 1000,
     directory?: Pick<DirectoryBook, 'onReplace'>,
+    desk?: Pick<DeskSettings, 'onChange' | 'modeAt'>,
   ) {
     const onEffect = (effect: Effect) => this.onEffect(effect);
     unit.on('effect', onEffect);
@@ -62,6 +66,8 @@ export class LiveFeed {
     unit.on('rules', onRules);
     this.offs.push(() => unit.off('rules', onRules));
     if (directory) this.offs.push(directory.onReplace((items) => this.push({ type: 'directory', data: { items } })));
+    // Issue 20 item 5: open pages read today's desk again (the mode is all the event says: no colleague's whereabouts).
+    if (desk) this.offs.push(desk.onChange(() => this.push({ type: 'desk', data: { mode: desk.modeAt() } })));
     this.offs.push(records.subscribe((entry) => this.onEntry(entry)));
     this.offs.push(records.onCallbacks((data) => this.push({ type: 'callbacks', data })));
   }

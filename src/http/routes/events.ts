@@ -33,6 +33,8 @@ const NEEDS: Readonly<Record<LiveEvent['type'], Permission>> = {
   // A live config change: the desk rules the timers count against, and the colleagues (as GET /api/v1/directory).
   rules: 'live',
   directory: 'directory.read',
+  // Issue 20 item 5: today's mode changed (or a holiday, an absence, a greeting): the mode only, for every screen.
+  desk: 'live',
 };
 
 /** The event as this viewer may see it, or null when it is not theirs to see (live and replayed alike). */
