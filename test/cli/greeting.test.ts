@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -102,6 +102,19 @@ describe('deskphone greeting say and list', () => {
     expect(r.out.match(/← 现在 \/ now/g)).toHaveLength(1);
     expect(lines.find((l) => l.startsWith('  hold-music'))).toContain('未设置，内置文件尚未生成 / not set, built-in not made yet: start the unit');
     expect(lines.find((l) => l.startsWith('  holiday'))).toContain('on holidays the band’s greeting serves');
+  });
+
+  it('shows today’s mode set on the page (issue 20): closed answers as out of hours all day; reading never writes the file', async () => {
+    const file = join(dataDir, 'state', 'desk.json');
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    mkdirSync(join(dataDir, 'state'), { recursive: true });
+    const stored = JSON.stringify({ desk: { mode: { mode: 'closed', date: today }, holidays: [], away: [], changes: [] } });
+    writeFileSync(file, stored);
+    const r = await cli('list');
+    expect(r.out).toContain("今日模式（前台在网页上设置）/ Today's mode, set at the desk: 休息 / closed");
+    expect(r.out.split('\n').filter((l) => /^ {2}\d\d:\d\d-/.test(l)).every((l) => l.includes('非工作时间 / out-of-hours'))).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(stored);
+    rmSync(file);
   });
 });
 

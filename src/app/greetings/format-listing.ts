@@ -53,6 +53,7 @@ export function formatRefusal(file: string, reason: string): string {
 export function formatListing(l: GreetingListing): string {
   const lines = [`今天 / Today: ${l.date} ${WEEKDAYS[l.weekday] ?? ''} (${l.timeZone})`];
   if (l.holiday) lines.push(`节日 / Holiday: ${l.holiday}`);
+  if (l.mode !== 'open') lines.push(`今日模式（前台在网页上设置）/ Today's mode, set at the desk: ${l.mode === 'closed' ? '休息 / closed' : '午休 / lunch'}`);
   for (const s of l.today) {
     const served = s.served ? `${s.servedBy}: ${describeFile(s.served)}` : '没有文件，启动设备以生成内置问候语 / NO FILE: start the unit to make the built-ins';
     const now = s === l.now ? '   ← 现在 / now' : '';

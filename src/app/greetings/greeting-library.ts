@@ -45,6 +45,8 @@ export interface GreetingListing {
   weekday: number;
   timeZone: string;
   holiday: string | null;
+  /** Today's mode as the receptionist set it on the page (issue 20 item 5); `open` when no desk is attached. */
+  mode: DeskMode;
   /** The segment serving now. */
   now: TodaySegment;
   today: TodaySegment[];
@@ -319,7 +321,7 @@ export class GreetingLibrary {
       });
     }
     const now = today.find((s) => s.from <= moment.minute && moment.minute < s.to) ?? today[today.length - 1]!;
-    return { date: moment.date, weekday: moment.weekday, timeZone: this.opts.timeZone, holiday: now.holiday, now, today, slots };
+    return { date: moment.date, weekday: moment.weekday, timeZone: this.opts.timeZone, holiday: now.holiday, mode, now, today, slots };
   }
 
   private async serve(segment: DaySegment): Promise<{ slot: string; file: StoredFile | null }> {

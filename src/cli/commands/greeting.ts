@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { createGreetingLibrary } from '../../app/greetings/create-greetings.ts';
+import { readDeskSettings } from '../../app/desk/read-desk-settings.ts';
 import { formatListing, formatRefusal, formatRemoved, formatStored } from '../../app/greetings/format-listing.ts';
 import type { GreetingLibrary } from '../../app/greetings/greeting-library.ts';
 import type { StoredFile } from '../../app/greetings/greeting-store.ts';
@@ -26,7 +27,14 @@ export function registerGreeting(
   done: (code: Promise<number>) => void,
 ): void {
   const { out, err } = streams;
-  const library = async (opts: Common) => createGreetingLibrary(await loadConfig(opts.config), logger);
+  const library = async (opts: Common) => {
+    const config = await loadConfig(opts.config);
+    const lib = createGreetingLibrary(config, logger);
+    // What the receptionist set on the page (issue 20 item 5: today's mode, holidays) joins the listing.
+    const desk = await readDeskSettings(config.dataDir, config.timeZone);
+    if (desk) lib.attachDesk(desk);
+    return lib;
+  };
   const configOption = ['-c, --config <file>', 'config file (JSON)', process.env.DESKPHONE_CONFIG ?? 'config.example.json'] as const;
   const greeting = program.command('greeting').description('问候语 / greeting files: import, say, remove, list');
 
