@@ -70,6 +70,29 @@ describe('Answerer', () => {
     await settled(done);
   });
 
+  it('1.0: a call that rings before the accept\'s replies are in is marked and the accept sent again at once', async () => {
+    // Its CALL_INCOMING came before the replies: baresip had it ringing when it ran the accept, which then
+    // answered nothing. The accept goes again now, not at the loop's next look 250 ms later.
+    const { baresip, answerer, add } = setup();
+    add('a', 'ringing');
+    let arrived = false;
+    baresip!.reply = ([c]) => {
+      if (c === 'accept' && !arrived) {
+        arrived = true;
+        add('b', 'ringing');
+      }
+      return undefined;
+    };
+    const done = answerer.accept('a', 'answer', []);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(baresip?.writes).toEqual([
+      [['uafind', LINE1], ['callfind', 'a'], ['accept']],
+      [['uafind', LINE1], ['callfind', 'b'], ['hold'], ['callfind', 'a'], ['accept']],
+    ]);
+    answerer.established('a');
+    await settled(done);
+  });
+
   it('1.1: accept <Call-ID> after selecting it, no marks', async () => {
     const { baresip, answerer, add } = setup('1.1');
     add('a', 'ringing');
