@@ -36,6 +36,8 @@ const TAIL_MS = 500;
 /** How long the FIFO is still read after a message (baresip closes the player meanwhile). */
 const SETTLE_MS = 1500;
 const READ_EVERY_MS = 20;
+/** The tap is switched in this long before the prompt ends (see startAfter). */
+export const RECORD_LEAD_MS = 300;
 
 /** The ALSA PCM of line `line`'s tap, as baresip's `auplay` names it. */
 export function tapPlayer(line: number): string {
@@ -153,9 +155,14 @@ export class MessageTaps {
     return this.byCall.has(callId) || this.pending.has(callId);
   }
 
-  /** Starts recording the call's message `afterMs` from now (the prompt's end: the tone). */
+  /**
+   * Starts recording the call's message at `afterMs` from now (the prompt's end, after the tone), switched in
+   * RECORD_LEAD_MS early: a timer that fires late (a loaded unit) never cuts the caller's first words; what the tap
+   * hears then is the caller during the tone's last moments (the tap never hears the unit's own audio).
+   */
   startAfter(callId: string, afterMs: number): void {
     this.cancelPending(callId);
+    afterMs -= RECORD_LEAD_MS;
     this.pending.set(
       callId,
       setTimeout(() => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MessageTaps, prepareTaps, renderTapAsoundrc, tapPlayer } from '../../../../src/adapters/sip/line/message-tap.ts';
+import { MessageTaps, RECORD_LEAD_MS, prepareTaps, renderTapAsoundrc, tapPlayer } from '../../../../src/adapters/sip/line/message-tap.ts';
 import type { CallLink, Command } from '../../../../src/adapters/sip/line/call-link.ts';
 import type { RecordedMessage, SipLineEvent } from '../../../../src/ports/sip-line.ts';
 
@@ -101,12 +101,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The tap is switched in after the prompt (1 s here); baresip's writer then fills the pipe. */
+/** The tap is switched in before the prompt's end (here 1 s from now); baresip's writer then fills the pipe. */
 async function afterPrompt(): Promise<void> {
-  taps.startAfter('c1', 1000);
+  taps.startAfter('c1', 1000 + RECORD_LEAD_MS);
   expect(taps.takes('c1')).toBe(true);
   clock += 1000;
-  await vi.advanceTimersByTimeAsync(1000);
+  await vi.advanceTimersByTimeAsync(999);
+  expect(commands).toEqual([]);
+  await vi.advanceTimersByTimeAsync(1);
   expect(commands).toEqual([[['auplay', tapPlayer(1)]]]);
   prefill();
 }
