@@ -78,8 +78,10 @@ interface Tap {
   capacity: number;
   timer: NodeJS.Timeout | null;
   recording: Recording | null;
-  /** Until when the FIFO is read after a message (0: not read). */
+  /** Until when the FIFO is read after a message (0: not read; Infinity: until `drainFor` closes). */
   drainUntil: number;
+  /** The call whose player may still write into the FIFO after its message (read on until it closes). */
+  drainFor: string | null;
 }
 
 interface Recording {
@@ -145,7 +147,7 @@ export class MessageTaps {
       this.drainAll(fd);
       const capacity = this.fill(fd);
       this.drainAll(fd);
-      this.taps.set(n, { line: n, fd, capacity, timer: null, recording: null, drainUntil: 0 });
+      this.taps.set(n, { line: n, fd, capacity, timer: null, recording: null, drainUntil: 0, drainFor: null });
       this.opts.log.debug({ line: n, capacity }, 'voice message tap open');
     }
   }
@@ -181,6 +183,8 @@ export class MessageTaps {
   closed(callId: string): void {
     this.cancelPending(callId);
     if (this.byCall.has(callId)) this.finish(callId, 'hangup');
+    // baresip has let go of the player with the call: read on a moment more, then stop.
+    for (const tap of this.taps.values()) if (tap.drainFor === callId) this.settle(tap);
   }
 
   /** The receptionist took the call (the handset is switched in): no message, the audio goes. */
@@ -189,7 +193,8 @@ export class MessageTaps {
     const tap = this.byCall.get(callId);
     if (!tap?.recording) return;
     tap.recording.ended = true;
-    this.release(tap, callId);
+    // The handset's player replaces the tap; the FIFO is read on until the call closes.
+    this.release(tap, callId, true);
   }
 
   stop(): void {
@@ -225,6 +230,7 @@ export class MessageTaps {
     const rec: Recording = { callId, startedAt: null, readBytes: 0, chunks: [], samples: 0, lastSound: 0, soundFrames: 0, carry: Buffer.alloc(0), ended: false };
     tap.recording = rec;
     tap.drainUntil = Infinity;
+    tap.drainFor = null;
     this.byCall.set(callId, tap);
     this.run(tap);
     try {
@@ -315,7 +321,7 @@ export class MessageTaps {
     this.opts.log.debug({ callId, endedBy, readBytes: rec.readBytes, capacity: tap.capacity, sinceSwitchMs: rec.startedAt === null ? null : Math.round(this.now() - rec.startedAt) }, 'voice message read');
     if (endedBy === 'silence') samples = samples.slice(0, Math.min(samples.length, rec.lastSound + TAIL_MS * (TAP_RATE / 1000)));
     const soundMs = (rec.soundFrames * FRAME * 1000) / TAP_RATE;
-    this.release(tap, callId);
+    this.release(tap, callId, endedBy !== 'hangup');
     const { log } = this.opts;
     if (soundMs >= this.opts.minSoundMs) {
       const message: RecordedMessage = { callId, samples: Int16Array.from(samples), sampleRate: TAP_RATE, endedBy };
@@ -329,24 +335,36 @@ export class MessageTaps {
       this.opts.emit({ type: 'message.left', callId });
       log.info({ callId, endedBy, ms: Math.round((samples.length * 1000) / TAP_RATE) }, 'voice message recorded');
     } else log.info({ callId, endedBy, soundMs }, 'no voice message: the caller said nothing after the tone');
-    if (endedBy !== 'hangup') void this.endCall(callId);
+    if (endedBy !== 'hangup') void this.endCall(tap, callId);
   }
 
   /** After silence, # or the limit: the earpiece side goes back to the muted device, then the line hangs up. */
-  private async endCall(callId: string): Promise<void> {
+  private async endCall(tap: Tap, callId: string): Promise<void> {
     const { link, log } = this.opts;
     try {
       await link.command(callId, 'message end', [['auplay', SILENT_PLAYER]]);
+      if (tap.drainFor === callId) this.settle(tap);
     } catch (err) {
       log.warn({ err: (err as Error).message, callId }, 'tap not switched off after the message (the hang-up follows)');
     }
     await this.opts.hangup(callId).catch((err: unknown) => log.warn({ err: (err as Error).message, callId }, 'hang-up after the voice message failed'));
   }
 
-  private release(tap: Tap, callId: string): void {
+  /**
+   * The message is over; the FIFO is read on (and thrown away) while baresip may still write into it: a writer
+   * blocked on a full pipe would block baresip when it closes the player. `stillUp`: the call's player may still
+   * be the tap, so read until it is switched back or the call closes.
+   */
+  private release(tap: Tap, callId: string, stillUp = false): void {
     this.byCall.delete(callId);
-    tap.drainUntil = this.now() + SETTLE_MS;
+    tap.drainFor = stillUp ? callId : null;
+    tap.drainUntil = stillUp ? Infinity : this.now() + SETTLE_MS;
     this.run(tap);
+  }
+
+  private settle(tap: Tap): void {
+    tap.drainFor = null;
+    tap.drainUntil = this.now() + SETTLE_MS;
   }
 
   /** A non-blocking read of at most `max` bytes; null when nothing is there. */

@@ -178,6 +178,19 @@ describe('voice message tap (R9)', () => {
     expect(messages[0]?.samples.length).toBe(10_000 * 8);
   });
 
+  it('after the message the FIFO is read on while the call may still write into it: never a writer blocked on a full pipe', async () => {
+    await afterPrompt();
+    await speak(2000, true);
+    taps.taken('c1');
+    // The handset's player has not replaced the tap yet: baresip still writes, the unit still reads.
+    await speak(20_000, false);
+    expect(pending.length).toBeLessThan(8192);
+    taps.closed('c1');
+    await speak(8000, false);
+    // The call is gone: the unit stopped reading 1.5 s later (nothing writes any more in real life).
+    expect(pending.length).toBeGreaterThan(8192);
+  });
+
   it('a caller who says nothing after the tone leaves no message', async () => {
     await afterPrompt();
     await speak(300, true);
