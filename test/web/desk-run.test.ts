@@ -170,6 +170,9 @@ describe('a desk the receptionist runs herself', () => {
     expect(after.find((g) => g.slot === 'lunch')?.file).not.toBeNull();
     await bothLanguages(installer.page, 'desk changes');
     await shoot(installer.page, 'desk-changes');
+    // The installer's status view says today's mode too.
+    await installer.page.locator('nav.tabs a[href="#/status"]').click();
+    expect(await installer.page.locator('[data-status="desk-mode"]').innerText()).toBe('营业');
     expect(installer.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   }, 60_000);
 });

@@ -5,7 +5,7 @@
 import { html } from 'htm/preact';
 import { api } from '../api.ts';
 import { clock, when } from '../format.ts';
-import { lang, t } from '../i18n/i18n.ts';
+import { lang, t, type MessageKey } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import type { DeskStatus } from './use-desk.ts';
@@ -42,6 +42,7 @@ export function StatusView({ session }: { session: Session }) {
           <div><dt>${t('status.panel')}</dt><dd>${s.panel.kind === 'simulated' ? t('status.panelSimulated') : t('status.panelBoard')}${s.panel.firmware ? ` · ${t('status.firmware')} ${s.panel.firmware}` : ''} · ${yesNo(!s.panel.fault, t('status.noFault'), t('status.fault'))}</dd></div>
           <div><dt>${t('status.journal')}</dt><dd>${yesNo(!s.journal.fault, t('status.writing'), t('status.journalFault'))}
             · ${t('status.unwritten', { count: s.journal.unwrittenRecords })}${data.records !== null ? ` · ${t('status.records', { count: data.records })}` : ''}</dd></div>
+          ${s.desk ? html`<div><dt>${t('today.mode')}</dt><dd data-status="desk-mode">${t(`mode.${s.desk.mode}` as MessageKey)}${s.desk.holidayToday ? ` · ${t('today.holidayToday')}` : ''}</dd></div>` : null}
         </dl>
         <h3>${t('status.sync')}</h3>
         ${s.sync.sinks.length === 0
