@@ -112,7 +112,10 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     greetingFor: (at) => greetings.greetingFor(at),
     store: greetings.store,
     audio: new SoxEspeakAudio(),
-    settings: () => ({ enabled: config.voiceMessages.enabled, instruction: config.voiceMessages.instruction, voice: config.greetings.voice }),
+    settings: () => ({
+      enabled: config.voiceMessages.enabled, instruction: config.voiceMessages.instruction, voice: config.greetings.voice,
+      declinedInstruction: config.voiceMessages.declinedInstruction,
+    }),
   });
   if (config.voiceMessages.syncAudio) logger.warn('voiceMessages.syncAudio is on, but sending the audio upstream is not carried out yet: the audio stays on the unit, its slip syncs');
   const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings, messagePrompt));
@@ -128,6 +131,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       // The line accounts the SIP line really has (with a registrar, only the lines with an extension).
       lines: lineAors(config.sip).length,
       transfer: { ...config.sip.transfer, timeoutMs: config.sip.transferTimeoutMs },
+      // R9/R13: a colleague who declines has the caller leave them a voice message.
+      voiceMessageWhenDeclined: config.voiceMessages.enabled && config.voiceMessages.whenDeclined,
     },
     sip,
     panel,
@@ -137,6 +142,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     transferAnnouncement: (label) => greetings.transferAnnouncementFor(spokenName(label)),
     whisper: (caller) => greetings.whisperFor(caller),
     discardWhisper: (file) => greetings.discardWhisper(file),
+    voiceMessagePrompt: (to) => messagePrompt.forColleague(spokenName(to)),
     callbackPrompts,
   });
   const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);

@@ -41,6 +41,8 @@ export interface DeskUnitDeps {
   transferAnnouncement?: (label: string) => Promise<PromptFile | null>;
   /** R13 consult transfers announced by the unit: the whisper to the colleague, and its removal afterwards. */
   whisper?: ConsultPrompts['whisper'];
+  /** R9/R13: what a caller hears before leaving a voice message for colleague `to` (ends in the tone). */
+  voiceMessagePrompt?: (to: string) => Promise<PromptFile | null>;
   discardWhisper?: ConsultPrompts['discardWhisper'];
   /** R4: what a caller offered a call-back hears (absent: hold audio instead of each prompt). */
   callbackPrompts?: CallbackPromptSource;
@@ -379,6 +381,9 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
       case 'endConsult':
         void this.consults.end(effect.callId, effect.legId);
         return;
+      case 'voiceMessage':
+        void this.leaveMessage(effect.callId, effect.to);
+        return;
       case 'record':
         this.unwritten.push(this.decorateRecord ? this.decorateRecord(effect.record) : effect.record);
         this.flush();
@@ -401,6 +406,21 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
       const reason = (err as Error).message;
       this.log.warn({ callId, target: target.label, reason }, 'transfer failed: the caller is back on hold at the desk');
       this.dispatch({ type: 'transfer.failed', callId, reason });
+    }
+  }
+
+  /**
+   * R9/R13: the colleague declined: the caller leaves them a voice message. When that cannot be (no prompt, a line
+   * that cannot record), the caller simply stays on hold at the desk, as without voice messages.
+   */
+  private async leaveMessage(callId: string, to: string): Promise<void> {
+    try {
+      const prompt = await this.deps.voiceMessagePrompt?.(to);
+      if (!prompt || !this.deps.sip.takeMessage) throw new Error('voice messages are not available');
+      await this.deps.sip.takeMessage(callId, prompt);
+      this.log.info({ callId, to }, 'the caller leaves the colleague a voice message');
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, callId, to }, 'no voice message for the colleague: the caller stays on hold at the desk');
     }
   }
 

@@ -25,6 +25,14 @@ export const voiceMessagesSchema = z
       .min(1)
       .max(300)
       .default('请在提示音后留言，留言完毕请按井号键或挂机。Please leave a message after the tone, then press hash or hang up.'),
+    /** R13: a colleague who declines a consult transfer (603, or key 2) has the caller leave them a voice message. */
+    whenDeclined: z.boolean().default(true),
+    /** What that caller hears before the tone; `{name}` is the colleague. */
+    declinedInstruction: z
+      .string()
+      .min(1)
+      .max(300)
+      .default('{name}现在不方便接听，请在提示音后留言，留言完毕请按井号键或挂机。'),
     /**
      * Send the audio itself upstream too (off: only the slip's metadata leaves the unit; the audio stays on it).
      * Not carried out yet: with it on the unit logs that the audio still stays on the unit.

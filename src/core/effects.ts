@@ -36,5 +36,10 @@ export type Effect =
   | { type: 'bridge'; callId: string; legId: string }
   /** R13: end consult leg `legId` only; the caller stays on hold audio. */
   | { type: 'endConsult'; callId: string; legId: string }
+  /**
+   * R9/R13: the colleague declined: the caller hears "<to> cannot take your call, please leave a message after the
+   * tone" and leaves a voice message for them (the line says message.recording once it plays).
+   */
+  | { type: 'voiceMessage'; callId: string; to: string }
   /** A call ended: append its record to the journal. */
   | { type: 'record'; record: CallRecord };

@@ -149,4 +149,9 @@ export interface SipLine {
    * the line's `message.left` event, so the audio is known before the call's record is written.
    */
   onVoiceMessage?(listener: (message: RecordedMessage) => void): () => void;
+  /**
+   * R9/R13: the answered caller `callId` (on hold) hears `prompt` (ending in the tone), then leaves a voice message
+   * as out of hours (message.recording, then message.left and onVoiceMessage). Rejects when the line cannot record.
+   */
+  takeMessage?(callId: string, prompt: PromptFile): Promise<void>;
 }

@@ -85,3 +85,51 @@ describe('voice message after the out-of-hours greeting (R9)', () => {
     expect(heard(d)).toBe(2);
   });
 });
+
+describe('voice message for a colleague who declines a transfer (R9, R13)', () => {
+  const finance = { label: '财务室', uri: 'sip:8001@pbx.example' };
+
+  /** c1 talks from 2 s; the transfer is asked at 30 s, the colleague answers and presses 2 at 35 s. */
+  function declined(whenDeclined: boolean): Desk {
+    const d = new Desk({ ...settings(), lines: 3, transfer: { method: 'consult', announce: 'unit', timeoutMs: 20_000 }, voiceMessageWhenDeclined: whenDeclined });
+    d.incoming('c1');
+    d.advanceTo(2000);
+    d.send({ type: 'hook', state: 'off' });
+    d.send({ type: 'call.established', callId: 'c1' });
+    d.advanceTo(30_000);
+    d.send({ type: 'transfer.requested', callId: 'c1', target: finance, legRecordId: 'rec-leg1' });
+    d.send({ type: 'consult.ringing', callId: 'c1', legId: 'leg1' });
+    d.send({ type: 'consult.answered', callId: 'c1', legId: 'leg1' });
+    d.advanceTo(35_000);
+    d.send({ type: 'consult.dtmf', callId: 'c1', legId: 'leg1', digit: '2' });
+    return d;
+  }
+
+  it('key 2: the caller is asked to leave the colleague a message; no check-ins while they do; the record says message', () => {
+    const d = declined(true);
+    expect(d.effects).toContainEqual({ type: 'voiceMessage', callId: 'c1', to: '财务室' });
+    expect(d.state.call?.state).toBe('held');
+    d.send({ type: 'message.recording', callId: 'c1' });
+    d.advanceTo(35_000 + 120_000);
+    expect(d.effects.filter((e) => e.type === 'announce' || e.type === 'callback')).toEqual([]);
+    d.send({ type: 'message.left', callId: 'c1' });
+    d.send({ type: 'call.closed', callId: 'c1', reason: 'local' });
+    expect(d.records().find((r) => r.id === 'rec-c1')).toMatchObject({ outcome: 'message', hungUpFirst: 'unit', transferTarget: '财务室', transferResult: 'failed' });
+  });
+
+  it('HOLD takes the caller back from the message (no transfer to another colleague meanwhile)', async () => {
+    const { canTransfer } = await import('../../src/core/desk.ts');
+    const d = declined(true);
+    d.send({ type: 'message.recording', callId: 'c1' });
+    expect(canTransfer(d.state)).toBe(false);
+    d.send({ type: 'button', name: 'hold' });
+    expect(d.state.call).toMatchObject({ state: 'talking', voiceMessage: null });
+    expect(canTransfer(d.state)).toBe(true);
+  });
+
+  it('off (the default): the caller comes back on hold as before', () => {
+    const d = declined(false);
+    expect(d.effects.some((e) => e.type === 'voiceMessage')).toBe(false);
+    expect(d.state.call?.state).toBe('held');
+  });
+});

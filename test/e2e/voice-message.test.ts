@@ -3,8 +3,10 @@
  * working day), nobody lifts the handset, the unit answers with the greeting, the instruction and a 1 kHz tone;
  * the caller (an RTP peer) then sends a 700 Hz tone for 5 s and presses # (RFC 4733). The slip has audio of that
  * length and frequency (recorded through the line's ALSA tap), the file is readable only by the service user, the
- * audio route serves it whole and in ranges, and the record's outcome is `message`.
- * Ports: SIP 39060, ctrl_tcp 39444, sipp 39070, sipp media 39100; the RTP peer takes any free port.
+ * audio route serves it whole and in ranges, and the record's outcome is `message`. R13: a colleague who declines a
+ * consult transfer (key 2 by SIP INFO) has the caller leave them a message after "<name>不在" and the tone.
+ * Ports: SIP 39060, ctrl_tcp 39444, sipp 39070-39071, the colleague's sipp 39080, sipp media 39100-39120; the RTP
+ * peers take any free port.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,14 +15,14 @@ import type { CallRecord } from '../../src/core/record.ts';
 import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { readWavInfo } from '../../src/adapters/sip/wav.ts';
 import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
-import { killAllSipp, startSippCall } from '../peers/sipp.ts';
+import { killAllSipp, startSippCall, startSippColleague } from '../peers/sipp.ts';
 import { dominantTone } from '../support/tone.ts';
 import { toneFile } from '../support/tone-file.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
 let u: TestUnit;
 let caller: RtpPeer;
-type Status = { sip: { up: boolean } };
+type Status = { sip: { up: boolean }; call: null | { state: string; transfer: { reason: string | null } | null } };
 const messages = async () => (await u.get<{ messages: MessageSlip[] }>('/api/v1/messages')).messages;
 const records = async () => (await u.get<{ calls: CallRecord[] }>('/api/v1/calls')).calls;
 
@@ -31,7 +33,9 @@ beforeAll(async () => {
     autoAnswerAfterRings: 1,
     // Out of hours all day, every day: the unit offers a message whenever it answers.
     greetings: { workingDays: [] },
-    voiceMessages: { enabled: true, instruction: '请留言', silenceMs: 4000 },
+    voiceMessages: { enabled: true, instruction: '请留言', declinedInstruction: '{name}不在', silenceMs: 4000 },
+    sip: { transferTimeoutMs: 6000, transfer: { method: 'consult', announce: 'unit' } },
+    directory: [{ name: '财务室', uri: 'sip:finance@127.0.0.1:39080' }],
   });
   await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up);
   // A 1 s out-of-hours greeting (a 500 Hz tone) keeps the call short (the built-in one speaks for seconds).
@@ -122,5 +126,35 @@ describe('voice message out of hours (R9)', () => {
 
     // Played, then passed on.
     expect((await u.post(`/api/v1/messages/${slip.id}/delivered`, {})).status).toBe(200);
+  }, 60_000);
+
+  it('a colleague who declines a transfer (key 2): the caller leaves them a message after the tone', async () => {
+    const colleagueEar = await startRtpPeer(0, 0);
+    const colleague = await startSippColleague({ localPort: 39080, mediaPort: 39110, rtpPort: colleagueEar.port, answerCode: 200, info: { digit: '2', ms: 500 } });
+    const sipp = startSippCall({
+      scenario: 'uac-wait-bye', target: '127.0.0.1:39060', localPort: 39071, mediaPort: 39120,
+      vars: { caller: '+8613700006666', caller_name: 'Han Mei', answer_ms: 10_000, rtp_port: caller.port },
+    });
+    const status = () => u.get<Status>('/api/v1/status');
+    await waitFor('ringing', async () => (await status()).call?.state === 'ringing');
+    await u.post('/api/v1/sim/hook', { state: 'off' });
+    await waitFor('talking', async () => (await status()).call?.state === 'talking');
+    expect((await u.post('/api/v1/calls/current/transfer', { to: '财务室' })).status).toBe(202);
+    await waitFor('declined', async () => (await status()).call?.transfer?.reason === 'declined', 15_000);
+    await afterTheTone(caller.received().length);
+    caller.setTone(700);
+    await new Promise((r) => setTimeout(r, 3000));
+    caller.setTone(0);
+    caller.pressKey('#');
+    expect((await sipp.done).code).toBe(0);
+    expect((await colleague.done).code).toBe(0);
+    await colleagueEar.close();
+    await u.post('/api/v1/sim/hook', { state: 'on' });
+    const slip = await waitFor('the slip', async () => (await messages()).find((m) => m.callbackNumber === '+8613700006666'));
+    expect(slip).toMatchObject({ to: '财务室', from: 'Han Mei', takenBy: 'unit' });
+    expect(slip.audio?.ms).toBeGreaterThan(2700);
+    expect(slip.audio?.ms).toBeLessThan(4000);
+    const rec = await waitFor('the record', async () => (await records()).find((r) => r.callerNumber === '+8613700006666' && r.direction === 'incoming'));
+    expect(rec).toMatchObject({ outcome: 'message', transferTarget: '财务室', transferResult: 'failed', message: slip.id });
   }, 60_000);
 });

@@ -378,6 +378,14 @@ export class BaresipLine implements SipLine {
     });
   }
 
+  /** R9/R13: a caller on hold leaves a voice message after `prompt` (a colleague declined the transfer). */
+  async takeMessage(callId: string, prompt: PromptFile): Promise<void> {
+    if (!this.taps || !this.tapsReady || this.shared.enabled) throw new SipError('this line cannot record voice messages');
+    await this.audio.playOnce(callId, 'voice message', prompt, [['auplay', SILENT_PLAYER]]);
+    this.emit({ type: 'message.recording', callId });
+    this.taps.startAfter(callId, prompt.durationMs);
+  }
+
   /** R9: hear each voice message recorded (before the line's message.left event). */
   onVoiceMessage(listener: (message: RecordedMessage) => void): () => void {
     return this.taps?.onMessage(listener) ?? (() => {});

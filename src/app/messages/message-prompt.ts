@@ -27,7 +27,7 @@ export interface MessagePromptDeps {
   greetingFor(instantMs: number): Promise<GreetingPick | null>;
   store: GreetingStore;
   audio: Pick<GreetingAudio, 'speak'>;
-  settings(): { enabled: boolean; instruction: string; voice: Voice };
+  settings(): { enabled: boolean; instruction: string; voice: Voice; declinedInstruction?: string };
 }
 
 /** Whether a caller answered with this greeting may leave a voice message: out of hours, or a holiday. */
@@ -63,6 +63,24 @@ export class MessagePrompt {
     return made;
   }
 
+  /**
+   * R13: what a caller hears before leaving a voice message for colleague `name`, who declined the transfer
+   * ("<name>现在不方便接听，请在提示音后留言…", then the tone); made once per name and kept.
+   */
+  async forColleague(name: string): Promise<PromptFile | null> {
+    const settings = this.deps.settings();
+    if (!settings.enabled || !settings.declinedInstruction) return null;
+    const words = await this.instruction(settings.declinedInstruction.replaceAll('{name}', name.slice(0, 100)), settings.voice);
+    const key = createHash('sha256').update(`colleague\n${words.path}`).digest('hex').slice(0, 16);
+    let made = this.making.get(key);
+    if (!made) {
+      made = this.compose(key, null, words);
+      this.making.set(key, made);
+      made.catch(() => this.making.delete(key));
+    }
+    return made;
+  }
+
   private async instruction(text: string, voice: Voice): Promise<PromptFile> {
     const { store, audio } = this.deps;
     const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
@@ -73,7 +91,7 @@ export class MessagePrompt {
     return { path: made.path, durationMs: made.durationMs };
   }
 
-  private async compose(key: string, greeting: PromptFile, instruction: PromptFile): Promise<PromptFile> {
+  private async compose(key: string, greeting: PromptFile | null, instruction: PromptFile): Promise<PromptFile> {
     const path = this.deps.store.cachePath('voice-message', `prompt-${key}`);
     try {
       const buf = await readFile(path);
@@ -82,7 +100,8 @@ export class MessagePrompt {
     } catch {
       // not made yet
     }
-    const parts = [await pcm(greeting.path), silence(GAP_MS), await pcm(instruction.path), silence(GAP_MS), tone(TONE_HZ, TONE_MS)];
+    const before = greeting ? [await pcm(greeting.path), silence(GAP_MS)] : [];
+    const parts = [...before, await pcm(instruction.path), silence(GAP_MS), tone(TONE_HZ, TONE_MS)];
     const data = Buffer.concat(parts);
     await mkdir(join(path, '..'), { recursive: true, mode: 0o750 });
     const tmp = `${path}.tmp`;

@@ -1,8 +1,9 @@
 /**
- * Voice messages become message slips (R9, R13; issue 20 item 3). The SIP line records what a caller the unit
- * answered out of hours says after the tone (src/adapters/sip/line/message-tap.ts); this keeps the audio on the
- * unit (./voice-store.ts) and writes a `message.taken` slip with its five elements: to whom (the desk, config
- * voiceMessages.to), from whom (the contact book's name, else the caller's display name, else the number), when
+ * Voice messages become message slips (R9, R13; issue 20 item 3). The SIP line records what a caller says after
+ * the tone (src/adapters/sip/line/message-tap.ts): a caller the unit answered out of hours (for the desk), or one
+ * whose colleague declined a transfer (for that colleague: the core's voiceMessage effect names them); this keeps
+ * the audio on the unit (./voice-store.ts) and writes a `message.taken` slip with its five elements: to whom (the
+ * desk, config voiceMessages.to, or that colleague), from whom (the contact book's name, else the caller's display name, else the number), when
  * (the unit's time), who took it (`unit`), what (the audio: its length, and "语音留言 m:ss"), and the call-back
  * number. The call's record says outcome `message` (the core, from the line's message.left). Only the slip's
  * description leaves the unit with the journal; the audio stays (voiceMessages.syncAudio is not carried out yet).
@@ -14,6 +15,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RecordedMessage, SipLine } from '../../ports/sip-line.ts';
 import type { VoiceMessagesConfig } from '../../config/voice-messages-schema.ts';
+import type { Effect } from '../../core/effects.ts';
 import type { DeskUnitEvents } from '../desk-unit.ts';
 import type { MessageSlip } from '../records/records-book.ts';
 import type { RecordsService } from '../records/records-service.ts';
@@ -28,7 +30,12 @@ export interface VoiceMessagesDeps {
   config: () => Pick<VoiceMessagesConfig, 'to'>;
   store: VoiceStore;
   sip: Pick<SipLine, 'onVoiceMessage'>;
-  unit: { on(event: 'incoming', l: (c: Incoming) => void): unknown; off(event: 'incoming', l: (c: Incoming) => void): unknown };
+  unit: {
+    on(event: 'incoming', l: (c: Incoming) => void): unknown;
+    on(event: 'effect', l: (e: Effect) => void): unknown;
+    off(event: 'incoming', l: (c: Incoming) => void): unknown;
+    off(event: 'effect', l: (e: Effect) => void): unknown;
+  };
   records: Pick<RecordsService, 'takeVoiceMessage' | 'book' | 'ready'>;
   journal: Pick<CallJournal, 'readFrom'>;
   /** The contact book's name for a caller number (src/app/contacts), or null. */
@@ -48,6 +55,11 @@ export function formatLength(ms: number): string {
 
 export class VoiceMessages {
   private readonly calls = new Map<string, Incoming>();
+  /** R13: calls whose message is for a colleague who declined the transfer (else for the desk). */
+  private readonly forColleague = new Map<string, string>();
+  private readonly onEffect = (e: Effect) => {
+    if (e.type === 'voiceMessage') this.forColleague.set(e.callId, e.to);
+  };
   private readonly log: Logger;
   private off: (() => void) | null = null;
   private writing: Promise<unknown> = Promise.resolve();
@@ -64,12 +76,14 @@ export class VoiceMessages {
   async start(): Promise<void> {
     await this.deps.store.open();
     this.deps.unit.on('incoming', this.onIncoming);
+    this.deps.unit.on('effect', this.onEffect);
     this.off = this.deps.sip.onVoiceMessage?.((m) => this.recorded(m)) ?? null;
   }
 
   /** Stops listening; resolves once the messages being written are written. */
   async stop(): Promise<void> {
     this.deps.unit.off('incoming', this.onIncoming);
+    this.deps.unit.off('effect', this.onEffect);
     this.off?.();
     this.off = null;
     await this.writing;
@@ -87,14 +101,16 @@ export class VoiceMessages {
 
   private recorded(m: RecordedMessage): void {
     const call = this.calls.get(m.callId);
+    const to = this.forColleague.get(m.callId) ?? null;
     this.calls.delete(m.callId);
+    this.forColleague.delete(m.callId);
     // One at a time, in the order they were recorded.
     this.writing = this.writing.then(() =>
-      this.keep(m, call).catch((err: unknown) => this.log.error({ err, callId: m.callId }, 'voice message lost: audio or slip not written')),
+      this.keep(m, call, to).catch((err: unknown) => this.log.error({ err, callId: m.callId }, 'voice message lost: audio or slip not written')),
     );
   }
 
-  private async keep(m: RecordedMessage, call: Incoming | undefined): Promise<void> {
+  private async keep(m: RecordedMessage, call: Incoming | undefined, to: string | null): Promise<void> {
     const id = (this.deps.newId ?? randomUUID)();
     const ms = Math.round((m.samples.length * 1000) / m.sampleRate);
     const stored = await this.deps.store.write(id, m.samples, m.sampleRate);
@@ -103,7 +119,7 @@ export class VoiceMessages {
     await this.deps.records.takeVoiceMessage(
       {
         callId: call?.recordId ?? null,
-        to: this.deps.config().to,
+        to: to ?? this.deps.config().to,
         from,
         callbackNumber: number,
         content: `语音留言 ${formatLength(ms)}`,

@@ -65,6 +65,8 @@ export function endConsult(
     effects.push({ type: 'sip', command: 'resume', callId: call.callId });
     return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, at.now), consult: null, transfer } };
   }
+  // R9/R13: the colleague declined: the caller may leave them a voice message (still on hold at the desk meanwhile).
+  if (reason === 'declined' && s.voiceMessageWhenDeclined) effects.push({ type: 'voiceMessage', callId: call.callId, to: call.transfer.target.label });
   return { ...state, call: { ...move(call, CallState.Held), consult: null, transfer, checkIns: 0 } };
 }
 

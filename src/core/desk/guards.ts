@@ -7,7 +7,9 @@ import type { DeskSettings } from './settings.ts';
 /** R13: a call that is up, with the caller on the line or waiting at the desk, can be transferred. */
 export function canTransfer(state: DeskState): boolean {
   const c = state.call;
-  return c !== null && c.direction === 'incoming' && [CallState.Talking, CallState.Held, CallState.Greeting].includes(c.state) && !callbackConfirmed(c);
+  return c !== null && c.direction === 'incoming' && [CallState.Talking, CallState.Held, CallState.Greeting].includes(c.state) && !callbackConfirmed(c) &&
+    // R9: a caller leaving a voice message is taken back first (HOLD, or the handset).
+    !c.voiceMessage;
 }
 
 /**

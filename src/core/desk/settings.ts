@@ -17,6 +17,11 @@ export interface DeskSettings {
   transfer?: TransferSettings;
   /** R4: when a waiting caller is offered a call-back (config `greetings.callbackOffer`); absent: never. */
   callbackOffer?: CallbackOfferAt;
+  /**
+   * R9/R13: a colleague who declines a consult transfer (603, or key 2) has the caller leave them a voice message
+   * (config voiceMessages.whenDeclined); absent/false: the caller comes back to the desk on hold.
+   */
+  voiceMessageWhenDeclined?: boolean;
 }
 
 export interface TransferSettings {

@@ -30,7 +30,7 @@ function lift(s: DeskSettings, state: DeskState, call: ActiveCall, now: number, 
   if (call.state === CallState.Held) {
     // The handset was down during the hold (e.g. after a transfer that failed): lifting it takes the caller back.
     effects.push({ type: 'sip', command: 'resume', callId: call.callId });
-    return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, now) } };
+    return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, now), voiceMessage: null } };
   }
   return state;
 }
@@ -67,7 +67,7 @@ export const button: Handler<Extract<CoreEvent, { type: 'button' }>> = (s, state
   }
   if (call.state === CallState.Held) {
     effects.push({ type: 'sip', command: 'resume', callId: call.callId });
-    return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, now) } };
+    return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, now), voiceMessage: null } };
   }
   return state;
 };

@@ -10,7 +10,8 @@ import type { Handler } from '../handler.ts';
 
 export const messageRecording: Handler<Extract<CoreEvent, { type: 'message.recording' }>> = (_s, state, event) => {
   const call = state.call;
-  if (!call || call.callId !== event.callId || call.state !== CallState.Greeting) return state;
+  // Out of hours after the greeting (GREETING), or for a colleague who declined a transfer (back on hold, HELD).
+  if (!call || call.callId !== event.callId || (call.state !== CallState.Greeting && call.state !== CallState.Held)) return state;
   return { ...state, call: { ...call, voiceMessage: 'recording', callbackOffer: null } };
 };
 
