@@ -99,6 +99,17 @@ describe('voice messages become slips (R9)', () => {
     expect(taken[1]).toMatchObject({ callId: null, from: '未知来电', callbackNumber: null });
   });
 
+  it('R13: a message after a colleague declined the transfer is for that colleague', async () => {
+    const { unit, voice, record, taken } = setup();
+    await voice.start();
+    unit.emit('incoming', { callId: 'sip-1', recordId: 'rec-1', number: '+8613800000002', displayName: 'Wang' });
+    unit.emit('effect', { type: 'voiceMessage', callId: 'sip-1', to: '财务室' });
+    record('sip-1', 2000);
+    record('sip-2', 2000);
+    await voice.settled();
+    expect(taken.map((t) => (t as { to: string }).to)).toEqual(['财务室', '前台']);
+  });
+
   it('retention: the audio of slips older than the journal goes, and files without a slip once they are old', async () => {
     const { unit, voice, record, store } = setup(11);
     await voice.start();
@@ -174,6 +185,26 @@ describe('the prompt before a voice message', () => {
     expect(speak).toHaveBeenCalledTimes(1);
     band = 'morning';
     expect(await prompt.voiceMessageFor(NOW)).toBeNull();
+  });
+
+  it("for a colleague who declined: their name in the words, then the tone; made once per name", async () => {
+    const texts: string[] = [];
+    const prompt = new MessagePrompt({
+      greetingFor: async () => null,
+      store: new GreetingStore(join(dir, 'greetings')),
+      audio: {
+        speak: async (text: string, _voice: string, out: string) => {
+          texts.push(text);
+          wav(out, 800);
+          return { durationMs: 800, peakDbfs: -10, rmsDbfs: -20 };
+        },
+      },
+      settings: () => ({ enabled: true, instruction: 'x', voice: 'zh', declinedInstruction: '{name}不在' }),
+    });
+    const file = await prompt.forColleague('财务室');
+    expect(file?.durationMs).toBe(800 + 300 + 400);
+    expect((await prompt.forColleague('财务室'))?.path).toBe(file?.path);
+    expect(texts).toEqual(['财务室不在']);
   });
 
   it('is not offered when voice messages are off', async () => {
