@@ -29,8 +29,11 @@ import type { CallLink } from './call-link.ts';
 export const TAP_RATE = 8000;
 const BYTES_PER_MS = (TAP_RATE * 2) / 1000;
 const FRAME = 160;
-/** A 20 ms frame quieter than this (RMS of 16-bit samples, about -36 dBFS) is silence. */
-export const SILENCE_RMS = 500;
+/**
+ * A 20 ms frame quieter than this (RMS of 16-bit samples, about -41 dBFS) is silence: soft speech on a phone line is
+ * louder (-35 dBFS and up), line noise quieter (-50 dBFS and below).
+ */
+export const SILENCE_RMS = 300;
 /** Audio kept after the last sound when a message ends on silence. */
 const TAIL_MS = 500;
 /** How long the FIFO is still read after a message (baresip closes the player meanwhile). */
