@@ -37,6 +37,9 @@ import { CallbackPrompts } from './greetings/callback-prompts.ts';
 import { SoxEspeakAudio } from '../adapters/audio/sox-espeak-audio.ts';
 import { DeskSettings } from './desk/desk-settings.ts';
 import { DeskGreetings } from './greetings/desk-greetings.ts';
+import { CallRecordings } from './recordings/call-recordings.ts';
+import { RecordingNotice } from './recordings/recording-notice.ts';
+import { Sox } from '../adapters/audio/sox.ts';
 
 export interface RunningUnit {
   unit: DeskUnit;
@@ -48,6 +51,8 @@ export interface RunningUnit {
   records: RecordsService;
   /** R9 voice messages (issue 20 item 3): the slips with audio the unit takes out of hours; prune() is retention's. */
   voiceMessages: VoiceMessages;
+  /** Issue 20 item 4: call recordings (opt-in; prune() is retention's). */
+  recordings: CallRecordings;
   /** Greeting and announcement files for the SIP side (issue 7); the built-ins are made in the background at start. */
   greetings: GreetingLibrary;
   /** R4: the call-back offer's prompts (live config changes reach them). */
@@ -77,7 +82,7 @@ async function createPanel(config: Config, logger: AppLogger): Promise<Panel> {
   return createBoardPanel(config.panel, logger.child({ module: 'panel' }));
 }
 
-async function createSipLine(config: Config, dataDir: string, logger: AppLogger, prompts: HoldPrompts, messagePrompt: MessagePrompt): Promise<SipLine> {
+async function createSipLine(config: Config, dataDir: string, logger: AppLogger, prompts: HoldPrompts, messagePrompt: MessagePrompt, notice: RecordingNotice): Promise<SipLine> {
   const audio = await handsetAudio(config.audio);
   if (audio.headlessReason) logger.warn({ reason: audio.headlessReason }, 'the handset has no audio: calls are silent both ways');
   else logger.info({ devices: audio.devices }, 'handset audio');
@@ -88,6 +93,8 @@ async function createSipLine(config: Config, dataDir: string, logger: AppLogger,
     ...(config.voiceMessages.enabled
       ? { voiceMessages: { ...config.voiceMessages, prompt: (at: number) => messagePrompt.voiceMessageFor(at) } }
       : {}),
+    // Issue 20 item 4: calls the handset takes are recorded, after the notice (src/adapters/sip/line/call-dumps.ts).
+    ...(config.recording.enabled ? { recording: { notice: () => notice.notice() } } : {}),
   });
 }
 
@@ -118,7 +125,9 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     }),
   });
   if (config.voiceMessages.syncAudio) logger.warn('voiceMessages.syncAudio is on, but sending the audio upstream is not carried out yet: the audio stays on the unit, its slip syncs');
-  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings, messagePrompt));
+  // Issue 20 item 4: "本次通话可能会被录音" before a recorded call (config recording.notice).
+  const recordingNotice = new RecordingNotice({ store: greetings.store, audio: new SoxEspeakAudio(), settings: () => ({ notice: config.recording.notice, voice: config.greetings.voice }) });
+  const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings, messagePrompt, recordingNotice));
   const panel = overrides.panel ?? (await createPanel(config, logger));
   const unit = new DeskUnit({
     settings: {
@@ -153,7 +162,10 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, store: state, journal, clock, logger,
     dispatch: (event) => unit.dispatch(event),
     // R9: a voice message's audio goes with its slip's journal file.
-    afterRetention: () => voiceMessages.prune(),
+    afterRetention: async () => {
+      await voiceMessages.prune();
+      await recordings.prune();
+    },
   });
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({
@@ -182,6 +194,23 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     logger,
   });
   await voiceMessages.start();
+  // After the returning callers: its record decoration (recorded) wraps theirs (contactName).
+  const sox = new Sox();
+  const recordings = new CallRecordings({
+    dir: join(dataDir, 'recordings'),
+    sip,
+    unit,
+    journal,
+    findRecord: async (id) => {
+      await records.ready();
+      return records.getCall(id).then((c) => c.record, () => null);
+    },
+    merge: (left, right, output) => sox.mergeStereo(left, right, output),
+    clock,
+    logger,
+  });
+  await recordings.start(config.recording.enabled);
+  if (config.recording.enabled) logger.info({ dir: join(dataDir, 'recordings') }, 'call recording is on: calls the handset takes are recorded after the notice');
   // Issue 20 item 5: today's mode, holidays and away colleagues set from the page, audited (its own state file).
   const deskStore = new LowdbStateStore(join(dataDir, 'state', 'desk.json'));
   const deskAside = await deskStore.openSettingAsideCorrupt();
@@ -196,8 +225,9 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   try {
     // The journal is read in the background: a long one must not hold up the panel and the SIP line.
     void records.start();
-    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers }, desk, greetings: pageGreetings });
+    listeners = await startListeners({ http: config.http, config, dataDir, unit, unitId: config.unitId, records, directory, tokens: tokenStoreIn(dataDir), sync, configWriter, provisioning, clock, logger, contacts: { book: contacts, callers }, desk, greetings: pageGreetings, recordings: { recordings, receptionMayPlay: config.recording.receptionMayPlay } });
   } catch (err) {
+    await recordings.stop();
     callers.stop();
     records.stop();
     await sync.stop();
@@ -218,11 +248,13 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     lan: listeners.lan && { url: listeners.lan.url, fingerprint: listeners.lan.fingerprint },
     records,
     voiceMessages,
+    recordings,
     sync,
     configWriter,
     provisioning,
     async stop() {
       await listeners.close();
+      await recordings.stop();
       callers.stop();
       await voiceMessages.stop();
       records.stop();

@@ -15,6 +15,7 @@ import { ruleOrderIssues } from './rule-order.ts';
 import { CONFIG_VERSION } from './migrate.ts';
 import { upstreamSchema } from './upstream-schema.ts';
 import { voiceMessagesSchema } from './voice-messages-schema.ts';
+import { recordingSchema } from './recording-schema.ts';
 
 /** setTimeout's ceiling (2^31-1 ms, about 24.8 days): a longer delay would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -181,6 +182,8 @@ export const configSchema = z
     greetings: greetingsSchema.default({}),
     /** SPEC R9: voice messages out of hours (issue 20 item 3). */
     voiceMessages: voiceMessagesSchema.default({}),
+    /** Issue 20 item 4: opt-in call recording (off by default; read at start). */
+    recording: recordingSchema.default({}),
     // Listener addresses and ports: set on the unit only.
     http: boxOnly(httpSchema).default({}),
     records: recordsSchema.default({}),

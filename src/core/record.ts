@@ -60,6 +60,11 @@ export interface CallRecord {
    * callerName); null or absent when the number is not in the book (and on records written before the book).
    */
   contactName?: string | null;
+  /**
+   * Issue 20 item 4: the call's audio is kept on the unit (recording on, and the receptionist took the call).
+   * Optional only because records written before recording lack it (read as false).
+   */
+  recorded?: boolean;
   talkMs: number;
   endedAt: string;
   hungUpFirst: HungUpFirst;

@@ -33,6 +33,7 @@ export const CALL_COLUMN_LABELS: { readonly [K in 'seq' | keyof CallRecord]-?: L
   bridgedMs: { zh: '三方接通时长（毫秒）', en: 'Bridged (ms)' },
   consultFor: { zh: '咨询转接所属来电', en: 'Consult for call' },
   contactName: { zh: '通讯录名称', en: 'Contact name' },
+  recorded: { zh: '已录音', en: 'Recorded' },
   talkMs: { zh: '通话时长（毫秒）', en: 'Talk (ms)' },
   endedAt: { zh: '结束时间', en: 'Ended at' },
   hungUpFirst: { zh: '先挂断方', en: 'Hung up first' },

@@ -56,6 +56,8 @@ export interface ListenerDeps {
   desk?: HttpOptions['desk'];
   /** Greetings from the page (issue 20 item 5). */
   greetings?: HttpOptions['greetings'];
+  /** Call recordings (issue 20 item 4). */
+  recordings?: HttpOptions['recordings'];
 }
 
 export interface Listeners {
@@ -92,6 +94,7 @@ export async function startListeners(deps: ListenerDeps): Promise<Listeners> {
     ...(deps.contacts ? { contacts: deps.contacts } : {}),
     ...(deps.desk ? { desk: deps.desk } : {}),
     ...(deps.greetings ? { greetings: deps.greetings } : {}),
+    ...(deps.recordings ? { recordings: deps.recordings } : {}),
     pairing: {
       desk: new PairingDesk(deps.tokens, pairingStoreIn(deps.dataDir), () => new Date(deps.clock.now())),
       certificate: () => publicCertificate({ dataDir: deps.dataDir, certFile: deps.http.lan.certFile }),

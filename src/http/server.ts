@@ -46,6 +46,7 @@ import type { DeskSettings } from '../app/desk/desk-settings.ts';
 import { deskRoutes } from './routes/desk.ts';
 import type { DeskGreetings } from '../app/greetings/desk-greetings.ts';
 import { greetingRoutes } from './routes/greetings.ts';
+import { recordingRoutes, type RecordingRoutesOptions } from './routes/recordings.ts';
 
 export interface LanOptions {
   https: { cert: string; key: string };
@@ -84,9 +85,11 @@ export interface HttpOptions {
   desk?: DeskSettings;
   /** Greetings made, heard and set from the page (issue 20 item 5): mounted when given. */
   greetings?: DeskGreetings;
+  /** Call recordings (issue 20 item 4): listed and played by it (and reception when allowed). */
+  recordings?: RecordingRoutesOptions;
 }
 
-export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts, desk, greetings }: HttpOptions): FastifyInstance {
+export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, config, directory, sync, configWriter, provisioning, idempotency, pairing, contacts, desk, greetings, recordings }: HttpOptions): FastifyInstance {
   const app = Fastify({
     // The app's logger is pino, which is what fastify expects here.
     loggerInstance: logger.child({ module: 'http', listener: lan ? 'lan' : 'local' }) as unknown as FastifyBaseLogger,
@@ -128,6 +131,7 @@ export function buildHttp({ unit, unitId, logger, records, lan, feed, metrics, c
     if (contacts) contactRoutes(scope, contacts.book, contacts.callers);
     if (desk) deskRoutes(scope, desk);
     if (greetings) greetingRoutes(scope, greetings);
+    if (recordings) recordingRoutes(scope, recordings);
     if (feed) eventRoutes(scope, feed);
     if (metrics) metricsRoutes(scope, metrics);
     if (config) configRoutes(scope, config, configWriter);

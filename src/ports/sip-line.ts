@@ -154,4 +154,19 @@ export interface SipLine {
    * as out of hours (message.recording, then message.left and onVoiceMessage). Rejects when the line cannot record.
    */
   takeMessage?(callId: string, prompt: PromptFile): Promise<void>;
+  /**
+   * Issue 20 item 4 (recording on): a call's audio, both directions as the line recorded them, handed over at the
+   * call's end, before its call.closed (so its record can say it was recorded). The listener owns the files.
+   */
+  onCallAudio?(listener: (audio: CallAudio) => void): () => void;
+}
+
+/**
+ * Issue 20 item 4: one call's recorded audio as two WAV files (16-bit mono; their headers may not be final: read to
+ * the end of the file). `caller`: what the caller said; `desk`: what the caller heard (notice, hold audio, handset).
+ */
+export interface CallAudio {
+  callId: string;
+  caller: string;
+  desk: string;
 }

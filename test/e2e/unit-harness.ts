@@ -49,6 +49,8 @@ export interface BootOptions {
   greetings?: Record<string, unknown>;
   /** R9 voice messages (config voiceMessages); off here unless given: most tests' auto-answers run at any hour. */
   voiceMessages?: Record<string, unknown>;
+  /** Call recording (config recording, issue 20 item 4); off unless given, as by default. */
+  recording?: Record<string, unknown>;
   /** R4 call-back offer (config greetings.callbackOffer). Default off here: most flows hold past the short limit. */
   callbackOffer?: 'limit' | 'check-ins' | 'off';
   /** Over the loopback-only listener settings, e.g. the LAN listener on a test port (the web page tests). */
@@ -84,6 +86,7 @@ export async function bootUnit(options: BootOptions = {}): Promise<TestUnit> {
     ...(options.audio ? { audio: options.audio } : {}),
     greetings: { autoAnswerAfterRings: options.autoAnswerAfterRings ?? 0, callbackOffer: options.callbackOffer ?? 'off', ...options.greetings },
     voiceMessages: { enabled: false, ...options.voiceMessages },
+    ...(options.recording ? { recording: options.recording } : {}),
     // The LAN listener (HTTPS on 0.0.0.0:8443 by default) is tested on its own; e2e units keep to loopback.
     http: { host: '127.0.0.1', port: 0, lan: { enabled: false }, ...options.http },
     log: { level: process.env.DESKPHONE_TEST_LOG ?? 'silent' },

@@ -29,6 +29,7 @@ import { DeskGreetings } from '../../src/app/greetings/desk-greetings.ts';
 import { GreetingLibrary } from '../../src/app/greetings/greeting-library.ts';
 import { FakeGreetingAudio } from '../../src/adapters/audio/fake-greeting-audio.ts';
 import { greetingsSchema } from '../../src/config/greetings-schema.ts';
+import { CallRecordings } from '../../src/app/recordings/call-recordings.ts';
 
 export { sampleRecord } from './sample-record.ts';
 import { pino } from 'pino';
@@ -46,6 +47,8 @@ export interface LanUnit {
   listeners: Listeners;
   f: ReturnType<typeof fakeUnit>;
   records: RecordsService;
+  /** Call recordings (issue 20 item 4): served only with the option `recordings`. */
+  recordings: CallRecordings;
   /** The contact book and the returning-caller look-up (issue 20), mounted as on the unit. */
   contacts: ContactBook;
   callers: ReturningCallers;
@@ -73,6 +76,8 @@ export interface LanUnitOptions {
   configWriter?: ConfigWriter;
   /** Colleagues to call and transfer to: call control (POST /api/v1/calls, call-back dial) is mounted with it. */
   directory?: DirectoryBook;
+  /** Call recordings (issue 20 item 4): the routes mounted, reading <dataDir>/recordings (nothing recorded). */
+  recordings?: { receptionMayPlay: boolean };
 }
 
 /**
@@ -122,11 +127,18 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
     wallboard: await addToken(tokens, 'wall-1', 'wallboard', now),
   };
   const delays: number[] = [];
+  const recordings = new CallRecordings({
+    dir: join(dataDir, 'recordings'), sip: {}, unit: f.unit, journal: f.journal, clock, logger,
+    findRecord: (id) => records.getCall(id).then((c) => c.record, () => null),
+    merge: () => Promise.reject(new Error('no merging in LAN tests')),
+  });
+  await recordings.start(false);
   const listeners = await startListeners({
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
     dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers }, desk, greetings: pageGreetings,
     ...(options.config ? { config: options.config } : {}), ...(options.configWriter ? { configWriter: options.configWriter } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.recordings ? { recordings: { recordings, receptionMayPlay: options.recordings.receptionMayPlay } } : {}),
     sleep: async (ms) => {
       delays.push(ms);
     },
@@ -159,7 +171,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
       req.end(body);
     });
   return {
-    dataDir, listeners, f, records, contacts, callers, desk, greetings: { library, page: pageGreetings, audio }, tokens, logs, delays, cert, port, token, call,
+    dataDir, listeners, f, records, contacts, callers, desk, recordings, greetings: { library, page: pageGreetings, audio }, tokens, logs, delays, cert, port, token, call,
     async stop() {
       callers.stop();
       records.stop();

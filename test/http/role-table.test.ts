@@ -42,6 +42,9 @@ const EXPECTED: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/messages': ['reception'],
   'POST /api/v1/messages/:id/delivered': ['reception'],
   'GET /api/v1/messages/:id/audio': ['it', 'reception'],
+  // Call recordings (issue 20 item 4): reception only when the installer allows it (allowed in this unit).
+  'GET /api/v1/recordings': ['it', 'reception'],
+  'GET /api/v1/calls/:id/recording': ['it', 'reception'],
   'GET /api/v1/callbacks': ['it', 'reception'],
   'POST /api/v1/callbacks/:id/done': ['reception'],
   'POST /api/v1/callbacks/:id/dial': ['reception'],
@@ -192,6 +195,9 @@ const CALLS: Record<string, Call> = {
   'POST /api/v1/messages/:id/delivered': { path: async () => `/api/v1/messages/${await freshSlip()}/delivered`, ok: 200 },
   // A written slip has no audio (R9 voice messages: test/e2e/voice-message.test.ts plays one).
   'GET /api/v1/messages/:id/audio': { path: async () => `/api/v1/messages/${await freshSlip()}/audio`, ok: 404 },
+  'GET /api/v1/recordings': { path: '/api/v1/recordings', ok: 200 },
+  // A recording planted for the sample call r-a (test/app/call-recordings.test.ts and the e2e test make real ones).
+  'GET /api/v1/calls/:id/recording': { path: '/api/v1/calls/r-a/recording', ok: 200 },
   'GET /api/v1/callbacks': { path: '/api/v1/callbacks', ok: 200 },
   'POST /api/v1/callbacks/:id/done': { path: async () => `/api/v1/callbacks/${await freshSlip()}/done`, body: () => ({ outcome: 'reached' }), ok: 200 },
   'POST /api/v1/callbacks/:id/dial': { path: async () => `/api/v1/callbacks/${await freshSlip()}/dial`, ok: 201, after: hangUp },
@@ -248,7 +254,7 @@ beforeAll(async () => {
     dataDir: join(dir, 'data'), timeZone: 'Asia/Shanghai',
     sip: { registrar: { host: 'pbx.example', username: CONFIG_VALUE, password: SECRET } },
   });
-  u = await startLanUnit(PORT, { config, configWriter, directory: new DirectoryBook([{ name: 'Li Wei', uri: 'sip:li@pbx.example' }], 'pbx.example') });
+  u = await startLanUnit(PORT, { config, configWriter, directory: new DirectoryBook([{ name: 'Li Wei', uri: 'sip:li@pbx.example' }], 'pbx.example'), recordings: { receptionMayPlay: true } });
   // Tokens the way the README makes them: `deskphone token add --config FILE --role ROLE --name NAME`.
   const cliConfig = join(dir, 'cli-config.json');
   await writeFile(cliConfig, JSON.stringify({ dataDir: u.dataDir }));
@@ -260,6 +266,7 @@ beforeAll(async () => {
   }
   u.f.unit.emit('recorded', await u.f.journal.append(sampleRecord({ id: 'r-a', callerNumber: NUMBER, callerName: NAME, outcome: 'missed', answeredAt: null, answeredBy: 'nobody', pickedUpAt: null, talkMs: 0 })));
   await u.records.annotate('r-a', { notes: NOTE }, 'test');
+  await writeFile(join(u.dataDir, 'recordings', 'r-a.wav'), Buffer.alloc(44 + 3200));
   await freshSlip();
   // A call that rang (and ended): its ring-time summary (issue 20).
   u.f.sip.raise({ type: 'call.incoming', callId: 'ring-a', number: NUMBER, displayName: NAME });

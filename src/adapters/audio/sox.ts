@@ -53,6 +53,17 @@ export class Sox {
     return parseStat(r.stderr, label);
   }
 
+  /**
+   * Issue 20 item 4: one stereo 16-bit WAV of two mono ones, `left` on the left channel, `right` on the right (the
+   * shorter padded with silence). --ignore-length: sndfile's headers are final only once baresip closes them.
+   */
+  async mergeStereo(left: string, right: string, output: string): Promise<void> {
+    const r = await runProgram(this.program, ['-D', '-M', '--ignore-length', left, '--ignore-length', right, '-b', '16', '-e', 'signed-integer', '-t', 'wav', output], {
+      timeoutMs: this.timeoutMs,
+    });
+    if (r.code !== 0) throw new Error(`sox could not merge ${left} and ${right}: ${failureText(r.stderr)}`);
+  }
+
   /** Writes the default hold music (aufile format) to `output`. */
   async holdMusic(output: string): Promise<void> {
     const notes = HOLD_MUSIC_NOTES.map(([s, note]) => `|${this.program} -n -p synth ${s} pluck ${note}`);

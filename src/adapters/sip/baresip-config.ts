@@ -66,7 +66,7 @@ export const NO_TONES_DIR = 'no-tones';
 
 export function renderBaresipConfig(
   sip: SipConfig,
-  options: { audio?: AudioDevices; modulePath?: string; configDir?: string; alsa?: boolean } = {},
+  options: { audio?: AudioDevices; modulePath?: string; configDir?: string; alsa?: boolean; sndPath?: string } = {},
 ): BaresipFiles {
   const audio = options.audio ?? HEADLESS_AUDIO;
   const modules = audio === HEADLESS_AUDIO ? [] : audioModules(audio);
@@ -100,6 +100,9 @@ export function renderBaresipConfig(
     'module aufile.so',
     'module aubridge.so',
     ...modules.map((m) => `module ${m}.so`),
+    // Issue 20 item 4 (recording on): sndfile dumps every call's decoded and encoded audio under snd_path
+    // (./line/call-dumps.ts ties each pair to its call). Read once when the module loads.
+    ...(options.sndPath ? [`snd_path ${options.sndPath}`, 'module sndfile.so'] : []),
     'module_app account.so',
     'module_app menu.so',
     'module_app ctrl_tcp.so',

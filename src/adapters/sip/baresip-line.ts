@@ -33,7 +33,7 @@ import type { SipConfig } from '../../config/schema.ts';
 import { SipError } from '../../core/errors.ts';
 import type { CloseReason } from '../../core/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { ConsultRequest, HoldPrompts, PromptFile, RecordedMessage, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
+import type { CallAudio, ConsultRequest, HoldPrompts, PromptFile, RecordedMessage, SipLine, SipLineEvent, TransferRequest } from '../../ports/sip-line.ts';
 import { HEADLESS_AUDIO, SILENT_PLAYER, lineAors, renderBaresipConfig, writeBaresipConfig, type AudioDevices } from './baresip-config.ts';
 import { BaresipProcess } from './baresip-process.ts';
 import { parseCallList, type ListedCall } from './call-list.ts';
@@ -42,6 +42,7 @@ import { dtmfDigit, mapEvent, type BaresipEvent } from './event-map.ts';
 import { Answerer } from './line/answer.ts';
 import { AudioRoutes } from './line/audio-routes.ts';
 import { Bridges } from './line/bridge.ts';
+import { CallDumps } from './line/call-dumps.ts';
 import { CallLink } from './line/call-link.ts';
 import { Consults } from './line/consult.ts';
 import { Dialer } from './line/dial.ts';
@@ -79,6 +80,12 @@ export interface BaresipLineOptions {
    * (./line/message-tap.ts). Absent: no messages.
    */
   voiceMessages?: { maxMs: number; silenceMs: number; minSoundMs: number; prompt(instantMs: number): Promise<PromptFile | null> };
+  /**
+   * Issue 20 item 4 (config recording.enabled): baresip's sndfile module dumps every call's audio under
+   * <dataDir>/baresip/dumps (./line/call-dumps.ts); a call the handset answers first hears `notice()`, then the
+   * handset. Each core call's pair goes to onCallAudio's listeners at its end; every other call's is removed.
+   */
+  recording?: { notice(): Promise<PromptFile | null> };
 }
 
 type Listener = (event: SipLineEvent) => void;
@@ -110,6 +117,9 @@ export class BaresipLine implements SipLine {
   private tapsReady = false;
   private tapsEnv: Record<string, string> = {};
   private readonly farewells: Farewells;
+  /** Issue 20 item 4: sndfile's dumps tied to calls (null: recording off). */
+  private readonly dumps: CallDumps | null;
+  private readonly audioListeners = new Set<(audio: CallAudio) => void>();
   private readonly longPlay: LongPlay;
   /** A dial given up on, hung up until baresip no longer has its call (./orphan-dial.ts). */
   private readonly orphan: OrphanDial;
@@ -178,6 +188,7 @@ export class BaresipLine implements SipLine {
         })
       : null;
     this.farewells = new Farewells({ audio, hangups: this.hangups, log });
+    this.dumps = opts.recording ? new CallDumps(join(opts.dataDir, 'baresip', 'dumps'), log) : null;
   }
 
   onEvent(listener: Listener): () => void {
@@ -202,7 +213,12 @@ export class BaresipLine implements SipLine {
       }
     }
     if (this.tapsReady) env = { ...env, ...this.tapsEnv };
-    await writeBaresipConfig(dir, renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir, alsa: this.tapsReady }));
+    // Issue 20 item 4: an empty dump folder before baresip starts (a call's dumps from a previous run are no call's now).
+    if (this.dumps) await this.dumps.reset();
+    await writeBaresipConfig(
+      dir,
+      renderBaresipConfig(sip, { audio: this.opts.audio, modulePath: this.opts.modulePath, configDir: dir, alsa: this.tapsReady, ...(this.dumps ? { sndPath: this.dumps.dir } : {}) }),
+    );
     this.log.info(
       { configDir: dir, listen: `${sip.listenAddress}:${sip.listenPort}`, registrar: sip.registrar?.host ?? null },
       'starting baresip',
@@ -292,6 +308,9 @@ export class BaresipLine implements SipLine {
   }
 
   answer(callId: string): Promise<void> {
+    // Issue 20 item 4: a recorded call starts with the notice (in place of the R3 greeting at pick-up).
+    const recording = this.opts.recording;
+    if (recording) return this.audio.greetThenConnect(callId, () => recording.notice());
     if (this.opts.greetingAtPickup) return this.audio.greetThenConnect(callId);
     return this.audio.answerWithHandset(callId);
   }
@@ -387,6 +406,22 @@ export class BaresipLine implements SipLine {
   }
 
   /** R9: hear each voice message recorded (before the line's message.left event). */
+  onCallAudio(listener: (audio: CallAudio) => void): () => void {
+    this.audioListeners.add(listener);
+    return () => this.audioListeners.delete(listener);
+  }
+
+  /** Issue 20 item 4: a core call's recorded pair goes to the listeners (before call.closed); any other's is removed. */
+  private handOverAudio(callId: string, core: boolean): void {
+    const files = this.dumps?.closed(callId);
+    if (!files) return;
+    if (!core || this.audioListeners.size === 0) {
+      void CallDumps.remove(files).catch(() => undefined);
+      return;
+    }
+    for (const l of this.audioListeners) l({ callId, ...files });
+  }
+
   onVoiceMessage(listener: (message: RecordedMessage) => void): () => void {
     return this.taps?.onMessage(listener) ?? (() => {});
   }
@@ -436,6 +471,7 @@ export class BaresipLine implements SipLine {
     // A consult leg not bridged is no call of the core's: it ends with consult.ended.
     if (this.consults.isLeg(callId)) return this.consults.gone(callId, `closed by the line (${reason})`);
     if (!this.calls.remove(callId)) return;
+    this.handOverAudio(callId, true);
     // R9: a message ends with the call; its audio is delivered (and message.left emitted) before call.closed.
     this.taps?.closed(callId);
     this.audio.stop(callId);
@@ -474,6 +510,10 @@ export class BaresipLine implements SipLine {
   }
 
   private onBaresipEvent(ev: BaresipEvent): void {
+    // Issue 20 item 4: every call's sndfile pair is named for it as its audio starts (consult legs, dials too).
+    if (this.dumps && ev.id && ev.type === 'CALL_ESTABLISHED') void this.dumps.established(ev.id);
+    // A call that is not the core's (a consult leg, an orphan dial) keeps no recording.
+    if (this.dumps && ev.id && ev.type === 'CALL_CLOSED' && !this.calls.has(ev.id)) this.handOverAudio(ev.id, false);
     if (this.consults.onEvent(ev)) return;
     if (this.orphan.onEvent(ev, (id) => this.calls.has(id))) return;
     // R9: # ends a voice message (the key also goes on to the core as for any call).

@@ -60,6 +60,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /api/v1/messages/:id/delivered': 'records.write',
   // R9 voice messages (issue 20 item 3): the caller's recording, for reception and it.
   'GET /api/v1/messages/:id/audio': 'calls.read',
+  // Call recordings (issue 20 item 4): it; reception only when the installer allows it (the route refuses otherwise).
+  'GET /api/v1/recordings': 'calls.read',
+  'GET /api/v1/calls/:id/recording': 'calls.read',
   'GET /api/v1/callbacks': 'calls.read',
   'POST /api/v1/callbacks/:id/done': 'records.write',
   'POST /api/v1/callbacks/:id/dial': 'records.write',

@@ -95,6 +95,7 @@ const CELL_OF: { [K in keyof CallRecord]-?: (r: CallRecord) => unknown } = {
   bridgedMs: (r) => r.bridgedMs,
   consultFor: (r) => r.consultFor,
   contactName: (r) => r.contactName,
+  recorded: (r) => r.recorded ?? false,
   talkMs: (r) => r.talkMs,
   endedAt: (r) => r.endedAt,
   hungUpFirst: (r) => r.hungUpFirst,

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MessageSlip } from '../../app/records/records-book.ts';
@@ -72,6 +72,19 @@ export function byteRange(header: string | undefined, size: number): { start: nu
   return { start, end };
 }
 
+/** A WAV file on the unit, whole or one byte range of it (voice messages, call recordings). */
+export function sendWav(reply: FastifyReply, rangeHeader: string | undefined, path: string, size: number): FastifyReply {
+  const range = byteRange(rangeHeader, size);
+  reply.header('content-type', 'audio/wav').header('accept-ranges', 'bytes').header('cache-control', 'no-store');
+  if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${size}`).send();
+  if (range === null) return reply.header('content-length', size).send(createReadStream(path));
+  return reply
+    .status(206)
+    .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+    .header('content-length', range.end - range.start + 1)
+    .send(createReadStream(path, { start: range.start, end: range.end }));
+}
+
 /**
  * `voiceDir`: where voice messages' audio is (`<dataDir>/voice-messages`); without it no audio route. R9 voice
  * messages (issue 20 item 3) are played by reception and it (`calls.read`), never cached by the browser.
@@ -97,15 +110,7 @@ export function messageRoutes(app: FastifyInstance, records: RecordsService, voi
       const path = join(voiceDir, file);
       const size = await stat(path).then((s) => s.size, () => null);
       if (size === null) throw new NotFoundError('params.id', "this message's audio is gone (removed with its records)");
-      const range = byteRange(request.headers.range, size);
-      reply.header('content-type', 'audio/wav').header('accept-ranges', 'bytes').header('cache-control', 'no-store');
-      if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${size}`).send();
-      if (range === null) return reply.header('content-length', size).send(createReadStream(path));
-      return reply
-        .status(206)
-        .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
-        .header('content-length', range.end - range.start + 1)
-        .send(createReadStream(path, { start: range.start, end: range.end }));
+      return sendWav(reply, request.headers.range, path, size);
     });
   }
   api.post('/api/v1/messages/:id/delivered', { schema: { params: idParam } }, async (request) =>

@@ -69,9 +69,9 @@ export class AudioRoutes {
    * R3, optional: answered from the handset, the caller first hears the greeting with the earpiece muted, then
    * silence; the handset is connected at the greeting's end (a late or failed switch leaves the caller in
    * silence a moment longer, never hung up). Resolves once the call is established; hold or hang-up during the
-   * greeting cancel the switch.
+   * greeting cancel the switch. `prompt`: another file than the greeting (issue 20 item 4: the recording notice).
    */
-  async greetThenConnect(callId: string): Promise<void> {
+  async greetThenConnect(callId: string, prompt?: () => Promise<PromptFile | null>): Promise<void> {
     const { link, answerer, prompts } = this.deps;
     const route: Route = { timer: null };
     this.held.set(callId, route);
@@ -81,7 +81,7 @@ export class AudioRoutes {
       this.forget(callId, route);
       throw err;
     }
-    const greeting = await prompts?.greetingFor(Date.now());
+    const greeting = prompt ? await prompt() : await prompts?.greetingFor(Date.now());
     if (!greeting) return this.resume(callId);
     const played = await this.longPlay(greeting, null);
     await link.enqueue(async () => {
