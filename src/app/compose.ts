@@ -142,6 +142,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       transfer: { ...config.sip.transfer, timeoutMs: config.sip.transferTimeoutMs },
       // R9/R13: a colleague who declines has the caller leave them a voice message.
       voiceMessageWhenDeclined: config.voiceMessages.enabled && config.voiceMessages.whenDeclined,
+      // R4/R9: a caller past the hold limit may press 3 for a voice message (when the line can record one: sip.up).
+      voiceMessageAtHoldLimit: config.voiceMessages.enabled && config.voiceMessages.atHoldLimit,
     },
     sip,
     panel,
@@ -152,6 +154,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     whisper: (caller) => greetings.whisperFor(caller),
     discardWhisper: (file) => greetings.discardWhisper(file),
     voiceMessagePrompt: (to) => messagePrompt.forColleague(spokenName(to)),
+    deskMessagePrompt: () => messagePrompt.forDesk(),
     callbackPrompts,
   });
   const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);

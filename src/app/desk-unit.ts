@@ -43,6 +43,8 @@ export interface DeskUnitDeps {
   whisper?: ConsultPrompts['whisper'];
   /** R9/R13: what a caller hears before leaving a voice message for colleague `to` (ends in the tone). */
   voiceMessagePrompt?: (to: string) => Promise<PromptFile | null>;
+  /** R4/R9: what a caller past the hold limit who pressed 3 hears before the desk's voice message (instruction, tone). */
+  deskMessagePrompt?: () => Promise<PromptFile | null>;
   discardWhisper?: ConsultPrompts['discardWhisper'];
   /** R4: what a caller offered a call-back hears (absent: hold audio instead of each prompt). */
   callbackPrompts?: CallbackPromptSource;
@@ -410,17 +412,18 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   }
 
   /**
-   * R9/R13: the colleague declined: the caller leaves them a voice message. When that cannot be (no prompt, a line
-   * that cannot record), the caller simply stays on hold at the desk, as without voice messages.
+   * R9/R13: the colleague declined: the caller leaves them a voice message; `to` null (R4, key 3 at the hold limit):
+   * the desk's. When that cannot be (no prompt, a line that cannot record), the caller simply stays on hold at the
+   * desk, as without voice messages.
    */
-  private async leaveMessage(callId: string, to: string): Promise<void> {
+  private async leaveMessage(callId: string, to: string | null): Promise<void> {
     try {
-      const prompt = await this.deps.voiceMessagePrompt?.(to);
+      const prompt = to === null ? await this.deps.deskMessagePrompt?.() : await this.deps.voiceMessagePrompt?.(to);
       if (!prompt || !this.deps.sip.takeMessage) throw new Error('voice messages are not available');
       await this.deps.sip.takeMessage(callId, prompt);
-      this.log.info({ callId, to }, 'the caller leaves the colleague a voice message');
+      this.log.info({ callId, to: to ?? 'desk' }, 'the caller leaves a voice message');
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, callId, to }, 'no voice message for the colleague: the caller stays on hold at the desk');
+      this.log.warn({ err: (err as Error).message, callId, to: to ?? 'desk' }, 'no voice message: the caller stays on hold at the desk');
     }
   }
 

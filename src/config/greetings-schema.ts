@@ -119,6 +119,10 @@ export const greetingsSchema = z
           .default('{caller} 来电，按 1 接通，按 2 请对方留言。'),
         /** R4: the call-back offered to a caller waiting past the hold limit. */
         callbackOffer: spoken.default('按 1 留下号码，我们会尽快回电；按 2 继续等待。Press 1 to leave your number for a call-back, press 2 to keep holding.'),
+        /** R4, R9: the offer instead, when the caller can also leave a voice message (key 3; voiceMessages.atHoldLimit). */
+        callbackOfferWithMessage: spoken.default(
+          '按 1 留下号码，我们会尽快回电；按 2 继续等待；按 3 留言。Press 1 to leave your number for a call-back, press 2 to keep holding, press 3 to leave a message.',
+        ),
         /** R4, R8: the caller's number read back digit by digit ({number}), and how to confirm it. */
         callbackReadBack: spoken
           .refine((t) => t.includes('{number}'), 'must contain {number}')

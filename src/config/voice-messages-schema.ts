@@ -27,6 +27,11 @@ export const voiceMessagesSchema = z
       .default('请在提示音后留言，留言完毕请按井号键或挂机。Please leave a message after the tone, then press hash or hang up.'),
     /** R13: a colleague who declines a consult transfer (603, or key 2) has the caller leave them a voice message. */
     whenDeclined: z.boolean().default(true),
+    /**
+     * R4: a caller offered a call-back at the hold limit may press 3 to leave the desk a voice message (the offer then
+     * says so: greetings.announcements.callbackOfferWithMessage); they hear `instruction` and the tone first.
+     */
+    atHoldLimit: z.boolean().default(true),
     /** What that caller hears before the tone; `{name}` is the colleague. */
     declinedInstruction: z
       .string()

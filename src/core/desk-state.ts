@@ -99,6 +99,8 @@ export interface WaitingCall {
 
 export interface DeskState {
   sipUp: boolean;
+  /** R9: the SIP line can record a voice message during a call (sip.up said so). */
+  voiceMessagesAvailable?: boolean;
   panelFault: boolean;
   /** The journal cannot write: READY shows a fault until it can again. */
   journalFault: boolean;

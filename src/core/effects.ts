@@ -23,8 +23,11 @@ export type Effect =
   | { type: 'sip'; command: SipCommand; callId: string }
   /** R4: a held caller's check-in: they hear the "thank you for waiting" announcement, then hold audio again. */
   | { type: 'announce'; callId: string; what: 'hold-thanks' }
-  /** R4: the call-back offered instead of a long hold (desk/callback-offer.ts); `number` is the caller's, dialable. */
-  | { type: 'callback'; callId: string; step: CallbackStep; number: string }
+  /**
+   * R4: the call-back offered instead of a long hold (desk/callback-offer.ts); `number` is the caller's, dialable.
+   * `withMessage` (the offer only, R9): the offer also says "按 3 留言" (desk/message-at-limit.ts).
+   */
+  | { type: 'callback'; callId: string; step: CallbackStep; number: string; withMessage?: true }
   /** R13: announce the transfer to the caller, then transfer the call to `target`. */
   | { type: 'transfer'; callId: string; target: TransferTarget }
   /**
@@ -38,8 +41,9 @@ export type Effect =
   | { type: 'endConsult'; callId: string; legId: string }
   /**
    * R9/R13: the colleague declined: the caller hears "<to> cannot take your call, please leave a message after the
-   * tone" and leaves a voice message for them (the line says message.recording once it plays).
+   * tone" and leaves a voice message for them (the line says message.recording once it plays). `to` null (R4/R9, a
+   * caller past the hold limit pressed 3): the desk's message, after the out-of-hours instruction and the tone.
    */
-  | { type: 'voiceMessage'; callId: string; to: string }
+  | { type: 'voiceMessage'; callId: string; to: string | null }
   /** A call ended: append its record to the journal. */
   | { type: 'record'; record: CallRecord };

@@ -28,8 +28,11 @@ export type TransferAnnounce = 'receptionist' | 'unit';
 export type ConsultEndReason = 'busy' | 'declined' | 'no-answer' | 'refused' | 'hangup' | 'cancelled' | 'lost';
 
 export type CoreEvent =
-  /** The SIP stack is up (ready, and registered where a registrar is used). */
-  | { type: 'sip.up' }
+  /**
+   * The SIP stack is up (ready, and registered where a registrar is used). `voiceMessages`: the line can record a
+   * voice message during a call (R9: baresip 1.0 with its taps made); absent: it cannot.
+   */
+  | { type: 'sip.up'; voiceMessages?: boolean }
   /**
    * The SIP stack cannot take new calls (not registered, control link lost, restarting). Calls in progress go
    * on: the SIP adapter closes the ones the stack really lost with reason `lost`.

@@ -109,6 +109,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'call.callback.confirming': 'The caller chose a call-back; their number is being read back to confirm',
   'call.callback.confirmed': 'The caller confirmed a call-back: goodbye, then the unit hangs up; the call-back is on the list',
   'call.callback.declined': 'The caller chose to keep holding',
+  'call.callback.message': 'The caller pressed 3 to leave a voice message: the instruction is playing',
   'call.ring': 'Ring',
   'call.ringOf': '{ring} of {budget}',
   'call.ringing': 'Ringing for',

@@ -107,6 +107,7 @@ export const zh = {
   'call.callback.confirming': '来电人选择回电，正在向其复述号码确认',
   'call.callback.confirmed': '来电人已确认回电：正在道别，随后挂断；回电已加入待回电',
   'call.callback.declined': '来电人选择继续等待',
+  'call.callback.message': '来电人按 3 选择留言：正在播放留言提示',
   'call.ring': '响铃',
   'call.ringOf': '第 {ring} 声（限 {budget} 声）',
   'call.ringing': '已响',

@@ -454,7 +454,8 @@ export class BaresipLine implements SipLine {
   private setUp(): void {
     if (this.up) return;
     this.up = true;
-    this.emit({ type: 'sip.up' });
+    // R9: whether a call's caller can leave a voice message now (1.0 only: 1.1's auplay would tap every call).
+    this.emit(this.taps && this.tapsReady && !this.shared.enabled ? { type: 'sip.up', voiceMessages: true } : { type: 'sip.up' });
   }
 
   private setDown(reason: string): void {

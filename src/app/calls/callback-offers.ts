@@ -11,7 +11,8 @@ import type { PromptFile, SipLine } from '../../ports/sip-line.ts';
 
 /** The files of the dialogue (src/app/greetings/callback-prompts.ts). */
 export interface CallbackPromptSource {
-  offer(): Promise<PromptFile>;
+  /** `withMessage`: the offer that also says "按 3 留言". */
+  offer(withMessage?: boolean): Promise<PromptFile>;
   readBack(number: string): Promise<PromptFile>;
   goodbye(): Promise<PromptFile>;
   discard(file: PromptFile): Promise<void>;
@@ -32,12 +33,12 @@ export class CallbackOffers {
   constructor(private readonly deps: CallbackOffersDeps) {}
 
   async carryOut(effect: CallbackEffect): Promise<void> {
-    const { callId, step, number } = effect;
+    const { callId, step, number, withMessage = false } = effect;
     const { sip, logger } = this.deps;
     this.discard(callId);
     try {
       if (step === 'goodbye') return await this.farewell(callId);
-      const file = step === 'keep-holding' ? null : await this.file(callId, step === 'offer' ? 'offer' : 'read-back', number);
+      const file = step === 'keep-holding' ? null : await this.file(callId, step === 'offer' ? 'offer' : 'read-back', number, withMessage);
       if (file && step === 'read-back') this.readBacks.set(callId, file);
       await sip.prompt(callId, file);
     } catch (err) {
@@ -61,11 +62,11 @@ export class CallbackOffers {
     }
   }
 
-  private async file(callId: string, what: 'offer' | 'read-back' | 'goodbye', number: string): Promise<PromptFile | null> {
+  private async file(callId: string, what: 'offer' | 'read-back' | 'goodbye', number: string, withMessage = false): Promise<PromptFile | null> {
     const { prompts, logger } = this.deps;
     if (!prompts) return null;
     try {
-      if (what === 'offer') return await prompts.offer();
+      if (what === 'offer') return await prompts.offer(withMessage);
       if (what === 'goodbye') return await prompts.goodbye();
       return await prompts.readBack(number);
     } catch (err) {

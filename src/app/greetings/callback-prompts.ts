@@ -1,7 +1,7 @@
 /**
  * What a caller offered a call-back instead of a long hold hears (SPEC R4, R8; issue 20 item 2), spoken with
- * espeak-ng in the announcements' voice from the config's texts (`greetings.announcements.callbackOffer`,
- * `.callbackReadBack`, `.callbackGoodbye`):
+ * espeak-ng in the announcements' voice from the config's texts (`greetings.announcements.callbackOffer`, or
+ * `.callbackOfferWithMessage` when key 3 leaves a voice message, `.callbackReadBack`, `.callbackGoodbye`):
  *   callback/<hash>.wav   the offer and the goodbye, made on first use and kept (the same text reuses the file)
  *   readback/<uuid>.wav   "your number is 1 3 8 …, press 1 to confirm": one per call, it names the caller's number
  *                         (personal data): removed with discard once the call has moved on, and all at start.
@@ -35,9 +35,10 @@ export class CallbackPrompts {
     this.kept.clear();
   }
 
-  /** "按 1 留下号码，我们会尽快回电；按 2 继续等待". */
-  offer(): Promise<AudioAsset> {
-    return this.keptFile(this.opts.config.announcements.callbackOffer);
+  /** "按 1 留下号码，我们会尽快回电；按 2 继续等待" (`withMessage`: "…；按 3 留言"). */
+  offer(withMessage = false): Promise<AudioAsset> {
+    const { announcements } = this.opts.config;
+    return this.keptFile(withMessage ? announcements.callbackOfferWithMessage : announcements.callbackOffer);
   }
 
   /** The polite goodbye before the unit hangs up. */

@@ -3,7 +3,7 @@
  * instruction ("请在提示音后留言…", config voiceMessages.instruction, spoken with the greetings' voice by espeak-ng
  * once and kept), and a tone; one WAV file (8 kHz mono 16-bit, as aufile plays) composed once per greeting and
  * instruction and kept under `<dataDir>/greetings/voice-message/`. A message is offered when the unit answers out of
- * hours: the greetings' out-of-hours band (which covers days off and today's mode `closed` or `lunch`, issue 20
+ * hours (and, without the greeting, to a caller past the hold limit who presses 3): the greetings' out-of-hours band (which covers days off and today's mode `closed` or `lunch`, issue 20
  * item 5) or a holiday.
  * Config keys: voiceMessages.enabled, voiceMessages.instruction, greetings.voice (through the library).
  */
@@ -57,6 +57,24 @@ export class MessagePrompt {
     let made = this.making.get(key);
     if (!made) {
       made = this.compose(key, greeting, instruction);
+      this.making.set(key, made);
+      made.catch(() => this.making.delete(key));
+    }
+    return made;
+  }
+
+  /**
+   * R4/R9: what a caller past the hold limit who pressed 3 hears before leaving the desk a voice message: the
+   * out-of-hours instruction (voiceMessages.instruction) and the tone, without the greeting; made once and kept.
+   */
+  async forDesk(): Promise<PromptFile | null> {
+    const settings = this.deps.settings();
+    if (!settings.enabled) return null;
+    const words = await this.instruction(settings.instruction, settings.voice);
+    const key = createHash('sha256').update(`desk\n${words.path}`).digest('hex').slice(0, 16);
+    let made = this.making.get(key);
+    if (!made) {
+      made = this.compose(key, null, words);
       this.making.set(key, made);
       made.catch(() => this.making.delete(key));
     }

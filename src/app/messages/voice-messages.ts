@@ -58,7 +58,8 @@ export class VoiceMessages {
   /** R13: calls whose message is for a colleague who declined the transfer (else for the desk). */
   private readonly forColleague = new Map<string, string>();
   private readonly onEffect = (e: Effect) => {
-    if (e.type === 'voiceMessage') this.forColleague.set(e.callId, e.to);
+    // A message for the desk (to null: key 3 at the hold limit) is addressed as out of hours.
+    if (e.type === 'voiceMessage' && e.to !== null) this.forColleague.set(e.callId, e.to);
   };
   private readonly log: Logger;
   private off: (() => void) | null = null;

@@ -22,6 +22,11 @@ export interface DeskSettings {
    * (config voiceMessages.whenDeclined); absent/false: the caller comes back to the desk on hold.
    */
   voiceMessageWhenDeclined?: boolean;
+  /**
+   * R4/R9: a caller past the hold limit may press 3 to leave the desk a voice message, when the line can record one
+   * (config voiceMessages.enabled and voiceMessages.atHoldLimit); absent/false: key 3 is ignored.
+   */
+  voiceMessageAtHoldLimit?: boolean;
 }
 
 export interface TransferSettings {

@@ -7,6 +7,7 @@ import type { DeskState } from '../desk-state.ts';
 import { autoAnswerAt, queueAt, waitingSince } from '../desk-timing.ts';
 import type { Effect } from '../effects.ts';
 import { offerAtCheckIn } from './callback-offer.ts';
+import { messageAtLimit } from './message-at-limit.ts';
 import { move } from './calls.ts';
 import { endConsult } from './consult-leg.ts';
 import type { At, DeskSettings } from './settings.ts';
@@ -33,7 +34,7 @@ export function checkIn(s: DeskSettings, state: DeskState, now: number, effects:
   // While a transfer goes on, the caller hears its announcement and hold audio, not check-ins.
   if (!call || since === null || call.state === CallState.Transferring || call.state === CallState.Consulting) return state;
   const due = Math.floor((now - since) / s.rules.holdCheckInMs);
-  const offered = offerAtCheckIn(s, call, since, due, now, effects);
+  const offered = offerAtCheckIn(s, call, since, due, now, effects, messageAtLimit(s, state));
   if (offered) return { ...state, call: offered };
   if (due <= call.checkIns) return state;
   effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });

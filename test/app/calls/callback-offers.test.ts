@@ -20,7 +20,7 @@ function setup(opts: { failReadBack?: boolean } = {}) {
   const sip = new FakeSipLine();
   const discarded: string[] = [];
   const prompts: CallbackPromptSource = {
-    offer: async () => ({ path: '/g/offer.wav', durationMs: 4000 }),
+    offer: async (withMessage) => ({ path: withMessage ? '/g/offer-3.wav' : '/g/offer.wav', durationMs: 4000 }),
     goodbye: async () => ({ path: '/g/bye.wav', durationMs: 3000 }),
     readBack: async (n) => {
       if (opts.failReadBack) throw new Error('espeak-ng missing');
@@ -44,6 +44,12 @@ describe('CallbackOffers (app)', () => {
       'prompt:c1:/g/offer.wav', 'prompt:c1:/g/readback-+8613800000000.wav', 'discardPrompt:/g/readback-+8613800000000.wav', 'farewell:c1:/g/bye.wav',
     ]);
     expect(discarded).toEqual(['/g/readback-+8613800000000.wav']);
+  });
+
+  it('R9: the offer that also says "按 3 留言" when the core says a message can be left', async () => {
+    const { sip, offers } = setup();
+    await offers.carryOut({ ...effect('offer'), withMessage: true });
+    expect(sip.commands).toEqual(['prompt:c1:/g/offer-3.wav']);
   });
 
   it('keep holding: hold audio at once; a call that ends during the read-back leaves no read-back behind', async () => {

@@ -33,6 +33,14 @@ describe('CallbackPrompts', () => {
     expect(spoken().at(-1)).toBe('按 1 回电。');
   });
 
+  it('R4, R9: the offer that also says "按 3 留言" when a voice message can be left', async () => {
+    const prompts = new CallbackPrompts({ store: new GreetingStore(dir), audio, config: greetingsSchema.parse({}) });
+    const plain = await prompts.offer();
+    const withMessage = await prompts.offer(true);
+    expect(withMessage.path).not.toBe(plain.path);
+    expect(spoken().at(-1)).toMatch(/^按 1 留下号码，我们会尽快回电；按 2 继续等待；按 3 留言。/);
+  });
+
   it('the read-back says the number digit by digit, one file per call, removed by discard (and all at start)', async () => {
     const prompts = new CallbackPrompts({ store: new GreetingStore(dir), audio, config: greetingsSchema.parse({}) });
     const a = await prompts.readBack('+8613800001234');

@@ -110,6 +110,16 @@ describe('voice messages become slips (R9)', () => {
     expect(taken.map((t) => (t as { to: string }).to)).toEqual(['财务室', '前台']);
   });
 
+  it('R4: a message after key 3 at the hold limit (to null) is for the desk', async () => {
+    const { unit, voice, record, taken } = setup();
+    await voice.start();
+    unit.emit('incoming', { callId: 'sip-1', recordId: 'rec-1', number: '+8613800000002', displayName: 'Wang' });
+    unit.emit('effect', { type: 'voiceMessage', callId: 'sip-1', to: null });
+    record('sip-1', 2000);
+    await voice.settled();
+    expect(taken.map((t) => (t as { to: string }).to)).toEqual(['前台']);
+  });
+
   it('retention: the audio of slips older than the journal goes, and files without a slip once they are old', async () => {
     const { unit, voice, record, store } = setup(11);
     await voice.start();
@@ -205,6 +215,26 @@ describe('the prompt before a voice message', () => {
     expect(file?.durationMs).toBe(800 + 300 + 400);
     expect((await prompt.forColleague('财务室'))?.path).toBe(file?.path);
     expect(texts).toEqual(['财务室不在']);
+  });
+
+  it('R4: for a caller past the hold limit who pressed 3: the instruction and the tone, no greeting; made once', async () => {
+    const texts: string[] = [];
+    const prompt = new MessagePrompt({
+      greetingFor: async () => pick('morning', null, 'x'),
+      store: new GreetingStore(join(dir, 'greetings')),
+      audio: {
+        speak: async (text: string, _voice: string, out: string) => {
+          texts.push(text);
+          wav(out, 900);
+          return { durationMs: 900, peakDbfs: -10, rmsDbfs: -20 };
+        },
+      },
+      settings: () => ({ enabled: true, instruction: '请留言', voice: 'zh' }),
+    });
+    const file = await prompt.forDesk();
+    expect(file?.durationMs).toBe(900 + 300 + 400);
+    expect((await prompt.forDesk())?.path).toBe(file?.path);
+    expect(texts).toEqual(['请留言']);
   });
 
   it('is not offered when voice messages are off', async () => {

@@ -1,7 +1,11 @@
 /** Events about the unit rather than a call: SIP up or down, faults, the sync backlog, call-backs due, ticks. */
 import type { Handler } from '../handler.ts';
 
-export const sipUp: Handler<{ type: 'sip.up' }> = (_s, state) => ({ ...state, sipUp: true });
+export const sipUp: Handler<{ type: 'sip.up'; voiceMessages?: boolean }> = (_s, state, event) => {
+  // R9: whether the line can record a voice message now (a restarted baresip says it again).
+  const { voiceMessagesAvailable: _was, ...rest } = state;
+  return { ...rest, sipUp: true, ...(event.voiceMessages ? { voiceMessagesAvailable: true } : {}) };
+};
 
 /** Registration lost or the control link down: READY blinks, but calls the stack still has go on. */
 export const sipDown: Handler<{ type: 'sip.down'; reason: string }> = (_s, state) => ({ ...state, sipUp: false });
