@@ -5,6 +5,8 @@
  * earpiece gets the caller's 440 Hz and the caller gets the microphone's 1000 Hz.
  * Ports: SIP 25460, ctrl_tcp 24844, sipp 25470, RTP peer 25500, sipp media 25510.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFifoHandset, type FifoHandset } from '../peers/alsa/handset.ts';
 import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
@@ -61,5 +63,11 @@ describe('handset audio through ALSA', () => {
     await u.post('/api/v1/sim/hook', { state: 'on' });
     const res = await sipp.done;
     expect(res.code, res.stderr).toBe(0);
+    // Recording is off by default (issue 20 item 4): no sndfile, no dumps, no recording of this answered call.
+    expect(readFileSync(join(u.dataDir, 'baresip', 'config'), 'utf8')).not.toContain('sndfile');
+    expect(existsSync(join(u.dataDir, 'baresip', 'dumps'))).toBe(false);
+    expect(readdirSync(join(u.dataDir, 'recordings'))).toEqual([]);
+    const [rec] = (await u.get<{ calls: { recorded?: boolean }[] }>('/api/v1/calls')).calls;
+    expect(rec?.recorded).toBe(false);
   });
 });

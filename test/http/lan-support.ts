@@ -132,7 +132,7 @@ export async function startLanUnit(port: number, options: LanUnitOptions = {}): 
     findRecord: (id) => records.getCall(id).then((c) => c.record, () => null),
     merge: () => Promise.reject(new Error('no merging in LAN tests')),
   });
-  await recordings.start(false);
+  if (options.recordings) await recordings.start(false);
   const listeners = await startListeners({
     http: httpSchema.parse({ enabled: false, lan: { host: '127.0.0.1', port } }),
     dataDir, unit: f.unit, unitId: 'u1', records, tokens, clock, logger, contacts: { book: contacts, callers }, desk, greetings: pageGreetings,

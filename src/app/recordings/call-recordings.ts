@@ -108,13 +108,8 @@ export class CallRecordings {
    */
   async start(record: boolean): Promise<void> {
     await mkdir(this.deps.dir, { recursive: true, mode: 0o700 });
-    if (!record) return;
     this.listening = true;
-    this.deps.unit.on('incoming', this.onIncoming);
-    this.deps.unit.on('recorded', this.onRecorded);
-    this.offAudio = this.deps.sip.onCallAudio?.((a) => this.handed(a)) ?? null;
-    if (!this.offAudio) this.log.error('call recording is on, but this SIP line cannot record: no call is recorded');
-    // After the other decorations (the contact's name): the record says whether the call was recorded.
+    // After the other decorations (the contact's name): every record says whether the call was recorded.
     const previous = (this.previousDecorate = this.deps.unit.decorateRecord);
     this.deps.unit.decorateRecord = (record) => {
       const r = previous ? previous(record) : record;
@@ -122,6 +117,11 @@ export class CallRecordings {
       const has = callId !== undefined && this.audio.has(callId);
       return { ...r, recorded: has && keepsRecording(r) };
     };
+    if (!record) return;
+    this.deps.unit.on('incoming', this.onIncoming);
+    this.deps.unit.on('recorded', this.onRecorded);
+    this.offAudio = this.deps.sip.onCallAudio?.((a) => this.handed(a)) ?? null;
+    if (!this.offAudio) this.log.error('call recording is on, but this SIP line cannot record: no call is recorded');
   }
 
   async stop(): Promise<void> {
