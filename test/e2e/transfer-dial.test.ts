@@ -68,8 +68,8 @@ describe('directory and placed calls', () => {
   it('GET /api/v1/directory lists the colleagues from the config', async () => {
     const dir = await u.get<{ items: unknown[] }>('/api/v1/directory');
     expect(dir.items).toEqual([
-      { name: '王经理', department: '销售部', uri: 'sip:wang@127.0.0.1:25680' },
-      { name: 'Front office', uri: 'sip:office@127.0.0.1:25689' },
+      { name: '王经理', department: '销售部', uri: 'sip:wang@127.0.0.1:25680', away: null },
+      { name: 'Front office', uri: 'sip:office@127.0.0.1:25689', away: null },
     ]);
   });
 
