@@ -3,7 +3,9 @@
  * sipp as the caller (uac-keys.xml) pressing keys as RFC 4733 telephone-events in RTP (the sip-tester package's
  * dtmf_2833_<key>.pcap) and by SIP INFO, and a UDP socket of the test as the caller's RTP address (what the unit
  * plays reaches it). The prompts are spoken by espeak-ng as on a fresh unit. Hold check-in 1 s, limit 1.5 s.
- * Ports: SIP 37060, ctrl_tcp 37044, sipp callers 37100-37119, sipp media 37200-37399 (the RTP socket: any free).
+ * R9: voice messages on, so the offer also says "按 3 留言"; 3 leaves the desk a voice message (the caller's RTP then
+ * is an RTP peer that sends a tone and # after the unit's tone).
+ * Ports: SIP 37060, ctrl_tcp 37044, sipp callers 37100-37119, sipp media 37200-37399 (the RTP sockets: any free).
  */
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +13,12 @@ import { QuietHours } from '../../src/app/records/quiet-hours.ts';
 import { greetingsSchema } from '../../src/config/greetings-schema.ts';
 import type { CallbackStep, Effect } from '../../src/core/effects.ts';
 import type { CallRecord } from '../../src/core/record.ts';
+import { readWavInfo } from '../../src/adapters/sip/wav.ts';
+import type { MessageSlip } from '../../src/app/records/records-book.ts';
+import { startRtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, type SippCall } from '../peers/sipp.ts';
-import { mulawToLinear } from '../support/tone.ts';
+import { afterTheTone } from '../support/after-tone.ts';
+import { dominantTone, mulawToLinear } from '../support/tone.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
 interface Status {
@@ -28,19 +34,23 @@ let callerPort = 37100;
 let media = 37200;
 let u: TestUnit;
 /** The call-back steps the core asked for, with when (performance.now()). */
-const steps: { step: CallbackStep; at: number }[] = [];
+const steps: { step: CallbackStep; at: number; withMessage: boolean }[] = [];
+/** R9: the voice messages the core asked for (key 3). */
+const messageAsked: string[] = [];
 
 beforeAll(async () => {
   u = await bootUnit({
     sipPort: SIP,
     ctrlPort: 37044,
     callbackOffer: 'limit',
+    voiceMessages: { enabled: true, instruction: '请留言', silenceMs: 4000 },
     rules: { holdCheckInMs: 1000, holdLimitMs: 1500, lengthWarnMs: 120_000, lengthLimitMs: 240_000 },
   });
   // Short texts, so the flows take less time (the default texts are tested in test/app/greetings).
-  u.running.callbackPrompts.reconfigure(greetingsSchema.parse({ announcements: { callbackOffer: '按 1 回电，按 2 等待。', callbackReadBack: '{number}，按 1 确认。', callbackGoodbye: '再见。' } }));
+  u.running.callbackPrompts.reconfigure(greetingsSchema.parse({ announcements: { callbackOffer: '按 1 回电，按 2 等待。', callbackOfferWithMessage: '按 1 回电，按 2 等待，按 3 留言。', callbackReadBack: '{number}，按 1 确认。', callbackGoodbye: '再见。' } }));
   u.running.unit.on('effect', (e: Effect) => {
-    if (e.type === 'callback') steps.push({ step: e.step, at: performance.now() });
+    if (e.type === 'callback') steps.push({ step: e.step, at: performance.now(), withMessage: e.withMessage === true });
+    if (e.type === 'voiceMessage') messageAsked.push(e.callId);
   });
   await waitFor('SIP up', async () => (await status()).sip.up, 20_000);
 }, 60_000);
@@ -53,6 +63,7 @@ afterEach(async () => {
   await u.post('/api/v1/sim/hook', { state: 'on' });
   await waitFor('line idle', async () => (await status()).call === null, 15_000);
   steps.length = 0;
+  messageAsked.length = 0;
 });
 
 const status = () => u.get<Status>('/api/v1/status');
@@ -77,6 +88,7 @@ async function rtpSink(): Promise<{ port: number; packets: { at: number; level: 
 
 /** A caller (uac-keys) the desk answers and puts on hold at once. */
 async function heldCaller(vars: Record<string, string | number>): Promise<SippCall> {
+  // The key 4 s after the answer: the offer comes 1.5 s into the hold, which starts right after the answer.
   const caller = startSippCall({ scenario: 'uac-keys', target: `127.0.0.1:${SIP}`, localPort: callerPort++, mediaPort: (media += 10), vars });
   await waitFor('ringing', async () => (await status()).call?.state === 'ringing', 15_000).catch(async (err: Error) => {
     caller.kill();
@@ -138,6 +150,45 @@ describe('a call-back instead of a long hold (R4)', () => {
       expect(steps.map((x) => x.step)).not.toContain('goodbye');
     } finally {
       await rtp.close();
+    }
+  }, 60_000);
+
+  it('R9: held to the limit, the offer says 3; 3 (RFC 4733) leaves the desk a voice message after the instruction and the tone: a slip with its audio, outcome message', async () => {
+    const seq = await lastSeq();
+    const peer = await startRtpPeer(0, 0);
+    try {
+      // sipp presses no key itself (key 0): the caller's RTP peer presses 3, then sends the message and # in its stream.
+      const caller = await heldCaller({ caller: '+8613500004444', caller_name: 'Qian', rtp_port: peer.port, key: 0, key_ms: 0, info_ms: 0, expect_bye: 1 });
+      const offer = await stepSeen('offer', 8000);
+      expect(offer.withMessage).toBe(true);
+      const from = peer.received().length;
+      peer.pressKey('3');
+      await waitFor('key 3', async () => messageAsked.length > 0, 5000);
+      await afterTheTone(peer, from);
+      peer.setTone(700);
+      await new Promise((r) => setTimeout(r, 3000));
+      peer.setTone(0);
+      peer.pressKey('#');
+      // # ends the message and the unit hangs up (the caller's scenario waits for that BYE).
+      const result = await caller.done;
+      expect(result.code, result.stderr.slice(-1500)).toBe(0);
+      const slip = await waitFor('the slip', async () => (await u.get<{ messages: MessageSlip[] }>('/api/v1/messages')).messages.find((m) => m.callbackNumber === '+8613500004444'), 10_000);
+      expect(slip).toMatchObject({ to: '前台', from: 'Qian', takenBy: 'unit' });
+      expect(slip.audio?.ms).toBeGreaterThan(2700);
+      expect(slip.audio?.ms).toBeLessThan(4000);
+      expect(await recordAfter(seq)).toMatchObject({ outcome: 'message', callerNumber: '+8613500004444', hungUpFirst: 'unit', answeredBy: 'receptionist', message: slip.id });
+      // The audio is the caller's 700 Hz tone (3 s: 30 windows of 100 ms), not the unit's own 1 kHz tone.
+      const wav = Buffer.from(await (await fetch(`${u.running.url}/api/v1/messages/${slip.id}/audio`)).arrayBuffer());
+      const info = readWavInfo(wav, 'message');
+      const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + info.dataOffset, wav.byteOffset + info.dataOffset + info.dataBytes));
+      const windows: (number | null)[] = [];
+      for (let i = 0; i + 800 <= samples.length; i += 800) windows.push(dominantTone(samples.subarray(i, i + 800), [700, 1000, 440]));
+      expect(windows.filter((hz) => hz === 700).length).toBeGreaterThanOrEqual(26);
+      expect(windows).not.toContain(1000);
+      // No call-back step after the key: no goodbye, no read-back.
+      expect(steps.map((x) => x.step).filter((x) => x !== 'offer')).toEqual([]);
+    } finally {
+      await peer.close();
     }
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { readWavInfo } from '../../src/adapters/sip/wav.ts';
 import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, startSippColleague } from '../peers/sipp.ts';
+import { afterTheTone } from '../support/after-tone.ts';
 import { dominantTone } from '../support/tone.ts';
 import { toneFile } from '../support/tone-file.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
@@ -48,34 +49,6 @@ afterAll(async () => {
   await caller?.close();
 });
 
-/** Waits until the unit's 1 kHz tone (400 ms) has played to the caller and ended: the message starts there. */
-async function afterTheTone(from: number): Promise<void> {
-  let at = from;
-  let run = 0;
-  let seen = false;
-  let lastLength = -1;
-  let still = 0;
-  await waitFor(
-    'the tone',
-    async () => {
-      const heard = caller.received();
-      for (; at + 160 <= heard.length; at += 160) {
-        const window = heard.slice(at, at + 160);
-        const tone = dominantTone(window, [1000, 500, 700, 1500]) === 1000 && Math.max(...window.map(Math.abs)) > 3000;
-        run = tone ? run + 1 : 0;
-        // Speech can hold 1 kHz for a moment; the tone holds it for 400 ms.
-        if (run >= 15) seen = true;
-        if (seen && !tone) return true;
-      }
-      // After the tone the caller may hear nothing at all (no packets): that ends it too.
-      still = heard.length === lastLength ? still + 1 : 0;
-      lastLength = heard.length;
-      return seen && still >= 4 ? true : undefined;
-    },
-    20_000,
-  );
-}
-
 describe('voice message out of hours (R9)', () => {
   it('the caller leaves a 5 s tone message after the tone: a slip with its audio, outcome message', async () => {
     const heardBefore = caller.received().length;
@@ -83,7 +56,7 @@ describe('voice message out of hours (R9)', () => {
       scenario: 'uac-wait-bye', target: '127.0.0.1:39060', localPort: 39070, mediaPort: 39100,
       vars: { caller: '+8613700004444', caller_name: 'Li Lei', answer_ms: 10_000, rtp_port: caller.port },
     });
-    await afterTheTone(heardBefore);
+    await afterTheTone(caller, heardBefore);
     caller.setTone(700);
     await new Promise((r) => setTimeout(r, 5000));
     caller.setTone(0);
@@ -141,7 +114,7 @@ describe('voice message out of hours (R9)', () => {
     await waitFor('talking', async () => (await status()).call?.state === 'talking');
     expect((await u.post('/api/v1/calls/current/transfer', { to: '财务室' })).status).toBe(202);
     await waitFor('declined', async () => (await status()).call?.transfer?.reason === 'declined', 15_000);
-    await afterTheTone(caller.received().length);
+    await afterTheTone(caller, caller.received().length);
     caller.setTone(700);
     await new Promise((r) => setTimeout(r, 3000));
     caller.setTone(0);
