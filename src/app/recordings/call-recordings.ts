@@ -1,7 +1,7 @@
 /**
  * Opt-in call recording (issue 20 item 4). The SIP line hands over each call's audio at its end (two mono files:
- * what the caller said, what the caller heard, src/adapters/sip/line/call-dumps.ts); this keeps it for a call the
- * receptionist answered (picked up at the handset; not a consult leg) as one stereo WAV, caller left, desk right,
+ * what the caller said, what the caller heard, src/adapters/sip/line/call-dumps.ts); this keeps it for an incoming call
+ * the receptionist answered at the handset (keepsRecording) as one stereo WAV, caller left, desk right,
  * named by the call's record id under `<dataDir>/recordings/` (0700 folder, 0600 files, written under a temporary
  * name, fsynced, renamed, the folder fsynced), and removes the line's files. Every other call's audio is removed.
  * The call's record says `recorded: true` only for a call whose audio the line handed over and that is kept.
@@ -55,10 +55,13 @@ export interface CallRecordingsDeps {
   logger: Logger;
 }
 
-/** Whether a call's audio is kept: the receptionist talked on it (picked up at the handset), not a consult leg. */
+/**
+ * Whether a call's audio is kept: an incoming call the receptionist answered at the handset, the only calls whose
+ * caller heard the notice first. Not kept: calls the unit answered (a greeting, a voice message, "please hold"),
+ * even when the receptionist took them over later (no notice was heard), calls the desk placed, consult legs.
+ */
 export function keepsRecording(record: CallRecord): boolean {
-  if (record.consultFor) return false;
-  return record.answeredBy === 'receptionist' || (record.pickedUpAt ?? null) !== null;
+  return record.direction === 'incoming' && record.answeredBy === 'receptionist' && !record.consultFor;
 }
 
 export class CallRecordings {

@@ -86,10 +86,12 @@ describe('call recordings', () => {
     expect((await rec.list()).map((r) => [r.callId, r.startedAt])).toEqual([['rec-1', '2026-11-25T01:00:00.000Z']]);
   });
 
-  it('an auto-answered call nobody took, and a consult leg, are not kept', async () => {
+  it('calls the unit answered (taken over later or not), and consult legs, are not kept', async () => {
     const auto = end('sip-2', sampleRecord({ id: 'rec-2', answeredBy: 'auto-greeting', pickedUpAt: null, outcome: 'message' }));
     const leg = end('sip-3', sampleRecord({ id: 'rec-3', direction: 'outgoing', consultFor: 'rec-1' }));
-    expect([auto.recorded, leg.recorded]).toEqual([false, false]);
+    // Taken over after the greeting: the caller never heard the notice.
+    const late = end('sip-7', sampleRecord({ id: 'rec-7', answeredBy: 'auto-greeting' }));
+    expect([auto.recorded, leg.recorded, late.recorded]).toEqual([false, false, false]);
     await rec.settled();
     expect(readdirSync(join(dir, 'recordings'))).toEqual([]);
     expect(readdirSync(dir)).toEqual(['recordings']);
