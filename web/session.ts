@@ -2,7 +2,7 @@
 export interface Session {
   unitId: string;
   viewer: { kind: 'local' | 'token' | 'anonymous'; name?: string; role?: 'it' | 'reception' | 'installer' | 'wallboard' };
-  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean; readDirectory: boolean; showNumber: boolean; runDesk: boolean; auditDesk: boolean };
+  may: { drivePanel: boolean; writeRecords: boolean; controlCalls: boolean; readCalls: boolean; readReports: boolean; exportCalls: boolean; readConfig: boolean; readDirectory: boolean; showNumber: boolean; runDesk: boolean; auditDesk: boolean; playRecordings?: boolean };
   panelKind: string;
   timeZone: string | null;
   categories: string[];

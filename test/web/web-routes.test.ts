@@ -129,7 +129,7 @@ describe('the page on the LAN listener', () => {
     expect((await lan.call('GET', '/api/v1/session')).status).toBe(401);
     const desk = (await lan.call('GET', '/api/v1/session', { token: lan.token.reception })).json();
     expect(desk).toMatchObject({ unitId: 'u1', viewer: { kind: 'token', name: 'desk-1', role: 'reception' } });
-    expect(desk.may).toEqual({ drivePanel: true, writeRecords: true, controlCalls: true, readCalls: true, readReports: true, exportCalls: false, readConfig: false, readDirectory: true, showNumber: false, runDesk: true, auditDesk: false });
+    expect(desk.may).toEqual({ drivePanel: true, writeRecords: true, controlCalls: true, readCalls: true, readReports: true, exportCalls: false, readConfig: false, readDirectory: true, showNumber: false, runDesk: true, auditDesk: false, playRecordings: false });
     const it = (await lan.call('GET', '/api/v1/session', { token: lan.token.it })).json();
     expect(it.may).toMatchObject({ drivePanel: false, writeRecords: false, controlCalls: false, exportCalls: true, readConfig: true });
     expect(JSON.stringify(it)).not.toContain(lan.token.it);

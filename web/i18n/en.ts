@@ -247,6 +247,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'messages.deliver': 'Mark as passed on',
   'messages.play': 'Play the voice message ({length})',
   'messages.voice': 'Voice message',
+  'history.recording': 'Call recording',
   'messages.deliveredAt': 'Passed on {at}',
 
   'directory.title': 'Directory',

@@ -246,6 +246,7 @@ export const zh = {
   'messages.deliveredAt': '{at} 已转达',
   'messages.play': '播放语音留言（{length}）',
   'messages.voice': '语音留言',
+  'history.recording': '通话录音',
 
   'directory.title': '通讯录',
   'directory.hint': '转接前请告诉来电人将转给谁；同事不在时可改为留言。',

@@ -12,6 +12,7 @@ import type { Session } from '../session.ts';
 import { ErrorLine } from './error-text.ts';
 import { useAction } from './use-action.ts';
 import { useLoad } from './use-load.ts';
+import { VoicePlayer } from './voice-player.ts';
 import type { CallRecord } from './use-desk.ts';
 
 interface Detail extends CallRecord {
@@ -19,6 +20,9 @@ interface Detail extends CallRecord {
   holds: { startedAt: string; ms: number }[];
   transferTarget?: string | null;
   transferResult?: string | null;
+  /** Issue 20 item 4: the call's recording is kept on the unit. */
+  recorded?: boolean;
+  answeredAt?: string | null;
   slip: { to: string; from: string; content: string; takenBy: string; takenAt: string; deliveredAt: string | null } | null;
   callback: { state: 'due' | 'scheduled' | 'done'; scheduledFor: string; doneAt: string | null; outcome: string | null } | null;
 }
@@ -75,6 +79,11 @@ export function CallDetail({ id, session, onSaved }: { id: string; session: Sess
                 <p class="hint">${t('messages.for')} <span data-user-text>${call.slip.to}</span> · ${at(call.slip.takenAt)}</p>
                 <p class="slip-content" data-user-text>${call.slip.content}</p>
                 <p class="hint">${call.slip.deliveredAt ? t('messages.deliveredAt', { at: at(call.slip.deliveredAt) }) : t('messages.notDelivered')}</p></div>`
+            : null}
+          ${call.recorded && session.may.playRecordings
+            ? html`<div class="recording-box"><h4>${t('history.recording')}</h4>
+                <${VoicePlayer} id=${call.id} ms=${Date.parse(call.endedAt ?? call.startedAt) - Date.parse(call.answeredAt ?? call.startedAt)}
+                  src=${`/api/v1/calls/${encodeURIComponent(call.id)}/recording`} label=${t('history.recording')} /></div>`
             : null}
           ${session.may.writeRecords ? html`<${NotesForm} call=${call} session=${session} onSaved=${() => (reload(), onSaved())} />` : null}`
       : error

@@ -13,7 +13,8 @@ function length(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function VoicePlayer({ id, ms }: { id: string; ms: number }) {
+/** `src`: another route's audio (issue 20 item 4: a call's recording), `label` the button's words then. */
+export function VoicePlayer({ id, ms, src, label }: { id: string; ms: number; src?: string; label?: string }) {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -24,7 +25,7 @@ export function VoicePlayer({ id, ms }: { id: string; ms: number }) {
     setBusy(true);
     setError(null);
     try {
-      setUrl(URL.createObjectURL(await fetchBlob(`/api/v1/messages/${encodeURIComponent(id)}/audio`)));
+      setUrl(URL.createObjectURL(await fetchBlob(src ?? `/api/v1/messages/${encodeURIComponent(id)}/audio`)));
     } catch (err) {
       setError(err);
     } finally {
@@ -33,8 +34,8 @@ export function VoicePlayer({ id, ms }: { id: string; ms: number }) {
   };
   return html`<div class="voice-message">
     ${url
-      ? html`<audio controls autoplay src=${url} aria-label=${t('messages.voice')} data-voice=${id}></audio>`
-      : html`<button type="button" disabled=${busy} aria-busy=${busy ? 'true' : undefined} onClick=${load}>${t('messages.play', { length: length(ms) })}</button>`}
+      ? html`<audio controls autoplay src=${url} aria-label=${label ?? t('messages.voice')} data-voice=${id}></audio>`
+      : html`<button type="button" disabled=${busy} aria-busy=${busy ? 'true' : undefined} onClick=${load}>${label ? `${label} (${length(ms)})` : t('messages.play', { length: length(ms) })}</button>`}
     <${ErrorLine} error=${error} />
   </div>`;
 }

@@ -42,6 +42,8 @@ export function sessionRoutes(app: FastifyInstance, unit: DeskUnit, unitId: stri
         // Issue 20 item 5: the receptionist runs the desk (mode, holidays, absences); installer and IT audit and undo.
         runDesk: viewerMay(viewer, 'desk.run'),
         auditDesk: viewerMay(viewer, 'desk.audit'),
+        // Issue 20 item 4: call recordings, for it; for reception when the installer allows it.
+        playRecordings: viewerMay(viewer, 'calls.read') && !(viewer.kind === 'token' && viewer.role === 'reception' && !(config?.recording.receptionMayPlay ?? false)),
       },
       panelKind: unit.panelKind,
       timeZone: config?.timeZone ?? null,
