@@ -5,10 +5,14 @@
  * a receptionist who picks up during it takes the call, and the record says when.
  * Ports: SIP 25560, ctrl_tcp 24944, sipp 25570-25579, RTP peer 25590, sipp media 25600+.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/record.ts';
 import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
+import { tonePower } from '../support/tone.ts';
+import { toneFile } from '../support/tone-file.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
 let u: TestUnit;
@@ -63,5 +67,40 @@ describe('auto-answer with the greeting (R3)', () => {
     const rec = await waitFor('record', async () => ((await records()).length > before ? (await records())[0] : undefined));
     expect(rec).toMatchObject({ answeredBy: 'auto-greeting', greetingPlayed: true, outcome: 'answered', late: true, hungUpFirst: 'receptionist' });
     expect(Date.parse(rec.pickedUpAt as string)).toBeGreaterThan(Date.parse(rec.answeredAt as string));
+  });
+});
+
+describe('a greeting the desk sets itself (issue 20 item 5)', () => {
+  /**
+   * How much of the first 0.75 s the caller heard after the answer is one steady `hz` tone (a pure tone gives 0.5).
+   * Only the start: this unit's fast rules check in on a waiting caller after 1 s, which cuts any greeting short.
+   */
+  async function heardShare(port: number, hz: number): Promise<number> {
+    const mark = caller.received().length;
+    const sipp = startSippCall({ scenario: 'uac-talk', target: '127.0.0.1:25560', localPort: port, mediaPort: 25640 + (port - 25572) * 10, vars: { caller: '+8613700004444', answer_ms: 10_000, talk_ms: 2000, reinvites: 0, rtp_port: caller.port } });
+    await waitFor('greeting', async () => (await status()).call?.state === 'greeting', 10_000);
+    expect((await sipp.done).code).toBe(0);
+    const after = caller.received().slice(mark);
+    const heard = after.slice(Math.max(0, after.findIndex((v) => v !== 0))).slice(0, 6000);
+    expect(heard.length).toBe(6000);
+    const meanSquare = heard.reduce((sum, v) => sum + v * v, 0) / heard.length;
+    return tonePower(heard, hz) / meanSquare;
+  }
+
+  it('a WAV set for the band serving now is what the next auto-answered caller hears; undoing the change brings the old greeting back', async () => {
+    // The band serving now (the test runs at any hour: a time band or out-of-hours).
+    const { now } = await u.get<{ now: { band: string } }>('/api/v1/greetings');
+    // The receptionist's recording: a steady 600 Hz, nothing like the built-in spoken greeting.
+    const wav = readFileSync(toneFile(join(u.dataDir, 'desk-600.wav'), 600, 4));
+    const draft = await fetch(`${u.running.url}/api/v1/greetings/drafts`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: wav });
+    expect(draft.status).toBe(201);
+    const { id } = (await draft.json()) as { id: string };
+    const set = await fetch(`${u.running.url}/api/v1/greetings/${now.band}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ draftId: id }) });
+    expect(set.status, await set.clone().text()).toBe(200);
+    const { change } = (await set.json()) as { change: { id: string } };
+    expect(await heardShare(25572, 600)).toBeGreaterThan(0.3);
+    // Undone (as IT or the installer would from the desk changes list): the built-in spoken greeting again.
+    expect((await u.post(`/api/v1/desk/changes/${change.id}/undo`, {})).status).toBe(201);
+    expect(await heardShare(25573, 600)).toBeLessThan(0.1);
   });
 });
