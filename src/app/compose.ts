@@ -156,6 +156,11 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
     voiceMessagePrompt: (to) => messagePrompt.forColleague(spokenName(to)),
     deskMessagePrompt: () => messagePrompt.forDesk(),
     callbackPrompts,
+    // R13: the panel's TRANSFER button (where wired) puts the caller through to this colleague.
+    panelTransferTarget: () => {
+      const name = config.sip.transfer.panelTarget;
+      return name === null ? null : directory.resolve(name, 'sip.transfer.panelTarget');
+    },
   });
   const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);
   await unit.start();

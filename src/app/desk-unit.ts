@@ -48,6 +48,8 @@ export interface DeskUnitDeps {
   discardWhisper?: ConsultPrompts['discardWhisper'];
   /** R4: what a caller offered a call-back hears (absent: hold audio instead of each prompt). */
   callbackPrompts?: CallbackPromptSource;
+  /** R13: whom the panel's TRANSFER button transfers a caller to (config sip.transfer.panelTarget); null: nobody. */
+  panelTransferTarget?: () => TransferTarget | null;
 }
 
 /** Live events for the LAN API and tests. */
@@ -328,7 +330,32 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
   private onPanelInput(input: PanelInput): void {
     this.log.debug({ input }, 'panel input');
     if (input.type === 'fault') this.dispatch({ type: 'panel.fault', fault: input.fault });
-    else this.dispatch(input);
+    else if (input.type === 'hook') this.dispatch(input);
+    else if (input.name === 'transfer') this.panelTransfer();
+    else this.dispatch({ type: 'button', name: input.name });
+  }
+
+  /**
+   * R13, the panel's TRANSFER button: joins the caller and the colleague the receptionist is consulting (as
+   * "connect" on the page, once the colleague answered); on a call that is up, transfers it to the configured
+   * colleague (sip.transfer.panelTarget). Anything else: nothing, said in the log.
+   */
+  private panelTransfer(): void {
+    try {
+      if (this.state.call?.state === 'consulting') {
+        if (canConnect(this.state)) this.connectTransfer();
+        else this.log.info('TRANSFER pressed: the colleague has not answered yet');
+        return;
+      }
+      const target = this.deps.panelTransferTarget?.() ?? null;
+      if (!target) {
+        if (this.state.call) this.log.warn('TRANSFER pressed: no colleague set for the button (sip.transfer.panelTarget)');
+        return;
+      }
+      this.transferCall(target);
+    } catch (err) {
+      this.log.info({ reason: (err as Error).message }, 'TRANSFER pressed: nothing to transfer');
+    }
   }
 
   private schedule(now: number): void {

@@ -26,6 +26,8 @@ export interface SelfTestOptions {
   confirmTimeoutMs?: number;
   /** Time allowed for lifting / putting down the handset and pressing HOLD. Default 20 s. */
   inputTimeoutMs?: number;
+  /** The pin map wires a TRANSFER button (R13): it is tested too. */
+  transferButton?: boolean;
 }
 
 /** How each light is called on the panel and in the prompts. */
@@ -102,6 +104,9 @@ export async function runSelfTest(panel: Panel, prompter: Prompter, options: Sel
     await physical('handset lifted', '请拿起听筒 / Lift the handset', (i) => i.type === 'hook' && i.state === 'off', 'hook-off');
     await physical('handset put down', '请放下听筒 / Put the handset down', (i) => i.type === 'hook' && i.state === 'on', 'hook-on');
     await physical('hold button', '请按保持键 / Press the HOLD button', (i) => i.type === 'button' && i.name === 'hold', 'HOLD press');
+    if (options.transferButton) {
+      await physical('transfer button', '请按转接键 / Press the TRANSFER button', (i) => i.type === 'button' && i.name === 'transfer', 'TRANSFER press');
+    }
   } finally {
     unsubscribe();
     for (const name of LIGHT_NAMES) panel.setLight(name, 'off');

@@ -21,6 +21,7 @@ export function parseConfig(raw: unknown): Config {
     ? []
     : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
   if (!result.success) issues.push(...crossFieldIssues(input, issues));
+  else issues.push(...panelTargetIssues(result.data));
   const panel = result.success ? result.data.panel : (input as { panel?: { kind?: unknown; revision?: unknown } } | null)?.panel;
   if (panel?.kind === 'board') {
     try {
@@ -41,6 +42,14 @@ function crossFieldIssues(input: unknown, already: string[]): string[] {
   return ruleOrderIssues(rules as Record<string, unknown>, DEFAULT_RULES as unknown as Record<string, number>)
     .map((i) => `rules.${i.field}: ${i.message}`)
     .filter((line) => !already.includes(line));
+}
+
+/** R13: the panel's TRANSFER button transfers to a colleague in the directory, by name. */
+function panelTargetIssues(config: Config): string[] {
+  const name = config.sip.transfer.panelTarget;
+  if (name === null || config.directory.some((e) => e.name === name)) return [];
+  const names = config.directory.map((e) => e.name);
+  return [`sip.transfer.panelTarget: "${name}" is not a name in the directory${names.length ? ` (${names.join(', ')})` : ' (it is empty)'}`];
 }
 
 /** `$schema` points editors at the JSON Schema (src/config/json-schema.ts); the unit ignores it. */

@@ -37,6 +37,8 @@ export const pinMapSchema = z
     ringer: z.object({ pin, activeLevel: level }).strict(),
     hook: z.object({ pin, pullup: z.boolean(), offHookLevel: level }).strict(),
     holdButton: z.object({ pin, pullup: z.boolean(), pressedLevel: level }).strict(),
+    /** R13, optional: a TRANSFER button (see sip.transfer.panelTarget). */
+    transferButton: z.object({ pin, pullup: z.boolean(), pressedLevel: level }).strict().optional(),
   })
   .strict()
   .superRefine((map, ctx) => {
@@ -50,6 +52,7 @@ export const pinMapSchema = z
     claim(map.ringer.pin, ['ringer', 'pin']);
     claim(map.hook.pin, ['hook', 'pin']);
     claim(map.holdButton.pin, ['holdButton', 'pin']);
+    if (map.transferButton) claim(map.transferButton.pin, ['transferButton', 'pin']);
   });
 
 export type PinMap = z.infer<typeof pinMapSchema>;

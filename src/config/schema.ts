@@ -125,6 +125,11 @@ export const sipSchema = z
       .object({
         method: z.enum(['consult', 'refer']).default('consult'),
         announce: z.enum(['receptionist', 'unit']).default('unit'),
+        /**
+         * R13: whom the panel's TRANSFER button (where one is wired: pin map `transferButton`) transfers a caller to,
+         * by name in the directory; null: the button only connects a consult the receptionist announced herself.
+         */
+        panelTarget: z.string().min(1).nullable().default(null),
       })
       .strict()
       .default({}),

@@ -1,9 +1,12 @@
 import type { LightName, LightState } from '../core/lights.ts';
 
-/** Input from the desk: the handset hook switch, the hold button, and the panel's own health. */
+/**
+ * Input from the desk: the handset hook switch, the HOLD button, the TRANSFER button where one is wired (R13), and
+ * the panel's own health.
+ */
 export type PanelInput =
   | { type: 'hook'; state: 'off' | 'on' }
-  | { type: 'button'; name: 'hold' }
+  | { type: 'button'; name: 'hold' | 'transfer' }
   | { type: 'fault'; fault: boolean };
 
 /**

@@ -10,6 +10,7 @@ import { FakeSipLine } from '../../src/adapters/sip/fake-sip-line.ts';
 import { SteppingClock } from '../../src/adapters/clock/stepping-clock.ts';
 import { DeskUnit } from '../../src/app/desk-unit.ts';
 import { DEFAULT_RULES } from '../../src/core/rules.ts';
+import type { TransferTarget } from '../../src/core/events.ts';
 import type { ConsultRequest } from '../../src/ports/sip-line.ts';
 import { memoryLogger } from '../support/memory-logger.ts';
 
@@ -23,7 +24,7 @@ class RecordingLine extends FakeSipLine {
   }
 }
 
-function makeUnit(announce: 'unit' | 'receptionist' = 'unit') {
+function makeUnit(announce: 'unit' | 'receptionist' = 'unit', panelTarget: TransferTarget | null = null) {
   const sip = new RecordingLine();
   const journal = new MemoryJournal();
   const whispers: (string | null)[] = [];
@@ -40,6 +41,7 @@ function makeUnit(announce: 'unit' | 'receptionist' = 'unit') {
     transferAnnouncement: async (label) => ({ path: `/tmp/transfer-${label}.wav`, durationMs: 2000 }),
     whisper: async (caller) => (whispers.push(caller), { path: `/tmp/whisper-${whispers.length}.wav`, durationMs: 3000 }),
     discardWhisper: async (file) => void discarded.push(file.path),
+    panelTransferTarget: () => panelTarget,
   });
   return { unit, sip, journal, whispers, discarded };
 }
@@ -177,5 +179,39 @@ describe('consult transfers through the desk unit (FakeSipLine)', () => {
       ['id-1', 'interrupted', 10_000],
       ['id-2', 'interrupted', 10_000],
     ]);
+  });
+
+  it("the panel's TRANSFER button (R13): puts a talking caller through to sip.transfer.panelTarget, then joins once the colleague answered; without a target it does nothing", async () => {
+    const u = makeUnit('receptionist', finance);
+    await u.unit.start();
+    u.sip.raise({ type: 'sip.up' });
+    u.sip.raise({ type: 'call.incoming', callId: 'c1', number: '+8613800000000', displayName: '李女士' });
+    u.unit.simulate({ type: 'hook', state: 'off' });
+    u.sip.raise({ type: 'call.established', callId: 'c1' });
+    await vi.advanceTimersByTimeAsync(1000);
+    u.unit.simulate({ type: 'button', name: 'transfer' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(u.sip.commands).toContain('consult:c1:sip:8001@pbx.example:receptionist');
+    // Pressed again before the colleague answers: nothing yet.
+    u.unit.simulate({ type: 'button', name: 'transfer' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(u.sip.commands).not.toContain('bridge:c1:leg-1');
+    u.sip.raise({ type: 'consult.answered', callId: 'c1', legId: 'leg-1', line: 2 });
+    u.unit.simulate({ type: 'button', name: 'transfer' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(u.sip.commands).toContain('bridge:c1:leg-1');
+    await u.unit.stop();
+
+    const none = makeUnit('receptionist', null);
+    await none.unit.start();
+    none.sip.raise({ type: 'sip.up' });
+    none.sip.raise({ type: 'call.incoming', callId: 'c1', number: '+8613800000000', displayName: '李女士' });
+    none.unit.simulate({ type: 'hook', state: 'off' });
+    none.sip.raise({ type: 'call.established', callId: 'c1' });
+    none.unit.simulate({ type: 'button', name: 'transfer' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(none.sip.commands.filter((c) => c.startsWith('consult:'))).toEqual([]);
+    expect(none.unit.status().call?.state).toBe('talking');
+    await none.unit.stop();
   });
 });

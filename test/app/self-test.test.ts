@@ -32,10 +32,10 @@ function installer(io: () => FakeIo, answer: (question: string) => Answer | 'sil
   return { prompter, said };
 }
 
-async function boardPanel() {
+async function boardPanel(map = pinMap) {
   let io: FakeIo | undefined;
   const panel = new BoardPanel({
-    pinMap,
+    pinMap: map,
     logger: memoryLogger(),
     heartbeatMs: 1000,
     openLink: () => {
@@ -55,6 +55,27 @@ afterEach(() => {
 });
 
 describe('self-test', () => {
+  it('tests the TRANSFER button too where the pin map wires one (R13)', async () => {
+    const TRANSFER = 16;
+    const { panel, io } = await boardPanel({ ...pinMap, transferButton: { pin: TRANSFER, pullup: true, pressedLevel: 0 } });
+    const { prompter, said } = installer(io, () => 'yes', { hold: true });
+    const press = prompter.say.bind(prompter);
+    prompter.say = (text) => {
+      press(text);
+      if (text.includes('TRANSFER button')) {
+        setTimeout(() => io().setInput(TRANSFER, 0), 1000);
+        setTimeout(() => io().setInput(TRANSFER, 1), 1200);
+      }
+    };
+    const run = runSelfTest(panel, prompter, { transferButton: panel.hasTransferButton });
+    await vi.advanceTimersByTimeAsync(12_000);
+    const report = await run;
+    expect(report.find((r) => r.item === 'transfer button')).toEqual({ item: 'transfer button', passed: true, detail: 'TRANSFER press seen' });
+    expect(report.filter((r) => !r.passed)).toEqual([]);
+    expect(said).toContain('请按转接键 / Press the TRANSFER button');
+    await panel.stop();
+  });
+
   it('passes every item when the installer confirms and works the handset and HOLD', async () => {
     const { panel, io } = await boardPanel();
     const { prompter, said } = installer(io, () => 'yes', { hold: true });

@@ -45,4 +45,12 @@ describe('cross-field checks', () => {
     expect(issuesOf({ rules: { holdCheckInMs: 70_000 } })).toEqual(['rules.holdLimitMs: must be longer than holdCheckInMs']);
     expect(issuesOf({ rules: { holdCheckInMs: 10_000, holdLimitMs: 20_000 } })).toEqual([]);
   });
+
+  it("sip.transfer.panelTarget (the panel's TRANSFER button, R13) must name a colleague in the directory", () => {
+    const directory = [{ name: '财务室', uri: 'sip:8001@pbx.example' }];
+    expect(issuesOf({ sip: { transfer: { panelTarget: '财务室' } }, directory })).toEqual([]);
+    expect(issuesOf({ sip: { transfer: { panelTarget: '王经理' } }, directory })).toEqual(['sip.transfer.panelTarget: "王经理" is not a name in the directory (财务室)']);
+    expect(issuesOf({ sip: { transfer: { panelTarget: '王经理' } } })).toEqual(['sip.transfer.panelTarget: "王经理" is not a name in the directory (it is empty)']);
+  });
 });
+

@@ -2,7 +2,7 @@
  * The LED panel on the real board (Panel port, kind 'board'): johnny-five over Firmata on a serial link.
  * Reads config keys `panel.heartbeatMs` (here) and, through its link opener, `panel.port`, `panel.baudRate`;
  * pins come from the pin map (`panel.revision`): every light, `ringer.pin`, `hook.pin` (+ `offHookLevel`,
- * `pullup`), `holdButton.pin` (+ `pressedLevel`, `pullup`).
+ * `pullup`), `holdButton.pin` (+ `pressedLevel`, `pullup`), `transferButton.pin` where wired (+ `pressedLevel`, `pullup`).
  *
  * Lights and the ringer are sent as DESK_PATTERN (the firmware blinks them), never as Firmata digital
  * messages, which set a whole port and would cancel the patterns of the port's other pins (PROTOCOL.md).
@@ -77,6 +77,11 @@ export class BoardPanel implements Panel {
     const fw = this.conn?.ready ? this.conn.link.io.firmware : undefined;
     if (!fw?.name) return null;
     return fw.version ? `${fw.name} ${fw.version.major}.${fw.version.minor}` : fw.name;
+  }
+
+  /** The pin map wires a TRANSFER button (R13). */
+  get hasTransferButton(): boolean {
+    return this.options.pinMap.transferButton !== undefined;
   }
 
   /** True while the board is connected and answering. */
@@ -181,6 +186,17 @@ export class BoardPanel implements Panel {
         if (pressed) this.emit({ type: 'button', name: 'hold' });
       },
     });
+    const transfer = pinMap.transferButton;
+    if (transfer) {
+      board.watch({
+        pin: transfer.pin,
+        activeLevel: transfer.pressedLevel,
+        pullup: transfer.pullup,
+        onChange: (pressed) => {
+          if (pressed) this.emit({ type: 'button', name: 'transfer' });
+        },
+      });
+    }
     conn.ready = true;
     // Restore everything the host last asked for (the link may have been away).
     for (const name of LIGHT_NAMES) this.sendPattern(pinMap.lights[name], this.desired[name]);

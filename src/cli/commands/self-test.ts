@@ -34,6 +34,7 @@ async function selfTest(opts: { config: string; confirmTimeout: string; inputTim
     const report = await runSelfTest(panel, prompter, {
       confirmTimeoutMs: seconds(opts.confirmTimeout, '--confirm-timeout'),
       inputTimeoutMs: seconds(opts.inputTimeout, '--input-timeout'),
+      transferButton: panel.hasTransferButton,
     });
     prompter.say(formatSelfTestReport(report));
     return report.every((r) => r.passed) ? EXIT.ok : EXIT.failed;

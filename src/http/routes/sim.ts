@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { DeskUnit } from '../../app/desk-unit.ts';
 
 const hookBody = z.object({ state: z.enum(['off', 'on']).describe('off = handset lifted, on = put down') }).strict();
-const buttonBody = z.object({ name: z.enum(['hold']) }).strict();
+const buttonBody = z.object({ name: z.enum(['hold', 'transfer']) }).strict();
 
 export function simRoutes(app: FastifyInstance, unit: DeskUnit): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -13,12 +13,12 @@ const HOLD = pinMap.holdButton.pin;
 const RINGER = pinMap.ringer.pin;
 
 /** A panel whose every connection attempt gets a fresh FakeIo (or fails while `refuse` is set). */
-function rig(options: { heartbeatMs?: number } = {}) {
+function rig(options: { heartbeatMs?: number; pinMap?: typeof pinMap } = {}) {
   const ios: FakeIo[] = [];
   const state = { refuse: false };
   const inputs: PanelInput[] = [];
   const panel = new BoardPanel({
-    pinMap,
+    pinMap: options.pinMap ?? pinMap,
     logger: memoryLogger(),
     heartbeatMs: options.heartbeatMs ?? 1000,
     openLink: () => {
@@ -145,6 +145,23 @@ describe('BoardPanel with a fake IO plugin', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(inputs).toEqual([{ type: 'button', name: 'hold' }]);
     await panel.stop();
+  });
+
+  it('reports a TRANSFER button press where one is wired (R13), and watches no such pin on a panel without one', async () => {
+    const TRANSFER = 16;
+    const { panel, io, inputs } = rig({ pinMap: { ...pinMap, transferButton: { pin: TRANSFER, pullup: true, pressedLevel: 0 } } });
+    await panel.start();
+    expect(io().modes.get(TRANSFER)).toBe(PIN_MODE.PULLUP);
+    io().setInput(TRANSFER, 0);
+    await vi.advanceTimersByTimeAsync(10);
+    io().setInput(TRANSFER, 1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inputs).toEqual([{ type: 'button', name: 'transfer' }]);
+    await panel.stop();
+    const plain = rig();
+    await plain.panel.start();
+    expect(plain.io().modes.has(TRANSFER)).toBe(false);
+    await plain.panel.stop();
   });
 
   it('reports a fault when heartbeats go unanswered, reconnects and restores every light and the ringer', async () => {
