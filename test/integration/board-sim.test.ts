@@ -2,17 +2,22 @@
  * The board panel against the real firmware running in simavr: johnny-five opens the simulator's pty exactly
  * as it opens a real board's USB serial port. Pin levels and their simulated times come from the simulator.
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBoardPanel } from '../../src/adapters/panel/create-board-panel.ts';
 import type { BoardPanel } from '../../src/adapters/panel/board-panel.ts';
-import { loadPinMap } from '../../src/config/pin-map.ts';
+import { HARDWARE_DIR, loadPinMap } from '../../src/config/pin-map.ts';
 import type { PanelInput } from '../../src/ports/panel.ts';
 import { startSimulator, type Simulator } from '../peers/simavr.ts';
 import { memoryLogger } from '../support/memory-logger.ts';
 
 const pins = loadPinMap('nano-r1');
 const L = pins.lights;
+/** The optional TRANSFER button (R13) on A2, wired as hardware/README.md says: a pin map of its own, same firmware. */
+const TRANSFER = 16;
 
 /** Half-periods (ms of simulated time) of a pin's changes after `sinceUs`, the first partial one dropped. */
 function halfPeriodsMs(sim: Simulator, pin: number, sinceUs: number): number[] {
@@ -35,13 +40,18 @@ describe('board panel on the firmware in simavr', () => {
   const inputs: PanelInput[] = [];
   const ports: SerialPort[] = [];
   let refuseToOpen = false;
+  let hardwareDir: string;
 
   beforeAll(async () => {
+    hardwareDir = await mkdtemp(join(tmpdir(), 'deskphone-pins-'));
+    const map = JSON.parse(await readFile(join(HARDWARE_DIR, 'nano-r1.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(hardwareDir, 'nano-r1-xfer.json'), JSON.stringify({ ...map, revision: 'nano-r1-xfer', transferButton: { pin: TRANSFER, pullup: true, pressedLevel: 0 } }));
     sim = await startSimulator();
     panel = createBoardPanel(
-      { kind: 'board', port: sim.ptyPath, revision: 'nano-r1', baudRate: 57600, heartbeatMs: 1000 },
+      { kind: 'board', port: sim.ptyPath, revision: 'nano-r1-xfer', baudRate: 57600, heartbeatMs: 1000 },
       memoryLogger(),
       {
+        hardwareDir,
         createPort: (options) => {
           if (refuseToOpen) throw new Error(`${options.path}: unplugged (test)`);
           const port = new SerialPort(options);
@@ -57,6 +67,7 @@ describe('board panel on the firmware in simavr', () => {
   afterAll(async () => {
     await panel?.stop();
     await sim?.stop();
+    if (hardwareDir) await rm(hardwareDir, { recursive: true, force: true });
   });
 
   it('connects through the Firmata handshake and clears the controller-lost picture', async () => {
@@ -107,7 +118,7 @@ describe('board panel on the firmware in simavr', () => {
     for (const half of fast) expect(half).toBeCloseTo(125, -1);
   });
 
-  it('reports the hook switch and the hold button as panel inputs', async () => {
+  it('reports the hook switch, the hold button and a TRANSFER button where wired as panel inputs', async () => {
     const seen = inputs.length;
     await sim.setInput(pins.hook.pin, pins.hook.offHookLevel as 0 | 1);
     await vi.waitFor(() => expect(inputs.slice(seen)).toContainEqual({ type: 'hook', state: 'off' }), { timeout: 3000 });
@@ -116,6 +127,10 @@ describe('board panel on the firmware in simavr', () => {
     await sim.setInput(pins.holdButton.pin, pins.holdButton.pressedLevel as 0 | 1);
     await vi.waitFor(() => expect(inputs.at(-1)).toEqual({ type: 'button', name: 'hold' }), { timeout: 3000 });
     await sim.setInput(pins.holdButton.pin, (pins.holdButton.pressedLevel ^ 1) as 0 | 1);
+    // The TRANSFER button on a pin the firmware was not built for: the unit set its mode and reporting.
+    await sim.setInput(TRANSFER, 0);
+    await vi.waitFor(() => expect(inputs.at(-1)).toEqual({ type: 'button', name: 'transfer' }), { timeout: 3000 });
+    await sim.setInput(TRANSFER, 1);
     expect(inputs.filter((i) => i.type === 'fault')).toEqual([]);
   });
 
