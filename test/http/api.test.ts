@@ -95,7 +95,7 @@ describe('LAN API', () => {
     ['/api/v1/sim/hook', { state: 'up' }, 'body.state'],
     ['/api/v1/sim/hook', {}, 'body.state'],
     ['/api/v1/sim/hook', { state: 'off', extra: 1 }, 'body.extra'],
-    ['/api/v1/sim/button', { name: 'transfer' }, 'body.name'],
+    ['/api/v1/sim/button', { name: 'redial' }, 'body.name'],
   ])('POST %s with %j is 400 naming %s', async (url, payload, field) => {
     const { app } = await setup();
     const res = await app.inject({ method: 'POST', url, payload });

@@ -95,7 +95,8 @@ const CELL_OF: { [K in keyof CallRecord]-?: (r: CallRecord) => unknown } = {
   bridgedMs: (r) => r.bridgedMs,
   consultFor: (r) => r.consultFor,
   contactName: (r) => r.contactName,
-  recorded: (r) => r.recorded ?? false,
+  // Absent (an empty cell) on records written before recording existed, as in their JSON and as the stored-text copy.
+  recorded: (r) => r.recorded,
   talkMs: (r) => r.talkMs,
   endedAt: (r) => r.endedAt,
   hungUpFirst: (r) => r.hungUpFirst,
