@@ -451,6 +451,7 @@ export class DeskUnit extends EventEmitter<DeskUnitEvents> {
       this.log.info({ callId, to: to ?? 'desk' }, 'the caller leaves a voice message');
     } catch (err) {
       this.log.warn({ err: (err as Error).message, callId, to: to ?? 'desk' }, 'no voice message: the caller stays on hold at the desk');
+      this.dispatch({ type: 'message.failed', callId });
     }
   }
 

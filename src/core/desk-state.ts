@@ -42,8 +42,11 @@ export interface ActiveCall {
   pastLegs?: string[];
   /** R4: the call-back offered instead of a long hold, and the caller's answer (desk/callback-offer.ts). */
   callbackOffer?: CallbackOffer | null;
-  /** R9: the caller is in the voice message (prompt, tone, message: `recording`), or left one (`left`); null/absent: none. */
-  voiceMessage?: 'recording' | 'left' | null;
+  /**
+   * R9: a voice message was asked of the line and its prompt plays (`offered`: no check-in talks over it), the caller
+   * speaks (`recording`), or left one (`left`); null/absent: none.
+   */
+  voiceMessage?: 'offered' | 'recording' | 'left' | null;
 }
 
 export interface TransferState {

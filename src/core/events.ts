@@ -109,6 +109,8 @@ export type CoreEvent =
   | { type: 'message.recording'; callId: string }
   /** R9: a voice message was kept for the call (the line hangs up, or the caller did): its record says `message`. */
   | { type: 'message.left'; callId: string }
+  /** R9: the line could not start the voice message asked of it: the caller waits at the desk again (check-ins resume). */
+  | { type: 'message.failed'; callId: string }
   /** The handset hook switch: `off` = lifted, `on` = put down. */
   | { type: 'hook'; state: 'off' | 'on' }
   | { type: 'button'; name: 'hold' }

@@ -117,6 +117,18 @@ describe('voice message for a colleague who declines a transfer (R9, R13)', () =
     expect(d.records().find((r) => r.id === 'rec-c1')).toMatchObject({ outcome: 'message', hungUpFirst: 'unit', transferTarget: '财务室', transferResult: 'failed' });
   });
 
+  it('the instruction is not talked over: no check-in between the ask and the recording; if the line cannot take the message, check-ins resume', () => {
+    const d = declined(true);
+    expect(d.state.call?.voiceMessage).toBe('offered');
+    // The hold counts from the transfer's start (30 s): its check-in would fall at 50 s, while the prompt plays.
+    d.advanceTo(51_000);
+    expect(d.effects.filter((e) => e.type === 'announce' || e.type === 'callback')).toEqual([]);
+    d.send({ type: 'message.failed', callId: 'c1' });
+    expect(d.state.call?.voiceMessage).toBeNull();
+    d.advanceTo(71_000);
+    expect(d.effects.filter((e) => e.type === 'announce' || e.type === 'callback').length).toBeGreaterThan(0);
+  });
+
   it('HOLD takes the caller back from the message (no transfer to another colleague meanwhile)', async () => {
     const { canTransfer } = await import('../../src/core/desk.ts');
     const d = declined(true);

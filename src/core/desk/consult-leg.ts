@@ -66,8 +66,10 @@ export function endConsult(
     return { ...state, call: { ...move(call, CallState.Talking), holds: endHold(call, at.now), consult: null, transfer } };
   }
   // R9/R13: the colleague declined: the caller may leave them a voice message (still on hold at the desk meanwhile).
-  if (reason === 'declined' && s.voiceMessageWhenDeclined) effects.push({ type: 'voiceMessage', callId: call.callId, to: call.transfer.target.label });
-  return { ...state, call: { ...move(call, CallState.Held), consult: null, transfer, checkIns: 0 } };
+  // The instruction and the tone are not talked over by a check-in (the hold still counts from the transfer's start).
+  const offered = reason === 'declined' && s.voiceMessageWhenDeclined === true;
+  if (offered) effects.push({ type: 'voiceMessage', callId: call.callId, to: call.transfer.target.label });
+  return { ...state, call: { ...move(call, CallState.Held), consult: null, transfer, checkIns: 0, ...(offered ? { voiceMessage: 'offered' as const } : {}) } };
 }
 
 /** Join the caller and the colleague (once the leg has an id and was answered); bridge.up follows. */

@@ -9,7 +9,7 @@ import { callOutgoing } from './placed.ts';
 import { transferFailed, transferRequested } from './transfer.ts';
 import { bridgeUp } from './bridge.ts';
 import { consultAnswered, consultDtmf, consultEnded, consultPlaced, consultRinging, transferCancel, transferConnect } from './consult.ts';
-import { messageLeft, messageRecording } from './voice-message.ts';
+import { messageFailed, messageLeft, messageRecording } from './voice-message.ts';
 import { callbacks, callerKnown, journalFault, panelFault, sipDown, sipUp, syncBacklog, tick } from './unit-status.ts';
 
 export const handlers: HandlerTable = {
@@ -39,6 +39,7 @@ export const handlers: HandlerTable = {
   'bridge.up': bridgeUp,
   'message.recording': messageRecording,
   'message.left': messageLeft,
+  'message.failed': messageFailed,
   hook,
   button,
   tick,

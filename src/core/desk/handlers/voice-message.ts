@@ -15,6 +15,12 @@ export const messageRecording: Handler<Extract<CoreEvent, { type: 'message.recor
   return { ...state, call: { ...call, voiceMessage: 'recording', callbackOffer: null } };
 };
 
+export const messageFailed: Handler<Extract<CoreEvent, { type: 'message.failed' }>> = (_s, state, event) => {
+  const call = state.call;
+  if (!call || call.callId !== event.callId || call.voiceMessage !== 'offered') return state;
+  return { ...state, call: { ...call, voiceMessage: null } };
+};
+
 export const messageLeft: Handler<Extract<CoreEvent, { type: 'message.left' }>> = (_s, state, event) => {
   const call = state.call;
   if (!call || call.callId !== event.callId || call.voiceMessage !== 'recording') return state;
