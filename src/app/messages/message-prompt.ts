@@ -53,14 +53,7 @@ export class MessagePrompt {
     }
     const instruction = await this.instruction(settings.instruction, settings.voice);
     const st = await stat(greeting.path);
-    const key = createHash('sha256').update(`${greeting.path}\n${st.size}\n${st.mtimeMs}\n${instruction.path}`).digest('hex').slice(0, 16);
-    let made = this.making.get(key);
-    if (!made) {
-      made = this.compose(key, greeting, instruction);
-      this.making.set(key, made);
-      made.catch(() => this.making.delete(key));
-    }
-    return made;
+    return this.composeOnce(`${greeting.path}\n${st.size}\n${st.mtimeMs}\n${instruction.path}`, greeting, instruction);
   }
 
   /**
@@ -71,14 +64,7 @@ export class MessagePrompt {
     const settings = this.deps.settings();
     if (!settings.enabled) return null;
     const words = await this.instruction(settings.instruction, settings.voice);
-    const key = createHash('sha256').update(`desk\n${words.path}`).digest('hex').slice(0, 16);
-    let made = this.making.get(key);
-    if (!made) {
-      made = this.compose(key, null, words);
-      this.making.set(key, made);
-      made.catch(() => this.making.delete(key));
-    }
-    return made;
+    return this.composeOnce(`desk\n${words.path}`, null, words);
   }
 
   /**
@@ -89,10 +75,15 @@ export class MessagePrompt {
     const settings = this.deps.settings();
     if (!settings.enabled || !settings.declinedInstruction) return null;
     const words = await this.instruction(settings.declinedInstruction.replaceAll('{name}', name.slice(0, 100)), settings.voice);
-    const key = createHash('sha256').update(`colleague\n${words.path}`).digest('hex').slice(0, 16);
+    return this.composeOnce(`colleague\n${words.path}`, null, words);
+  }
+
+  /** The prompt made of `greeting` (or none), `words` and the tone, made once for what `what` names and kept. */
+  private composeOnce(what: string, greeting: PromptFile | null, words: PromptFile): Promise<PromptFile> {
+    const key = createHash('sha256').update(what).digest('hex').slice(0, 16);
     let made = this.making.get(key);
     if (!made) {
-      made = this.compose(key, null, words);
+      made = this.compose(key, greeting, words);
       this.making.set(key, made);
       made.catch(() => this.making.delete(key));
     }
