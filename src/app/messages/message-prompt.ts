@@ -16,6 +16,7 @@ import type { GreetingAudio } from '../../ports/greeting-audio.ts';
 import type { PromptFile } from '../../ports/sip-line.ts';
 import type { GreetingPick } from '../greetings/greeting-library.ts';
 import type { GreetingStore } from '../greetings/greeting-store.ts';
+import { SpokenOnce } from '../greetings/spoken-once.ts';
 
 /** The tone: 1 kHz, 400 ms, after a short pause. */
 export const TONE_HZ = 1000;
@@ -38,7 +39,11 @@ export function offersMessage(pick: Pick<GreetingPick, 'band' | 'holiday'>): boo
 export class MessagePrompt {
   private readonly making = new Map<string, Promise<PromptFile>>();
 
-  constructor(private readonly deps: MessagePromptDeps) {}
+  private readonly instructions: SpokenOnce;
+
+  constructor(private readonly deps: MessagePromptDeps) {
+    this.instructions = new SpokenOnce(deps.store, deps.audio, 'voice-message', 'instruction-');
+  }
 
   /** The file a caller answered at `instantMs` hears before the message, or null when no message is offered. */
   async voiceMessageFor(instantMs: number): Promise<PromptFile | null> {
@@ -90,14 +95,8 @@ export class MessagePrompt {
     return made;
   }
 
-  private async instruction(text: string, voice: Voice): Promise<PromptFile> {
-    const { store, audio } = this.deps;
-    const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
-    const path = store.cachePath('voice-message', `instruction-${key}`);
-    const have = await store.read(path);
-    if (have) return have;
-    const made = await store.replace(path, (tmp) => audio.speak(text, voice, tmp), () => ({ source: 'say', createdAt: new Date().toISOString() }));
-    return { path: made.path, durationMs: made.durationMs };
+  private instruction(text: string, voice: Voice): Promise<PromptFile> {
+    return this.instructions.file(text, voice);
   }
 
   private async compose(key: string, greeting: PromptFile | null, instruction: PromptFile): Promise<PromptFile> {
