@@ -25,17 +25,26 @@ const config = join(dir, 'config.json');
 writeFileSync(config, JSON.stringify({ unitId: 'desk-1', dataDir, http: { lan: { port: 9443 } } }));
 
 /**
- * The terminal QR code as an image: each character is two modules stacked (upper and lower half block),
- * dark on light, scaled up and given a quiet zone so a camera-grade reader can take it.
+ * The terminal QR code as an image: each character is two modules stacked (upper and lower half block), drawn in
+ * the foreground colour. Black foreground draws dark modules; the bottom quiet-zone row is drawn in white
+ * foreground (light modules), so the colour codes are followed, not dropped. Scaled up and given a quiet zone so
+ * a camera-grade reader can take it.
  */
 function decodeTerminalQr(text: string): string | null {
-  // eslint-disable-next-line no-control-regex
-  const rows = text.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')).filter((l) => /[█▀▄]/.test(l));
   const modules: boolean[][] = [];
-  for (const row of rows) {
-    const chars = [...row];
-    modules.push(chars.map((c) => c === '█' || c === '▀'));
-    modules.push(chars.map((c) => c === '█' || c === '▄'));
+  for (const line of text.split('\n')) {
+    const upper: boolean[] = [];
+    const lower: boolean[] = [];
+    let lightInk = false;
+    // eslint-disable-next-line no-control-regex
+    for (const [, sgr, ch] of line.matchAll(/\x1b\[([0-9;]*)m|(.)/gu)) {
+      if (sgr !== undefined) lightInk = sgr === '37' ? true : sgr === '30' ? false : lightInk;
+      else {
+        upper.push(!lightInk && (ch === '█' || ch === '▀'));
+        lower.push(!lightInk && (ch === '█' || ch === '▄'));
+      }
+    }
+    if (/[█▀▄]/.test(line)) modules.push(upper, lower);
   }
   const scale = 6;
   const quiet = 4;

@@ -67,7 +67,8 @@ describe('handset audio through ALSA', () => {
     expect(readFileSync(join(u.dataDir, 'baresip', 'config'), 'utf8')).not.toContain('sndfile');
     expect(existsSync(join(u.dataDir, 'baresip', 'dumps'))).toBe(false);
     expect(readdirSync(join(u.dataDir, 'recordings'))).toEqual([]);
-    const [rec] = (await u.get<{ calls: { recorded?: boolean }[] }>('/api/v1/calls')).calls;
-    expect(rec?.recorded).toBe(false);
+    // The record is written once the hang-up is seen, which may be just after sipp has finished.
+    const rec = await waitFor('the call record', async () => (await u.get<{ calls: { recorded?: boolean }[] }>('/api/v1/calls')).calls[0]);
+    expect(rec.recorded).toBe(false);
   });
 });
