@@ -26,6 +26,7 @@ import { ProvisioningStatusSource } from './provisioning/provisioning-status.ts'
 import { createGreetingLibrary } from './greetings/create-greetings.ts';
 import type { GreetingLibrary } from './greetings/greeting-library.ts';
 import type { AppLogger } from './logger.ts';
+import { audioAttachments } from './sync/audio-attachments.ts';
 import { startSync, storedCursorFloor, type RunningSync } from './sync/start-sync.ts';
 import { normalizePhoneNumber } from '../adapters/phone/phone-numbers.ts';
 import { ContactBook } from './contacts/contact-book.ts';
@@ -124,7 +125,6 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       declinedInstruction: config.voiceMessages.declinedInstruction,
     }),
   });
-  if (config.voiceMessages.syncAudio) logger.warn('voiceMessages.syncAudio is on, but sending the audio upstream is not carried out yet: the audio stays on the unit, its slip syncs');
   // Issue 20 item 4: "本次通话可能会被录音" before a recorded call (config recording.notice).
   const recordingNotice = new RecordingNotice({ store: greetings.store, audio: new SoxEspeakAudio(), settings: () => ({ notice: config.recording.notice, voice: config.greetings.voice }) });
   const sip = overrides.sip ?? (await createSipLine(config, dataDir, logger, greetings, messagePrompt, recordingNotice));
@@ -165,6 +165,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   const directory = new DirectoryBook(config.directory, config.sip.registrar?.host ?? null);
   await unit.start();
   const clock = overrides.clock ?? systemClock;
+  const voiceStore = new VoiceStore(join(dataDir, 'voice-messages'));
   // Upstream sync: the journal is the spool; the backlog drives the SYNC light.
   const sync = await startSync({
     upstream: config.upstream, retentionDays: config.journal.retentionDays, unitId: config.unitId, store: state, journal, clock, logger,
@@ -174,6 +175,8 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
       await voiceMessages.prune();
       await recordings.prune();
     },
+    // R9: with the installer's consent, a voice message's audio goes with its slip to sinks that carry audio.
+    ...(config.voiceMessages.syncAudio ? { attachAudio: audioAttachments({ read: (file) => voiceStore.read(file), logger }) } : {}),
   });
   unit.on('recorded', () => sync.notify());
   const records = new RecordsService({
@@ -191,7 +194,7 @@ export async function startUnit(config: Config, logger: AppLogger, overrides: Co
   callers.start();
   const voiceMessages = new VoiceMessages({
     config: () => config.voiceMessages,
-    store: new VoiceStore(join(dataDir, 'voice-messages')),
+    store: voiceStore,
     sip,
     unit,
     records,

@@ -39,8 +39,9 @@ export const voiceMessagesSchema = z
       .max(300)
       .default('{name}现在不方便接听，请在提示音后留言，留言完毕请按井号键或挂机。'),
     /**
-     * Send the audio itself upstream too (off: only the slip's metadata leaves the unit; the audio stays on it).
-     * Not carried out yet: with it on the unit logs that the audio still stays on the unit.
+     * Send the audio itself upstream too, with its slip, to the sinks that carry audio (PostgreSQL: table
+     * deskphone.voice_message_audio; HTTPS: PUT <url>/voice-messages/<unitId>/<messageId>.wav); syslog carries
+     * the slip only. Off: only the slip's metadata leaves the unit; the audio stays on it. Read at start.
      */
     syncAudio: z.boolean().default(false),
   })

@@ -9,6 +9,23 @@ import type { AnyJournalEntry } from './call-journal.ts';
 export interface UpstreamBatch {
   unitId: string;
   entries: AnyJournalEntry[];
+  /**
+   * The audio of the voice messages whose `message.taken` entries are in `entries` (config voiceMessages.syncAudio;
+   * only for a sink that `carriesAudio`). The batch is confirmed only once the sink has these too.
+   */
+  attachments?: readonly AudioAttachment[];
+}
+
+/** A voice message's audio (R9), sent with the batch that holds its slip. */
+export interface AudioAttachment {
+  /** The slip's `messageId`: with the unit id, the audio's identity upstream (a resend changes nothing). */
+  messageId: string;
+  /** The seq of the slip's `message.taken` entry. */
+  seq: number;
+  ms: number;
+  sampleRate: number;
+  /** The WAV file as the unit keeps it (16-bit mono PCM). */
+  wav: Buffer;
 }
 
 /** The result of `check()`: ok, or what is wrong in words an installer can act on. */
@@ -22,6 +39,8 @@ export interface UpstreamSink {
   readonly name: string;
   /** True when the protocol confirms receipt; false for syslog (best effort). */
   readonly confirms: boolean;
+  /** True when the sink can take voice messages' audio (`attachments`); syslog cannot. */
+  readonly carriesAudio?: boolean;
   send(batch: UpstreamBatch): Promise<void>;
   /**
    * Optional: encode `batch` now, ahead of its `send` (the sync engine calls it while an earlier batch is on

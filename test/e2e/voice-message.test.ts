@@ -5,17 +5,22 @@
  * length and frequency (recorded through the line's ALSA tap), the file is readable only by the service user, the
  * audio route serves it whole and in ranges, and the record's outcome is `message`. R13: a colleague who declines a
  * consult transfer (key 2 by SIP INFO) has the caller leave them a message after "<name>不在" and the tone.
- * Ports: SIP 39060, ctrl_tcp 39444, sipp 39070-39071, the colleague's sipp 39080, sipp media 39100-39120; the RTP
- * peers take any free port.
+ * The installer turned voiceMessages.syncAudio on: the slip goes to the HTTPS collector, then its audio, byte for
+ * byte as the unit keeps it.
+ * Ports: SIP 39060, ctrl_tcp 39444, sipp 39070-39071, the colleague's sipp 39080, sipp media 39100-39120, the
+ * HTTPS collector 39130; the RTP peers take any free port.
  */
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/record.ts';
 import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { readWavInfo } from '../../src/adapters/sip/wav.ts';
+import { startHttpsCollector, type HttpsCollector } from '../peers/https-collector.ts';
 import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, startSippColleague } from '../peers/sipp.ts';
+import { makeTestCa } from '../peers/test-ca.ts';
 import { afterTheTone } from '../support/after-tone.ts';
 import { dominantTone } from '../support/tone.ts';
 import { toneFile } from '../support/tone-file.ts';
@@ -23,18 +28,23 @@ import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
 let u: TestUnit;
 let caller: RtpPeer;
+let collector: HttpsCollector;
+const caDir = mkdtempSync(join(tmpdir(), 'deskphone-voice-ca-'));
 type Status = { sip: { up: boolean }; call: null | { state: string; transfer: { reason: string | null } | null } };
 const messages = async () => (await u.get<{ messages: MessageSlip[] }>('/api/v1/messages')).messages;
 const records = async () => (await u.get<{ calls: CallRecord[] }>('/api/v1/calls')).calls;
 
 beforeAll(async () => {
+  const ca = await makeTestCa(caDir);
+  collector = await startHttpsCollector(39130, ca);
   u = await bootUnit({
     sipPort: 39060,
     ctrlPort: 39444,
     autoAnswerAfterRings: 1,
     // Out of hours all day, every day: the unit offers a message whenever it answers.
     greetings: { workingDays: [] },
-    voiceMessages: { enabled: true, instruction: '请留言', declinedInstruction: '{name}不在', silenceMs: 4000 },
+    voiceMessages: { enabled: true, instruction: '请留言', declinedInstruction: '{name}不在', silenceMs: 4000, syncAudio: true },
+    upstream: { pollMs: 200, retryMinMs: 200, https: { url: collector.url, caFile: ca.caCert, token: 'collector-token' } },
     sip: { transferTimeoutMs: 6000, transfer: { method: 'consult', announce: 'unit' } },
     directory: [{ name: '财务室', uri: 'sip:finance@127.0.0.1:39080' }],
   });
@@ -47,6 +57,8 @@ afterAll(async () => {
   await killAllSipp();
   await u?.stop();
   await caller?.close();
+  await collector?.close();
+  rmSync(caDir, { recursive: true, force: true });
 });
 
 describe('voice message out of hours (R9)', () => {
@@ -96,6 +108,16 @@ describe('voice message out of hours (R9)', () => {
     const dir = join(u.dataDir, 'voice-messages');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, slip.audio?.file ?? '')).mode & 0o777).toBe(0o600);
+
+    // Upstream (voiceMessages.syncAudio): the slip in a batch, then its audio at its own URL, byte for byte.
+    const put = await waitFor('the audio upstream', async () => collector.requests.find((r) => r.method === 'PUT' && r.status === 200));
+    expect(put.path).toBe(`/ingest/voice-messages/e2e-desk/${slip.id}.wav`);
+    expect(put.headers['content-type']).toBe('audio/wav');
+    expect(put.headers.authorization).toBe('Bearer collector-token');
+    expect(put.body.equals(wav)).toBe(true);
+    const slipLine = collector.requests.findIndex((r) => r.lines.some((l) => (l.event as { messageId?: string } | undefined)?.messageId === slip.id));
+    expect(slipLine).toBeGreaterThanOrEqual(0);
+    expect(slipLine).toBeLessThan(collector.requests.indexOf(put));
 
     // Played, then passed on.
     expect((await u.post(`/api/v1/messages/${slip.id}/delivered`, {})).status).toBe(200);

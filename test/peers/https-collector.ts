@@ -1,7 +1,8 @@
 /**
  * An HTTPS log collector for sink tests (like a Vector or Fluent Bit HTTP source): TLS with the test CA's
- * server certificate, keeps every request (headers and NDJSON lines), and answers from a script: a queue of
- * replies (status, Retry-After, delay before answering); when the queue is empty it answers `fallback`.
+ * server certificate, keeps every request (method, path, headers, body, and a batch's NDJSON lines), and answers
+ * from a script: a queue of replies (status, Retry-After, delay before answering); when the queue is empty it
+ * answers `fallback`.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
@@ -17,8 +18,14 @@ export interface Reply {
 
 export interface ReceivedRequest {
   at: number;
+  method: string;
+  /** The request's path (the ingest path, or a voice message's audio below it). */
+  path: string;
   headers: IncomingHttpHeaders;
+  /** The NDJSON lines of a batch (none for another body). */
   lines: Record<string, unknown>[];
+  /** The body as sent. */
+  body: Buffer;
   status: number;
 }
 
@@ -44,13 +51,14 @@ export async function startHttpsCollector(port: number, ca: TestCa): Promise<Htt
     }),
   };
   const server: Server = createServer({ cert: await readFile(ca.serverCert), key: await readFile(ca.serverKey) }, (req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const reply = queue.shift() ?? collector.fallback;
-      const lines = body.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-      requests.push({ at: Date.now(), headers: req.headers, lines, status: reply.status });
+      const body = Buffer.concat(chunks);
+      const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson');
+      const lines = ndjson ? body.toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+      requests.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, lines, body, status: reply.status });
       setTimeout(() => {
         if (res.destroyed) return;
         const ra = typeof reply.retryAfter === 'function' ? reply.retryAfter() : reply.retryAfter;

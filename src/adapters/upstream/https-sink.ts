@@ -3,6 +3,8 @@
  * ./journal-lines.ts) with an `Idempotency-Key` naming the unit and the seq range, so a collector (Vector,
  * Fluent Bit HTTP sources, or IT's own) can drop a resend. Only a 2xx confirms the batch; 429 and 503
  * carry their Retry-After to the sync engine; anything else is an error and the batch is resent later.
+ * With voiceMessages.syncAudio on, each voice message's audio in the batch is PUT (audio/wav) to
+ * `<url>/voice-messages/<unitId>/<messageId>.wav` after the batch, and the batch is confirmed only when all are.
  * Config keys: upstream.https.url, upstream.https.token, upstream.https.caFile, upstream.https.timeoutMs.
  */
 import { readFile } from 'node:fs/promises';
@@ -19,6 +21,8 @@ export interface HttpsSinkDeps {
   config: HttpsSinkConfig;
   logger: Logger;
 }
+
+const NDJSON = 'application/x-ndjson';
 
 interface Reply {
   status: number;
@@ -39,6 +43,8 @@ export class HttpsSink extends SinkBase {
   private readonly agent: Agent;
   private ca: Promise<string | undefined> | null = null;
   private readonly url: URL;
+  /** Voice messages' audio is PUT beside the batches (see `audioUrl`). */
+  readonly carriesAudio = true;
 
   constructor(private readonly deps: HttpsSinkDeps) {
     super('https', true, deps.logger);
@@ -49,7 +55,24 @@ export class HttpsSink extends SinkBase {
   protected async deliver(batch: UpstreamBatch): Promise<void> {
     const first = batch.entries[0]?.seq ?? 0;
     const last = batch.entries.at(-1)?.seq ?? 0;
-    const reply = await this.post(toNdjson(batch.unitId, batch.entries), { 'Idempotency-Key': `${batch.unitId}:${first}-${last}` });
+    const reply = await this.post(this.url, toNdjson(batch.unitId, batch.entries), NDJSON, { 'Idempotency-Key': `${batch.unitId}:${first}-${last}` });
+    this.confirmed(reply);
+    // Each voice message's audio after its slip, at a URL naming the unit and the message (a resend overwrites it).
+    for (const a of batch.attachments ?? []) {
+      const headers = { 'Idempotency-Key': `${batch.unitId}:voice:${a.messageId}`, 'X-Deskphone-Seq': String(a.seq), 'X-Deskphone-Ms': String(Math.round(a.ms)) };
+      this.confirmed(await this.post(this.audioUrl(batch.unitId, a.messageId), a.wav, 'audio/wav', headers, 'PUT'));
+    }
+  }
+
+  /** `<url>/voice-messages/<unitId>/<messageId>.wav` */
+  audioUrl(unitId: string, messageId: string): URL {
+    const url = new URL(this.url);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/voice-messages/${encodeURIComponent(unitId)}/${encodeURIComponent(messageId)}.wav`;
+    return url;
+  }
+
+  /** Returns on a 2xx; else throws what the collector answered (with its Retry-After for 429 and 503). */
+  private confirmed(reply: Reply): void {
     if (reply.status >= 200 && reply.status < 300) return;
     const wait = reply.status === 429 || reply.status === 503 ? retryAfterMs(reply.retryAfter, Date.now()) : null;
     throw new UpstreamError(this.name, `collector answered ${reply.status}${reply.body ? `: ${reply.body.slice(0, 200)}` : ''}`, {
@@ -59,7 +82,7 @@ export class HttpsSink extends SinkBase {
 
   protected async probe(): Promise<SinkCheck> {
     // An empty batch: a collector accepts it and stores nothing.
-    const reply = await this.post('', { 'Idempotency-Key': 'deskphone-check' });
+    const reply = await this.post(this.url, '', NDJSON, { 'Idempotency-Key': 'deskphone-check' });
     if (reply.status >= 200 && reply.status < 300) return { ok: true, detail: `collector answered ${reply.status}` };
     const problem = reply.status === 401 || reply.status === 403 ? 'auth' : 'http';
     return { ok: false, problem, detail: `${describeProblem(problem)}: HTTP ${reply.status}` };
@@ -75,19 +98,19 @@ export class HttpsSink extends SinkBase {
     return this.ca;
   }
 
-  private async post(body: string, headers: Record<string, string>): Promise<Reply> {
+  private async post(url: URL, body: string | Buffer, contentType: string, headers: Record<string, string>, method = 'POST'): Promise<Reply> {
     const ca = await this.loadCa();
     const { token, timeoutMs } = this.deps.config;
     return new Promise<Reply>((resolve, reject) => {
       const req = request(
-        this.url,
+        url,
         {
-          method: 'POST',
+          method,
           agent: this.agent,
           ca,
           signal: AbortSignal.timeout(timeoutMs),
           headers: {
-            'Content-Type': 'application/x-ndjson',
+            'Content-Type': contentType,
             'Content-Length': Buffer.byteLength(body),
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
             ...headers,

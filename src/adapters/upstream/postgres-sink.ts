@@ -3,6 +3,8 @@
  * upserted by one multi-row INSERT … ON CONFLICT, rows as one typed array per column), so a batch lands whole
  * or not at all and a resend changes nothing. The statement is prepared once per connection; a batch is
  * encoded once (ahead of time when the sync engine asks, see `prepare`), however often it is resent.
+ * A batch with voice messages' audio (voiceMessages.syncAudio) runs its upsert and the audio's insert
+ * (./postgres-audio.ts) in one transaction.
  * Works with any server speaking the PostgreSQL protocol and supporting ON CONFLICT and unnest.
  * Config keys: upstream.postgres.url (libpq URL; TLS by sslmode/sslrootcert/sslcert/sslkey),
  * upstream.postgres.migrate, upstream.postgres.connectTimeoutMs, upstream.postgres.queryTimeoutMs.
@@ -13,6 +15,7 @@ import type { PostgresSinkConfig } from '../../config/upstream-schema.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { AnyJournalEntry } from '../../ports/call-journal.ts';
 import type { SinkCheck, UpstreamBatch } from '../../ports/upstream.ts';
+import { AUDIO_INSERT_SQL, audioParams } from './postgres-audio.ts';
 import { appliedVersion, listMigrations, migrate } from './postgres-migrate.ts';
 import { encodeBatch, UPSERT_SQL } from './postgres-upsert.ts';
 import { SinkBase } from './sink-base.ts';
@@ -28,6 +31,8 @@ export class PostgresSink extends SinkBase {
   private schemaReady = false;
   /** Encoded batches by their entries, while the engine holds them (prepared ahead, kept across retries). */
   private readonly encoded = new WeakMap<readonly AnyJournalEntry[], { unitId: string; values: unknown[] }>();
+  /** Voice messages' audio goes in deskphone.voice_message_audio, with the batch that holds their slips. */
+  readonly carriesAudio = true;
 
   constructor(private readonly deps: PostgresSinkDeps) {
     super('postgres', true, deps.logger);
@@ -51,9 +56,18 @@ export class PostgresSink extends SinkBase {
     await this.ensureSchema();
     const client = await this.pool.connect();
     let failure: unknown;
+    const audio = batch.attachments ?? [];
     try {
-      // Named: prepared once per connection, then only bound and run.
-      await client.query({ name: 'deskphone_upsert', text: UPSERT_SQL, values });
+      if (audio.length === 0) {
+        // Named: prepared once per connection, then only bound and run.
+        await client.query({ name: 'deskphone_upsert', text: UPSERT_SQL, values });
+      } else {
+        // Slips and their audio land together or not at all.
+        await client.query('BEGIN');
+        await client.query({ name: 'deskphone_upsert', text: UPSERT_SQL, values });
+        await client.query({ name: 'deskphone_audio', text: AUDIO_INSERT_SQL, values: audioParams(batch.unitId, audio) });
+        await client.query('COMMIT');
+      }
     } catch (err) {
       failure = err;
       throw err;

@@ -6,7 +6,8 @@
  * desk, config voiceMessages.to, or that colleague), from whom (the contact book's name, else the caller's display name, else the number), when
  * (the unit's time), who took it (`unit`), what (the audio: its length, and "语音留言 m:ss"), and the call-back
  * number. The call's record says outcome `message` (the core, from the line's message.left). Only the slip's
- * description leaves the unit with the journal; the audio stays (voiceMessages.syncAudio is not carried out yet).
+ * description leaves the unit with the journal; the audio stays, unless the installer turns voiceMessages.syncAudio
+ * on (then it goes with its slip: src/app/sync/audio-attachments.ts).
  * Retention: once old journal files are deleted, the audio of every slip that went with them goes too (prune).
  */
 import { randomUUID } from 'node:crypto';

@@ -2,9 +2,10 @@
  * Where voice messages' audio lives (R9, R11; issue 20 item 3): `<dataDir>/voice-messages/`, mode 0700, one WAV
  * file per message named by the message's id, mode 0600 (readable only by the service user). A file is written
  * whole under a temporary name, fsynced, renamed, and the folder fsynced: after a power cut it is either there
- * whole or not at all. The audio never leaves the unit (only the slip's description syncs upstream).
+ * whole or not at all. The audio leaves the unit only when the installer turns voiceMessages.syncAudio on
+ * (src/app/sync/audio-attachments.ts); otherwise only the slip's description syncs upstream.
  */
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WAV_HEADER_BYTES, wavHeader } from '../../adapters/sip/wav.ts';
 
@@ -75,6 +76,18 @@ export class VoiceStore {
       }
     }
     return out;
+  }
+
+  /** A stored file's bytes (a name as the journal keeps it), or null when it is not here. */
+  async read(file: string): Promise<Buffer | null> {
+    const path = this.pathOf(file);
+    if (path === null) return null;
+    try {
+      return await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   async remove(file: string): Promise<void> {

@@ -12,6 +12,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import type { UpstreamSink } from '../../ports/upstream.ts';
+import type { AttachAudio } from './audio-attachments.ts';
 import { RetentionSchedule, type RetentionJournal } from './retention-schedule.ts';
 import { cursorKey, SyncEngine } from './sync-engine.ts';
 import type { SyncStatusSource } from './sync-status.ts';
@@ -36,6 +37,8 @@ export interface SyncDeps {
   dispatch: (event: CoreEvent) => void;
   /** After retention deleted journal files: what goes with their records (R9 voice messages' audio). */
   afterRetention?: () => Promise<unknown>;
+  /** Voice messages' audio for the sinks that carry it (config voiceMessages.syncAudio); absent: slips only. */
+  attachAudio?: AttachAudio;
 }
 
 /** Every sink kind there is (their names, as cursor keys use them). */
@@ -86,9 +89,16 @@ export async function startSync(deps: SyncDeps): Promise<RunningSync> {
       logger: deps.logger,
       settings: { unitId: deps.unitId, batchSize, pollMs, retryMinMs, retryMaxMs },
       onBacklog: (oldestUnsentAt) => deps.dispatch({ type: 'sync.backlog', oldestUnsentAt }),
+      ...(deps.attachAudio ? { attachAudio: deps.attachAudio } : {}),
     });
     engine.start();
     log.info({ sinks: sinks.map((s) => s.name) }, 'upstream sync started');
+    if (deps.attachAudio) {
+      const withAudio = sinks.filter((s) => s.carriesAudio).map((s) => s.name);
+      const slipsOnly = sinks.filter((s) => !s.carriesAudio).map((s) => s.name);
+      log.info({ withAudio, slipsOnly }, 'voice messages\' audio goes upstream with their slips (voiceMessages.syncAudio)');
+      if (withAudio.length === 0) log.warn({ sinks: slipsOnly }, 'voiceMessages.syncAudio is on, but no configured sink carries audio (PostgreSQL or HTTPS): only the slips go upstream');
+    }
   }
   let retention: RetentionSchedule | null = null;
   if (deps.retentionDays !== null) {

@@ -5,6 +5,7 @@
  * batch resent after a crash changes nothing. Work is bounded: one batch per turn of the event loop per sink,
  * so the call path (SIP events, panel, status) is never held up for long. While a backlog drains, the next
  * batch is read from the journal (and encoded by sinks that can: `prepare`) while the current one is on its way.
+ * A sink that carries audio gets the voice messages' audio with the batch that holds their slips (attachAudio).
  * Config keys: upstream.batchSize, upstream.pollMs, upstream.retryMinMs, upstream.retryMaxMs.
  */
 import pRetry from 'p-retry';
@@ -12,7 +13,8 @@ import type { AnyJournalEntry, CallJournal } from '../../ports/call-journal.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { StateStore } from '../../ports/state-store.ts';
-import type { UpstreamSink } from '../../ports/upstream.ts';
+import type { UpstreamBatch, UpstreamSink } from '../../ports/upstream.ts';
+import type { AttachAudio } from './audio-attachments.ts';
 import { BacklogClock } from './backlog-clock.ts';
 
 export interface SyncSettings {
@@ -32,6 +34,11 @@ export interface SyncEngineDeps {
   settings: SyncSettings;
   /** Called when the oldest unsent entry (over all sinks) changes: monotonic ms, or null when all is sent. */
   onBacklog?: (oldestUnsentAt: number | null) => void;
+  /**
+   * Voice messages' audio for a batch (config voiceMessages.syncAudio: ./audio-attachments.ts), asked only for
+   * sinks that carry audio; it may cut the batch short. Absent: batches go without audio.
+   */
+  attachAudio?: AttachAudio;
 }
 
 /** Per sink, for GET /api/v1/status, /metrics and `deskphone status`. */
@@ -173,6 +180,13 @@ export class SyncEngine {
         let entries: AnyJournalEntry[] = ahead ? await ahead : [];
         ahead = null;
         if (entries.length === 0) entries = await this.deps.journal.readFrom(s.cursor, batchSize);
+        let attachments: UpstreamBatch['attachments'];
+        if (entries.length > 0 && s.sink.carriesAudio && this.deps.attachAudio) {
+          // Cut short when the audio is past its budget: the rest is read again after this batch (no read-ahead).
+          const attached = await this.deps.attachAudio(entries);
+          entries = attached.entries;
+          attachments = attached.attachments;
+        }
         if (entries.length === 0) {
           // All sent: the cursor must be in the store before the sink rests.
           const stored = await this.storeCursor(s);
@@ -192,7 +206,7 @@ export class SyncEngine {
           });
           ahead.catch(() => undefined);
         }
-        await this.deliver(s, entries);
+        await this.deliver(s, entries, attachments);
       } catch (err) {
         ahead = null;
         if (this.stopped) return;
@@ -205,9 +219,10 @@ export class SyncEngine {
     }
   }
 
-  private async deliver(s: SinkState, entries: AnyJournalEntry[]): Promise<void> {
+  private async deliver(s: SinkState, entries: AnyJournalEntry[], attachments: UpstreamBatch['attachments']): Promise<void> {
     const { unitId, retryMinMs, retryMaxMs } = this.deps.settings;
-    await pRetry(() => s.sink.send({ unitId, entries }), {
+    const batch: UpstreamBatch = attachments && attachments.length > 0 ? { unitId, entries, attachments } : { unitId, entries };
+    await pRetry(() => s.sink.send(batch), {
       forever: true,
       retries: 16,
       factor: 2,

@@ -1,6 +1,6 @@
 /** A scriptable UpstreamSink for engine tests: keeps what it got, fails on demand, can ask for Retry-After. */
 import { UpstreamError } from '../../../src/core/errors.ts';
-import type { SinkCheck, UpstreamBatch, UpstreamSink } from '../../../src/ports/upstream.ts';
+import type { AudioAttachment, SinkCheck, UpstreamBatch, UpstreamSink } from '../../../src/ports/upstream.ts';
 
 export class FakeSink implements UpstreamSink {
   readonly confirms = true;
@@ -13,7 +13,13 @@ export class FakeSink implements UpstreamSink {
   retryAfterMs: number | null = null;
   closed = false;
 
-  constructor(readonly name = 'fake') {}
+  /** The attachments of every confirmed batch, by batch. */
+  readonly attached: AudioAttachment[][] = [];
+
+  constructor(
+    readonly name = 'fake',
+    readonly carriesAudio = false,
+  ) {}
 
   async send(batch: UpstreamBatch): Promise<void> {
     this.attempts.push(Date.now());
@@ -22,6 +28,7 @@ export class FakeSink implements UpstreamSink {
       throw new UpstreamError(this.name, 'connection refused (fake)', { retryAfterMs: this.retryAfterMs });
     }
     this.batches.push(batch.entries.map((e) => e.seq));
+    this.attached.push([...(batch.attachments ?? [])]);
   }
 
   prepare(batch: UpstreamBatch): void {
