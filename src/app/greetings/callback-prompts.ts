@@ -6,12 +6,13 @@
  *   readback/<uuid>.wav   "your number is 1 3 8 …, press 1 to confirm": one per call, it names the caller's number
  *                         (personal data): removed with discard once the call has moved on, and all at start.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { GreetingsConfig } from '../../config/greetings-schema.ts';
 import type { GreetingAudio } from '../../ports/greeting-audio.ts';
 import type { AudioAsset, GreetingStore } from './greeting-store.ts';
+import { SpokenOnce } from './spoken-once.ts';
 
 export interface CallbackPromptsOptions {
   store: GreetingStore;
@@ -25,14 +26,17 @@ export function digitByDigit(number: string): string {
 }
 
 export class CallbackPrompts {
-  private readonly kept = new Map<string, Promise<AudioAsset>>();
+  /** The offer and the goodbye, kept under callback/ (a changed config's texts: a new one). */
+  private kept: SpokenOnce;
 
-  constructor(private opts: CallbackPromptsOptions) {}
+  constructor(private opts: CallbackPromptsOptions) {
+    this.kept = new SpokenOnce(opts.store, opts.audio, 'callback');
+  }
 
   /** New texts or voice (a live config change): spoken again on next use. */
   reconfigure(config: GreetingsConfig): void {
     this.opts = { ...this.opts, config };
-    this.kept.clear();
+    this.kept = new SpokenOnce(this.opts.store, this.opts.audio, 'callback');
   }
 
   /** "按 1 留下号码，我们会尽快回电；按 2 继续等待" (`withMessage`: "…；按 3 留言"). */
@@ -69,27 +73,6 @@ export class CallbackPrompts {
   }
 
   private keptFile(text: string): Promise<AudioAsset> {
-    const { voice } = this.opts.config;
-    const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
-    let made = this.kept.get(key);
-    if (!made) {
-      made = this.make(key, text);
-      this.kept.set(key, made);
-      made.catch(() => this.kept.delete(key));
-    }
-    return made;
-  }
-
-  private async make(key: string, text: string): Promise<AudioAsset> {
-    const { store, audio, config } = this.opts;
-    const path = store.cachePath('callback', key);
-    const file =
-      (await store.read(path)) ??
-      (await store.replace(
-        path,
-        (tmp) => audio.speak(text, config.voice, tmp),
-        () => ({ source: 'say', text, voice: config.voice, createdAt: new Date().toISOString() }),
-      ));
-    return { path: file.path, durationMs: file.durationMs };
+    return this.kept.file(text, this.opts.config.voice);
   }
 }

@@ -7,7 +7,7 @@
  * holiday's name, and the announcements `hold-thanks`, `please-hold`, `hold-music`. A slot without the
  * installer's file falls back to the built-in one (src/app/greetings/builtin-texts.ts, the config's texts).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { access, constants, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { dayCalendar, type GreetingsConfig, type Voice } from '../../config/greetings-schema.ts';
@@ -22,6 +22,7 @@ import { HOLD_MUSIC_MAX_MS, MAX_MS, checkGreetingAudio } from './acceptance.ts';
 import { BUILTIN_GREETINGS } from './builtin-texts.ts';
 import { GreetingStore, type AudioAsset, type StoredFile } from './greeting-store.ts';
 import { localMoment } from './local-time.ts';
+import { SpokenOnce } from './spoken-once.ts';
 
 export const ANNOUNCEMENT_SLOTS = ['hold-thanks', 'please-hold', 'hold-music'] as const;
 export type AnnouncementSlot = (typeof ANNOUNCEMENT_SLOTS)[number];
@@ -77,13 +78,15 @@ const MAX_TEXT = 500;
 
 export class GreetingLibrary {
   readonly store: GreetingStore;
-  private readonly transfers = new Map<string, Promise<AudioAsset>>();
+  /** R13 "Transferring you to <name>", kept under transfer/ (a changed config's texts: a new one). */
+  private transfers: SpokenOnce;
   private making: Promise<string[]> = Promise.resolve([]);
   private closed = false;
   private desk: DeskCalendar | null = null;
 
   constructor(private opts: GreetingLibraryOptions) {
     this.store = new GreetingStore(opts.dir);
+    this.transfers = new SpokenOnce(this.store, opts.audio, 'transfer');
   }
 
   /** Every slot name `greeting import` / `greeting say` accept (`lunch`: today's mode lunch, issue 20). */
@@ -187,7 +190,7 @@ export class GreetingLibrary {
    */
   reconfigure(config: GreetingsConfig): Promise<string[]> {
     this.opts = { ...this.opts, config };
-    this.transfers.clear();
+    this.transfers = new SpokenOnce(this.store, this.opts.audio, 'transfer');
     this.making = this.making.catch(() => []).then(() => this.makeBuiltins());
     return this.making;
   }
@@ -262,15 +265,7 @@ export class GreetingLibrary {
   transferAnnouncementFor(name: string): Promise<AudioAsset> {
     const colleague = checkText(name, 'name');
     const text = this.opts.config.announcements.transferring.replaceAll('{name}', colleague);
-    const voice = this.opts.config.voice;
-    const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
-    let made = this.transfers.get(key);
-    if (!made) {
-      made = this.makeTransfer(key, text, voice);
-      this.transfers.set(key, made);
-      made.catch(() => this.transfers.delete(key));
-    }
-    return made;
+    return this.transfers.file(text, this.opts.config.voice);
   }
 
   /**
@@ -348,18 +343,6 @@ export class GreetingLibrary {
       () => ({ source: 'builtin', ...(text === null ? {} : { text }), ...(voice === null ? {} : { voice }), createdAt: this.stamp() }),
     );
     this.opts.logger.info({ builtin: name }, 'built-in greeting made');
-  }
-
-  private async makeTransfer(key: string, text: string, voice: Voice): Promise<AudioAsset> {
-    const path = this.store.cachePath('transfer', key);
-    const file =
-      (await this.store.read(path)) ??
-      (await this.store.replace(
-        path,
-        (tmp) => this.opts.audio.speak(text, voice, tmp),
-        () => ({ source: 'say', text, voice, createdAt: this.stamp() }),
-      ));
-    return { path: file.path, durationMs: file.durationMs };
   }
 
   private checkSlot(slot: string): void {
