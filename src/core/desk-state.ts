@@ -98,6 +98,12 @@ export interface WaitingCall {
   queueTried: boolean;
   /** R6: when that answer was established (the caller hears "please hold", then hold audio), or null. */
   queuedAt: number | null;
+  /** R4: check-in announcements made during the wait on hold audio since queuedAt (absent: none yet). */
+  checkIns?: number;
+  /** R4: the call-back offered during that wait, and the caller's answer (desk/callback-offer.ts). */
+  callbackOffer?: CallbackOffer | null;
+  /** R4/R9: the caller pressed 3 and speaks a voice message for the desk (`recording`), or left one (`left`). */
+  voiceMessage?: 'recording' | 'left' | null;
 }
 
 export interface DeskState {

@@ -34,6 +34,22 @@ export function waitingSince(call: ActiveCall): number | null {
   return currentHold(call)?.startedAt ?? null;
 }
 
+/**
+ * R4/R6: since when a LINE 2 caller has been waiting on hold audio after the "please hold" answer (check-ins and the
+ * call-back offer count from there, as for the desk's own waiting caller), or null: not answered yet, turned away, or
+ * leaving a voice message.
+ */
+export function queuedSince(w: WaitingCall): number | null {
+  if (w.rejected || w.voiceMessage) return null;
+  return w.queuedAt;
+}
+
+/** R4: the next check-in after `now` of a wait that began at `since`, and its limit. */
+function waitWakeUps(rules: DeskRules, since: number, now: number): number[] {
+  const next = (Math.floor((now - since) / rules.holdCheckInMs) + 1) * rules.holdCheckInMs;
+  return [since + next, since + rules.holdLimitMs];
+}
+
 /** R3: when the unit answers a ringing call itself, or null (not ringing, tried already, or switched off). */
 export function autoAnswerAt(s: { rules: DeskRules; autoAnswerAfterRings?: number }, call: ActiveCall): number | null {
   const after = s.autoAnswerAfterRings ?? 0;
@@ -75,6 +91,10 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
     const queue = queueAt(rules, state, w);
     if (queue !== null) times.push(queue);
   }
+  for (const w of state.waiting) {
+    const since = queuedSince(w);
+    if (since !== null) times.push(...waitWakeUps(rules, since, now));
+  }
   const call = state.call;
   if (!call) return earliestAfter(times, now);
   if (ringsOnDesk(call)) {
@@ -84,11 +104,8 @@ export function nextWakeAt(rules: DeskRules, state: DeskState, now: number): num
   }
   if (call.late && call.pickedUpAt !== null) times.push(call.pickedUpAt + rules.apologiseMs);
   const since = waitingSince(call);
-  if (since !== null) {
-    // R4: the next check-in (every holdCheckInMs), and the limit.
-    const next = (Math.floor((now - since) / rules.holdCheckInMs) + 1) * rules.holdCheckInMs;
-    times.push(since + next, since + rules.holdLimitMs);
-  }
+  // R4: the next check-in (every holdCheckInMs), and the limit.
+  if (since !== null) times.push(...waitWakeUps(rules, since, now));
   if (call.answeredAt !== null) times.push(call.answeredAt + rules.lengthWarnMs, call.answeredAt + rules.lengthLimitMs);
   // R13: a consult leg not answered (or no key pressed) by its deadline is ended.
   if (call.consult?.deadline != null) times.push(call.consult.deadline);

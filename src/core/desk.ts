@@ -16,7 +16,7 @@ import type { CoreEvent } from './events.ts';
 import type { Handler } from './desk/handler.ts';
 import { handlers } from './desk/handlers/index.ts';
 import type { DeskSettings } from './desk/settings.ts';
-import { autoAnswer, checkIn, consultTimeout, queueWaiting } from './desk/timed-rules.ts';
+import { autoAnswer, checkIn, checkInQueued, consultTimeout, queueWaiting } from './desk/timed-rules.ts';
 import { LIGHT_NAMES } from './lights.ts';
 import { lightsAt, ringerAt } from './panel-view.ts';
 
@@ -37,7 +37,7 @@ export function reduce(s: DeskSettings, state: DeskState, event: CoreEvent, now:
   const handle = handlers[event.type] as Handler;
   const handled = handle(s, state, event, { now, wall }, effects);
   const timed = consultTimeout(s, autoAnswer(s, handled, now, effects), { now, wall }, effects);
-  const next = queueWaiting(s, checkIn(s, timed, now, effects), now, effects);
+  const next = queueWaiting(s, checkInQueued(s, checkIn(s, timed, now, effects), now, effects), now, effects);
   const lights = lightsAt(s.rules, next, now);
   for (const name of LIGHT_NAMES) {
     if (lights[name] !== state.lights[name]) effects.push({ type: 'light', name, state: lights[name] });

@@ -97,8 +97,8 @@ export type CoreEvent =
   | { type: 'call.established'; callId: string }
   | { type: 'call.closed'; callId: string; reason: CloseReason }
   /**
-   * The caller pressed a key on the desk's call (RFC 4733 telephone-event or SIP INFO): R4, answering the call-back
-   * offer (desk/callback-offer.ts).
+   * The caller pressed a key on the desk's call, or (R6) a caller queued on LINE 2 did (RFC 4733 telephone-event or
+   * SIP INFO): R4, answering the call-back offer (desk/callback-offer.ts).
    */
   | { type: 'call.dtmf'; callId: string; digit: string }
   /**

@@ -4,7 +4,7 @@ import type { ActiveCall, DeskState } from './desk-state.ts';
 import type { ConsultEndReason, TransferAnnounce } from './events.ts';
 import type { Lights } from './lights.ts';
 import { holdMs, ringsAt } from './desk-timing.ts';
-import { offerOf, type OfferPhase } from './desk/callback-offer.ts';
+import { offerOf, queuedOfferOf, type OfferPhase } from './desk/callback-offer.ts';
 import type { DeskRules } from './rules.ts';
 
 export interface CallStatus {
@@ -85,6 +85,8 @@ export interface WaitingStatus {
   waitingMs: number;
   /** Answered with "please hold" (R6). */
   queued: boolean;
+  /** R4: the call-back offered during the wait on hold audio and the caller's answer so far (as CallStatus.callback). */
+  callback: OfferPhase | null;
 }
 
 export interface DeskStatus {
@@ -146,7 +148,9 @@ export function deskStatus(rules: DeskRules, state: DeskState, now: number, wall
     waitingCalls: state.waiting.filter((w) => !w.rejected).length,
     waiting: state.waiting
       .filter((w) => !w.rejected)
-      .map((w) => ({ line: w.line, callerNumber: w.number, callerName: w.displayName, waitingMs: now - w.startedAt, queued: w.queuedAt !== null })),
+      .map((w) => ({
+        line: w.line, callerNumber: w.number, callerName: w.displayName, waitingMs: now - w.startedAt, queued: w.queuedAt !== null, callback: queuedOfferOf(w)?.phase ?? null,
+      })),
     lines: lineStatuses(state, lineCount),
     bridges: state.bridges.map((b) => ({
       target: b.call.transfer?.target.label ?? '',

@@ -22,7 +22,7 @@ describe('a caller waiting on line 2', () => {
   it('the status names them, their line and how long they have waited', () => {
     const d = busyWithWaiting();
     d.advanceTo(5000);
-    expect(deskStatus(d.s.rules, d.state, d.now).waiting).toEqual([{ line: 2, callerNumber: '+8613700002222', callerName: '王小明', waitingMs: 4000, queued: false }]);
+    expect(deskStatus(d.s.rules, d.state, d.now).waiting).toEqual([{ line: 2, callerNumber: '+8613700002222', callerName: '王小明', waitingMs: 4000, queued: false, callback: null }]);
     d.advanceTo(15_000);
     d.send({ type: 'call.established', callId: 'c2' });
     expect(deskStatus(d.s.rules, d.state, d.now).waiting).toMatchObject([{ line: 2, queued: true }]);

@@ -2,6 +2,7 @@
 import { CallState, transition } from '../call-state.ts';
 import type { ActiveCall, DeskState, WaitingCall } from '../desk-state.ts';
 import type { Effect } from '../effects.ts';
+import { callbackConfirmed } from './callback-offer.ts';
 import { closeRecord } from './records.ts';
 import type { At, DeskSettings, EndReason } from './settings.ts';
 
@@ -53,16 +54,20 @@ export function endActive(s: DeskSettings, state: DeskState, reason: EndReason, 
 
 /** The desk's line is free (`state.call` null): a call that rang on another line meanwhile now rings on the desk. */
 export function offerNextWaiting(state: DeskState): DeskState {
-  // Its rings are counted from its start.
-  const next = state.waiting.find((w) => !w.rejected);
+  // Its rings are counted from its start. R4/R9: a queued caller who chose a call-back (the unit is saying goodbye)
+  // or speaks a voice message waits for nobody: the unit ends their call; the next one is offered when it closes.
+  const next = state.waiting.find((w) => !w.rejected && !callbackConfirmed(w) && !w.voiceMessage);
   if (state.call || !next) return state;
   const waiting = state.waiting.filter((w) => w !== next);
   transition(CallState.Idle, CallState.Ringing);
   if (next.queuedAt === null) return { ...state, call: ringing(next), waiting };
   // R6: a caller answered with "please hold" is offered to the desk (ring bar, ringer); lifting the handset
-  // takes them. They waited on hold audio since the answer, past the ring budget.
+  // takes them. They waited on hold audio since the answer, past the ring budget. R4: the wait goes on from that
+  // answer, so its check-ins and call-back offer go with them (no check-in or offer made twice).
   const offered: ActiveCall = {
     ...ringing(next),
+    checkIns: next.checkIns ?? 0,
+    callbackOffer: next.callbackOffer ?? null,
     state: CallState.Greeting,
     queued: true,
     answeredAt: next.queuedAt,

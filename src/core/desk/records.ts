@@ -47,6 +47,8 @@ export function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason
   const stopped = reason === 'lost' || reason === 'shutdown';
   if (w.queuedAt !== null) {
     // R6: answered with "please hold" and kept on hold audio until the caller gave up (or the unit stopped).
+    // R4/R9: unless they chose a call-back (owed whatever ended the call then) or left the desk a voice message.
+    const chose = callbackConfirmed(w) ? 'callback-requested' : w.voiceMessage === 'left' ? 'message' : null;
     return {
       ...base,
       rings: ringsAt(s.rules, w.startedAt, w.queuedAt),
@@ -56,7 +58,7 @@ export function waitingRecord(s: DeskSettings, w: WaitingCall, reason: EndReason
       holds: [{ startedAt: stamp(at, w.queuedAt), ms: at.now - w.queuedAt }],
       late: true,
       hungUpFirst: reason === 'remote' ? 'caller' : stopped ? null : 'unit',
-      outcome: stopped ? 'interrupted' : reason === 'remote' ? 'abandoned' : 'answered',
+      outcome: chose ?? (stopped ? 'interrupted' : reason === 'remote' ? 'abandoned' : 'answered'),
     };
   }
   if (stopped) return { ...base, outcome: 'interrupted' };

@@ -4,9 +4,9 @@
  */
 import { CallState } from '../call-state.ts';
 import type { DeskState } from '../desk-state.ts';
-import { autoAnswerAt, queueAt, waitingSince } from '../desk-timing.ts';
+import { autoAnswerAt, queueAt, queuedSince, waitingSince } from '../desk-timing.ts';
 import type { Effect } from '../effects.ts';
-import { offerAtCheckIn } from './callback-offer.ts';
+import { offerableAtDesk, offerToWaiter, type Waiter } from './callback-offer.ts';
 import { messageAtLimit } from './message-at-limit.ts';
 import { move } from './calls.ts';
 import { endConsult } from './consult-leg.ts';
@@ -25,20 +25,41 @@ export function autoAnswer(s: DeskSettings, state: DeskState, now: number, effec
 }
 
 /**
- * R4: every holdCheckInMs of a hold, the caller hears that they have not been forgotten; at the limit (and as
- * configured) they are offered a call-back instead (./callback-offer.ts).
+ * R4: one check-in of a caller waiting since `since` (the desk's call, or a LINE 2 caller on hold audio): every
+ * holdCheckInMs they hear that they have not been forgotten; at the limit (and as configured) they are offered a
+ * call-back instead (./callback-offer.ts) when `offer` allows it.
  */
+function checkInWaiter<W extends Waiter>(s: DeskSettings, w: W, since: number, now: number, effects: Effect[], opts: { offer: boolean; withMessage: boolean }): W {
+  const due = Math.floor((now - since) / s.rules.holdCheckInMs);
+  const offered = opts.offer ? offerToWaiter(s, w, since, due, now, effects, opts.withMessage) : null;
+  if (offered) return offered;
+  if (due <= (w.checkIns ?? 0)) return w;
+  effects.push({ type: 'announce', callId: w.callId, what: 'hold-thanks' });
+  return { ...w, checkIns: due };
+}
+
+/** R4: the desk's own caller, held or waiting after an auto-answer (not while a transfer goes on). */
 export function checkIn(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
   const call = state.call;
   const since = call ? waitingSince(call) : null;
   // While a transfer goes on, the caller hears its announcement and hold audio, not check-ins.
   if (!call || since === null || call.state === CallState.Transferring || call.state === CallState.Consulting) return state;
-  const due = Math.floor((now - since) / s.rules.holdCheckInMs);
-  const offered = offerAtCheckIn(s, call, since, due, now, effects, messageAtLimit(s, state));
-  if (offered) return { ...state, call: offered };
-  if (due <= call.checkIns) return state;
-  effects.push({ type: 'announce', callId: call.callId, what: 'hold-thanks' });
-  return { ...state, call: { ...call, checkIns: due } };
+  const next = checkInWaiter(s, call, since, now, effects, { offer: offerableAtDesk(s, call), withMessage: messageAtLimit(s, state) });
+  return next === call ? state : { ...state, call: next };
+}
+
+/** R4/R6: the same check-ins and offer for each caller queued on LINE 2 with "please hold", counted from that answer. */
+export function checkInQueued(s: DeskSettings, state: DeskState, now: number, effects: Effect[]): DeskState {
+  let changed = false;
+  const withMessage = messageAtLimit(s, state);
+  const waiting = state.waiting.map((w) => {
+    const since = queuedSince(w);
+    if (since === null) return w;
+    const next = checkInWaiter(s, w, since, now, effects, { offer: true, withMessage });
+    changed ||= next !== w;
+    return next;
+  });
+  return changed ? { ...state, waiting } : state;
 }
 
 /** R6: a call waiting on LINE 2 past the ring budget is answered with "please hold" (once). */

@@ -1,6 +1,6 @@
 /** Calls end: the stack closed one, or the unit is stopping (every call still up is recorded interrupted). */
 import type { CoreEvent } from '../../events.ts';
-import { endActive } from '../calls.ts';
+import { endActive, offerNextWaiting } from '../calls.ts';
 import { dropConsultLeg } from '../consult-leg.ts';
 import type { Handler } from '../handler.ts';
 import { waitingRecord } from '../records.ts';
@@ -15,7 +15,8 @@ export const callClosed: Handler<Extract<CoreEvent, { type: 'call.closed' }>> = 
   const w = state.waiting.find((x) => x.callId === event.callId);
   if (!w) return state;
   effects.push({ type: 'record', record: waitingRecord(s, w, event.reason, at) });
-  return { ...state, waiting: state.waiting.filter((x) => x !== w) };
+  // A free desk still has callers waiting behind one who was leaving (a call-back chosen, a voice message): next one.
+  return offerNextWaiting({ ...state, waiting: state.waiting.filter((x) => x !== w) });
 };
 
 export const shutdown: Handler<{ type: 'shutdown' }> = (s, state, _event, at, effects) => {
