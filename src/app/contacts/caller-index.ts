@@ -8,8 +8,10 @@
  *   journal by seq when asked) and the head of two chains;
  * - per call: its start and the previous call of the same number (the calls of the last 30 days are counted by
  *   walking that chain);
- * - per call-back: its row in the CallbackBook and the previous call-back of the same number (whether each is
- *   still open is read from the book at look-up time; a message slip's call-back names its slip).
+ * - per thing owed: its row and the previous one of the same number, in one chain: a call-back's row in the
+ *   CallbackBook (whether it is still open is read from the book at look-up time; a message slip's call-back names
+ *   its slip), or, stored as ~row (negative), the row of a message slip with no call-back number of its own that
+ *   names the number only through the call it was taken on (whether it is still undelivered is read at look-up).
  * About 30 bytes a call. Fed by the records book as it folds the journal (at start and on every append). A written
  * form is normalised through libphonenumber (the cost at start), with a small cache of the latest forms.
  */
@@ -31,6 +33,8 @@ export interface CallerFacts {
   last: { seq: number; startedAt: number; outcome: Outcome | null } | null;
   /** CallbackBook rows of the call-backs raised for the number, newest first. */
   callbackRows: number[];
+  /** Rows (see RecordsBook.slipOfCallerRow) of the message slips linked to the number only through their call, newest first. */
+  messageRows: number[];
 }
 
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
@@ -106,7 +110,7 @@ export class CallerIndex {
   private callStart = new Float64Array(1024);
   private callPrev = new Int32Array(1024);
   private calls = 0;
-  // Per call-back.
+  // Per thing owed (a call-back row, or ~row of a slip linked through its call).
   private cbRow = new Int32Array(256);
   private cbPrev = new Int32Array(256);
   private cbs = 0;
@@ -186,16 +190,28 @@ export class CallerIndex {
 
   /** A call-back (its CallbackBook row) raised for the number; the same row again changes nothing. */
   addCallback(number: string, bookRow: number): void {
+    if (bookRow >= 0) this.addOwed(number, bookRow);
+  }
+
+  /**
+   * A message slip (its row in the records book's list of slips linked through their call) owed to the number;
+   * the same row again changes nothing.
+   */
+  addMessage(number: string, slipRow: number): void {
+    if (slipRow >= 0) this.addOwed(number, ~slipRow);
+  }
+
+  private addOwed(number: string, owedRow: number): void {
     const row = this.row(number, true);
-    if (row === NONE || bookRow < 0) return;
-    for (let i = this.cbHead[row] as number; i !== NONE; i = this.cbPrev[i] as number) if (this.cbRow[i] === bookRow) return;
+    if (row === NONE) return;
+    for (let i = this.cbHead[row] as number; i !== NONE; i = this.cbPrev[i] as number) if (this.cbRow[i] === owedRow) return;
     if (this.cbs === this.cbRow.length) {
       const size = grownCapacity(this.cbs);
       this.cbRow = grow(this.cbRow, size);
       this.cbPrev = grow(this.cbPrev, size);
     }
     const i = this.cbs++;
-    this.cbRow[i] = bookRow;
+    this.cbRow[i] = owedRow;
     this.cbPrev[i] = this.cbHead[row] as number;
     this.cbHead[row] = i;
   }
@@ -207,10 +223,16 @@ export class CallerIndex {
     const seq = this.lastSeq[row] as number;
     const code = this.lastOutcome[row] as number;
     const callbackRows: number[] = [];
-    for (let i = this.cbHead[row] as number; i !== NONE; i = this.cbPrev[i] as number) callbackRows.push(this.cbRow[i] as number);
+    const messageRows: number[] = [];
+    for (let i = this.cbHead[row] as number; i !== NONE; i = this.cbPrev[i] as number) {
+      const owed = this.cbRow[i] as number;
+      if (owed >= 0) callbackRows.push(owed);
+      else messageRows.push(~owed);
+    }
     return {
       last: seq === NONE ? null : { seq, startedAt: this.lastStart[row] as number, outcome: OUTCOME_CODES[code] ?? null },
       callbackRows,
+      messageRows,
     };
   }
 

@@ -2,7 +2,8 @@
  * The returning caller, known at ring time (issue 20 item 1, SPEC R8/R10): when a call arrives (on the desk or
  * waiting on LINE 2) the unit looks its number up in its own records (./caller-index.ts, one Map read) and its
  * contact book: open call-backs, undelivered message slips, the last call (when, outcome, notes, category), the
- * calls of the last 30 days. Right after call.incoming it tells the core `caller.known` (CALL BACK blinks while
+ * calls of the last 30 days. A slip is owed to the number it names for a call-back or, naming none, to the caller of
+ * the call it was taken on. Right after call.incoming it tells the core `caller.known` (CALL BACK blinks while
  * an owed caller rings), and it names the contact in the call's record (`contactName`). The page reads the same
  * summary for its ring-time banner (GET /api/v1/callers/:callId), worked out again at each read, so a call-back
  * marked done shows as closed.
@@ -101,6 +102,12 @@ export class ReturningCallers {
       const m = cb.source === 'message' ? book.messages.get(cb.id) : undefined;
       if (m && m.deliveredAt === null) undeliveredMessages.push({ id: m.id, to: m.to, from: m.from, content: m.content, takenAt: m.takenAt });
     }
+    // Slips with no call-back number, owed to the caller of the call they were taken on.
+    for (const row of facts?.messageRows ?? []) {
+      const m = book.slipOfCallerRow(row);
+      if (m && m.deliveredAt === null) undeliveredMessages.push({ id: m.id, to: m.to, from: m.from, content: m.content, takenAt: m.takenAt });
+    }
+    if (facts && facts.callbackRows.length > 0 && facts.messageRows.length > 0) undeliveredMessages.sort((a, b) => b.takenAt.localeCompare(a.takenAt));
     const last = facts?.last ?? null;
     return {
       lastSeq: last?.seq ?? null,

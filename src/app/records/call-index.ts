@@ -63,6 +63,23 @@ export class CallIndex {
     return out;
   }
 
+  /** As candidates, for many ids in one pass over the hashes: id -> seqs, newest first (ids with none left out). */
+  candidatesOf(ids: readonly string[]): Map<string, number[]> {
+    const byHash = new Map<number, string[]>();
+    for (const id of ids) {
+      const h = idHash(id);
+      byHash.set(h, [...(byHash.get(h) ?? []), id]);
+    }
+    const out = new Map<string, number[]>();
+    if (byHash.size === 0) return out;
+    for (let i = this.n - 1; i >= 0; i--) {
+      const same = byHash.get(this.hashes[i] as number);
+      if (!same) continue;
+      for (const id of same) out.set(id, [...(out.get(id) ?? []), this.seqs[i] as number]);
+    }
+    return out;
+  }
+
   /** The lowest and highest seq of the calls that started in [fromMs, toMs), or null when none did. */
   seqRange(fromMs: number, toMs: number): { first: number; last: number } | null {
     let first = -1;

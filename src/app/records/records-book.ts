@@ -94,6 +94,18 @@ export class RecordsBook {
 
   /** What each caller number has (issue 20 item 1: the returning caller known at ring time). */
   readonly callers: CallerIndex;
+  /**
+   * Message slips with no call-back number taken on a call: they are owed to the call's caller, whom the callers
+   * index knows them by (row -> slip id; the index holds the rows).
+   */
+  private readonly callSlipIds: string[] = [];
+  private readonly callSlipRow = new Map<string, number>();
+  /**
+   * Such slips whose call's number is not known yet, by call id. A slip written after its call (the page's: the
+   * call must exist) waits until the records service reads the call (linkCallSlips); one written before it (a
+   * voice message, whose record follows when the call closes) is linked when the record comes.
+   */
+  private readonly slipsAwaitingCall = new Map<string, string[]>();
 
   /**
    * `schedule` moves a due time out of quiet hours (R10); `numberKey` gives a caller number's one normalised form
@@ -117,6 +129,7 @@ export class RecordsBook {
     if (!this.calls.add(seq, r.id, Date.parse(r.startedAt), r.outcome)) return false;
     this.text.add(seq, r.callerNumber, r.callerName);
     this.callers.addCall(seq, r);
+    if (this.slipsAwaitingCall.size > 0) this.linkCallSlips(r.id, r.callerNumber);
     // R10: callers the desk missed or lost get a call-back, and so does a caller the SIP stack cut off when a
     // transfer failed (baresip 1.0.0 frees such a call); an unanswered call the unit placed does not. R4: so does a
     // caller who chose a call-back instead of holding on (due from the call's end, out of quiet hours).
@@ -161,6 +174,7 @@ export class RecordsBook {
         };
         this.messages.set(id, slip);
         if (slip.callId) this.messageOfCall.set(slip.callId, id);
+        if (slip.callId && !slip.callbackNumber) this.awaitCaller(slip.callId, id);
         if (slip.callbackNumber) {
           const dueAt = Date.parse(e.at);
           const cb = this.callbacks.get(id);
@@ -184,6 +198,51 @@ export class RecordsBook {
         return;
       }
     }
+  }
+
+  private awaitCaller(callId: string, messageId: string): void {
+    if (this.callSlipRow.has(messageId)) return;
+    const waiting = this.slipsAwaitingCall.get(callId);
+    if (!waiting) this.slipsAwaitingCall.set(callId, [messageId]);
+    else if (!waiting.includes(messageId)) waiting.push(messageId);
+  }
+
+  /**
+   * The slips taken on call `callId` with no call-back number of their own become owed to its caller
+   * `callerNumber` in the callers index (null: no number, nothing is owed to anyone); done once per call.
+   */
+  linkCallSlips(callId: string, callerNumber: string | null): void {
+    const waiting = this.slipsAwaitingCall.get(callId);
+    if (!waiting) return;
+    this.slipsAwaitingCall.delete(callId);
+    if (!callerNumber) return;
+    for (const messageId of waiting) {
+      let row = this.callSlipRow.get(messageId);
+      if (row === undefined) {
+        row = this.callSlipIds.push(messageId) - 1;
+        this.callSlipRow.set(messageId, row);
+      }
+      this.callers.addMessage(callerNumber, row);
+    }
+  }
+
+  /**
+   * The calls whose slips still wait for the call's number (see linkCallSlips) and of which one is undelivered;
+   * calls whose waiting slips were all delivered owe nothing and are forgotten.
+   */
+  callsAwaitingCaller(): string[] {
+    const calls: string[] = [];
+    for (const [callId, waiting] of this.slipsAwaitingCall) {
+      if (waiting.some((id) => this.messages.get(id)?.deliveredAt === null)) calls.push(callId);
+      else this.slipsAwaitingCall.delete(callId);
+    }
+    return calls;
+  }
+
+  /** The slip at a row the callers index gives (CallerFacts.messageRows), or undefined. */
+  slipOfCallerRow(row: number): MessageSlip | undefined {
+    const id = this.callSlipIds[row];
+    return id === undefined ? undefined : this.messages.get(id);
   }
 
   /**

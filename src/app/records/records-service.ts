@@ -107,8 +107,31 @@ export class RecordsService {
     // Entry by entry as the scan decodes them: no chunk of records is held, and the unit gets the event loop
     // back between chunks.
     for await (const chunk of scanJournal(this.deps.journal)) for (const entry of chunk) this.applyEntry(entry);
+    await this.linkSlipsToCallers();
     this.log.info({ calls: this.book.calls.size, messages: this.book.messages.size, callbacks: this.book.callbacks.size }, 'records loaded');
     this.refreshLight();
+  }
+
+  /**
+   * Issue 20 item 1: an undelivered slip with no call-back number, taken on a call the journal holds before it,
+   * is owed to that call's caller: the call's number is read from the journal (one pass over the index for all
+   * such calls, then one line each) and handed to the callers index.
+   */
+  private async linkSlipsToCallers(): Promise<void> {
+    const waiting = this.book.callsAwaitingCaller();
+    if (waiting.length === 0) return;
+    const places = this.book.calls.candidatesOf(waiting);
+    for (const callId of waiting) {
+      let number: string | null = null;
+      for (const seq of places.get(callId) ?? []) {
+        const [entry] = await this.deps.journal.readFrom(seq - 1, 1);
+        if (entry && isCallEntry(entry) && entry.seq === seq && entry.record.id === callId) {
+          number = entry.record.callerNumber;
+          break;
+        }
+      }
+      this.book.linkCallSlips(callId, number);
+    }
   }
 
   stop(): void {
@@ -205,12 +228,14 @@ export class RecordsService {
   /** R9: a message slip; the time is the unit's. */
   async takeMessage(input: NewMessage, by: string): Promise<MessageSlip> {
     await this.loaded;
-    if (input.callId) await this.findCall(input.callId, 'body.callId');
+    const call = input.callId ? await this.findCall(input.callId, 'body.callId') : null;
     const messageId = this.newId();
     await this.append({
       type: EVENT.messageTaken, messageId, callId: input.callId ?? null, to: input.to, from: input.from,
       callbackNumber: input.callbackNumber ?? null, content: input.content, takenBy: input.takenBy, by,
     });
+    // With no number of its own, the slip is owed to the call's caller (issue 20 item 1).
+    if (call) this.book.linkCallSlips(call.record.id, call.record.callerNumber);
     if (input.callbackNumber) this.refreshLight();
     return this.message(messageId);
   }
