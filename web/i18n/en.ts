@@ -38,6 +38,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.E_BAD_INPUT.body.number': 'The number cannot be read: write it like 138-0000-1111, (021) 6000 1234 or +86 138 0000 1111, or an extension of 2 to 6 digits.',
   'error.E_CONFLICT.body.number': 'This number is already a contact: edit that one instead.',
   'banner.label': 'About this caller',
+  'banner.labelWaiting': 'About the caller waiting on line {line}',
   'banner.owed': 'The desk still owes this caller:',
   'banner.missedCall': 'missed call at {at}, not called back yet',
   'banner.promised': 'call-back promised at {at}, not done yet',

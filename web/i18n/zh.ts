@@ -36,6 +36,7 @@ export const zh = {
   'error.E_BAD_INPUT.body.number': '号码无法识别：请写成 138-0000-1111、(021) 6000 1234 或 +86 138 0000 1111，分机写 2 到 6 位数字。',
   'error.E_CONFLICT.body.number': '这个号码已经在联系人里：请修改已有的那一条。',
   'banner.label': '来电人信息',
+  'banner.labelWaiting': '线路 {line} 等待中的来电人信息',
   'banner.owed': '这位来电人还有未办完的事：',
   'banner.missedCall': '{at} 的未接来电，还没回电',
   'banner.promised': '{at} 答应回电，还没回电',

@@ -2,7 +2,9 @@
  * The returning caller on the call card (issue 20 item 1): at ring time, who the contact book says is calling and
  * what the desk still owes them (open call-backs, messages not yet passed on), with the last call's time, outcome,
  * note and category and the number of calls in the last 30 days. Once the call is answered, each open call-back
- * can be marked done from here. Names as given and numbers masked (R11); the wallboard never sees it.
+ * can be marked done from here. Names as given and numbers masked (R11); the wallboard never sees it. A caller
+ * ringing or waiting on another line while the desk's call is up gets the same banner in the waiting list
+ * (./waiting-callers.ts), without the "done" buttons until the desk takes them (then the call card shows it).
  */
 import { html } from 'htm/preact';
 import { api } from '../api.ts';
@@ -27,22 +29,34 @@ export interface RingingCaller {
   open: boolean;
 }
 
-/** The live caller the card shows: the one whose number (masked the same way) is the call's. */
-function forCall(callers: RingingCaller[], call: CallStatus): RingingCaller | null {
-  return callers.find((c) => c.number === call.callerNumber) ?? null;
+/** The live caller a card or list entry shows: the one whose number (masked the same way) is the call's. */
+export function callerWithNumber(callers: RingingCaller[] | null | undefined, number: string | null): RingingCaller | null {
+  return callers?.find((c) => c.number === number) ?? null;
+}
+
+/** The calls that rang and are not over (the desk's and those waiting on other lines), read again when `deps` change. */
+export function useLiveCallers(enabled: boolean, deps: unknown[]): { callers: RingingCaller[] | null; reload: () => void } {
+  const { data, reload } = useLoad(async () => (enabled ? (await api<{ callers: RingingCaller[] }>('GET', '/api/v1/callers/live')).callers : null), [enabled, ...deps]);
+  return { callers: data, reload };
 }
 
 export function CallerBanner({ call, session }: { call: CallStatus; session: Session }) {
-  const { data, reload } = useLoad(() => api<{ callers: RingingCaller[] }>('GET', '/api/v1/callers/live'), [call.startedAt, call.state]);
+  const { callers, reload } = useLiveCallers(true, [call.startedAt, call.state]);
+  return html`<${CallerBannerView} caller=${callerWithNumber(callers, call.callerNumber)} answered=${call.state !== 'ringing'} session=${session} onChanged=${reload} />`;
+}
+
+/**
+ * The banner for one caller (nothing when the unit knows nothing of them). `answered`: the desk talks to them, so
+ * an open call-back can be marked done; `label` names the region when more than one banner may show.
+ */
+export function CallerBannerView({ caller, answered, session, onChanged, label }: { caller: RingingCaller | null; answered: boolean; session: Session; onChanged: () => void; label?: string }) {
   const action = useAction();
-  const caller = data ? forCall(data.callers, call) : null;
   if (!caller || (!caller.contact && !caller.open && !caller.lastCall)) return null;
-  const answered = call.state !== 'ringing';
   const done = (id: string) => async () => {
-    if (await action.run(() => api('POST', `/api/v1/callbacks/${encodeURIComponent(id)}/done`, { outcome: t('banner.doneOutcome') }))) reload();
+    if (await action.run(() => api('POST', `/api/v1/callbacks/${encodeURIComponent(id)}/done`, { outcome: t('banner.doneOutcome') }))) onChanged();
   };
   const last = caller.lastCall;
-  return html`<div class=${`caller-banner${caller.open ? ' owed' : ''}`} data-caller-banner data-open=${caller.open ? 'yes' : 'no'} role="region" aria-label=${t('banner.label')}>
+  return html`<div class=${`caller-banner${caller.open ? ' owed' : ''}`} data-caller-banner data-open=${caller.open ? 'yes' : 'no'} role="region" aria-label=${label ?? t('banner.label')}>
     ${caller.contact
       ? html`<p class="contact"><strong data-contact-name data-user-text>${caller.contact.name}</strong>
           ${caller.contact.company ? html` <span class="tag" data-user-text>${caller.contact.company}</span>` : null}

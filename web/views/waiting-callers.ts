@@ -2,12 +2,15 @@
  * Callers waiting on another line while the desk is busy (R6; issue 18 item 9): name, number (masked for the
  * receptionist) and how long they have waited. A waiting caller who hangs up is said once in a live region (the
  * unit has made them a call-back, as for a missed call); one offered to the desk when the line freed up is not.
+ * Each waiting caller the unit knows from before gets the returning caller's banner (issue 20 item 1: contact,
+ * what is still owed, the last call and its note, the calls of the last 30 days), as the desk's call does.
  */
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clock } from '../format.ts';
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../session.ts';
+import { CallerBannerView, callerWithNumber, useLiveCallers } from './caller-banner.ts';
 import type { CallStatus } from './use-desk.ts';
 import type { WaitingStatus } from '../../src/core/status.ts';
 
@@ -19,6 +22,8 @@ export function WaitingCallers({ waiting, call, since, session }: { waiting: Wai
   const list = waiting ?? [];
   const wallboard = session.viewer.role === 'wallboard';
   const who = (w: Pick<WaitingStatus, 'callerNumber' | 'callerName'>) => [w.callerName, w.callerNumber].filter(Boolean).join(' · ') || t('call.unknownCaller');
+  const banners = session.may.readCalls && !wallboard;
+  const { callers, reload } = useLiveCallers(banners && list.length > 0, [list.map(keyOf).join(',')]);
 
   useEffect(() => {
     const now = new Set(list.map(keyOf));
@@ -36,6 +41,10 @@ export function WaitingCallers({ waiting, call, since, session }: { waiting: Wai
             <span>${t('call.waitingCaller', { line: w.line })}</span>
             ${wallboard ? null : html`<strong class="who" data-user-text>${who(w)}</strong>`}
             <span data-timer="waiting">${t('call.waitingFor', { wait: clock(w.waitingMs + since) })}</span>
+            ${banners
+              ? html`<${CallerBannerView} caller=${callerWithNumber(callers, w.callerNumber)} answered=${false} session=${session} onChanged=${reload}
+                  label=${t('banner.labelWaiting', { line: w.line })} />`
+              : null}
           </li>`,
         )}</ul>`
       : null}
