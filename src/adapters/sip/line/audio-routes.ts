@@ -39,9 +39,14 @@ export interface AudioRoutesDeps {
   log: Logger;
 }
 
-/** A call with audio of its own, and the timer of its next switch (null: none due). */
+/**
+ * A call with audio of its own, and the timer of its next switch (null: none due). `wholeUntil`: while the
+ * prompt the unit answered with (the greeting, "please hold") plays, until this monotonic time (performance.now()),
+ * a check-in does not cut it and a prompt waits for its end; 0 once anything else plays.
+ */
 interface Route {
   timer: NodeJS.Timeout | null;
+  wholeUntil?: number;
 }
 
 export class AudioRoutes {
@@ -106,7 +111,10 @@ export class AudioRoutes {
       () =>
         link.enqueue(async () => {
           const ctrl = link.requireCtrl(label, callId);
-          await this.playOnCall(ctrl, callId, route, await prompt());
+          const file = await prompt();
+          await this.playOnCall(ctrl, callId, route, file);
+          // What the unit answered with is heard whole (R3: a greeting longer than holdCheckInMs included).
+          if (file) route.wholeUntil = performance.now() + file.durationMs;
         }),
       (err: unknown) => {
         this.forget(callId, route);
@@ -133,12 +141,20 @@ export class AudioRoutes {
     return link.enqueue(() => this.resumeOn(link.requireCtrl('resume', callId), callId));
   }
 
-  /** A held caller hears `file` once, then hold audio again; nothing for a call not held. */
+  /**
+   * A held caller hears `file` once, then hold audio again; nothing for a call not held, nor for one still
+   * hearing what the unit answered with (R4: the check-in thanks would cut the greeting; the next one comes).
+   */
   announce(callId: string, what: string, file: () => Promise<PromptFile | null | undefined>): Promise<void> {
-    const { link } = this.deps;
+    const { link, log } = this.deps;
     return link.enqueue(async () => {
       const route = this.held.get(callId);
       if (!route) return;
+      const leftMs = wholeLeftMs(route);
+      if (leftMs > 0) {
+        log.debug({ callId, what, leftMs: Math.round(leftMs) }, 'announcement left out: the caller still hears the answer prompt');
+        return;
+      }
       const f = await file();
       if (!f) return;
       await this.playOnCall(link.requireCtrl(`announce ${what}`, callId), callId, route, f);
@@ -149,13 +165,21 @@ export class AudioRoutes {
    * R4 (the call-back offer): a caller with audio of their own (held, or answered by the unit) hears `file` once,
    * then hold audio; null: hold audio again at once. Nothing for a call not waiting (the handset has it).
    */
-  prompt(callId: string, label: string, file: PromptFile | null): Promise<void> {
+  async prompt(callId: string, label: string, file: PromptFile | null): Promise<void> {
     const { link } = this.deps;
-    return link.enqueue(async () => {
+    const waitMs = await link.enqueue(async () => {
       const route = this.held.get(callId);
-      if (!route) return;
+      if (!route) return 0;
+      const leftMs = wholeLeftMs(route);
+      if (leftMs > 0) return leftMs;
       await this.playOnCall(link.requireCtrl(label, callId), callId, route, file);
+      return 0;
     });
+    // Still hearing what the unit answered with: this prompt follows it (prompts asked meanwhile keep their order).
+    if (waitMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      await this.prompt(callId, label, file);
+    }
   }
 
   /** The caller hears `file` (hold audio without one) with the handset muted, then hold audio: queued. */
@@ -250,6 +274,7 @@ export class AudioRoutes {
     const { link } = this.deps;
     if (route.timer) clearTimeout(route.timer);
     route.timer = null;
+    route.wholeUntil = 0;
     const played = await this.longPlay(prompt, await this.holdSource());
     await link.onCall(ctrl, callId, 'audio', [...extra, ['ausrc', played ? `aufile,${played.path}` : SILENT_SOURCE]]);
     if (!played) return;
@@ -287,4 +312,9 @@ export class AudioRoutes {
     };
     attempt(played.switchAtMs);
   }
+}
+
+/** How long the prompt the unit answered with still plays on `route` (ms; 0 or less: it is over). */
+function wholeLeftMs(route: Route): number {
+  return (route.wholeUntil ?? 0) - performance.now();
 }

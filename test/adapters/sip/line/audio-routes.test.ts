@@ -126,6 +126,51 @@ describe('AudioRoutes', () => {
     expect(sources()).toHaveLength(4);
   });
 
+  it('what the unit answered with is heard whole: a check-in during a long greeting is left out, a prompt follows its end', async () => {
+    const { audio, answerer, add, sources, logs } = setup();
+    const long = { path: '/p/long.wav', durationMs: 25_000 };
+    const offer = { path: '/p/offer.wav', durationMs: 3000 };
+    const readBack = { path: '/p/readback.wav', durationMs: 4000 };
+    add('c', 'ringing');
+    const done = audio.answerWithPrompt('c', 'autoAnswer', async () => long);
+    await vi.advanceTimersByTimeAsync(0);
+    answerer.established('c');
+    await vi.advanceTimersByTimeAsync(250);
+    await done;
+    expect(sources()).toEqual(['aufile,/lp/long+hold.wav']);
+    // R4's first check-in (20 s) comes while the 25 s greeting plays: it is left out, the greeting goes on.
+    await vi.advanceTimersByTimeAsync(20_000);
+    await audio.announce('c', 'hold-thanks', async () => thanks);
+    expect(sources()).toEqual(['aufile,/lp/long+hold.wav']);
+    expect(logs.some((l) => l.line.includes('announcement left out'))).toBe(true);
+    // Prompts asked meanwhile (the call-back offer, then a read-back) play after the greeting, in their order.
+    const offered = audio.prompt('c', 'prompt', offer);
+    await vi.advanceTimersByTimeAsync(1000);
+    const readBackPlayed = audio.prompt('c', 'prompt', readBack);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(sources()).toEqual(['aufile,/lp/long+hold.wav']);
+    await vi.advanceTimersByTimeAsync(1000);
+    await offered;
+    await readBackPlayed;
+    expect(sources()).toEqual(['aufile,/lp/long+hold.wav', 'aufile,/lp/offer+hold.wav', 'aufile,/lp/readback+hold.wav']);
+    // Once something else plays, check-ins cut in as before.
+    await audio.announce('c', 'hold-thanks', async () => thanks);
+    expect(sources().at(-1)).toBe('aufile,/lp/thanks+hold.wav');
+  });
+
+  it('a check-in after the greeting has ended plays at once', async () => {
+    const { audio, answerer, add, sources } = setup();
+    add('c', 'ringing');
+    const done = audio.answerWithPrompt('c', 'autoAnswer', async () => greeting);
+    await vi.advanceTimersByTimeAsync(0);
+    answerer.established('c');
+    await vi.advanceTimersByTimeAsync(250);
+    await done;
+    await vi.advanceTimersByTimeAsync(greeting.durationMs);
+    await audio.announce('c', 'hold-thanks', async () => thanks);
+    expect(sources()).toEqual(['aufile,/lp/greeting+hold.wav', 'aufile,/lp/thanks+hold.wav']);
+  });
+
   it('answered from the handset: the microphone and the earpiece are switched in once established (the call starts silent and muted)', async () => {
     const { audio, answerer, add, sources, baresip } = setup();
     add('c', 'ringing');
