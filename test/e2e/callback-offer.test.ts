@@ -7,18 +7,16 @@
  * is an RTP peer that sends a tone and # after the unit's tone).
  * Ports: SIP 37060, ctrl_tcp 37044, sipp callers 37100-37119, sipp media 37200-37399 (the RTP sockets: any free).
  */
-import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuietHours } from '../../src/app/records/quiet-hours.ts';
 import { greetingsSchema } from '../../src/config/greetings-schema.ts';
 import type { CallbackStep, Effect } from '../../src/core/effects.ts';
 import type { CallRecord } from '../../src/core/record.ts';
-import { readWavInfo } from '../../src/adapters/sip/wav.ts';
 import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { startRtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, type SippCall } from '../peers/sipp.ts';
-import { afterTheTone } from '../support/after-tone.ts';
-import { dominantTone, mulawToLinear } from '../support/tone.ts';
+import { startRtpSink } from '../peers/rtp-sink.ts';
+import { speakToneMessage, toneWindows } from '../support/tone-message.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
 interface Status {
@@ -72,20 +70,6 @@ const lastSeq = async () => (await calls())[0]?.seq ?? 0;
 const recordAfter = (seq: number) => waitFor('the record', async () => (await calls()).find((c) => c.seq > seq), 15_000);
 const stepSeen = (step: CallbackStep, timeoutMs: number) => waitFor(`call-back step ${step}`, async () => steps.find((s) => s.step === step), timeoutMs);
 
-/** The caller's RTP address: keeps each packet's arrival time and mean absolute level. */
-async function rtpSink(): Promise<{ port: number; packets: { at: number; level: number }[]; close(): Promise<void> }> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const packets: { at: number; level: number }[] = [];
-  socket.on('message', (msg) => {
-    if (msg.length <= 12 || ((msg[1] as number) & 0x7f) !== 0) return;
-    let sum = 0;
-    for (let i = 12; i < msg.length; i++) sum += Math.abs(mulawToLinear(msg[i] as number));
-    packets.push({ at: performance.now(), level: sum / (msg.length - 12) });
-  });
-  return { port: socket.address().port, packets, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
-}
-
 /** A caller (uac-keys) the desk answers and puts on hold at once. */
 async function heldCaller(vars: Record<string, string | number>): Promise<SippCall> {
   // The key 4 s after the answer: the offer comes 1.5 s into the hold, which starts right after the answer.
@@ -104,7 +88,7 @@ async function heldCaller(vars: Record<string, string | number>): Promise<SippCa
 describe('a call-back instead of a long hold (R4)', () => {
   it('held to the limit: 1 (RFC 4733) hears the number read back, 1 (SIP INFO) confirms: goodbye, the unit hangs up, a call-back with the number, outcome callback-requested', async () => {
     const seq = await lastSeq();
-    const rtp = await rtpSink();
+    const rtp = await startRtpSink();
     try {
       // The key 4 s after the answer: the offer comes 1.5 s into the hold, which starts right after the answer.
       const caller = await heldCaller({ caller: '+8613500002222', caller_name: 'Zhao', rtp_port: rtp.port, key: 1, key_ms: 4000, info_ms: 2500, expect_bye: 1 });
@@ -135,7 +119,7 @@ describe('a call-back instead of a long hold (R4)', () => {
 
   it('held to the limit: 2 keeps them holding (hold audio, HOLD lit, no goodbye); they hang up later: abandoned', async () => {
     const seq = await lastSeq();
-    const rtp = await rtpSink();
+    const rtp = await startRtpSink();
     try {
       const caller = await heldCaller({ caller: '+8613500003333', caller_name: 'Sun', rtp_port: rtp.port, key: 2, key_ms: 4000, expect_bye: 0, hangup_ms: 1500 });
       await stepSeen('offer', 8000);
@@ -164,11 +148,7 @@ describe('a call-back instead of a long hold (R4)', () => {
       const from = peer.received().length;
       peer.pressKey('3');
       await waitFor('key 3', async () => messageAsked.length > 0, 5000);
-      await afterTheTone(peer, from);
-      peer.setTone(700);
-      await new Promise((r) => setTimeout(r, 3000));
-      peer.setTone(0);
-      peer.pressKey('#');
+      await speakToneMessage(peer, from);
       // # ends the message and the unit hangs up (the caller's scenario waits for that BYE).
       const result = await caller.done;
       expect(result.code, result.stderr.slice(-1500)).toBe(0);
@@ -179,10 +159,7 @@ describe('a call-back instead of a long hold (R4)', () => {
       expect(await recordAfter(seq)).toMatchObject({ outcome: 'message', callerNumber: '+8613500004444', hungUpFirst: 'unit', answeredBy: 'receptionist', message: slip.id });
       // The audio is the caller's 700 Hz tone (3 s: 30 windows of 100 ms), not the unit's own 1 kHz tone.
       const wav = Buffer.from(await (await fetch(`${u.running.url}/api/v1/messages/${slip.id}/audio`)).arrayBuffer());
-      const info = readWavInfo(wav, 'message');
-      const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + info.dataOffset, wav.byteOffset + info.dataOffset + info.dataBytes));
-      const windows: (number | null)[] = [];
-      for (let i = 0; i + 800 <= samples.length; i += 800) windows.push(dominantTone(samples.subarray(i, i + 800), [700, 1000, 440]));
+      const windows = toneWindows(wav, [700, 1000, 440]);
       expect(windows.filter((hz) => hz === 700).length).toBeGreaterThanOrEqual(26);
       expect(windows).not.toContain(1000);
       // No call-back step after the key: no goodbye, no read-back.

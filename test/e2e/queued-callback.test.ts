@@ -12,19 +12,17 @@
  * Ports: SIP 32560, ctrl_tcp 32544, first callers 32570-32579 (media 32600-32699), queued callers 32580-32599
  * (media 32700-32899), the RTP sockets any free.
  */
-import dgram from 'node:dgram';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuietHours } from '../../src/app/records/quiet-hours.ts';
 import { greetingsSchema } from '../../src/config/greetings-schema.ts';
 import type { CallbackStep, Effect } from '../../src/core/effects.ts';
 import type { CallRecord } from '../../src/core/record.ts';
-import { readWavInfo } from '../../src/adapters/sip/wav.ts';
 import type { MessageSlip } from '../../src/app/records/records-book.ts';
 import { startRtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, type SippCall } from '../peers/sipp.ts';
-import { afterTheTone } from '../support/after-tone.ts';
-import { dominantTone, mulawToLinear } from '../support/tone.ts';
+import { startRtpSink } from '../peers/rtp-sink.ts';
+import { speakToneMessage, toneWindows } from '../support/tone-message.ts';
 import { toneFile } from '../support/tone-file.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
@@ -96,20 +94,6 @@ const recordOf = (seq: number, number: string) => waitFor(`the record of ${numbe
 const seen = (callId: string, what: CallbackStep | 'hold-thanks', timeoutMs: number) =>
   waitFor(`${what} for ${callId}`, async () => heard.find((h) => h.callId === callId && h.what === what), timeoutMs);
 
-/** The caller's RTP address: each packet's arrival time, mean absolute level and dominant prompt tone. */
-async function rtpSink(): Promise<{ port: number; packets: { at: number; level: number; hz: number | null }[]; close(): Promise<void> }> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const packets: { at: number; level: number; hz: number | null }[] = [];
-  socket.on('message', (msg) => {
-    if (msg.length <= 12 || ((msg[1] as number) & 0x7f) !== 0) return;
-    const samples = Array.from(msg.subarray(12), (b) => mulawToLinear(b));
-    const level = samples.reduce((sum, x) => sum + Math.abs(x), 0) / samples.length;
-    packets.push({ at: performance.now(), level, hz: level > 200 ? dominantTone(samples, [HOLD_MUSIC_HZ, PLEASE_HOLD_HZ, THANKS_HZ]) : null });
-  });
-  return { port: socket.address().port, packets, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
-}
-
 /** A first caller on line 1, taken from the handset: the desk is busy talking to them. */
 async function deskTalking(number: string): Promise<SippCall> {
   const port = firstPort++;
@@ -137,7 +121,7 @@ async function queuedCaller(vars: Record<string, string | number>): Promise<{ ca
 describe('a caller queued on LINE 2 gets the check-ins and the call-back offer (R4, R6)', () => {
   it('the desk busy on line 1: the queued caller is offered a call-back, presses 1 (RFC 4733), hears their number read back, confirms with 1 (SIP INFO): goodbye, the unit hangs up, a call-back with their number, outcome callback-requested', async () => {
     const seq = await lastSeq();
-    const rtp = await rtpSink();
+    const rtp = await startRtpSink([HOLD_MUSIC_HZ, PLEASE_HOLD_HZ, THANKS_HZ]);
     try {
       const first = await deskTalking('+8613600000001');
       // The key 5.5 s after the answer: the offer comes 3.5 s into the wait (again at 4.5 s), which starts at the
@@ -174,7 +158,7 @@ describe('a caller queued on LINE 2 gets the check-ins and the call-back offer (
 
   it('a queued caller who presses nothing hears the check-in thanks (its own tone, between hold audio) and then the offer; hanging up: abandoned', async () => {
     const seq = await lastSeq();
-    const rtp = await rtpSink();
+    const rtp = await startRtpSink([HOLD_MUSIC_HZ, PLEASE_HOLD_HZ, THANKS_HZ]);
     try {
       await deskTalking('+8613600000003');
       const { caller, callId } = await queuedCaller({ caller: '+8613600004444', caller_name: 'Wu', rtp_port: rtp.port, key: 0, key_ms: 0, info_ms: 0, expect_bye: 0, hangup_ms: 5000 });
@@ -205,11 +189,7 @@ describe('a caller queued on LINE 2 gets the check-ins and the call-back offer (
       const from = peer.received().length;
       peer.pressKey('3');
       await waitFor('key 3', async () => messageAsked.includes(callId), 5000);
-      await afterTheTone(peer, from);
-      peer.setTone(700);
-      await new Promise((r) => setTimeout(r, 3000));
-      peer.setTone(0);
-      peer.pressKey('#');
+      await speakToneMessage(peer, from);
       const result = await caller.done;
       expect(result.code, result.stderr.slice(-1500)).toBe(0);
       const slip = await waitFor('the slip', async () => (await u.get<{ messages: MessageSlip[] }>('/api/v1/messages')).messages.find((m) => m.callbackNumber === '+8613600006666'), 10_000);
@@ -219,10 +199,7 @@ describe('a caller queued on LINE 2 gets the check-ins and the call-back offer (
       expect(await recordOf(seq, '+8613600006666')).toMatchObject({ line: 2, outcome: 'message', hungUpFirst: 'unit', message: slip.id });
       // The audio is this caller's 700 Hz tone (3 s: 30 windows of 100 ms), from line 2's tap.
       const wav = Buffer.from(await (await fetch(`${u.running.url}/api/v1/messages/${slip.id}/audio`)).arrayBuffer());
-      const info = readWavInfo(wav, 'message');
-      const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + info.dataOffset, wav.byteOffset + info.dataOffset + info.dataBytes));
-      const windows: (number | null)[] = [];
-      for (let i = 0; i + 800 <= samples.length; i += 800) windows.push(dominantTone(samples.subarray(i, i + 800), [700, 1000, HOLD_MUSIC_HZ]));
+      const windows = toneWindows(wav, [700, 1000, HOLD_MUSIC_HZ]);
       expect(windows.filter((hz) => hz === 700).length).toBeGreaterThanOrEqual(26);
       // No check-in or offer talked over the message, and the desk's call went on.
       expect(heard.filter((h) => h.callId === callId && h.at > offer.at).map((h) => h.what)).toEqual([]);
@@ -234,7 +211,7 @@ describe('a caller queued on LINE 2 gets the check-ins and the call-back offer (
 
   it('the desk frees while the queued caller hears the offer: offered to the desk, the offer goes on there; 1 (RFC 4733) and 1 (SIP INFO): goodbye, callback-requested', async () => {
     const seq = await lastSeq();
-    const rtp = await rtpSink();
+    const rtp = await startRtpSink([HOLD_MUSIC_HZ, PLEASE_HOLD_HZ, THANKS_HZ]);
     try {
       const first = await deskTalking('+8613600000007');
       // The key 6.5 s into the wait: after the desk has put the first caller down (right after the offer at 3.5 s).

@@ -21,9 +21,8 @@ import { startHttpsCollector, type HttpsCollector } from '../peers/https-collect
 import { startRtpPeer, type RtpPeer } from '../peers/rtp-peer.ts';
 import { killAllSipp, startSippCall, startSippColleague } from '../peers/sipp.ts';
 import { makeTestCa } from '../peers/test-ca.ts';
-import { afterTheTone } from '../support/after-tone.ts';
-import { dominantTone } from '../support/tone.ts';
 import { toneFile } from '../support/tone-file.ts';
+import { speakToneMessage, toneWindows } from '../support/tone-message.ts';
 import { bootUnit, waitFor, type TestUnit } from './unit-harness.ts';
 
 let u: TestUnit;
@@ -68,11 +67,7 @@ describe('voice message out of hours (R9)', () => {
       scenario: 'uac-wait-bye', target: '127.0.0.1:39060', localPort: 39070, mediaPort: 39100,
       vars: { caller: '+8613700004444', caller_name: 'Li Lei', answer_ms: 10_000, rtp_port: caller.port },
     });
-    await afterTheTone(caller, heardBefore);
-    caller.setTone(700);
-    await new Promise((r) => setTimeout(r, 5000));
-    caller.setTone(0);
-    caller.pressKey('#');
+    await speakToneMessage(caller, heardBefore, 700, 5000);
     // # ends the message and the unit hangs up (the caller's scenario waits for that BYE).
     expect((await sipp.done).code).toBe(0);
     const slip = await waitFor('the slip', async () => (await messages()).find((m) => m.audio));
@@ -88,15 +83,12 @@ describe('voice message out of hours (R9)', () => {
     expect(res.headers.get('content-type')).toBe('audio/wav');
     expect(res.headers.get('cache-control')).toBe('no-store');
     const wav = Buffer.from(await res.arrayBuffer());
-    const info = readWavInfo(wav, 'message');
-    expect(info).toMatchObject({ sampleRate: 8000, channels: 1 });
-    const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + info.dataOffset, wav.byteOffset + info.dataOffset + info.dataBytes));
+    expect(readWavInfo(wav, 'message')).toMatchObject({ sampleRate: 8000, channels: 1 });
     // In 100 ms windows: 5 s of 700 Hz is 50 of them; the unit's own tone never reached the message.
-    const windows: (number | null)[] = [];
-    for (let i = 0; i + 800 <= samples.length; i += 800) windows.push(dominantTone(samples.subarray(i, i + 800), [700, 1000, 440]));
-    const toneWindows = windows.filter((hz) => hz === 700).length;
-    expect(toneWindows).toBeGreaterThanOrEqual(46);
-    expect(toneWindows).toBeLessThanOrEqual(54);
+    const windows = toneWindows(wav, [700, 1000, 440]);
+    const at700 = windows.filter((hz) => hz === 700).length;
+    expect(at700).toBeGreaterThanOrEqual(46);
+    expect(at700).toBeLessThanOrEqual(54);
     expect(windows).not.toContain(1000);
 
     const part = await fetch(`${u.running.url}/api/v1/messages/${slip.id}/audio`, { headers: { range: 'bytes=0-43' } });
@@ -136,11 +128,7 @@ describe('voice message out of hours (R9)', () => {
     await waitFor('talking', async () => (await status()).call?.state === 'talking');
     expect((await u.post('/api/v1/calls/current/transfer', { to: '财务室' })).status).toBe(202);
     await waitFor('declined', async () => (await status()).call?.transfer?.reason === 'declined', 15_000);
-    await afterTheTone(caller, caller.received().length);
-    caller.setTone(700);
-    await new Promise((r) => setTimeout(r, 3000));
-    caller.setTone(0);
-    caller.pressKey('#');
+    await speakToneMessage(caller, caller.received().length);
     expect((await sipp.done).code).toBe(0);
     expect((await colleague.done).code).toBe(0);
     await colleagueEar.close();

@@ -8,19 +8,13 @@
  * Ports (test/web range 31000-31499): SIP 31160, ctrl 31144, local HTTP 31180, LAN HTTPS 31463, sipp 31170+ with
  * media 31400+.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import { LiveConfig } from '../../src/app/live-config.ts';
-import { liveTargetsOf } from '../../src/app/live-targets.ts';
-import { createLogger } from '../../src/app/logger.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import { killAllSipp, startSippCall, type SippScenario } from '../peers/sipp.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { launchChromium, pageErrors, seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { seriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const SIP_PORT = 31160;
 const LAN_PORT = 31463;
@@ -29,9 +23,8 @@ const SINK_TOKEN = 'collector-token-never-shown-4711';
 let sippPort = 31170;
 let mediaPort = 31400;
 
+let t: PageUnit;
 let u: TestUnit;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let errors: string[] = [];
 const tokens: Record<'reception' | 'installer', string> = { reception: '', installer: '' };
@@ -52,36 +45,23 @@ interface Call {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  u = await bootUnit({
-    sipPort: SIP_PORT,
-    ctrlPort: 31144,
-    rules: { holdCheckInMs: 20_000, holdLimitMs: 60_000, lengthWarnMs: 60_000, lengthLimitMs: 120_000 },
-    http: { port: 31180, lan: { enabled: true, host: '127.0.0.1', port: LAN_PORT } },
-    // A sink whose host name does not resolve: the status view's sync table has a row with a backlog and an error
-    // naming that long host, one word a phone's narrow column cannot break.
-    upstream: { https: { url: 'https://deskphone-collector.head-office.invalid/ingest', token: SINK_TOKEN, timeoutMs: 2000 } },
+  t = await bootPageUnit({
+    unit: {
+      sipPort: SIP_PORT,
+      ctrlPort: 31144,
+      rules: { holdCheckInMs: 20_000, holdLimitMs: 60_000, lengthWarnMs: 60_000, lengthLimitMs: 120_000 },
+      // A sink whose host name does not resolve: the status view's sync table has a row with a backlog and an error
+      // naming that long host, one word a phone's narrow column cannot break.
+      upstream: { https: { url: 'https://deskphone-collector.head-office.invalid/ingest', token: SINK_TOKEN, timeoutMs: 2000 } },
+    },
+    httpPort: 31180, lanPort: LAN_PORT, prefix: 'layout', tokens: { reception: 'reception', installer: 'installer' }, liveConfig: true,
+    context: { viewport: { width: 1366, height: 768 } },
   });
-  // The config file and the live-config path, wired as the service hooks wire the running unit's.
-  const file = join(u.dataDir, 'config.json');
-  await writeFile(file, JSON.stringify(u.config));
-  const log = createLogger('silent');
-  const live = new LiveConfig(u.config, () => loadConfig(file), liveTargetsOf(u.running, log), log);
-  u.running.configWriter.attach({ file, reload: () => live.reload(), current: () => live.config });
-  const store = tokenStoreIn(u.dataDir);
-  for (const role of ['reception', 'installer'] as const) tokens[role] = await addToken(store, `layout-${role}`, role, new Date());
-  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = pageErrors(page);
+  ({ u, page, errors } = t);
+  Object.assign(tokens, t.tokens);
 }, 90_000);
 
-afterAll(async () => {
-  await killAllSipp();
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 afterEach(async () => {
   expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);

@@ -6,24 +6,17 @@
  * a reload. Ports (test/web range 31000-31499): SIP 31360, ctrl 31344, local HTTP 31380, LAN HTTPS 31453,
  * sipp 31300+.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import { LiveConfig } from '../../src/app/live-config.ts';
-import { liveTargetsOf } from '../../src/app/live-targets.ts';
-import { createLogger } from '../../src/app/logger.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { killAllSipp, startSippCall } from '../peers/sipp.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { launchChromium, pageErrors, seriousViolations, shoot } from './web-support.ts';
+import { startSippCall } from '../peers/sipp.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { pageErrors, seriousViolations, shoot } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const SIP_PORT = 31360;
 const LAN = 'https://127.0.0.1:31453';
+let t: PageUnit;
 let u: TestUnit;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let reception = '';
@@ -34,32 +27,20 @@ interface Status {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  u = await bootUnit({
-    sipPort: SIP_PORT,
-    ctrlPort: 31344,
-    rules: { lengthWarnMs: 60_000, lengthLimitMs: 120_000, holdCheckInMs: 20_000, holdLimitMs: 60_000 },
-    http: { port: 31380, lan: { enabled: true, host: '127.0.0.1', port: 31453 } },
-    directory: [{ name: '张经理', department: '销售部', uri: 'sip:zhang@127.0.0.1:31370' }],
+  t = await bootPageUnit({
+    unit: {
+      sipPort: SIP_PORT,
+      ctrlPort: 31344,
+      rules: { lengthWarnMs: 60_000, lengthLimitMs: 120_000, holdCheckInMs: 20_000, holdLimitMs: 60_000 },
+      directory: [{ name: '张经理', department: '销售部', uri: 'sip:zhang@127.0.0.1:31370' }],
+    },
+    httpPort: 31380, lanPort: 31453, prefix: 'rules', tokens: { reception: 'reception' }, liveConfig: true,
   });
-  // The config file and the live-config path, wired as the service hooks wire the running unit's.
-  const file = join(u.dataDir, 'config.json');
-  await writeFile(file, JSON.stringify(u.config));
-  const log = createLogger('silent');
-  const live = new LiveConfig(u.config, () => loadConfig(file), liveTargetsOf(u.running, log), log);
-  u.running.configWriter.attach({ file, reload: () => live.reload(), current: () => live.config });
-  reception = await addToken(tokenStoreIn(u.dataDir), 'rules-desk', 'reception', new Date());
-  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
+  ({ u, context, page } = t);
+  reception = t.tokens.reception as string;
 }, 90_000);
 
-afterAll(async () => {
-  await killAllSipp();
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 /** The value shown beside a timer's label on the call card. */
 const timer = (label: string) => page.locator('section.call dl.timers > div', { has: page.locator(`dt:text-is("${label}")`) }).locator('dd');

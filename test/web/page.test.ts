@@ -8,12 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
 import { killAllSipp, startSippCall } from '../peers/sipp.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
 import { SEEDED_MONTH, SEEDED_PER_DAY, seedMonth, type SeededMonth } from './month-fixture.ts';
-import { expectNoSeriousViolations, launchChromium, pageErrors, shoot, untranslated, visibleText } from './web-support.ts';
+import { expectNoSeriousViolations, shoot, untranslated, visibleText } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const SIP_PORT = 31060;
 const LAN_PORT = 31443;
@@ -22,6 +21,7 @@ let sippPort = 31100;
 let mediaPort = 31200;
 const nextSipp = () => ({ localPort: sippPort++, mediaPort: (mediaPort += 10) });
 
+let t: PageUnit;
 let u: TestUnit;
 let browser: Browser;
 let context: BrowserContext;
@@ -45,34 +45,27 @@ interface Call {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  u = await bootUnit({
-    sipPort: SIP_PORT,
-    ctrlPort: 31044,
-    // The directory test below follows a blind transfer (uac-refer); consult transfers: transfer-page.test.ts.
-    sip: { transfer: { method: 'refer' } },
-    // Hold check-in and limit long enough to read the countdown; call length limits far away.
-    rules: { holdCheckInMs: 4000, holdLimitMs: 8000, lengthWarnMs: 60_000, lengthLimitMs: 120_000, apologiseMs: 2000 },
-    http: { port: 31080, lan: { enabled: true, host: '127.0.0.1', port: LAN_PORT } },
-    directory: [{ name: '张经理', department: '销售部', uri: 'sip:zhang@127.0.0.1:31070' }, { name: 'Front office', uri: 'sip:office@127.0.0.1:31075' }],
-    seed: async (dir) => {
-      seeded = await seedMonth(dir);
+  t = await bootPageUnit({
+    unit: {
+      sipPort: SIP_PORT,
+      ctrlPort: 31044,
+      // The directory test below follows a blind transfer (uac-refer); consult transfers: transfer-page.test.ts.
+      sip: { transfer: { method: 'refer' } },
+      // Hold check-in and limit long enough to read the countdown; call length limits far away.
+      rules: { holdCheckInMs: 4000, holdLimitMs: 8000, lengthWarnMs: 60_000, lengthLimitMs: 120_000, apologiseMs: 2000 },
+      directory: [{ name: '张经理', department: '销售部', uri: 'sip:zhang@127.0.0.1:31070' }, { name: 'Front office', uri: 'sip:office@127.0.0.1:31075' }],
+      seed: async (dir) => {
+        seeded = await seedMonth(dir);
+      },
     },
+    httpPort: 31080, lanPort: LAN_PORT, prefix: 'web', tokens: { reception: 'reception', it: 'it', installer: 'installer', wallboard: 'wallboard' },
+    context: { acceptDownloads: true },
   });
-  const store = tokenStoreIn(u.dataDir);
-  for (const role of ['reception', 'it', 'installer', 'wallboard'] as const) tokens[role] = await addToken(store, `web-${role}`, role, new Date());
-  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
-  context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = pageErrors(page);
+  ({ u, browser, context, page, errors } = t);
+  Object.assign(tokens, t.tokens);
 }, 90_000);
 
-afterAll(async () => {
-  await killAllSipp();
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 afterEach(async () => {
   // Statuses the tests provoke are fine; a script that throws is not.

@@ -8,19 +8,17 @@
  * Ports (test/web range 31000-31499): SIP 31020, ctrl 31024, local HTTP 31028, LAN HTTPS 31032, sipp 31036-31039,
  * sipp media 31010-31019.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
-import { killAllSipp, startSippCall } from '../peers/sipp.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { expectNoSeriousViolations, launchChromium, pageErrors, shoot } from './web-support.ts';
+import { startSippCall } from '../peers/sipp.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { expectNoSeriousViolations, shoot } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const SIP_PORT = 31020;
 const LAN = 'https://127.0.0.1:31032';
+let t: PageUnit;
 let u: TestUnit;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let reception = '';
 let errors: string[] = [];
@@ -37,21 +35,12 @@ interface Callback {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  u = await bootUnit({ sipPort: SIP_PORT, ctrlPort: 31024, http: { port: 31028, lan: { enabled: true, host: '127.0.0.1', port: 31032 } } });
-  reception = await addToken(tokenStoreIn(u.dataDir), 'returning-desk', 'reception', new Date());
-  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = pageErrors(page);
+  t = await bootPageUnit({ unit: { sipPort: SIP_PORT, ctrlPort: 31024 }, httpPort: 31028, lanPort: 31032, prefix: 'returning', tokens: { reception: 'reception' } });
+  ({ u, page, errors } = t);
+  reception = t.tokens.reception as string;
 }, 90_000);
 
-afterAll(async () => {
-  await killAllSipp();
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 const status = () => u.get<Status>('/api/v1/status');
 

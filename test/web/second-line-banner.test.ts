@@ -10,19 +10,17 @@
  * Ports (test/web range 31000-31499): SIP 31320, ctrl 31324, local HTTP 31326, LAN HTTPS 31328, sipp 31330-31332,
  * sipp media 31336-31343.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
-import { killAllSipp, startSippCall } from '../peers/sipp.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { expectNoSeriousViolations, launchChromium, pageErrors, shoot } from './web-support.ts';
+import { startSippCall } from '../peers/sipp.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { expectNoSeriousViolations, shoot } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const SIP_PORT = 31320;
 const LAN = 'https://127.0.0.1:31328';
+let t: PageUnit;
 let u: TestUnit;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let reception = '';
 let errors: string[] = [];
@@ -49,22 +47,16 @@ interface LiveCaller {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
   // A long ring budget: the caller on line 2 keeps ringing (not queued with "please hold") while the test looks.
-  u = await bootUnit({ sipPort: SIP_PORT, ctrlPort: 31324, rules: { ringBudget: 20, ringCycleMs: 5000 }, http: { port: 31326, lan: { enabled: true, host: '127.0.0.1', port: 31328 } } });
-  reception = await addToken(tokenStoreIn(u.dataDir), 'second-line-desk', 'reception', new Date());
-  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = pageErrors(page);
+  t = await bootPageUnit({
+    unit: { sipPort: SIP_PORT, ctrlPort: 31324, rules: { ringBudget: 20, ringCycleMs: 5000 } },
+    httpPort: 31326, lanPort: 31328, prefix: 'second-line', tokens: { reception: 'reception' },
+  });
+  ({ u, page, errors } = t);
+  reception = t.tokens.reception as string;
 }, 90_000);
 
-afterAll(async () => {
-  await killAllSipp();
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 const status = () => u.get<Status>('/api/v1/status');
 const callbacks = async () => (await u.get<{ callbacks: Callback[] }>('/api/v1/callbacks')).callbacks;

@@ -8,19 +8,17 @@
  * Ports (test/web range 31000-31499): SIP 31260, ctrl 31244, local HTTP 31280, LAN HTTPS 31263, sipp 31270-31279
  * (callers) and 31230-31239 (colleagues), sipp media 31200-31229.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
-import { killAllSipp, startSippCall, startSippColleague } from '../peers/sipp.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { expectNoSeriousViolations, launchChromium, pageErrors, shoot } from './web-support.ts';
+import { startSippCall, startSippColleague } from '../peers/sipp.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { expectNoSeriousViolations, shoot } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const SIP_PORT = 31260;
 const LAN = 'https://127.0.0.1:31263';
+let t: PageUnit;
 let u: TestUnit;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let reception = '';
 let errors: string[] = [];
@@ -31,31 +29,24 @@ interface Status {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  u = await bootUnit({
-    sipPort: SIP_PORT,
-    ctrlPort: 31244,
-    rules: { lengthWarnMs: 120_000, lengthLimitMs: 240_000, holdCheckInMs: 60_000, holdLimitMs: 120_000 },
-    http: { port: 31280, lan: { enabled: true, host: '127.0.0.1', port: 31263 } },
-    sip: { transferTimeoutMs: 6000, transfer: { method: 'consult', announce: 'unit' } },
-    directory: [
-      { name: '财务室', department: '财务', uri: 'sip:finance@127.0.0.1:31230' },
-      { name: '王经理', department: '销售部', uri: 'sip:wang@127.0.0.1:31231' },
-    ],
+  t = await bootPageUnit({
+    unit: {
+      sipPort: SIP_PORT,
+      ctrlPort: 31244,
+      rules: { lengthWarnMs: 120_000, lengthLimitMs: 240_000, holdCheckInMs: 60_000, holdLimitMs: 120_000 },
+      sip: { transferTimeoutMs: 6000, transfer: { method: 'consult', announce: 'unit' } },
+      directory: [
+        { name: '财务室', department: '财务', uri: 'sip:finance@127.0.0.1:31230' },
+        { name: '王经理', department: '销售部', uri: 'sip:wang@127.0.0.1:31231' },
+      ],
+    },
+    httpPort: 31280, lanPort: 31263, prefix: 'transfer', tokens: { reception: 'reception' },
   });
-  reception = await addToken(tokenStoreIn(u.dataDir), 'transfer-desk', 'reception', new Date());
-  await waitFor('SIP up', async () => (await u.get<Status>('/api/v1/status')).sip.up, 20_000);
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = pageErrors(page);
+  ({ u, page, errors } = t);
+  reception = t.tokens.reception as string;
 }, 90_000);
 
-afterAll(async () => {
-  await killAllSipp();
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 const status = () => u.get<Status>('/api/v1/status');
 

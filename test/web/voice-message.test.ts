@@ -6,27 +6,25 @@
  * Ports (test/web range 31000-31499): SIP 31470, ctrl 31474, local HTTP 31476, LAN HTTPS 31478.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenStoreIn } from '../../src/adapters/state/token-store.ts';
 import { VoiceStore } from '../../src/app/messages/voice-store.ts';
-import { addToken } from '../../src/app/records/tokens.ts';
-import { bootUnit, waitFor, type TestUnit } from '../e2e/unit-harness.ts';
-import { expectNoSeriousViolations, launchChromium, pageErrors } from './web-support.ts';
+import { waitFor, type TestUnit } from '../e2e/unit-harness.ts';
+import { expectNoSeriousViolations } from './web-support.ts';
+import { bootPageUnit, type PageUnit } from './page-unit.ts';
 
 const LAN = 'https://127.0.0.1:31478';
+let t: PageUnit;
 let u: TestUnit;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let reception = '';
 let errors: string[] = [];
 let messageId = '';
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  u = await bootUnit({ sipPort: 31470, ctrlPort: 31474, http: { port: 31476, lan: { enabled: true, host: '127.0.0.1', port: 31478 } } });
-  reception = await addToken(tokenStoreIn(u.dataDir), 'voice-desk', 'reception', new Date());
+  t = await bootPageUnit({ unit: { sipPort: 31470, ctrlPort: 31474 }, httpPort: 31476, lanPort: 31478, prefix: 'voice', tokens: { reception: 'reception' } });
+  ({ u, page, errors } = t);
+  reception = t.tokens.reception as string;
   // A 2 s message of 700 Hz, as the unit keeps one after a caller left it out of hours.
   const samples = new Int16Array(16_000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 700 * i) / 8000)));
   messageId = 'b1c2d3e4-0000-4000-8000-000000000001';
@@ -35,16 +33,9 @@ beforeAll(async () => {
     { callId: null, to: '前台', from: '王先生', callbackNumber: '+8613700005555', content: '语音留言 0:02', takenBy: 'unit', audio: { file: stored.file, ms: 2000, bytes: stored.bytes, sampleRate: 8000 } },
     messageId,
   );
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = pageErrors(page);
 }, 90_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await u?.stop();
-});
+afterAll(() => t?.stop());
 
 describe('a voice message on the page (R9)', () => {
   it('plays with the receptionist token, then is marked passed on', async () => {
