@@ -402,7 +402,9 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     expect(new Set(keys).size).toBe(1);
     // Busy while the request is out: held back by the test, the save button is disabled and marked busy.
     let release = () => {};
+    // Only the save is held: the page also reads the list (GET) when the live stream says it changed.
     await page.route('**/api/v1/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
       await new Promise<void>((r) => (release = r));
       await route.continue();
     });
