@@ -387,6 +387,13 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/api/v1/messages')) keys.push(r.headers()['idempotency-key'] ?? '');
     });
+    // What each save was answered (shown when a check below fails).
+    const answers: string[] = [];
+    page.on('response', (r) => {
+      if (r.request().method() === 'POST' && r.url().endsWith('/api/v1/messages')) {
+        void r.text().then((body) => answers.push(`${r.status()} ${r.headers()['idempotent-replayed'] ?? ''} ${r.request().headers()['idempotency-key']} ${r.request().postData()} -> ${body.slice(0, 300)}`), () => undefined);
+      }
+    });
     const before = (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length;
     await page.getByLabel('给谁').fill('前台');
     await page.getByLabel('来电人').fill('周女士');
@@ -421,7 +428,7 @@ describe('the desk (reception) in Chromium against the whole unit', () => {
     release();
     await expect.poll(() => button.getAttribute('aria-busy'), { timeout: 10_000 }).toBeNull();
     await page.unroute('**/api/v1/messages');
-    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length, { timeout: 10_000 }).toBe(before + 2);
+    await expect.poll(async () => (await u.get<{ messages: unknown[] }>('/api/v1/messages')).messages.length, { timeout: 10_000, message: `saves answered: ${JSON.stringify(answers)}` }).toBe(before + 2);
   });
 
   it('the English switch changes every visible string on each reception view', async () => {
