@@ -28,9 +28,11 @@ function simulatedInstaller(sim: Simulator): Prompter {
         return steady && sim.level(pins.lights[name]) === 1 ? 'yes' : 'no';
       }
       if (name && question.includes('blinking')) {
+        // Blinking: it goes on and off again while they look (up to 4 s: a loaded machine runs the board slower).
         const since = sim.lastSimUs();
-        await new Promise((r) => setTimeout(r, 1300));
-        return sim.history(pins.lights[name]).filter((c) => c.simUs > since).length >= 2 ? 'yes' : 'no';
+        const changes = () => sim.history(pins.lights[name]).filter((c) => c.simUs > since).length;
+        for (let waited = 0; changes() < 2 && waited < 4000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+        return changes() >= 2 ? 'yes' : 'no';
       }
       if (question.includes('ringer')) {
         await sim.waitForLevel(pins.ringer.pin, pins.ringer.activeLevel, 2000);
