@@ -59,9 +59,10 @@ export function useDraft<T>(form: string, latest: CallRecord | null, initial: (c
   const [state, setState] = useState(() => restore<T>(form) ?? { call: latest, fields: initial(latest) });
   const dirty = isDirty(state.fields, state.call);
 
-  // A newer (or refreshed) last call: followed only while nothing unsaved is in the form.
+  // A newer (or refreshed) last call: followed only while nothing unsaved is in the form. Decided on the form as it
+  // is when the change applies (an effect runs after the paint: text typed meanwhile must not be replaced).
   useEffect(() => {
-    if (!dirty && latest !== state.call) setState({ call: latest, fields: initial(latest) });
+    setState((s) => (latest === s.call || isDirty(s.fields, s.call) ? s : { call: latest, fields: initial(latest) }));
   }, [latest]);
 
   // Kept for a reload while unsaved; forgotten once saved or emptied.
